@@ -1,0 +1,43 @@
+# Two commands do all set-up on a fresh machine (Python 3.11 and pip only):
+#   make review   quarterly employment review on the embedded data; last line = path of the HTML
+#   make test     the whole test suite
+PYTHON ?= $(shell command -v python3.11 || command -v python3)
+VENV   := .venv
+PY     := $(VENV)/bin/python
+STAMP  := $(VENV)/.installed
+
+.DEFAULT_GOAL := help
+.PHONY: help setup review test lab fetch benchmark clean strip
+
+help: ## list the targets
+	@awk 'BEGIN {FS = ":.*## "} /^[a-z-]+:.*## / {printf "  make %-10s %s\n", $$1, $$2}' $(MAKEFILE_LIST)
+
+$(STAMP): pyproject.toml
+	$(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install --quiet --upgrade pip
+	$(PY) -m pip install --quiet -e ".[dev]"
+	touch $(STAMP)
+
+setup: $(STAMP) ## create .venv and install the package with its dependencies
+
+review: $(STAMP) ## run the default quarterly review (Keski-Pohjanmaa, latest quarter) and print its path
+	@$(PY) -m analysis review $(ARGS)
+
+test: $(STAMP) ## run the whole test suite
+	$(PY) -m pytest $(ARGS)
+
+lab: $(STAMP) ## start JupyterLab on the project's environment
+	$(VENV)/bin/jupyter lab --notebook-dir=notebooks
+
+fetch: $(STAMP) ## load the latest tables from the StatFin PxWeb API into data/fetched
+	$(PY) -m analysis fetch $(ARGS)
+
+benchmark: $(STAMP) ## run the speed and accuracy benchmarks
+	$(PY) benchmarks/review_speed.py
+	$(PY) benchmarks/forecast_accuracy.py
+
+strip: $(STAMP) ## remove outputs from every notebook (never commit outputs)
+	$(PY) -m analysis strip-notebooks
+
+clean: ## remove the environment, caches and outputs (published reviews included)
+	rm -rf $(VENV) data/cache outputs/*/ outputs/index.html

@@ -1,0 +1,145 @@
+"""The one place for paths, areas and run parameters.
+
+Every path the package reads or writes is built here from the project root, so a
+newcomer can see in one file where the data comes from and where outputs go.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from functools import lru_cache
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+ROOT: Path = Path(__file__).resolve().parents[2]
+"""Project root (the folder holding ``pyproject.toml``)."""
+
+CONFIG_DIR: Path = ROOT / "config"
+AREAS_FILE: Path = CONFIG_DIR / "areas.yaml"
+REVIEW_PARAMS_DIR: Path = CONFIG_DIR / "review"
+
+DATA_DIR: Path = ROOT / "data"
+RAW_DIR: Path = DATA_DIR / "raw"
+"""Embedded real StatFin extracts; read-only (never written by code)."""
+FETCHED_DIR: Path = DATA_DIR / "fetched"
+"""Store written by ``python -m analysis fetch`` (not committed)."""
+CACHE_DIR: Path = DATA_DIR / "cache"
+"""Raw PxWeb responses and derived results, keyed by query or content hash (not committed)."""
+INTERNAL_DIR: Path = DATA_DIR / "internal"
+"""Imported internal-metric workbooks (KPI); not committed except the example data."""
+
+NOTEBOOKS_DIR: Path = ROOT / "notebooks"
+OUTPUTS_DIR: Path = ROOT / "outputs"
+
+PERIOD_PATTERN = re.compile(r"^(?P<year>\d{4})Q(?P<quarter>[1-4])$")
+LANGUAGES: tuple[str, ...] = ("fi", "sv")
+DATA_SOURCES: tuple[str, ...] = ("embedded", "fetched")
+
+
+class ConfigError(ValueError):
+    """A configuration value or run parameter that is not allowed."""
+
+
+@dataclass(frozen=True)
+class Area:
+    """An employment area: a named set of StatFin area codes whose counts are summed."""
+
+    slug: str
+    name_fi: str
+    name_sv: str
+    region: str
+    members: tuple[str, ...]
+
+    def name(self, lang: str = "fi") -> str:
+        """The area's name in ``lang`` ("fi" or "sv")."""
+        return self.name_sv if lang == "sv" else self.name_fi
+
+    @property
+    def is_single_code(self) -> bool:
+        """True when the area is one published StatFin area (e.g. a whole region)."""
+        return len(self.members) == 1
+
+
+_SLUG = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
+_AREA_CODE = re.compile(r"^(SSS|MK\d{2}|SK\d{3}|KU\d{3})$")
+
+
+def _area_from_entry(slug: str, entry: Any, path: Path) -> Area:
+    where = f"{path}: area '{slug}'"
+    if not _SLUG.match(slug):
+        raise ConfigError(f"{where}: the id must be a lowercase slug such as 'keski-pohjanmaa'")
+    if not isinstance(entry, dict):
+        raise ConfigError(f"{where}: expected a mapping with name_fi, name_sv, region, members")
+    missing = [k for k in ("name_fi", "name_sv", "region", "members") if k not in entry]
+    if missing:
+        raise ConfigError(f"{where}: missing key(s) {', '.join(missing)}")
+    members = entry["members"]
+    if not isinstance(members, list) or not members:
+        raise ConfigError(f"{where}, key 'members': expected a non-empty list of area codes")
+    for code in [*members, entry["region"]]:
+        if not isinstance(code, str) or not _AREA_CODE.match(code):
+            raise ConfigError(f"{where}: '{code}' is not a StatFin area code (SSS, MKnn, SKnnn, KUnnn)")
+    if len(set(members)) != len(members):
+        raise ConfigError(f"{where}, key 'members': a code is listed twice")
+    return Area(
+        slug=slug,
+        name_fi=str(entry["name_fi"]),
+        name_sv=str(entry["name_sv"]),
+        region=entry["region"],
+        members=tuple(members),
+    )
+
+
+@lru_cache(maxsize=4)
+def load_areas(path: Path = AREAS_FILE) -> dict[str, Area]:
+    """Read the configured employment areas, keyed by slug, validating every entry."""
+    with open(path, encoding="utf-8") as fh:
+        doc = yaml.safe_load(fh) or {}
+    areas = doc.get("areas")
+    if not isinstance(areas, dict) or not areas:
+        raise ConfigError(f"{path}: no 'areas' mapping")
+    result = {slug: _area_from_entry(slug, entry, path) for slug, entry in areas.items()}
+    default = doc.get("default")
+    if default not in result:
+        raise ConfigError(f"{path}: default area '{default}' is not one of the areas")
+    return result
+
+
+def default_area_slug(path: Path = AREAS_FILE) -> str:
+    """The slug of the default area (Keski-Pohjanmaa unless the config says otherwise)."""
+    with open(path, encoding="utf-8") as fh:
+        return str(yaml.safe_load(fh)["default"])
+
+
+def get_area(slug: str, path: Path = AREAS_FILE) -> Area:
+    """The area ``slug``; a clear error lists the allowed ids when it is unknown."""
+    areas = load_areas(path)
+    if slug not in areas:
+        raise ConfigError(
+            f"unknown area '{slug}'. Allowed (from {path.name}): {', '.join(sorted(areas))}"
+        )
+    return areas[slug]
+
+
+def parse_period(period: str) -> tuple[int, int]:
+    """Split a reporting quarter ``"2023Q3"`` into ``(2023, 3)``; refuse any other form."""
+    match = PERIOD_PATTERN.match(period or "")
+    if not match:
+        raise ConfigError(f"period '{period}' is not a quarter of the form YYYYQn, e.g. 2023Q3")
+    return int(match["year"]), int(match["quarter"])
+
+
+def quarter_months(period: str) -> list[str]:
+    """The three months (``YYYY-MM``) of a quarter ``YYYYQn``."""
+    year, quarter = parse_period(period)
+    return [f"{year}-{m:02d}" for m in range(3 * quarter - 2, 3 * quarter + 1)]
+
+
+def check_language(lang: str) -> str:
+    """Return ``lang`` if it is a supported user language, else raise ConfigError."""
+    if lang not in LANGUAGES:
+        raise ConfigError(f"language '{lang}' is not supported; use one of {', '.join(LANGUAGES)}")
+    return lang

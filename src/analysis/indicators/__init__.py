@@ -1,0 +1,1 @@
+"""Indicators: one module per question (structure, long-term, foreign-language, skills, KPI)."""

@@ -1,0 +1,1 @@
+"""Presentation: number formats, Finnish/Swedish text, disclosure control, tables and charts as HTML."""

@@ -1,0 +1,63 @@
+"""Finnish and Swedish number formats through babel (fi_FI: "2 307", "7,6 %")."""
+
+from __future__ import annotations
+
+import math
+
+from babel.numbers import format_decimal
+
+LOCALES: dict[str, str] = {"fi": "fi_FI", "sv": "sv_FI"}
+MINUS = "\u2212"  # typographic minus, as in Finnish statistics publications
+MISSING = "–"  # shown for a missing value (never 0)
+
+
+def _locale(lang: str) -> str:
+    try:
+        return LOCALES[lang]
+    except KeyError:
+        raise ValueError(f"no number format for language '{lang}'; use one of {', '.join(LOCALES)}") from None
+
+
+def _missing(value: float | int | None) -> bool:
+    return value is None or (isinstance(value, float) and math.isnan(value))
+
+
+def fmt_int(value: float | int | None, lang: str = "fi") -> str:
+    """A whole number with the locale's grouping: ``2307 -> "2 307"``; missing -> "–"."""
+    if _missing(value):
+        return MISSING
+    return format_decimal(round(float(value)), format="#,##0", locale=_locale(lang)).replace("-", MINUS)
+
+
+def fmt_dec(value: float | int | None, decimals: int = 1, lang: str = "fi") -> str:
+    """A decimal number with a fixed number of decimals: ``7.84 -> "7,8"``."""
+    if _missing(value):
+        return MISSING
+    pattern = "#,##0" + ("." + "0" * decimals if decimals else "")
+    return format_decimal(float(value), format=pattern, locale=_locale(lang)).replace("-", MINUS)
+
+
+def fmt_pct(value: float | int | None, decimals: int = 1, lang: str = "fi") -> str:
+    """A value already in percent: ``7.84 -> "7,8 %"`` (no-break space before %)."""
+    if _missing(value):
+        return MISSING
+    return f"{fmt_dec(value, decimals, lang)}\u00a0%"
+
+
+def fmt_signed(value: float | int | None, decimals: int = 0, lang: str = "fi", unit: str = "") -> str:
+    """A change with its sign: ``+175``, ``−3,2 %``, ``±0``."""
+    if _missing(value):
+        return MISSING
+    number = float(value)
+    body = fmt_dec(abs(number), decimals, lang) if decimals else fmt_int(abs(number), lang)
+    if round(number, decimals) == 0:
+        sign = "±"
+    else:
+        sign = "+" if number > 0 else MINUS
+    return f"{sign}{body}{unit}"
+
+
+def fmt_pp(value: float | int | None, lang: str = "fi") -> str:
+    """A change in percentage points: ``+0,3 %-yks.`` / ``+0,3 procentenheter``."""
+    unit = "\u00a0%-yks." if lang == "fi" else "\u00a0procentenheter"
+    return fmt_signed(value, 1, lang, unit)

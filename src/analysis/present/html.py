@@ -1,0 +1,100 @@
+"""HTML building blocks for notebook outputs: headings, text, notices, tables, charts.
+
+Every string that may come from data is escaped here. Notebooks display these blocks;
+the review renders them with the code hidden.
+"""
+
+from __future__ import annotations
+
+import base64
+import html
+import io
+from collections.abc import Iterable
+
+import matplotlib.pyplot as plt
+import pandas as pd
+from IPython.display import HTML
+
+from analysis.present.text import t
+
+
+def esc(value: object) -> str:
+    """HTML-escape any value (data strings are never trusted)."""
+    return html.escape("" if value is None else str(value), quote=True)
+
+
+def heading(text: str, level: int = 2) -> HTML:
+    """A heading ``<h{level}>``; the review keeps one ``h1`` and an ordered hierarchy."""
+    if not 1 <= level <= 6:
+        raise ValueError("heading level must be 1-6")
+    return HTML(f"<h{level}>{esc(text)}</h{level}>")
+
+
+def paragraph(text: str) -> HTML:
+    """A paragraph of plain text."""
+    return HTML(f"<p>{esc(text)}</p>")
+
+
+def bullets(items: Iterable[str]) -> HTML:
+    """An unordered list of plain-text items."""
+    return HTML("<ul>" + "".join(f"<li>{esc(i)}</li>" for i in items) + "</ul>")
+
+
+def notice(text: str, kind: str = "missing", lang: str = "fi") -> HTML:
+    """A boxed notice with a visible label: ``missing`` data, ``example`` data or a ``caveat``."""
+    if kind not in ("missing", "example", "caveat"):
+        raise ValueError("kind must be missing, example or caveat")
+    label = t(f"common.notice_{kind}", lang)
+    return HTML(
+        f'<div class="notice notice-{kind}" role="note"><strong>{esc(label)}:</strong> {esc(text)}</div>'
+    )
+
+
+def table_html(frame: pd.DataFrame, caption: str, index: bool = False) -> str:
+    """An accessible HTML table (caption, header cells with scope); every cell escaped.
+
+    Format numbers before calling (see ``present.fmt``), so the table shows exactly what
+    the reader should read.
+    """
+    data = frame.reset_index() if index else frame
+    head = "".join(f'<th scope="col">{esc(c)}</th>' for c in data.columns)
+    rows = []
+    for record in data.itertuples(index=False):
+        cells = [f'<th scope="row">{esc(record[0])}</th>'] + [f"<td>{esc(v)}</td>" for v in record[1:]]
+        rows.append("<tr>" + "".join(cells) + "</tr>")
+    return (
+        f'<table class="data"><caption>{esc(caption)}</caption><thead><tr>{head}</tr></thead>'
+        f"<tbody>{''.join(rows)}</tbody></table>"
+    )
+
+
+def table(frame: pd.DataFrame, caption: str, index: bool = False) -> HTML:
+    """:func:`table_html` as a displayable block."""
+    return HTML(table_html(frame, caption, index))
+
+
+def png_data_uri(fig: plt.Figure, dpi: int = 110) -> str:
+    """The figure as an embedded PNG data URI; the figure is closed."""
+    buffer = io.BytesIO()
+    fig.savefig(buffer, format="png", dpi=dpi, bbox_inches="tight")
+    plt.close(fig)
+    return "data:image/png;base64," + base64.b64encode(buffer.getvalue()).decode("ascii")
+
+
+def figure(fig: plt.Figure, alt: str, caption: str, data: pd.DataFrame | None = None,
+           lang: str = "fi") -> HTML:
+    """A chart with alt text and caption, followed by its numbers in a table.
+
+    Every chart in the review carries ``alt`` text and its numbers, so neither the picture
+    nor colour is the only carrier of information.
+    """
+    parts = [
+        f'<figure><img src="{png_data_uri(fig)}" alt="{esc(alt)}">'
+        f"<figcaption>{esc(caption)}</figcaption></figure>"
+    ]
+    if data is not None:
+        parts.append(
+            f"<details><summary>{esc(t('common.chart_numbers', lang))}</summary>"
+            f"{table_html(data, caption)}</details>"
+        )
+    return HTML("".join(parts))

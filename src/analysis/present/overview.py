@@ -1,0 +1,66 @@
+"""Presentation of the data overview (notebook 00): Finnish/Swedish tables of what the store holds."""
+
+from __future__ import annotations
+
+import pandas as pd
+
+from analysis.config import Area
+from analysis.indicators import overview
+from analysis.present import html
+from analysis.present.fmt import fmt_int
+from analysis.present.text import t
+from analysis.schema import Store
+
+
+def coverage_table(store: Store, lang: str = "fi") -> pd.DataFrame:
+    """Measures by table with period span and missing cells, labelled for readers."""
+    cov = overview.measure_coverage(store)
+    return pd.DataFrame({
+        t("overview.col_table", lang): cov["table_id"],
+        t("overview.col_measure", lang): cov["measure"],
+        t("overview.col_areas", lang): [fmt_int(v, lang) for v in cov["areas"]],
+        t("overview.col_first", lang): cov["first_period"],
+        t("overview.col_last", lang): cov["last_period"],
+        t("overview.col_values", lang): [fmt_int(v, lang) for v in cov["values"]],
+        t("overview.col_missing", lang): [fmt_int(v, lang) for v in cov["missing"]],
+    })
+
+
+def vintage_table(store: Store, lang: str = "fi") -> pd.DataFrame:
+    """Each table's source, origin, snapshot or fetch time and period span."""
+    vin = store.vintage()
+    origin = {"embedded": t("overview.origin_embedded", lang), "pxweb": t("overview.origin_pxweb", lang),
+              "px-file": t("overview.origin_px", lang)}
+    return pd.DataFrame({
+        t("overview.col_table", lang): vin["table_id"],
+        t("overview.col_title", lang): vin["title_fi"],
+        t("overview.col_origin", lang): vin["origin"].map(origin).fillna(vin["origin"]),
+        t("overview.col_updated", lang): vin["last_updated"].replace("", "–"),
+        t("overview.col_fetched", lang): (vin["fetched_at"].where(vin["fetched_at"] != "", vin["snapshot"])),
+        t("overview.col_first", lang): vin["first_period"],
+        t("overview.col_last", lang): vin["last_period"],
+        t("overview.col_citation", lang): vin["citation"],
+    })
+
+
+def area_table(store: Store, area: Area, lang: str = "fi") -> pd.DataFrame:
+    """Tables and last period held for each member of the area and its region."""
+    cov = overview.area_coverage(store, area)
+    wide = cov.pivot(index="area_code", columns="table_id", values="last_period").fillna("–")
+    wide.index.name = t("overview.col_area", lang)
+    return wide.reset_index()
+
+
+def overview_blocks(store: Store, area: Area, data_source: str, lang: str = "fi") -> list[html.HTML]:
+    """All blocks of the data-overview section, in reading order."""
+    return [
+        html.heading(t("overview.title", lang), 2),
+        html.paragraph(t("overview.intro", lang, area=area.name(lang), source=data_source,
+                         month=overview.latest_month(store))),
+        html.heading(t("overview.vintage_heading", lang), 3),
+        html.table(vintage_table(store, lang), t("overview.vintage_caption", lang)),
+        html.heading(t("overview.measures_heading", lang), 3),
+        html.table(coverage_table(store, lang), t("overview.measures_caption", lang)),
+        html.heading(t("overview.areas_heading", lang), 3),
+        html.table(area_table(store, area, lang), t("overview.areas_caption", lang, area=area.name(lang))),
+    ]

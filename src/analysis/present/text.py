@@ -1,0 +1,52 @@
+"""Every string a user reads, from one place per language: ``strings/<lang>/<namespace>.yaml``.
+
+``t("review.title", "fi", area="Keski-Pohjanmaa")`` looks up key ``title`` in
+``strings/fi/review.yaml`` and fills ``{area}``. Each analysis module has its own
+namespace file; a test checks that Finnish and Swedish hold the same keys.
+"""
+
+from __future__ import annotations
+
+from functools import lru_cache
+from pathlib import Path
+
+import yaml
+
+from analysis.config import LANGUAGES
+
+STRINGS_DIR = Path(__file__).with_name("strings")
+
+
+class MissingText(KeyError):
+    """A text key that the language's string files do not hold."""
+
+
+@lru_cache(maxsize=len(LANGUAGES))
+def catalogue(lang: str) -> dict[str, str]:
+    """All strings of ``lang`` as a flat mapping ``namespace.key -> text``."""
+    if lang not in LANGUAGES:
+        raise ValueError(f"language '{lang}' is not supported; use one of {', '.join(LANGUAGES)}")
+    flat: dict[str, str] = {}
+    for path in sorted((STRINGS_DIR / lang).glob("*.yaml")):
+        with open(path, encoding="utf-8") as fh:
+            doc = yaml.safe_load(fh) or {}
+        _flatten(path.stem, doc, flat, path)
+    return flat
+
+
+def _flatten(prefix: str, node: object, out: dict[str, str], path: Path) -> None:
+    if isinstance(node, dict):
+        for key, value in node.items():
+            _flatten(f"{prefix}.{key}", value, out, path)
+    elif isinstance(node, str):
+        out[prefix] = node
+    else:
+        raise ValueError(f"{path}: key '{prefix}' must be text, not {type(node).__name__}")
+
+
+def t(key: str, lang: str = "fi", **values: object) -> str:
+    """The text ``key`` in ``lang``, with ``{name}`` placeholders filled from ``values``."""
+    texts = catalogue(lang)
+    if key not in texts:
+        raise MissingText(f"no text '{key}' for language '{lang}' in {STRINGS_DIR / lang}")
+    return texts[key].format(**values) if values else texts[key]

@@ -1,0 +1,1 @@
+"""The quarterly employment review: papermill runs the notebooks, nbconvert renders HTML."""

@@ -1,0 +1,1 @@
+"""Data sources: the embedded snapshot, the StatFin PxWeb client and .px files."""

@@ -1,0 +1,132 @@
+"""What each statistical table is: ids, titles, measure codes and their stable names.
+
+The StatFin PxWeb client, the `.px` reader and the embedded-snapshot loaders all map
+source codes to the stable measure names listed here, so the rest of the package
+never sees a source-specific code.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+LICENCE = "CC BY 4.0"
+STATFIN = "Tilastokeskus, StatFin"
+TYONV_PRODUCER = "Työ- ja elinkeinoministeriön työnvälitystilasto (KEHA-keskus)"
+
+# StatFin 12r5: the 23 measures, source code -> stable name (codes from the real .px file).
+MEASURES_12R5: dict[str, str] = {
+    "HAKIJALOPUSSA": "jobseekers",
+    "TYOTTOMATLOPUSSA": "unemployed_jobseekers",
+    "TYOVOIMATK": "labour_force",
+    "TYOTOSUUS": "unemployment_rate_pct",
+    "TYOTTOMATMIEHET": "unemployed_men",
+    "TYOTTOMATNAISET": "unemployed_women",
+    "TYOTTOMAT20": "unemployed_under_20",
+    "TYOTTOMAT25": "unemployed_under_25",
+    "TYOTTOMAT50": "unemployed_over_50",
+    "TYOTTOMATSAIR": "unemployed_disabled_or_ill",
+    "TYOTTOMATULK": "unemployed_foreign_nationals",
+    "PITKAAIKAISTYOTTOMAT": "long_term_unemployed",
+    "KASSASSA": "unemployed_fund_members",
+    "LOMAUTETTU": "laid_off_full_time",
+    "LYHTYOVKO": "shortened_work_week",
+    "TYOLLISTETTYLOP": "in_subsidised_employment",
+    "TYOHARJOITTELULOP": "in_work_practice_or_coaching",
+    "KOKEILULOP": "in_work_or_training_trial",
+    "TVKOULUTUSLOP": "in_labour_market_training",
+    "VALMENNUSLOP": "in_coaching",
+    "MTPPALVELUTLOP": "in_other_services",
+    "AVPAIKATLOPUSSA": "open_vacancies",
+    "UUDETAVP": "new_vacancies",
+}
+
+# StatFin 12ti: unemployed jobseekers and open vacancies by occupation.
+MEASURES_12TI: dict[str, str] = {
+    "TYOTTOMATLOPUSSA": "unemployed_jobseekers",
+    "AVPAIKATLOPUSSA": "open_vacancies",
+}
+
+# Measures that are not counts and must never be summed over areas.
+NON_ADDITIVE: frozenset[str] = frozenset(
+    {
+        "unemployment_rate_pct",
+        "unemployment_rate_lfs_pct",
+        "foreign_language_share_pct",
+        "long_term_unemployed_pct_of_labour_force",
+        "filled_vacancy_mean_duration_days",
+        "employment_rate_pct",
+    }
+)
+
+
+@dataclass(frozen=True)
+class TableInfo:
+    """One statistical table: where it comes from and how to cite it."""
+
+    table_id: str
+    title_fi: str
+    producer: str
+    citation: str
+    frequency: str  # "M" monthly (period YYYY-MM) or "A" annual (period YYYY)
+    pxweb_path: str | None = None  # path under the PxWeb database root, e.g. "StatFin/12r5.px"
+    measures: dict[str, str] = field(default_factory=dict)
+
+
+TABLES: dict[str, TableInfo] = {
+    t.table_id: t
+    for t in [
+        TableInfo(
+            "12r5",
+            "Työttömät työnhakijat eri ryhmissä, palveluissa olevat ja avoimet työpaikat kuukauden lopussa",
+            TYONV_PRODUCER,
+            "Lähde: Tilastokeskus, StatFin, taulukko 12r5 (CC BY 4.0)",
+            "M",
+            "StatFin/12r5.px",
+            MEASURES_12R5,
+        ),
+        TableInfo(
+            "12ti",
+            "Työttömät työnhakijat ja avoimet työpaikat ammattiryhmittäin kuukauden lopussa",
+            TYONV_PRODUCER,
+            "Lähde: Tilastokeskus, StatFin, taulukko 12ti (CC BY 4.0)",
+            "M",
+            "StatFin/12ti.px",
+            MEASURES_12TI,
+        ),
+        TableInfo(
+            "2310",
+            "Avoimet työpaikat kuukauden aikana (vanha taulukkonumerointi)",
+            TYONV_PRODUCER,
+            "Lähde: Tilastokeskus, StatFin, taulukko 2310 (CC BY 4.0)",
+            "M",
+        ),
+        TableInfo(
+            "13aj",
+            "Työttömyysaste ikäryhmän mukaan (työvoimatutkimus)",
+            "Tilastokeskus, työvoimatutkimus",
+            "Lähde: Tilastokeskus, StatFin, taulukko 13aj (CC BY 4.0)",
+            "A",
+        ),
+        TableInfo(
+            "159t",
+            "Väestö kansalaisuuden, syntymämaan, kielen ja syntyperän mukaan, kunnittain",
+            "Tilastokeskus, väestörakenne",
+            "Lähde: Tilastokeskus, StatFin, taulukko 159t (CC BY 4.0)",
+            "A",
+        ),
+        TableInfo(
+            "sotkanet-181",
+            "Työttömät, % työvoimasta (Sotkanet-indikaattori 181)",
+            "THL Sotkanet (lähde: TEM työnvälitystilasto)",
+            "Lähde: THL, Sotkanet.fi, indikaattori 181 (CC BY 4.0)",
+            "A",
+        ),
+        TableInfo(
+            "sotkanet-3562",
+            "Pitkäaikaistyöttömät, % työvoimasta (Sotkanet-indikaattori 3562)",
+            "THL Sotkanet (lähde: TEM työnvälitystilasto)",
+            "Lähde: THL, Sotkanet.fi, indikaattori 3562 (CC BY 4.0)",
+            "A",
+        ),
+    ]
+}

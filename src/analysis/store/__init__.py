@@ -1,0 +1,16 @@
+"""The tidy store: validated observations with provenance, and the operations on it."""
+
+from analysis.schema import BREAKDOWNS, OBS_COLUMNS, TOTAL, Store, StoreError, tidy
+from analysis.store.store import (
+    aggregate_areas,
+    load_embedded_cached,
+    load_store,
+    merge_stores,
+    read_store,
+    write_store,
+)
+
+__all__ = [
+    "BREAKDOWNS", "OBS_COLUMNS", "TOTAL", "Store", "StoreError", "tidy", "aggregate_areas",
+    "load_embedded_cached", "load_store", "merge_stores", "read_store", "write_store",
+]
