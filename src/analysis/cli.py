@@ -3,6 +3,7 @@
 Commands:
   review   run the quarterly employment review (papermill -> HTML) for an area and quarter
   fetch    load the tables the analyses need from the StatFin PxWeb API into data/fetched
+  kpi-template / kpi-import   blank workbook for internal KPI metrics; validate and import a filled one
   areas    list the configured employment areas
   strip-notebooks   remove outputs from the committed notebooks
 """
@@ -60,6 +61,19 @@ def build_parser() -> argparse.ArgumentParser:
     fetch.add_argument("--px-file", nargs="*", default=None,
                        help="read these .px files (downloaded from StatFin pages) instead of the API")
 
+    template = sub.add_parser(
+        "kpi-template", help="write a blank Excel workbook for the internal KPI metrics",
+        description="Write a blank workbook (long format: metric, month, municipality, value, note) with "
+        "the metric list and validation hints, for staff to fill every month.",
+    )
+    template.add_argument("file", help="the .xlsx file to write")
+    kpi_import = sub.add_parser(
+        "kpi-import", help="validate and import a filled KPI workbook",
+        description="Read a filled KPI workbook, validate every row, and keep it with its import date. "
+        "A bad workbook changes nothing; errors name the sheet, row and column.",
+    )
+    kpi_import.add_argument("file", help="the filled .xlsx file")
+
     sub.add_parser("areas", help="list the configured employment areas")
     sub.add_parser("strip-notebooks", help="remove outputs and execution counts from notebooks/*.ipynb")
     return parser
@@ -94,6 +108,14 @@ def main(argv: Sequence[str] | None = None) -> int:
             return _cmd_areas()
         if args.command == "strip-notebooks":
             return _cmd_strip()
+        if args.command == "kpi-template":
+            from analysis.sources.workbook import write_template_cli
+
+            return write_template_cli(args.file)
+        if args.command == "kpi-import":
+            from analysis.sources.workbook import import_workbook_cli
+
+            return import_workbook_cli(args.file)
         if args.command == "fetch":
             from analysis.sources.fetch import run_fetch
 

@@ -130,3 +130,28 @@ TABLES: dict[str, TableInfo] = {
         ),
     ]
 }
+
+
+@dataclass(frozen=True)
+class FetchSpec:
+    """What to fetch of one StatFin table through the PxWeb API, in stable terms.
+
+    Variable codes change with every StatFin release (``alue_23_20260101``), so a spec never
+    names them: the client reads the table's metadata and finds each variable by its role
+    (``time``, ``geo``, ``metric``) or, for other variables, by its Finnish label.
+
+    - ``select``: values to ask for, keyed by role (``"geo"``, ``"time"``, ``"metric"``) or by a
+      variable's label (case-insensitive, e.g. ``"Ammattiryhmä"``); ``"*"`` asks for all values.
+      A variable left out is eliminated (its total) where the table allows it.
+    - ``measures``: source content code -> stable measure name. A code may carry a table prefix
+      after the 2026 change (``tyonv-TYOTTOMATLOPUSSA``); matching ignores such a prefix.
+    - ``breakdowns``: variable label -> store breakdown column (``occupation_code``, ``language``,
+      ``age_group``, ``sex``).
+    """
+
+    table_id: str
+    path: str
+    select: dict[str, list[str] | str]
+    measures: dict[str, str]
+    breakdowns: dict[str, str] = field(default_factory=dict)
+    frequency: str = "M"
