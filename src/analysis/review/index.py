@@ -1,0 +1,71 @@
+"""``outputs/index.html`` and ``outputs/index.json``: every published review.
+
+The index is rebuilt from the ``run.json`` records of the reviews on disk, so it can never
+disagree with them; it is written atomically.
+"""
+
+from __future__ import annotations
+
+import html
+import json
+import os
+import tempfile
+from pathlib import Path
+
+from analysis.present.text import t
+from analysis.review import render
+
+INDEX_LANG = "fi"
+
+
+def collect(output_dir: Path) -> list[dict]:
+    """The records of all reviews under ``output_dir``, newest period first."""
+    records = []
+    for run in sorted(Path(output_dir).glob("*/*/*/run.json")):
+        if any(part.startswith(".") for part in run.relative_to(output_dir).parts):
+            continue
+        try:
+            record = json.loads(run.read_text(encoding="utf-8"))
+        except (OSError, json.JSONDecodeError):
+            continue  # an unreadable record is left out rather than breaking the index
+        record["path"] = str((run.parent / "review.html").relative_to(output_dir))
+        records.append(record)
+    records.sort(key=lambda r: (r.get("period", ""), r.get("area", ""), r.get("lang", "")), reverse=True)
+    return records
+
+
+def _atomic_write(path: Path, text: str) -> None:
+    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}-", suffix=".tmp")
+    with os.fdopen(fd, "w", encoding="utf-8") as fh:
+        fh.write(text)
+    os.replace(tmp, path)
+
+
+def write_index(output_dir: Path) -> Path:
+    """Write ``index.json`` and ``index.html`` listing every review; returns the HTML path."""
+    output_dir = Path(output_dir)
+    output_dir.mkdir(parents=True, exist_ok=True)
+    records = collect(output_dir)
+    summary = [{k: r.get(k) for k in ("area", "area_name", "period", "lang", "data_vintage", "made_at", "path")}
+               for r in records]
+    _atomic_write(output_dir / "index.json", json.dumps(summary, ensure_ascii=False, indent=2))
+    lang = INDEX_LANG
+    head = [t(f"review.index_{c}", lang) for c in ("area", "period", "lang", "vintage", "made_at")]
+    rows = "".join(
+        "<tr>"
+        f'<th scope="row"><a href="{html.escape(r["path"])}">{html.escape(str(r["area_name"]))}</a></th>'
+        f"<td>{html.escape(str(r['period']))}</td><td>{html.escape(str(r['lang']))}</td>"
+        f"<td>{html.escape(str(r['data_vintage']))}</td><td>{html.escape(str(r['made_at']))}</td>"
+        "</tr>"
+        for r in summary
+    )
+    body = (
+        f'<table class="data"><caption>{html.escape(t("review.index_caption", lang))}</caption><thead><tr>'
+        + "".join(f'<th scope="col">{html.escape(h)}</th>' for h in head)
+        + f"</tr></thead><tbody>{rows}</tbody></table>"
+        if summary else f"<p>{html.escape(t('review.index_empty', lang))}</p>"
+    )
+    page = render.page(t("review.index_title", lang), body, lang, [], [t("review.footer_licence", lang)])
+    target = output_dir / "index.html"
+    _atomic_write(target, page)
+    return target

@@ -1,0 +1,113 @@
+"""Review parameters: committed per-period files, command-line overrides, validation before any run."""
+
+from __future__ import annotations
+
+from dataclasses import asdict, dataclass
+from pathlib import Path
+
+import yaml
+
+from analysis import config
+from analysis.indicators.overview import latest_complete_quarter
+from analysis.schema import Store
+
+
+@dataclass(frozen=True)
+class ReviewParams:
+    """The literal parameters every notebook of the review receives."""
+
+    area: str
+    period: str
+    data_source: str
+    lang: str
+    output_dir: str
+
+    def as_notebook_parameters(self) -> dict[str, str]:
+        """The values papermill injects into each notebook's ``parameters`` cell."""
+        return asdict(self)
+
+
+def params_file(period: str, folder: Path = config.REVIEW_PARAMS_DIR) -> Path:
+    """The committed parameter file of a quarter: ``config/review/<period>.yaml``."""
+    return Path(folder) / f"{period}.yaml"
+
+
+def read_params_file(path: Path) -> dict[str, str]:
+    """The parameters in a committed review file; unknown keys are refused."""
+    with open(path, encoding="utf-8") as fh:
+        doc = yaml.safe_load(fh) or {}
+    if not isinstance(doc, dict):
+        raise config.ConfigError(f"{path}: expected a mapping of parameter names to values")
+    allowed = {"area", "period", "data_source", "lang"}
+    unknown = sorted(set(doc) - allowed)
+    if unknown:
+        raise config.ConfigError(f"{path}: unknown parameter(s) {', '.join(unknown)}; allowed: {', '.join(sorted(allowed))}")
+    return {k: str(v) for k, v in doc.items()}
+
+
+def check_data_source(data_source: str) -> str:
+    """``embedded``, ``fetched`` or an existing store folder; anything else is refused."""
+    if data_source in config.DATA_SOURCES:
+        if data_source == "fetched" and not (config.FETCHED_DIR / "observations.csv.gz").exists():
+            raise config.ConfigError(
+                "data source 'fetched' has no data yet: run `python -m analysis fetch` first"
+            )
+        return data_source
+    if Path(data_source).is_dir():
+        return str(Path(data_source).resolve())
+    raise config.ConfigError(
+        f"data source '{data_source}' is neither 'embedded', 'fetched' nor an existing store folder"
+    )
+
+
+def check_period_in_data(period: str, store: Store, table_id: str = "12r5") -> None:
+    """Refuse a quarter whose months are not all in the data."""
+    months = set(store.periods(table_id))
+    missing = [m for m in config.quarter_months(period) if m not in months]
+    if missing:
+        latest = latest_complete_quarter(store, table_id)
+        raise config.ConfigError(
+            f"period {period}: the data has no month(s) {', '.join(missing)} in table {table_id}; "
+            f"the latest complete quarter is {latest}"
+        )
+
+
+def resolve(
+    store_loader,
+    area: str | None = None,
+    period: str | None = None,
+    lang: str | None = None,
+    data_source: str | None = None,
+    output_dir: Path = config.OUTPUTS_DIR,
+) -> tuple[ReviewParams, Store]:
+    """Validated parameters: command line over the committed per-period file over the defaults.
+
+    ``store_loader(data_source)`` loads the store (so the period can be checked against the data
+    and defaulted to the latest complete quarter). Raises ConfigError before anything runs.
+    """
+    if lang is not None:
+        config.check_language(lang)
+    if area is not None:
+        config.get_area(area)
+    if period is not None:
+        config.parse_period(period)
+    from_file: dict[str, str] = {}
+    if period is not None and params_file(period).exists():
+        from_file = read_params_file(params_file(period))
+    source = check_data_source(data_source or from_file.get("data_source", "embedded"))
+    store = store_loader(source)
+    if period is None:
+        period = latest_complete_quarter(store)
+        if params_file(period).exists():
+            from_file = read_params_file(params_file(period))
+    if from_file.get("period", period) != period:
+        raise config.ConfigError(f"{params_file(period)}: says period {from_file['period']}, file name says {period}")
+    params = ReviewParams(
+        area=config.get_area(area or from_file.get("area") or config.default_area_slug()).slug,
+        period=period,
+        data_source=source,
+        lang=config.check_language(lang or from_file.get("lang", "fi")),
+        output_dir=str(output_dir),
+    )
+    check_period_in_data(params.period, store)
+    return params, store

@@ -1,0 +1,104 @@
+"""Render executed notebooks to self-contained HTML pages with the code hidden.
+
+nbconvert's ``basic`` template renders the cells; this module drops everything that is
+not for managers (code, the parameters cells, analysts' markdown notes, stream output) and
+wraps the result in one accessible page: ``lang`` attribute, one ``h1``, embedded CSS and
+images, no scripts, opens offline.
+"""
+
+from __future__ import annotations
+
+import copy
+import html
+from collections.abc import Sequence
+
+import nbformat
+from nbconvert import HTMLExporter
+from nbconvert.preprocessors import TagRemovePreprocessor
+
+HIDDEN_TAGS = {"parameters", "injected-parameters"}
+
+CSS = """
+:root { --ink: #1a1a1a; --muted: #4a4a4a; --line: #c8c8c8; --accent: #0b5394; --bg-note: #f3f6fa; }
+* { box-sizing: border-box; }
+body { font-family: "Segoe UI", Roboto, "Helvetica Neue", Arial, sans-serif; color: var(--ink);
+       max-width: 62rem; margin: 0 auto; padding: 1.5rem; line-height: 1.5; background: #fff; }
+header { border-bottom: 3px solid var(--accent); margin-bottom: 1.5rem; }
+h1 { font-size: 1.9rem; margin: .3rem 0 .8rem; }
+h2 { font-size: 1.45rem; margin-top: 2.4rem; border-bottom: 1px solid var(--line); padding-bottom: .2rem; }
+h3 { font-size: 1.15rem; margin-top: 1.6rem; }
+h4 { font-size: 1rem; }
+.meta { color: var(--muted); margin: 0; }
+a { color: var(--accent); }
+table.data { border-collapse: collapse; margin: .8rem 0 1.2rem; font-size: .92rem; }
+table.data caption { text-align: left; font-weight: 600; padding: .3rem 0; caption-side: top; }
+table.data th, table.data td { border: 1px solid var(--line); padding: .25rem .55rem; vertical-align: top; }
+table.data thead th { background: #eef1f5; text-align: left; }
+table.data td { text-align: right; }
+table.data tbody th { text-align: left; font-weight: normal; }
+figure { margin: 1rem 0; }
+figure img { max-width: 100%; height: auto; }
+figcaption { color: var(--muted); font-size: .92rem; }
+details { margin: .3rem 0 1.2rem; }
+summary { cursor: pointer; color: var(--accent); }
+.notice { border-left: 5px solid var(--accent); background: var(--bg-note); padding: .6rem .9rem; margin: .9rem 0; }
+.notice-example { border-left-color: #8a4b00; background: #fff4e5; }
+.notice-missing { border-left-color: #5b5b5b; }
+.example-banner { background: #fff4e5; border: 2px solid #8a4b00; padding: .5rem .9rem; font-weight: 600; }
+.status { white-space: nowrap; }
+footer { margin-top: 3rem; border-top: 1px solid var(--line); color: var(--muted); font-size: .88rem; }
+.jp-Cell, .jp-OutputArea-output { margin: 0; padding: 0; }
+"""
+
+
+def _for_readers(nb: nbformat.NotebookNode) -> nbformat.NotebookNode:
+    """A copy without code, parameter cells, analysts' markdown and stream or error text."""
+    out = copy.deepcopy(nb)
+    cells = []
+    for cell in out.cells:
+        if cell.cell_type != "code":
+            continue  # markdown cells are notes for analysts; readers' text comes from strings
+        if HIDDEN_TAGS & set(cell.get("metadata", {}).get("tags", [])):
+            continue
+        cell["outputs"] = [o for o in cell.get("outputs", []) if o.get("output_type") in
+                           ("display_data", "execute_result")]
+        if cell["outputs"]:
+            cells.append(cell)
+    out.cells = cells
+    return out
+
+
+def _exporter() -> HTMLExporter:
+    exporter = HTMLExporter(template_name="basic")
+    exporter.exclude_input = True
+    exporter.exclude_input_prompt = True
+    exporter.exclude_output_prompt = True
+    exporter.register_preprocessor(TagRemovePreprocessor(remove_cell_tags=HIDDEN_TAGS), enabled=True)
+    return exporter
+
+
+def body_html(notebooks: Sequence[nbformat.NotebookNode]) -> str:
+    """The readers' content of ``notebooks``, in order, as one HTML fragment."""
+    combined = nbformat.v4.new_notebook()
+    combined.metadata = copy.deepcopy(notebooks[0].metadata) if notebooks else {}
+    for nb in notebooks:
+        combined.cells.extend(_for_readers(nb).cells)
+    body, _ = _exporter().from_notebook_node(combined)
+    return body
+
+
+def page(title: str, body: str, lang: str, meta_lines: Sequence[str], footer_lines: Sequence[str],
+         banner: str | None = None) -> str:
+    """A complete, self-contained HTML page with one ``h1`` (``title``)."""
+    esc = html.escape
+    meta = "".join(f'<p class="meta">{esc(m)}</p>' for m in meta_lines)
+    foot = "".join(f"<p>{esc(f)}</p>" for f in footer_lines)
+    banner_html = f'<p class="example-banner" role="note">{esc(banner)}</p>' if banner else ""
+    return (
+        "<!DOCTYPE html>\n"
+        f'<html lang="{esc(lang)}">\n<head>\n<meta charset="utf-8">\n'
+        '<meta name="viewport" content="width=device-width, initial-scale=1">\n'
+        f"<title>{esc(title)}</title>\n<style>{CSS}</style>\n</head>\n<body>\n"
+        f"<header>{meta}<h1>{esc(title)}</h1>{banner_html}</header>\n"
+        f"<main>\n{body}\n</main>\n<footer>{foot}</footer>\n</body>\n</html>\n"
+    )

@@ -1,0 +1,246 @@
+"""Run the quarterly employment review: papermill executes the notebooks, nbconvert renders HTML.
+
+The review is built in a temporary folder beside its destination and moved into place only
+when every notebook has run and every page is rendered, so a failure leaves the previous
+review intact. An existing review is replaced only with ``force``.
+
+Layout of one review: ``outputs/<area>/<period>/<lang>/``
+  ``review.html``            the combined review for managers (code hidden)
+  ``<notebook>.html``        each analysis on its own page
+  ``notebooks/<notebook>.ipynb``  the executed notebooks: the audit record with their parameters
+  ``run.json``               parameters, data vintage, timings, when it was made
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import sys
+import tempfile
+import time
+from concurrent.futures import FIRST_EXCEPTION, ProcessPoolExecutor, wait
+from dataclasses import dataclass
+from datetime import datetime, timezone
+from pathlib import Path
+
+import nbformat
+
+from analysis import config
+from analysis.present.text import t
+from analysis.review import index, render
+from analysis.review.notebooks import parameters_cell
+from analysis.review.params import ReviewParams, resolve
+from analysis.store import load_store
+
+REVIEW_FILE = "review.html"
+EXECUTION_TIMEOUT_S = 600
+
+
+class ReviewFailed(RuntimeError):
+    """A notebook failed; the message names the notebook, the cell and the error."""
+
+
+class ReviewExists(RuntimeError):
+    """A review for the same area, period and language exists and ``force`` was not given."""
+
+
+@dataclass(frozen=True)
+class NotebookResult:
+    """One executed notebook and how long it took."""
+
+    name: str
+    path: Path
+    seconds: float
+
+
+def discover_notebooks(folder: Path = config.NOTEBOOKS_DIR) -> list[Path]:
+    """The review's notebooks, ``NN_name.ipynb`` in numeric order."""
+    found = sorted(p for p in Path(folder).glob("[0-9][0-9]_*.ipynb"))
+    if not found:
+        raise ReviewFailed(f"no notebooks NN_*.ipynb in {folder}")
+    return found
+
+
+def review_dir(params: ReviewParams) -> Path:
+    """Where the review of ``params`` is published."""
+    return Path(params.output_dir) / params.area / params.period / params.lang
+
+
+def _execute_one(source: str, target: str, parameters: dict[str, str], cwd: str) -> float:
+    """Execute one notebook with papermill (runs in a worker process)."""
+    import logging
+
+    import papermill
+    from papermill.exceptions import PapermillExecutionError
+
+    logging.getLogger("papermill").setLevel(logging.WARNING)
+    started = time.perf_counter()
+    try:
+        papermill.execute_notebook(
+            source, target, parameters=parameters, cwd=cwd, progress_bar=False,
+            log_output=False, execution_timeout=EXECUTION_TIMEOUT_S, kernel_name="python3",
+        )
+    except PapermillExecutionError as exc:
+        raise ReviewFailed(
+            f"notebook {Path(source).name} failed in cell {exc.cell_index} "
+            f"(execution count {exc.exec_count}): {exc.ename}: {exc.evalue}\n"
+            f"the executed notebook with the full traceback is kept at {target}"
+        ) from None
+    return time.perf_counter() - started
+
+
+def execute_notebooks(notebooks: list[Path], params: ReviewParams, workdir: Path,
+                      progress: bool = True, workers: int | None = None) -> list[NotebookResult]:
+    """Execute ``notebooks`` with papermill in parallel worker processes, in a fresh kernel each.
+
+    Each notebook gets only the parameters its ``parameters`` cell declares. The first failure
+    stops the run with a :class:`ReviewFailed` naming the notebook, cell and error.
+    """
+    from tqdm import tqdm
+
+    out_dir = workdir / "notebooks"
+    out_dir.mkdir(parents=True, exist_ok=True)
+    all_params = params.as_notebook_parameters()
+    jobs = {}
+    workers = workers or min(len(notebooks), os.cpu_count() or 1, 4)
+    results: dict[str, NotebookResult] = {}
+    bar = tqdm(total=len(notebooks), desc=t("review.progress", params.lang), unit="nb",
+               disable=not progress, file=sys.stderr, leave=False)
+    with ProcessPoolExecutor(max_workers=workers) as pool:
+        for nb in notebooks:
+            declared = parameters_cell(nb)
+            parameters = {k: v for k, v in all_params.items() if k in declared}
+            target = out_dir / nb.name
+            jobs[pool.submit(_execute_one, str(nb), str(target), parameters, str(nb.parent))] = (nb, target)
+        pending = set(jobs)
+        while pending:
+            done, pending = wait(pending, return_when=FIRST_EXCEPTION)
+            for future in done:
+                nb, target = jobs[future]
+                error = future.exception()
+                if error is not None:
+                    for other in pending:
+                        other.cancel()
+                    bar.close()
+                    raise error
+                results[nb.name] = NotebookResult(nb.stem, target, future.result())
+                bar.update(1)
+    bar.close()
+    return [results[nb.name] for nb in notebooks]
+
+
+def _vintage_lines(store, lang: str) -> list[dict[str, str]]:
+    vin = store.vintage()
+    return [
+        {"table_id": r.table_id, "origin": r.origin, "last_period": str(r.last_period),
+         "last_updated": r.last_updated, "fetched_at": r.fetched_at, "snapshot": r.snapshot,
+         "citation": r.citation}
+        for r in vin.itertuples()
+    ]
+
+
+def _vintage_summary(store) -> str:
+    vin = store.vintage().set_index("table_id")
+    row = vin.loc["12r5"]
+    when = row.fetched_at or row.snapshot
+    return f"12r5 {row.last_period} ({row.origin}: {when})"
+
+
+def render_pages(results: list[NotebookResult], params: ReviewParams, workdir: Path, store) -> Path:
+    """Render each executed notebook and the combined review into ``workdir``."""
+    area = config.get_area(params.area)
+    lang = params.lang
+    title = t("review.title", lang, area=area.name(lang), period=params.period)
+    made_at = datetime.now(timezone.utc).strftime("%Y-%m-%d %H:%M UTC")
+    meta = [t("review.meta", lang, made_at=made_at, vintage=_vintage_summary(store))]
+    footer = [t("review.footer_licence", lang), t("review.footer_tool", lang)]
+    executed = [nbformat.read(r.path, as_version=4) for r in results]
+    for result, nb in zip(results, executed):
+        body = render.body_html([nb])
+        banner = t("review.example_banner", lang) if "notice-example" in body else None
+        (workdir / f"{result.name}.html").write_text(
+            render.page(title, body, lang, meta, footer, banner), encoding="utf-8")
+    body = render.body_html(executed)
+    banner = t("review.example_banner", lang) if "notice-example" in body else None
+    target = workdir / REVIEW_FILE
+    target.write_text(render.page(title, body, lang, meta, footer, banner), encoding="utf-8")
+    return target
+
+
+def publish(workdir: Path, destination: Path, force: bool) -> None:
+    """Move the finished review into place; an existing one is replaced only with ``force``."""
+    destination.parent.mkdir(parents=True, exist_ok=True)
+    if destination.exists():
+        if not force:
+            raise ReviewExists(f"a review already exists at {destination}; use --force to replace it")
+        old = destination.with_name(f".{destination.name}-old-{os.getpid()}")
+        os.replace(destination, old)
+        try:
+            os.replace(workdir, destination)
+        except OSError:
+            os.replace(old, destination)
+            raise
+        shutil.rmtree(old, ignore_errors=True)
+    else:
+        os.replace(workdir, destination)
+
+
+def run_review(area: str | None = None, period: str | None = None, lang: str | None = None,
+               data_source: str | None = None, force: bool = False, progress: bool = True,
+               output_dir: Path = config.OUTPUTS_DIR, notebooks_dir: Path = config.NOTEBOOKS_DIR) -> Path:
+    """Run the whole review and return the path of the combined HTML.
+
+    Parameters are validated before anything runs; an existing review is refused without
+    ``force`` before any notebook runs.
+    """
+    started = time.perf_counter()
+    params, store = resolve(load_store, area=area, period=period, lang=lang, data_source=data_source,
+                            output_dir=Path(output_dir))
+    destination = review_dir(params)
+    if destination.exists() and not force:
+        raise ReviewExists(f"a review already exists at {destination}; use --force to replace it")
+    notebooks = discover_notebooks(notebooks_dir)
+    destination.parent.mkdir(parents=True, exist_ok=True)
+    workdir = Path(tempfile.mkdtemp(prefix=f".{params.lang}-building-", dir=destination.parent))
+    workdir.chmod(0o755)  # mkdtemp makes it private; a published review is readable like any output
+    try:
+        results = execute_notebooks(notebooks, params, workdir, progress)
+        render_pages(results, params, workdir, store)
+        record = {
+            "area": params.area,
+            "area_name": config.get_area(params.area).name(params.lang),
+            "period": params.period,
+            "lang": params.lang,
+            "data_source": params.data_source,
+            "data_vintage": _vintage_summary(store),
+            "tables": _vintage_lines(store, params.lang),
+            "made_at": datetime.now(timezone.utc).isoformat(timespec="seconds"),
+            "notebooks": {r.name: round(r.seconds, 2) for r in results},
+            "seconds": round(time.perf_counter() - started, 2),
+        }
+        (workdir / "run.json").write_text(json.dumps(record, ensure_ascii=False, indent=2), encoding="utf-8")
+        publish(workdir, destination, force)
+    finally:
+        if workdir.exists():
+            shutil.rmtree(workdir, ignore_errors=True)
+    index.write_index(Path(output_dir))
+    return destination / REVIEW_FILE
+
+
+def run_review_cli(area: str | None, period: str | None, lang: str, data_source: str | None,
+                   force: bool, progress: bool) -> int:
+    """``python -m analysis review``: run, report errors plainly, print the review's path last."""
+    try:
+        path = run_review(area=area, period=period, lang=lang, data_source=data_source, force=force,
+                          progress=progress and sys.stderr.isatty())
+    except (ReviewFailed, ReviewExists) as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 1
+    sys.stderr.flush()
+    try:
+        shown = path.relative_to(Path.cwd())
+    except ValueError:
+        shown = path
+    print(shown)
+    return 0

@@ -1,0 +1,24 @@
+"""Shared fixtures: the real embedded store (loaded once) and paths."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from analysis import config
+from analysis.store import load_store
+
+FIXTURES = Path(__file__).parent / "fixtures"
+
+
+@pytest.fixture(scope="session")
+def store():
+    """The real embedded snapshot (data/raw)."""
+    return load_store("embedded")
+
+
+@pytest.fixture(scope="session")
+def kp_area():
+    """The default area, Keski-Pohjanmaa."""
+    return config.get_area("keski-pohjanmaa")

@@ -1,0 +1,82 @@
+"""Finnish/Swedish number formats, disclosure control, strings and HTML escaping."""
+
+import math
+
+import pytest
+
+from analysis.present import disclosure, fmt, html
+from analysis.present.text import MissingText, catalogue, t
+
+NBSP = "\u00a0"
+
+
+@pytest.mark.parametrize("func, args, expected", [
+    (fmt.fmt_int, (2307,), f"2{NBSP}307"),
+    (fmt.fmt_int, (30259, "sv"), f"30{NBSP}259"),
+    (fmt.fmt_int, (999,), "999"),
+    (fmt.fmt_int, (1234567,), f"1{NBSP}234{NBSP}567"),
+    (fmt.fmt_pct, (7.835,), f"7,8{NBSP}%"),
+    (fmt.fmt_pct, (9.3, 1, "sv"), f"9,3{NBSP}%"),
+    (fmt.fmt_dec, (0.05, 2), "0,05"),
+    (fmt.fmt_signed, (175,), "+175"),
+    (fmt.fmt_signed, (-1234,), f"{fmt.MINUS}1{NBSP}234"),
+    (fmt.fmt_signed, (0.04, 1), "±0,0"),
+    (fmt.fmt_pp, (0.3,), f"+0,3{NBSP}%-yks."),
+    (fmt.fmt_int, (math.nan,), "–"),
+    (fmt.fmt_pct, (None,), "–"),
+])
+def test_number_formats(func, args, expected):
+    assert func(*args) == expected
+
+
+def test_unknown_locale_is_refused():
+    with pytest.raises(ValueError, match="no number format for language 'en'"):
+        fmt.fmt_int(1, "en")
+
+
+@pytest.mark.parametrize("value, shown", [(0, "0"), (1, "<5"), (4, "<5"), (5, "5"), (math.nan, "–"), (2371, f"2{NBSP}371")])
+def test_small_counts_are_not_published(value, shown):
+    assert disclosure.disclose_count(value) == shown
+
+
+def test_change_on_a_small_base_is_flagged():
+    assert disclosure.unreliable_change(19)
+    assert not disclosure.unreliable_change(20)
+    assert disclosure.unreliable_change(math.nan)
+
+
+def test_finnish_and_swedish_hold_the_same_keys():
+    fi, sv = catalogue("fi"), catalogue("sv")
+    assert set(fi) == set(sv), sorted(set(fi) ^ set(sv))
+    for key in fi:  # the same placeholders in both languages
+        assert sorted(_fields(fi[key])) == sorted(_fields(sv[key])), key
+
+
+def _fields(text: str) -> list[str]:
+    import string
+    return [f for _, f, _, _ in string.Formatter().parse(text) if f]
+
+
+def test_missing_text_key_is_an_error():
+    with pytest.raises(MissingText, match="no text 'common.nope'"):
+        t("common.nope", "fi")
+
+
+def test_data_strings_are_escaped_in_html():
+    import pandas as pd
+    frame = pd.DataFrame({"a": ["<script>alert(1)</script>"], "b": ['"x" & y']})
+    out = html.table_html(frame, "<b>caption</b>")
+    assert "<script>" not in out and "&lt;script&gt;" in out
+    assert "&quot;x&quot; &amp; y" in out
+    assert "&lt;b&gt;caption&lt;/b&gt;" in out
+    assert "<h2>&lt;i&gt;</h2>" == html.heading("<i>").data
+
+
+def test_figure_has_alt_text_and_its_numbers():
+    import matplotlib.pyplot as plt
+    import pandas as pd
+    fig, ax = plt.subplots()
+    ax.plot([1, 2], [3, 4])
+    out = html.figure(fig, alt="Työttömät laskivat", caption="Kuvio", data=pd.DataFrame({"x": [1], "y": [3]})).data
+    assert 'alt="Työttömät laskivat"' in out
+    assert out.count("<table") == 1 and "data:image/png;base64," in out

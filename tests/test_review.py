@@ -1,0 +1,125 @@
+"""The review runner: parameters validated first, atomic publishing, failures named, HTML for managers."""
+
+import json
+import re
+import shutil
+from pathlib import Path
+
+import nbformat
+import pytest
+
+from analysis import cli, config
+from analysis.review import runner
+from analysis.review.params import ReviewParams
+
+
+@pytest.fixture()
+def small_notebooks(tmp_path: Path) -> Path:
+    folder = tmp_path / "notebooks"
+    folder.mkdir()
+    shutil.copy(config.NOTEBOOKS_DIR / "00_data_overview.ipynb", folder)
+    return folder
+
+
+def _failing_notebook(folder: Path) -> None:
+    nb = nbformat.read(folder / "00_data_overview.ipynb", as_version=4)
+    nb.cells.append(nbformat.v4.new_code_cell("raise ValueError('broken input on purpose')"))
+    nbformat.write(nb, folder / "05_broken.ipynb")
+
+
+def test_review_is_written_with_index_and_audit_record(tmp_path, small_notebooks):
+    out = tmp_path / "outputs"
+    path = runner.run_review(period="2023Q3", lang="sv", output_dir=out, notebooks_dir=small_notebooks,
+                             progress=False)
+    assert path == out / "keski-pohjanmaa" / "2023Q3" / "sv" / "review.html"
+    page = path.read_text(encoding="utf-8")
+    assert '<html lang="sv">' in page
+    assert page.count("<h1") == 1 and "Sysselsättningsöversikt" in page
+    assert "<script" not in page and "area = " not in page  # no code, no injected parameters
+    executed = nbformat.read(path.parent / "notebooks" / "00_data_overview.ipynb", as_version=4)
+    assert executed.metadata["papermill"]["parameters"]["lang"] == "sv"  # audit record keeps parameters
+    record = json.loads((path.parent / "run.json").read_text(encoding="utf-8"))
+    assert record["period"] == "2023Q3" and record["data_vintage"].startswith("12r5 2023-10")
+    index = json.loads((out / "index.json").read_text(encoding="utf-8"))
+    assert [(r["area"], r["period"], r["lang"]) for r in index] == [("keski-pohjanmaa", "2023Q3", "sv")]
+    assert "keski-pohjanmaa/2023Q3/sv/review.html" in (out / "index.html").read_text(encoding="utf-8")
+
+
+def test_default_period_is_the_latest_complete_quarter(tmp_path, small_notebooks):
+    path = runner.run_review(output_dir=tmp_path, notebooks_dir=small_notebooks, progress=False)
+    assert path.parts[-4:-1] == ("keski-pohjanmaa", "2023Q3", "fi")  # data ends 2023-10
+
+
+def test_existing_review_is_not_replaced_without_force(tmp_path, small_notebooks):
+    path = runner.run_review(period="2023Q2", output_dir=tmp_path, notebooks_dir=small_notebooks, progress=False)
+    stamp = path.stat().st_mtime_ns
+    with pytest.raises(runner.ReviewExists, match="--force"):
+        runner.run_review(period="2023Q2", output_dir=tmp_path, notebooks_dir=small_notebooks, progress=False)
+    assert path.stat().st_mtime_ns == stamp
+    again = runner.run_review(period="2023Q2", output_dir=tmp_path, notebooks_dir=small_notebooks,
+                              progress=False, force=True)
+    assert again.stat().st_mtime_ns != stamp
+
+
+def test_failing_notebook_names_notebook_and_cell_and_keeps_previous_review(tmp_path, small_notebooks):
+    path = runner.run_review(period="2023Q1", output_dir=tmp_path, notebooks_dir=small_notebooks, progress=False)
+    before = path.read_text(encoding="utf-8")
+    _failing_notebook(small_notebooks)
+    with pytest.raises(runner.ReviewFailed, match=r"05_broken.ipynb failed in cell 5.*ValueError: broken input"):
+        runner.run_review(period="2023Q1", output_dir=tmp_path, notebooks_dir=small_notebooks,
+                          progress=False, force=True)
+    assert path.read_text(encoding="utf-8") == before
+    leftovers = [p.name for p in path.parent.parent.iterdir() if p.name.startswith(".")]
+    assert leftovers == []
+
+
+@pytest.mark.parametrize("argv, message", [
+    (["review", "--area", "atlantis"], "unknown area 'atlantis'"),
+    (["review", "--period", "2023Q7"], "YYYYQn"),
+    (["review", "--period", "2031Q1"], "no month"),
+    (["review", "--data-source", "/nonexistent/store"], "neither 'embedded', 'fetched'"),
+])
+def test_bad_parameters_are_refused_before_anything_runs(argv, message, capsys, monkeypatch, tmp_path):
+    monkeypatch.setattr(config, "OUTPUTS_DIR", tmp_path)
+    monkeypatch.setattr(runner, "execute_notebooks", lambda *a, **k: pytest.fail("ran notebooks"))
+    assert cli.main(argv) == 2
+    assert message in capsys.readouterr().err
+
+
+def test_bad_language_is_refused_by_the_parser(capsys):
+    with pytest.raises(SystemExit):
+        cli.main(["review", "--lang", "en"])
+    assert "invalid choice: 'en'" in capsys.readouterr().err
+
+
+def test_help_explains_the_commands(capsys):
+    with pytest.raises(SystemExit):
+        cli.main(["--help"])
+    text = capsys.readouterr().out
+    for word in ("review", "fetch", "areas", "kpi-template", "kpi-import", "employment review"):
+        assert word in text
+
+
+def test_areas_command_lists_the_default(capsys):
+    assert cli.main(["areas"]) == 0
+    assert "keski-pohjanmaa" in capsys.readouterr().out
+
+
+def test_params_injected_are_the_declared_literals():
+    params = ReviewParams("keski-pohjanmaa", "2023Q3", "embedded", "fi", "outputs")
+    assert params.as_notebook_parameters() == {"area": "keski-pohjanmaa", "period": "2023Q3",
+                                               "data_source": "embedded", "lang": "fi", "output_dir": "outputs"}
+
+
+@pytest.mark.slow
+def test_full_review_page_meets_the_page_rules(tmp_path):
+    path = runner.run_review(period="2023Q3", output_dir=tmp_path, progress=False)
+    page = path.read_text(encoding="utf-8")
+    assert path.stat().st_size < 3_000_000
+    assert '<html lang="fi">' in page and page.count("<h1") == 1
+    levels = [int(h) for h in re.findall(r"<h([1-6])[ >]", page)]
+    assert all(b - a <= 1 for a, b in zip(levels, levels[1:])), "heading levels never skip"
+    imgs = re.findall(r"<img [^>]*>", page)
+    assert all('alt="' in i and 'alt=""' not in i for i in imgs)
+    assert all(i.count("data:image/png;base64,") == 1 for i in imgs)  # embedded, opens offline
+    assert "<script" not in page and "http://" not in page.replace("http://www.w3.org", "")
