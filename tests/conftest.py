@@ -22,3 +22,12 @@ def store():
 def kp_area():
     """The default area, Keski-Pohjanmaa."""
     return config.get_area("keski-pohjanmaa")
+
+
+@pytest.fixture(scope="session")
+def full_review(tmp_path_factory) -> Path:
+    """The whole default review (every notebook), run once for the page and browser tests."""
+    from analysis.review import runner
+
+    out = tmp_path_factory.mktemp("outputs")
+    return runner.run_review(period="2023Q3", output_dir=out, progress=False)

@@ -112,8 +112,8 @@ def test_params_injected_are_the_declared_literals():
 
 
 @pytest.mark.slow
-def test_full_review_page_meets_the_page_rules(tmp_path):
-    path = runner.run_review(period="2023Q3", output_dir=tmp_path, progress=False)
+def test_full_review_page_meets_the_page_rules(full_review):
+    path = full_review
     page = path.read_text(encoding="utf-8")
     assert path.stat().st_size < 3_000_000
     assert '<html lang="fi">' in page and page.count("<h1") == 1
@@ -123,3 +123,27 @@ def test_full_review_page_meets_the_page_rules(tmp_path):
     assert all('alt="' in i and 'alt=""' not in i for i in imgs)
     assert all(i.count("data:image/png;base64,") == 1 for i in imgs)  # embedded, opens offline
     assert "<script" not in page and "http://" not in page.replace("http://www.w3.org", "")
+
+
+def test_combined_review_puts_the_data_overview_last():
+    names = ["00_data_overview", "01_key_figures", "10_unemployment_structure", "50_kpi_scorecard"]
+    assert runner.combined_order(names) == ["01_key_figures", "10_unemployment_structure",
+                                            "50_kpi_scorecard", "00_data_overview"]
+
+
+def test_committed_period_file_is_read_and_command_line_overrides_it(tmp_path, monkeypatch):
+    from analysis.review import params as review_params
+    from analysis.store import load_store
+
+    folder = tmp_path / "review"
+    folder.mkdir()
+    (folder / "2023Q2.yaml").write_text("period: 2023Q2\nlang: sv\narea: maakunta-uusimaa\n", encoding="utf-8")
+    monkeypatch.setattr(config, "REVIEW_PARAMS_DIR", folder)
+    monkeypatch.setattr(review_params, "params_file", lambda p, folder=folder: folder / f"{p}.yaml")
+    params, _ = review_params.resolve(load_store, period="2023Q2")
+    assert (params.area, params.lang) == ("maakunta-uusimaa", "sv")
+    params, _ = review_params.resolve(load_store, period="2023Q2", lang="fi")
+    assert params.lang == "fi"
+    (folder / "2023Q2.yaml").write_text("period: 2023Q2\ncolour: red\n", encoding="utf-8")
+    with pytest.raises(config.ConfigError, match="unknown parameter.*colour"):
+        review_params.resolve(load_store, period="2023Q2")

@@ -46,6 +46,7 @@ def build_parser() -> argparse.ArgumentParser:
     review.add_argument("--lang", default="fi", choices=config.LANGUAGES, help="language of the review (default fi)")
     review.add_argument("--data-source", default=None, help="embedded (default), fetched, or a store folder")
     review.add_argument("--force", action="store_true", help="replace an existing review for the same area and period")
+    review.add_argument("--output-dir", default=None, help="folder for reviews (default: outputs/)")
     review.add_argument("--no-progress", action="store_true", help="do not show the progress bar")
 
     fetch = sub.add_parser(
@@ -126,7 +127,7 @@ def main(argv: Sequence[str] | None = None) -> int:
 
             return run_review_cli(area=args.area, period=args.period, lang=args.lang,
                                   data_source=args.data_source, force=args.force,
-                                  progress=not args.no_progress)
+                                  progress=not args.no_progress, output_dir=args.output_dir)
     except config.ConfigError as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 2

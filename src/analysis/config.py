@@ -6,6 +6,7 @@ newcomer can see in one file where the data comes from and where outputs go.
 
 from __future__ import annotations
 
+import os
 import re
 from dataclasses import dataclass
 from functools import lru_cache
@@ -26,8 +27,9 @@ RAW_DIR: Path = DATA_DIR / "raw"
 """Embedded real StatFin extracts; read-only (never written by code)."""
 FETCHED_DIR: Path = DATA_DIR / "fetched"
 """Store written by ``python -m analysis fetch`` (not committed)."""
-CACHE_DIR: Path = DATA_DIR / "cache"
-"""Raw PxWeb responses and derived results, keyed by query or content hash (not committed)."""
+CACHE_DIR: Path = Path(os.environ.get("ANALYSIS_CACHE_DIR", DATA_DIR / "cache"))
+"""Raw PxWeb responses and derived results, keyed by query or content hash (not committed).
+The environment variable ANALYSIS_CACHE_DIR moves it (benchmarks measure a fresh clone that way)."""
 INTERNAL_DIR: Path = DATA_DIR / "internal"
 """Imported internal-metric workbooks (KPI); not committed except the example data."""
 

@@ -67,6 +67,13 @@ def review_dir(params: ReviewParams) -> Path:
     return Path(params.output_dir) / params.area / params.period / params.lang
 
 
+def combined_order(names: list[str]) -> list[str]:
+    """Sections of the combined review: the key figures and analyses in numeric order, then the
+    ``00_`` data overview (sources, vintage, definitions, caveats) as the closing section."""
+    back = [n for n in names if n.startswith("00_")]
+    return [n for n in names if n not in back] + back
+
+
 def _execute_one(source: str, target: str, parameters: dict[str, str], cwd: str) -> float:
     """Execute one notebook with papermill (runs in a worker process)."""
     import logging
@@ -161,7 +168,9 @@ def render_pages(results: list[NotebookResult], params: ReviewParams, workdir: P
         banner = t("review.example_banner", lang) if "notice-example" in body else None
         (workdir / f"{result.name}.html").write_text(
             render.page(title, body, lang, meta, footer, banner), encoding="utf-8")
-    body = render.body_html(executed)
+    order = combined_order([r.name for r in results])
+    by_name = dict(zip((r.name for r in results), executed))
+    body = render.body_html([by_name[name] for name in order])
     banner = t("review.example_banner", lang) if "notice-example" in body else None
     target = workdir / REVIEW_FILE
     target.write_text(render.page(title, body, lang, meta, footer, banner), encoding="utf-8")
@@ -229,11 +238,12 @@ def run_review(area: str | None = None, period: str | None = None, lang: str | N
 
 
 def run_review_cli(area: str | None, period: str | None, lang: str, data_source: str | None,
-                   force: bool, progress: bool) -> int:
+                   force: bool, progress: bool, output_dir: str | None = None) -> int:
     """``python -m analysis review``: run, report errors plainly, print the review's path last."""
     try:
         path = run_review(area=area, period=period, lang=lang, data_source=data_source, force=force,
-                          progress=progress and sys.stderr.isatty())
+                          progress=progress and sys.stderr.isatty(),
+                          output_dir=Path(output_dir) if output_dir else config.OUTPUTS_DIR)
     except (ReviewFailed, ReviewExists) as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 1
