@@ -54,10 +54,17 @@ class Area:
     name_sv: str
     region: str
     members: tuple[str, ...]
+    in_fi: str = ""
+    in_sv: str = ""
 
     def name(self, lang: str = "fi") -> str:
         """The area's name in ``lang`` ("fi" or "sv")."""
         return self.name_sv if lang == "sv" else self.name_fi
+
+    def located(self, lang: str = "fi") -> str:
+        """"In the area" as a sentence opening, e.g. "Keski-Pohjanmaan työllisyysalueella" (empty if
+        not configured: Finnish place-name inflection cannot be derived from the name)."""
+        return self.in_sv if lang == "sv" else self.in_fi
 
     @property
     def is_single_code(self) -> bool:
@@ -92,6 +99,8 @@ def _area_from_entry(slug: str, entry: Any, path: Path) -> Area:
         name_sv=str(entry["name_sv"]),
         region=entry["region"],
         members=tuple(members),
+        in_fi=str(entry.get("in_fi", "")),
+        in_sv=str(entry.get("in_sv", "")),
     )
 
 

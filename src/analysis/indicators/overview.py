@@ -52,3 +52,26 @@ def latest_complete_quarter(store: Store, table_id: str = "12r5") -> str:
         if needed <= months:
             return f"{quarter.year}Q{quarter.quarter}"
     raise ValueError(f"table {table_id} has no complete quarter")
+
+
+# Measures the analyses use beyond the embedded snapshot: (table id, stable measure, StatFin code).
+WANTED_MEASURES: tuple[tuple[str, str, str], ...] = (
+    ("12r5", "long_term_unemployed", "PITKAAIKAISTYOTTOMAT"),
+    ("12r5", "unemployed_foreign_nationals", "TYOTTOMATULK"),
+    ("12r5", "unemployment_rate_pct", "TYOTOSUUS"),
+    ("12r5", "unemployed_men", "TYOTTOMATMIEHET"),
+    ("12r5", "unemployed_women", "TYOTTOMATNAISET"),
+    ("12r5", "unemployed_under_25", "TYOTTOMAT25"),
+    ("12r5", "unemployed_over_50", "TYOTTOMAT50"),
+    ("12r5", "laid_off_full_time", "LOMAUTETTU"),
+)
+
+
+def missing_measures(store: Store, area: Area) -> pd.DataFrame:
+    """Measures the analyses use that the store lacks for the area's members (table, measure, code)."""
+    rows = [
+        {"table_id": table, "measure": measure, "source_code": code}
+        for table, measure, code in WANTED_MEASURES
+        if not store.has(measure, table_id=table, area_codes=list(area.members))
+    ]
+    return pd.DataFrame(rows, columns=["table_id", "measure", "source_code"])

@@ -8,7 +8,7 @@ from analysis.config import Area
 from analysis.indicators import overview
 from analysis.present import html
 from analysis.present.fmt import fmt_int
-from analysis.present.text import t
+from analysis.present.text import catalogue, t
 from analysis.schema import Store
 
 
@@ -51,8 +51,42 @@ def area_table(store: Store, area: Area, lang: str = "fi") -> pd.DataFrame:
     return wide.reset_index()
 
 
+def missing_table(store: Store, area: Area, lang: str = "fi") -> pd.DataFrame | None:
+    """Measures the analyses use that the data lacks, with the table and code that hold them."""
+    missing = overview.missing_measures(store, area)
+    if missing.empty:
+        return None
+    return pd.DataFrame({
+        t("overview.col_measure", lang): [t(f"overview.measure_{m}", lang) for m in missing["measure"]],
+        t("overview.col_table", lang): missing["table_id"],
+        t("overview.col_code", lang): missing["source_code"],
+    })
+
+
+def definitions_blocks(lang: str = "fi") -> list[html.HTML]:
+    """Definitions of the terms the review uses, and the caveats of the data."""
+    terms = [k.split(".", 2)[2] for k in catalogue(lang) if k.startswith("overview.term.")]
+    items = "".join(
+        f"<dt>{html.esc(t(f'overview.term.{k}', lang))}</dt><dd>{html.esc(t(f'overview.define.{k}', lang))}</dd>"
+        for k in terms
+    )
+    caveats = [t(k, lang) for k in sorted(catalogue(lang)) if k.startswith("overview.caveat_")]
+    return [
+        html.heading(t("overview.definitions_heading", lang), 3),
+        html.HTML(f"<dl>{items}</dl>"),
+        html.heading(t("overview.caveats_heading", lang), 3),
+        html.bullets(caveats),
+    ]
+
+
 def overview_blocks(store: Store, area: Area, data_source: str, lang: str = "fi") -> list[html.HTML]:
-    """All blocks of the data-overview section, in reading order."""
+    """All blocks of the data-overview section (sources, vintage, definitions, caveats), in reading order."""
+    missing = missing_table(store, area, lang)
+    missing_blocks = [
+        html.heading(t("overview.missing_heading", lang), 3),
+        html.notice(t("overview.missing_intro", lang), "missing", lang),
+        html.table(missing, t("overview.missing_caption", lang)),
+    ] if missing is not None else []
     return [
         html.heading(t("overview.title", lang), 2),
         html.paragraph(t("overview.intro", lang, area=area.name(lang), source=data_source,
@@ -63,4 +97,6 @@ def overview_blocks(store: Store, area: Area, data_source: str, lang: str = "fi"
         html.table(coverage_table(store, lang), t("overview.measures_caption", lang)),
         html.heading(t("overview.areas_heading", lang), 3),
         html.table(area_table(store, area, lang), t("overview.areas_caption", lang, area=area.name(lang))),
+        *missing_blocks,
+        *definitions_blocks(lang),
     ]

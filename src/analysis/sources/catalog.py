@@ -155,3 +155,26 @@ class FetchSpec:
     measures: dict[str, str]
     breakdowns: dict[str, str] = field(default_factory=dict)
     frequency: str = "M"
+
+
+# --- PxWeb fetch specs (``python -m analysis fetch``; see docs/statfin_tables.md) -------------
+# Area tokens in a "geo" selection are resolved at run time by ``sources.fetch`` from
+# config/areas.yaml, so adding an area needs no code change:
+#   "@areas"   every code named in config/areas.yaml (members and regions) and the subregions
+#              of the member municipalities (from the embedded area key)
+#   "@regions" the configured regions (each area's ``region`` and MKnn members)
+# Glob patterns such as "MK*" are matched against the codes in the table's metadata.
+FETCH_12R5 = FetchSpec(
+    table_id="12r5",
+    path="StatFin/12r5.px",
+    select={"geo": ["SSS", "MK*", "@areas"], "time": "*"},
+    measures=MEASURES_12R5,
+)
+FETCH_12TI = FetchSpec(
+    table_id="12ti",
+    path="StatFin/12ti.px",
+    select={"geo": ["SSS", "@regions"], "time": "*", "Ammattiryhmä": "*"},
+    measures=MEASURES_12TI,
+    breakdowns={"Ammattiryhmä": "occupation_code"},
+)
+FETCH_SPECS: list[FetchSpec] = [FETCH_12R5, FETCH_12TI]

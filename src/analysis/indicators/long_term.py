@@ -1,0 +1,125 @@
+"""Long-term unemployment and its change (the action plan's "Pitkäaikaistyöttömien määrän muutos (%)").
+
+Long-term unemployed (``long_term_unemployed``, StatFin 12r5 PITKAAIKAISTYOTTOMAT): unemployed
+jobseekers whose unemployment has lasted continuously 12 months or more, at the end of the month.
+
+- with fetched 12r5 data: count, share of all unemployed jobseekers (%), change from the same month
+  a year earlier in persons and in % of the year-ago count, by municipality and for the area, over
+  the 24 months up to the quarter's last month (fewer where the data is shorter);
+- always: THL Sotkanet 2019 (indicators 3562 and 181, annual averages) as context with its year.
+
+Pure functions, no text. A missing value stays NaN; nothing is filled in.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+
+from analysis.config import Area
+from analysis.indicators import structure
+from analysis.schema import Store, StoreError
+
+MEASURE = "long_term_unemployed"
+SOURCE_CODE = "PITKAAIKAISTYOTTOMAT"
+TABLE = "12r5"
+WINDOW_MONTHS = 24
+SOTKANET_TABLES = ("sotkanet-3562", "sotkanet-181")
+
+
+def is_available(store: Store, area: Area) -> bool:
+    """True when the store holds monthly long-term unemployed (12r5) for the area's members."""
+    return structure.table_store(store, TABLE).has(MEASURE, TABLE, list(area.members))
+
+
+def monthly(store: Store, area: Area, period: str, months: int = WINDOW_MONTHS) -> pd.DataFrame:
+    """Monthly long-term unemployment by member and for the area, ``months`` months up to the
+    reference month.
+
+    Columns: ``area_code`` (member code or the area slug), ``level`` (area | municipality),
+    ``period``, ``long_term`` (persons), ``unemployed`` (persons), ``share_pct`` (% of unemployed),
+    ``long_term_year_ago``, ``change_year`` (persons), ``change_year_pct`` (% of the year-ago count),
+    ``base_unreliable`` (year-ago count under 20 persons or missing). Raises StoreError without
+    the measure.
+    """
+    if not is_available(store, area):
+        raise StoreError(f"the store has no {MEASURE} ({TABLE} {SOURCE_CODE}) for {area.slug}; "
+                         "run `python -m analysis fetch`")
+    month = structure.reference_month(store, period)
+    first = structure.month_shift(month, -(months - 1))
+    members = [m for m in area.members if m != area.slug]
+    wide = structure.wide_counts(store, area, members, ("unemployed_jobseekers", MEASURE))
+    wide = wide.sort_values(["area_code", "period"])
+    year_ago = wide[["area_code", "period", MEASURE]].assign(
+        period=lambda f: [structure.month_shift(p, 12) for p in f["period"]]
+    ).rename(columns={MEASURE: "long_term_year_ago"})
+    out = wide.merge(year_ago, on=["area_code", "period"], how="left")
+    out = out[(out["period"] >= first) & (out["period"] <= month)]
+    out = out.rename(columns={MEASURE: "long_term", "unemployed_jobseekers": "unemployed"})
+    out["share_pct"] = out["long_term"] / out["unemployed"].where(out["unemployed"] > 0) * 100
+    out["change_year"] = out["long_term"] - out["long_term_year_ago"]
+    out["change_year_pct"] = structure.pct_change(out["long_term"], out["long_term_year_ago"])
+    out["base_unreliable"] = out["long_term_year_ago"].isna() | (out["long_term_year_ago"] < 20)
+    out["level"] = np.where(out["area_code"] == area.slug, "area", "municipality")
+    order = {code: i for i, code in enumerate([area.slug, *members])}
+    out = out.sort_values(["area_code", "period"], key=lambda s: s.map(order) if s.name == "area_code" else s)
+    return out[["area_code", "level", "period", "long_term", "unemployed", "share_pct", "long_term_year_ago",
+                "change_year", "change_year_pct", "base_unreliable"]].reset_index(drop=True)
+
+
+def latest(store: Store, area: Area, period: str) -> pd.DataFrame:
+    """:func:`monthly` at the reference month only (one row per member and the area)."""
+    frame = monthly(store, area, period)
+    return frame[frame["period"] == frame["period"].max()].reset_index(drop=True)
+
+
+def key_figure(store: Store, area: Area, period: str) -> dict[str, object]:
+    """The area's long-term unemployment at the quarter's last month held, for the front page.
+
+    Keys: ``available`` (bool), ``month``, ``value`` (persons), ``value_year_ago``, ``change``
+    (persons), ``change_pct`` (%), ``share_pct`` (% of unemployed), ``base_unreliable``, and
+    ``missing`` = ``{"table": "12r5", "measure": "PITKAAIKAISTYOTTOMAT", "command":
+    "python -m analysis fetch"}`` when the data is not available (all numbers then NaN).
+    """
+    empty = {"available": False, "month": None, "value": np.nan, "value_year_ago": np.nan, "change": np.nan,
+             "change_pct": np.nan, "share_pct": np.nan, "base_unreliable": True,
+             "missing": {"table": TABLE, "measure": SOURCE_CODE, "command": "python -m analysis fetch"}}
+    if not is_available(store, area):
+        return empty
+    row = latest(store, area, period)
+    row = row[row["level"] == "area"].iloc[0]
+    return {"available": True, "month": row["period"], "value": float(row["long_term"]),
+            "value_year_ago": float(row["long_term_year_ago"]), "change": float(row["change_year"]),
+            "change_pct": float(row["change_year_pct"]), "share_pct": float(row["share_pct"]),
+            "base_unreliable": bool(row["base_unreliable"]), "missing": None}
+
+
+def sotkanet_context(store: Store, area: Area) -> pd.DataFrame:
+    """THL Sotkanet annual figures by member municipality (2019 in the embedded data).
+
+    Columns: ``area_code``, ``year``, ``long_term_pct_of_labour_force`` (indicator 3562, %),
+    ``long_term_annual_mean`` (persons), ``unemployment_rate_pct`` (indicator 181, %),
+    ``unemployed_annual_mean`` (persons), ``long_term_share_pct`` (long-term as % of unemployed,
+    from the two annual means). A municipality without a 3562 row (Lestijärvi) has NaN there.
+    """
+    measures = {
+        "long_term_unemployed_pct_of_labour_force": "long_term_pct_of_labour_force",
+        "long_term_unemployed_annual_mean": "long_term_annual_mean",
+        "unemployment_rate_pct": "unemployment_rate_pct",
+        "unemployed_jobseekers_annual_mean": "unemployed_annual_mean",
+    }
+    obs = store.observations
+    obs = obs[obs["table_id"].isin(SOTKANET_TABLES) & obs["measure"].isin(list(measures))]
+    if obs.empty:
+        raise StoreError("the store has no THL Sotkanet tables (sotkanet-3562, sotkanet-181)")
+    years = sorted(obs["period"].unique())
+    grid = pd.MultiIndex.from_product([list(area.members), years], names=["area_code", "year"])
+    obs = obs[obs["area_code"].isin(area.members)]
+    wide = obs.pivot_table(index=["area_code", "period"], columns="measure", values="value", aggfunc="first")
+    wide.index.names = ["area_code", "year"]
+    wide = wide.reindex(grid).rename(columns=measures)
+    for col in measures.values():
+        if col not in wide.columns:
+            wide[col] = np.nan
+    wide["long_term_share_pct"] = wide["long_term_annual_mean"] / wide["unemployed_annual_mean"] * 100
+    return wide.reset_index()[["area_code", "year", *measures.values(), "long_term_share_pct"]]

@@ -1,0 +1,372 @@
+"""Presentation of foreign-language speakers' unemployment and employment (notebook 30).
+
+Finnish/Swedish tables, charts and notices built from ``indicators.foreign_language``.
+Counts 1–4 are shown as "<5"; a rate on a labour force under 50 is flagged with "*", and a
+rate whose count is 1–4 is not shown (it would reveal the count).
+"""
+
+from __future__ import annotations
+
+import math
+
+import pandas as pd
+
+from analysis.config import Area
+from analysis.indicators import foreign_language as fl
+from analysis.present import html
+from analysis.present.disclosure import disclose_count, is_small
+from analysis.present.figures import LINESTYLES, MARKERS, PALETTE, int_axis, new_figure, pct_axis
+from analysis.present.fmt import MISSING, fmt_pct, fmt_pp, fmt_signed
+from analysis.present.text import MissingText, t
+from analysis.schema import Store
+
+NS = "foreign_language"
+
+
+def _t(key: str, lang: str, **values: object) -> str:
+    return t(f"{NS}.{key}", lang, **values)
+
+
+def area_label(code: str, area: Area, lang: str = "fi") -> str:
+    """Reader's name of an area code (municipality, region, the employment area) in ``lang``."""
+    if code == area.slug:
+        return area.name(lang)
+    try:
+        return _t(f"area_{code}", lang)
+    except MissingText:
+        return code
+
+
+def language_label(code: str, lang: str = "fi") -> str:
+    """Reader's name of a StatFin language code (02, fi, sv …)."""
+    try:
+        return _t(f"lang_{code}", lang)
+    except MissingText:
+        return code
+
+
+def source_label(data_source: str, lang: str = "fi") -> str:
+    """Reader's name of the data source parameter (embedded / fetched / a folder path)."""
+    if data_source in ("embedded", "fetched"):
+        return _t(f"source_{data_source}", lang)
+    return data_source
+
+
+def _rate_text(rate: float, count: float, unreliable: bool, lang: str) -> str:
+    if is_small(count):
+        return MISSING
+    text = fmt_pct(rate, 1, lang)
+    return f"{text} *" if unreliable and text != MISSING else text
+
+
+# --- definitions -------------------------------------------------------------------------------
+
+
+def definitions_blocks(lang: str = "fi") -> list[html.HTML]:
+    """The three groups that must never be mixed, each with its definition."""
+    return [
+        html.heading(_t("definitions_heading", lang), 3),
+        html.bullets([_t("def_foreign_language", lang), _t("def_foreign_nationals", lang),
+                      _t("def_foreign_background", lang)]),
+    ]
+
+
+# --- 159t share ---------------------------------------------------------------------------------
+
+
+def share_table(store: Store, area: Area, lang: str = "fi") -> pd.DataFrame:
+    """Municipalities × years of the published share (%), with the latest one-year change (pp)."""
+    shares = fl.municipal_share(store, area)
+    overview = fl.share_overview(store, area)
+    wide = shares.pivot(index="area_code", columns="period", values="value")
+    wide = wide.reindex([c for c in area.members if c in wide.index])
+    years = list(wide.columns)
+    out = pd.DataFrame({_t("col_municipality", lang): [area_label(c, area, lang) for c in wide.index]})
+    for year in years:
+        out[str(year)] = [fmt_pct(v, 1, lang) for v in wide[year]]
+    if len(years) >= 2:
+        change = overview.set_index("area_code").reindex(wide.index)["change_pp"]
+        out[_t("col_change_pp", lang, prev=years[-2], last=years[-1])] = [fmt_pp(v, lang) for v in change]
+    return out
+
+
+def share_figure(store: Store, area: Area, lang: str = "fi") -> html.HTML:
+    """Line chart of each municipality's share over the years, with alt text and its numbers."""
+    shares = fl.municipal_share(store, area)
+    fig, ax = new_figure(8, 4.5)
+    years = sorted(shares["period"].unique())
+    for i, code in enumerate([c for c in area.members if c in set(shares["area_code"])]):
+        part = shares[shares["area_code"] == code].sort_values("period")
+        name = area_label(code, area, lang)
+        ax.plot(part["period"], part["value"], label=name, color=PALETTE[i % len(PALETTE)],
+                linestyle=LINESTYLES[i % len(LINESTYLES)], marker=MARKERS[i % len(MARKERS)])
+        last = part.dropna(subset=["value"]).iloc[-1]
+        ax.annotate(name, (last["period"], last["value"]), xytext=(6, 0), textcoords="offset points",
+                    va="center", fontsize=8)
+    pct_axis(ax, lang, decimals=0)
+    ax.set_ylim(bottom=0)
+    ax.legend(loc="upper left", fontsize=8, ncol=2, frameon=False)
+    ax.set_xlabel("")
+    latest = shares[shares["period"] == years[-1]].dropna(subset=["value"])
+    hi = latest.loc[latest["value"].idxmax()]
+    lo = latest.loc[latest["value"].idxmin()]
+    alt = _t("share_chart_alt", lang, n=latest["area_code"].nunique(), first=years[0], last=years[-1],
+             max_area=area_label(hi["area_code"], area, lang), max_value=fmt_pct(hi["value"], 1, lang),
+             min_area=area_label(lo["area_code"], area, lang), min_value=fmt_pct(lo["value"], 1, lang))
+    caption = _t("share_chart_caption", lang, first=years[0], last=years[-1])
+    return html.figure(fig, alt, caption, share_table(store, area, lang), lang)
+
+
+def share_blocks(store: Store, area: Area, lang: str = "fi") -> list[html.HTML]:
+    """The 159t share: definition, table, chart and caveats (no area share is formed)."""
+    shares = fl.municipal_share(store, area)
+    if shares.empty:
+        return []
+    years = sorted(shares["period"].unique())
+    return [
+        html.heading(_t("share_heading", lang), 3),
+        html.paragraph(_t("share_definition", lang)),
+        html.table(share_table(store, area, lang),
+                   _t("share_table_caption", lang, first=years[0], last=years[-1])),
+        share_figure(store, area, lang),
+        html.notice(_t("share_caveat_no_area", lang), "caveat", lang),
+        html.paragraph(_t("share_caveat_small", lang)),
+    ]
+
+
+# --- population by language (fetched) ------------------------------------------------------------
+
+
+def population_table(store: Store, area: Area, lang: str = "fi") -> pd.DataFrame:
+    """Latest year: foreign-language, Finnish and Swedish population and share, by area."""
+    pop = fl.population_by_language(store, area)
+    year = pop["period"].max()
+    pop = pop[(pop["period"] == year) & pop["language"].isin(fl.GROUPS)]
+    order = [area.slug, *area.members, area.region]
+    rows = []
+    for code in [c for c in dict.fromkeys(order) if c in set(pop["area_code"])]:
+        rec: dict[str, str] = {_t("col_area", lang): area_label(code, area, lang)}
+        for g in fl.GROUPS:
+            part = pop[(pop["area_code"] == code) & (pop["language"] == g)]
+            value = part["population"].iloc[0] if len(part) else math.nan
+            share = part["share_pct"].iloc[0] if len(part) else math.nan
+            rec[f"{language_label(g, lang)}: {_t('col_population', lang)}"] = disclose_count(value, lang)
+            rec[f"{language_label(g, lang)}: {_t('col_share_pct', lang)}"] = (
+                MISSING if is_small(value) else fmt_pct(share, 1, lang))
+        rows.append(rec)
+    return pd.DataFrame(rows)
+
+
+def population_blocks(store: Store, area: Area, data_source: str, lang: str = "fi") -> list[html.HTML]:
+    """Population by language (11rm/11rl) when fetched; otherwise what is missing and how to load it."""
+    blocks = [html.heading(_t("pop_heading", lang), 3)]
+    if not fl.availability(store, area)["population_by_language"]:
+        return blocks + [html.notice(_t("pop_missing", lang, source=source_label(data_source, lang)), "missing", lang)]
+    year = fl.population_by_language(store, area)["period"].max()
+    return blocks + [html.table(population_table(store, area, lang), _t("pop_table_caption", lang, year=year))]
+
+
+# --- unemployment by language (fetched) ----------------------------------------------------------
+
+
+def unemployment_summary_table(store: Store, area: Area, period: str, lang: str = "fi") -> pd.DataFrame:
+    """The area's language groups at the reference month: count, share, rate and year-on-year change."""
+    summary = fl.language_summary(store, area, period)
+    return pd.DataFrame({
+        _t("col_language", lang): [language_label(g, lang) for g in summary["language"]],
+        _t("col_unemployed", lang): [disclose_count(v, lang) for v in summary["unemployed"]],
+        _t("col_share_of_unemployed", lang): [
+            MISSING if is_small(c) else fmt_pct(v, 1, lang)
+            for v, c in zip(summary["share_of_unemployed_pct"], summary["unemployed"])],
+        _t("col_labour_force", lang): [disclose_count(v, lang) for v in summary["labour_force"]],
+        _t("col_rate", lang): [_rate_text(r, c, u, lang) for r, c, u in zip(
+            summary["unemployment_rate_pct"], summary["unemployed"], summary["rate_unreliable"])],
+        _t("col_year_ago", lang): [disclose_count(v, lang) for v in summary["unemployed_year_ago"]],
+        _t("col_change", lang): [
+            MISSING if is_small(c) or is_small(o) else fmt_signed(v, 0, lang)
+            for v, c, o in zip(summary["change"], summary["unemployed"], summary["unemployed_year_ago"])],
+        _t("col_rate_change", lang): [
+            MISSING if is_small(c) else fmt_pp(v, lang)
+            for v, c in zip(summary["rate_change_pp"], summary["unemployed"])],
+    })
+
+
+def unemployment_municipal_table(store: Store, area: Area, month: str, lang: str = "fi") -> pd.DataFrame:
+    """Foreign-language unemployed, share and rate in each member municipality at ``month``."""
+    series = fl.unemployment_by_language(store, area)
+    part = series[(series["period"] == month) & (series["language"] == fl.GROUPS[0])
+                  & (series["area_code"] != area.slug)]
+    return pd.DataFrame({
+        _t("col_municipality", lang): [area_label(c, area, lang) for c in part["area_code"]],
+        _t("col_unemployed", lang): [disclose_count(v, lang) for v in part["unemployed"]],
+        _t("col_share_of_unemployed", lang): [
+            MISSING if is_small(c) else fmt_pct(v, 1, lang)
+            for v, c in zip(part["share_of_unemployed_pct"], part["unemployed"])],
+        _t("col_rate", lang): [_rate_text(r, c, u, lang) for r, c, u in zip(
+            part["unemployment_rate_pct"], part["unemployed"], part["rate_unreliable"])],
+    })
+
+
+def unemployment_figure(store: Store, area: Area, lang: str = "fi") -> html.HTML:
+    """Monthly unemployment rate by language group for the area (or the foreign-language count
+    when no labour force by language is held), with alt text and numbers."""
+    series = fl.unemployment_by_language(store, area)
+    series = series[series["area_code"] == area.slug].sort_values("period")
+    months = sorted(series["period"].unique())
+    first, last = months[0], months[-1]
+    area_name = area.name(lang)
+    fig, ax = new_figure(8, 4)
+    use_rate = series["unemployment_rate_pct"].notna().any()
+    table = pd.DataFrame({_t("col_month", lang): months})
+    if use_rate:
+        for i, g in enumerate(fl.GROUPS):
+            part = series[series["language"] == g].set_index("period").reindex(months)
+            masked = part["unemployment_rate_pct"].where(~part["unemployed"].map(is_small))
+            ax.plot(months, masked, label=language_label(g, lang), color=PALETTE[i],
+                    linestyle=LINESTYLES[i], marker=MARKERS[i], markersize=3)
+            table[language_label(g, lang)] = [
+                _rate_text(r, c, u, lang) for r, c, u in zip(
+                    part["unemployment_rate_pct"], part["unemployed"], part["rate_unreliable"].fillna(True))]
+        pct_axis(ax, lang)
+        foreign_last = table[language_label(fl.GROUPS[0], lang)].iloc[-1]
+        alt = _t("unemp_chart_alt", lang, area=area_name, first=first, last=last, foreign=foreign_last)
+        caption = _t("unemp_chart_caption", lang, area=area_name, first=first, last=last)
+    else:
+        part = series[series["language"] == fl.GROUPS[0]].set_index("period").reindex(months)
+        ax.plot(months, part["unemployed"].where(~part["unemployed"].map(is_small)),
+                label=language_label(fl.GROUPS[0], lang), color=PALETTE[0], marker=MARKERS[0], markersize=3)
+        int_axis(ax, lang)
+        table[language_label(fl.GROUPS[0], lang)] = [disclose_count(v, lang) for v in part["unemployed"]]
+        alt = _t("unemp_count_chart_alt", lang, area=area_name, first=first, last=last,
+                 last_value=table[language_label(fl.GROUPS[0], lang)].iloc[-1])
+        caption = _t("unemp_count_chart_caption", lang, area=area_name, first=first, last=last)
+    step = max(1, len(months) // 8)
+    ax.set_xticks(months[::step])
+    ax.tick_params(axis="x", labelrotation=45)
+    ax.set_ylim(bottom=0)
+    ax.legend(loc="best", frameon=True)
+    return html.figure(fig, alt, caption, table, lang)
+
+
+def unemployment_blocks(store: Store, area: Area, period: str, data_source: str,
+                        lang: str = "fi") -> list[html.HTML]:
+    """Unemployed jobseekers by language when held; otherwise what is missing and how to load it."""
+    blocks = [html.heading(_t("unemp_heading", lang), 3)]
+    summary = fl.language_summary(store, area, period)
+    if summary.empty:
+        return blocks + [html.notice(_t("unemp_missing", lang, source=source_label(data_source, lang)), "missing", lang)]
+    month, ago = summary["month"].iloc[0], summary["month_year_ago"].iloc[0]
+    blocks += [
+        html.paragraph(_t("unemp_intro", lang, month=month, month_ago=ago)),
+        html.table(unemployment_summary_table(store, area, period, lang),
+                   _t("unemp_table_caption", lang, area=area.name(lang), month=month)),
+        html.paragraph(f"{_t('rate_flag', lang)} {_t('rate_suppressed', lang)}"),
+        unemployment_figure(store, area, lang),
+    ]
+    if len(area.members) > 1:
+        blocks.append(html.table(unemployment_municipal_table(store, area, month, lang),
+                                 _t("unemp_muni_caption", lang, month=month)))
+    return blocks
+
+
+# --- employment rate by language (fetched) -------------------------------------------------------
+
+
+def employment_table(store: Store, area: Area, lang: str = "fi") -> pd.DataFrame:
+    """Latest year's employment rate (%) by language for members and region, age band shown."""
+    emp = fl.employment_rate_by_language(store, area)
+    year = emp["period"].max()
+    emp = emp[(emp["period"] == year) & emp["language"].isin(fl.GROUPS)]
+    order = [*area.members, area.region]
+    rows = []
+    for code in [c for c in dict.fromkeys(order) if c in set(emp["area_code"])]:
+        part = emp[emp["area_code"] == code]
+        rec = {_t("col_area", lang): area_label(code, area, lang),
+               _t("col_age_group", lang): ", ".join(sorted(part["age_group"].unique()))}
+        for g in fl.GROUPS:
+            value = part.loc[part["language"] == g, "value"]
+            rec[language_label(g, lang)] = fmt_pct(value.iloc[0] if len(value) else math.nan, 1, lang)
+        rows.append(rec)
+    return pd.DataFrame(rows)
+
+
+def employment_blocks(store: Store, area: Area, data_source: str, lang: str = "fi") -> list[html.HTML]:
+    """Employment rate by language when held; otherwise what is missing and how to load it."""
+    blocks = [html.heading(_t("emp_heading", lang), 3)]
+    emp = fl.employment_rate_by_language(store, area)
+    if emp.empty or not emp["value"].notna().any():
+        return blocks + [html.notice(_t("emp_missing", lang, source=source_label(data_source, lang)), "missing", lang)]
+    return blocks + [
+        html.paragraph(_t("emp_intro", lang)),
+        html.table(employment_table(store, area, lang), _t("emp_table_caption", lang, year=emp["period"].max())),
+    ]
+
+
+# --- foreign nationals (12r5 TYOTTOMATULK) ------------------------------------------------------
+
+
+def nationals_table(store: Store, area: Area, period: str, lang: str = "fi") -> tuple[pd.DataFrame, str | None]:
+    """Foreign nationals unemployed at the reference month and a year earlier, by area."""
+    nat = fl.foreign_nationals(store, area)
+    month = fl.reference_month(sorted(nat["period"].unique()), period)
+    if month is None:
+        return pd.DataFrame(), None
+    ago = f"{int(month[:4]) - 1}{month[4:]}"
+    rows = []
+    for code in dict.fromkeys([area.slug, *area.members]):
+        cur = nat[(nat["area_code"] == code) & (nat["period"] == month)]["value"]
+        old = nat[(nat["area_code"] == code) & (nat["period"] == ago)]["value"]
+        cur_v = cur.iloc[0] if len(cur) else math.nan
+        old_v = old.iloc[0] if len(old) else math.nan
+        rows.append({_t("col_area", lang): area_label(code, area, lang),
+                     month: disclose_count(cur_v, lang), ago: disclose_count(old_v, lang)})
+    return pd.DataFrame(rows), month
+
+
+def nationals_blocks(store: Store, area: Area, period: str, data_source: str,
+                     lang: str = "fi") -> list[html.HTML]:
+    """Foreign nationals, separately from foreign-language speakers, with their own definition."""
+    blocks = [html.heading(_t("nationals_heading", lang), 3), html.paragraph(_t("def_foreign_nationals", lang))]
+    table, month = nationals_table(store, area, period, lang)
+    if month is None:
+        return blocks + [html.notice(_t("nationals_missing", lang, source=source_label(data_source, lang)), "missing", lang)]
+    return blocks + [html.table(table, _t("nationals_table_caption", lang, month=month))]
+
+
+# --- whole section and front page ----------------------------------------------------------------
+
+
+def section_blocks(store: Store, area: Area, period: str, data_source: str, lang: str = "fi") -> list[html.HTML]:
+    """All blocks of the foreign-language section (notebook 30), in reading order."""
+    return [
+        html.heading(_t("title", lang), 2),
+        html.paragraph(_t("intro", lang, area=area.name(lang), period=period, source=source_label(data_source, lang))),
+        *definitions_blocks(lang),
+        *share_blocks(store, area, lang),
+        *unemployment_blocks(store, area, period, data_source, lang),
+        *employment_blocks(store, area, data_source, lang),
+        *population_blocks(store, area, data_source, lang),
+        *nationals_blocks(store, area, period, data_source, lang),
+        html.paragraph(_t("source_note", lang)),
+    ]
+
+
+def key_figure_text(store: Store, area: Area, period: str, lang: str = "fi") -> str:
+    """One sentence for the review's front page: the foreign-language key figure, or that it is missing."""
+    kf = fl.key_figure(store, area, period)
+    if kf.kind == "unemployed_foreign_language":
+        rate = _rate_text(kf.rate_pct, kf.value, kf.rate_unreliable, lang)
+        share = MISSING if is_small(kf.value) else fmt_pct(kf.share_pct, 1, lang)
+        return _t("key_unemployed", lang, value=disclose_count(kf.value, lang), month=kf.period,
+                  share=share, rate=rate)
+    if kf.kind == "share_range":
+        return _t("key_share_range", lang, year=kf.period,
+                  min_value=fmt_pct(kf.min_value, 1, lang), min_area=area_label(kf.min_area, area, lang),
+                  max_value=fmt_pct(kf.max_value, 1, lang), max_area=area_label(kf.max_area, area, lang))
+    return _t("key_none", lang)
+
+
+def key_figure_block(store: Store, area: Area, period: str, lang: str = "fi") -> html.HTML:
+    """:func:`key_figure_text` as a displayable paragraph with its label."""
+    return html.paragraph(f"{_t('key_label', lang)}: {key_figure_text(store, area, period, lang)}")
+

@@ -1,0 +1,149 @@
+"""Presentation of long-term unemployment (notebook 20): Finnish/Swedish tables, charts and notices.
+
+With monthly 12r5 ``long_term_unemployed`` in the store: count, share and change by municipality
+and for the area, and a 24-month chart. Without it: a plain notice naming the table, the measure
+and the command that loads it. THL Sotkanet's 2019 figures are always shown as context with
+their year.
+"""
+
+from __future__ import annotations
+
+import math
+
+import pandas as pd
+
+from analysis.config import Area
+from analysis.indicators import long_term
+from analysis.present import figures, html
+from analysis.present.disclosure import disclose_count
+from analysis.present.fmt import MISSING, fmt_pct
+from analysis.present.structure import area_name, change_cell, pct_change_cell
+from analysis.present.text import t
+from analysis.schema import Store, StoreError
+
+NS = "long_term"
+
+
+def tx(key: str, lang: str, **values: object) -> str:
+    """A text of this module's namespace."""
+    return t(f"{NS}.{key}", lang, **values)
+
+
+def latest_table(frame: pd.DataFrame, area: Area, lang: str = "fi") -> pd.DataFrame:
+    """Long-term unemployed at one month by area and municipality, formatted with disclosure control."""
+    return pd.DataFrame({
+        tx("col_area", lang): [area_name(c, area, lang) for c in frame["area_code"]],
+        tx("col_long_term", lang): [disclose_count(v, lang) for v in frame["long_term"]],
+        tx("col_share", lang): [fmt_pct(v, 1, lang) for v in frame["share_pct"]],
+        tx("col_year_ago", lang): [disclose_count(v, lang) for v in frame["long_term_year_ago"]],
+        tx("col_change", lang): [change_cell(a, b, lang) for a, b in zip(frame["long_term"], frame["long_term_year_ago"])],
+        tx("col_change_pct", lang): [pct_change_cell(a, b, lang)
+                                     for a, b in zip(frame["long_term"], frame["long_term_year_ago"])],
+    })
+
+
+def series_table(frame: pd.DataFrame, lang: str = "fi") -> pd.DataFrame:
+    """The area's monthly series, formatted (the chart's numbers)."""
+    return pd.DataFrame({
+        tx("col_month", lang): frame["period"],
+        tx("col_long_term", lang): [disclose_count(v, lang) for v in frame["long_term"]],
+        tx("col_share", lang): [fmt_pct(v, 1, lang) for v in frame["share_pct"]],
+        tx("col_change", lang): [change_cell(a, b, lang) for a, b in zip(frame["long_term"], frame["long_term_year_ago"])],
+        tx("col_change_pct", lang): [pct_change_cell(a, b, lang)
+                                     for a, b in zip(frame["long_term"], frame["long_term_year_ago"])],
+    })
+
+
+def monthly_blocks(store: Store, area: Area, period: str, lang: str = "fi") -> list[html.HTML]:
+    """Latest month by municipality and the area's 24-month chart (fetched 12r5 data only)."""
+    frame = long_term.monthly(store, area, period)
+    month = frame["period"].max()
+    latest = frame[frame["period"] == month]
+    blocks = [html.heading(tx("key_heading", lang), 3),
+              html.table(latest_table(latest, area, lang), tx("key_caption", lang, month=month)),
+              html.paragraph(tx("note_small", lang)), html.paragraph(tx("note_unreliable", lang)),
+              html.heading(tx("trend_heading", lang), 3)]
+    own = frame[frame["level"] == "area"]
+    if len(own) < long_term.WINDOW_MONTHS:
+        blocks.append(html.paragraph(tx("short_window", lang, months=len(own), month=month)))
+    first, last = own["period"].iloc[0], own["period"].iloc[-1]
+    fig, ax = figures.new_figure(8, 4)
+    x = pd.PeriodIndex(own["period"], freq="M").to_timestamp()
+    ax.plot(x, own["long_term"], linestyle="-", marker="o", color=figures.PALETTE[0])
+    figures.int_axis(ax, lang)
+    ax.set_ylabel(tx("trend_ylabel", lang))
+    ax.set_ylim(bottom=0)
+    caption = tx("trend_caption", lang, area=area.name(lang), first=first, last=last)
+    ax.set_title(caption, fontsize=10)
+    end = own.iloc[-1]
+    alt = tx("trend_alt", lang, area=area.name(lang), first=first, last=last,
+             value=disclose_count(end["long_term"], lang),
+             change=change_cell(end["long_term"], end["long_term_year_ago"], lang),
+             change_pct=pct_change_cell(end["long_term"], end["long_term_year_ago"], lang))
+    blocks.append(html.figure(fig, alt, caption, series_table(own, lang), lang))
+    blocks.append(html.paragraph(tx("source_12r5", lang)))
+    return blocks
+
+
+def context_table(ctx: pd.DataFrame, area: Area, lang: str = "fi") -> pd.DataFrame:
+    """Sotkanet figures by municipality, formatted; a missing value reads "–"."""
+    return pd.DataFrame({
+        tx("col_area", lang): [area_name(c, area, lang) for c in ctx["area_code"]],
+        tx("col_lt_pct", lang): [fmt_pct(v, 1, lang) for v in ctx["long_term_pct_of_labour_force"]],
+        tx("col_lt_count", lang): [disclose_count(v, lang) for v in ctx["long_term_annual_mean"]],
+        tx("col_lt_share", lang): [fmt_pct(v, 1, lang) for v in ctx["long_term_share_pct"]],
+        tx("col_rate", lang): [fmt_pct(v, 1, lang) for v in ctx["unemployment_rate_pct"]],
+        tx("col_unemployed", lang): [disclose_count(v, lang) for v in ctx["unemployed_annual_mean"]],
+    })
+
+
+def context_blocks(store: Store, area: Area, lang: str = "fi") -> list[html.HTML]:
+    """THL Sotkanet context (2019) by municipality: table and bar chart, missing shown as missing."""
+    try:
+        ctx = long_term.sotkanet_context(store, area)
+    except StoreError:
+        return []
+    blocks = []
+    for year, part in ctx.groupby("year", sort=True):
+        part = part.reset_index(drop=True)
+        names = [area_name(c, area, lang) for c in part["area_code"]]
+        missing = [n for n, v in zip(names, part["long_term_pct_of_labour_force"]) if _nan(v)]
+        blocks += [html.heading(tx("context_heading", lang, year=year), 3),
+                   html.paragraph(tx("context_text", lang, year=year))]
+        if missing:
+            blocks.append(html.notice(tx("context_missing_note", lang, names=", ".join(missing), year=year),
+                                      "missing", lang))
+        fig, ax = figures.new_figure(8, 4)
+        values = part["long_term_pct_of_labour_force"]
+        bars = ax.barh(names, values.fillna(0), color=figures.PALETTE[0])
+        for bar, value in zip(bars, values):
+            label = tx("context_missing_label", lang) if _nan(value) else fmt_pct(value, 1, lang)
+            ax.text(bar.get_width(), bar.get_y() + bar.get_height() / 2, " " + label, va="center", fontsize=8,
+                    style="italic" if _nan(value) else "normal")
+        ax.invert_yaxis()
+        figures.pct_axis(ax, lang, axis="x", decimals=1)
+        ax.set_xlabel(tx("context_xlabel", lang))
+        caption = tx("context_caption", lang, year=year)
+        ax.set_title(caption, fontsize=10)
+        top = part.loc[values.idxmax()] if values.notna().any() else None
+        top_name = area_name(top["area_code"], area, lang) if top is not None else MISSING
+        top_value = fmt_pct(top["long_term_pct_of_labour_force"], 1, lang) if top is not None else MISSING
+        alt = (tx("context_alt", lang, year=year, top=top_name, top_value=top_value, missing_names=", ".join(missing))
+               if missing else tx("context_alt_none", lang, year=year, top=top_name, top_value=top_value))
+        blocks.append(html.figure(fig, alt, caption, context_table(part, area, lang), lang))
+    blocks.append(html.paragraph(tx("source_sotkanet", lang)))
+    return blocks
+
+
+def _nan(value: object) -> bool:
+    return value is None or (isinstance(value, float) and math.isnan(value))
+
+
+def long_term_blocks(store: Store, area: Area, period: str, data_source: str, lang: str = "fi") -> list[html.HTML]:
+    """Every block of the long-term unemployment section, in reading order."""
+    blocks = [html.heading(tx("title", lang), 2), html.paragraph(tx("intro", lang, area=area.name(lang)))]
+    if long_term.is_available(store, area):
+        blocks += monthly_blocks(store, area, period, lang)
+    else:
+        blocks.append(html.notice(tx("missing", lang, source=data_source), "missing", lang))
+    return blocks + context_blocks(store, area, lang)

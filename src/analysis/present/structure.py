@@ -1,0 +1,418 @@
+"""Presentation of the unemployment structure (notebook 10): Finnish/Swedish tables and charts.
+
+Numbers come from :mod:`analysis.indicators.structure`; this module only labels, formats,
+applies disclosure control and draws. Counts 1–4 are shown "<5"; a change is not shown ("..")
+when either of its counts is 1–4; a % change on a base under 20 persons is marked "*".
+"""
+
+from __future__ import annotations
+
+import math
+
+import pandas as pd
+
+from analysis import config
+from analysis.config import Area
+from analysis.indicators import structure
+from analysis.present import figures, html
+from analysis.present.disclosure import disclose_count, is_small, unreliable_change
+from analysis.present.fmt import MISSING, fmt_dec, fmt_int, fmt_pct, fmt_pp, fmt_signed
+from analysis.present.text import catalogue, t
+from analysis.schema import Store, StoreError
+from analysis.sources import embedded
+
+NS = "structure"
+
+
+def tx(key: str, lang: str, **values: object) -> str:
+    """A text of this module's namespace."""
+    return t(f"{NS}.{key}", lang, **values)
+
+
+# --------------------------------------------------------------------------- labels and formats
+
+
+def area_name(code: str, area: Area, lang: str = "fi") -> str:
+    """Readable name of an area code (the area slug, a municipality, subregion, region or SSS)."""
+    if code == area.slug:
+        return area.name(lang)
+    key = f"{NS}.area_names.{code}"
+    if key in catalogue(lang):
+        return t(key, lang)
+    for candidate in config.load_areas().values():
+        if candidate.members == (code,):
+            return candidate.name(lang)
+    return code
+
+
+def _missing(value: float | None) -> bool:
+    return value is None or (isinstance(value, float) and math.isnan(value))
+
+
+def change_cell(new: float, base: float, lang: str) -> str:
+    """A change in persons, or ".." when either count is 1–4 (the change would reveal it)."""
+    if _missing(new) or _missing(base):
+        return MISSING
+    if is_small(new) or is_small(base):
+        return tx("suppressed", lang)
+    return fmt_signed(new - base, 0, lang)
+
+
+def pct_change_cell(new: float, base: float, lang: str) -> str:
+    """A % change with one decimal, ".." when a count is 1–4, "*" when the base is under 20."""
+    if _missing(new) or _missing(base) or base == 0:
+        return MISSING
+    if is_small(new) or is_small(base):
+        return tx("suppressed", lang)
+    text = fmt_signed((new - base) / base * 100, 1, lang, "\u00a0%")
+    return text + (" " + tx("unreliable_mark", lang) if unreliable_change(base) else "")
+
+
+def occupation_label(code: str, names: dict[str, str], lang: str) -> str:
+    """"code name" for an occupation or group (names are Finnish only); the code alone when no verified name exists."""
+    name = names.get(code, "")
+    return f"{code} {name}{tx('names_fi_only', lang)}" if name else code
+
+
+def group_names() -> dict[str, str]:
+    """Verified Finnish names of Ammattiluokitus 2010 groups, code -> name (empty names left out)."""
+    groups = structure.load_occupation_groups()
+    return {c: n for c, n in zip(groups["group_code"], groups["group_name_fi"]) if n}
+
+
+def occupation_names() -> dict[str, str]:
+    """Finnish names of four-digit occupations and special classes (StatFin 12ti labels)."""
+    names = embedded.load_occupation_names()
+    return dict(zip(names["occupation_code"], names["occupation_name_fi"]))
+
+
+# --------------------------------------------------------------------------- tables
+
+
+def key_table(store: Store, area: Area, period: str, lang: str = "fi") -> pd.DataFrame:
+    """The area's key figures, formatted (unemployed, rate, vacancies; level and change in a year)."""
+    kf = structure.key_figures(store, area, period)
+    rows = []
+    for rec in kf.itertuples(index=False):
+        if rec.unit == "pct":
+            value, before, change, change_pct = (fmt_pct(rec.value, 1, lang), fmt_pct(rec.value_year_ago, 1, lang),
+                                                 fmt_pp(rec.change, lang), MISSING)
+        else:
+            value, before = disclose_count(rec.value, lang), disclose_count(rec.value_year_ago, lang)
+            change = change_cell(rec.value, rec.value_year_ago, lang)
+            change_pct = pct_change_cell(rec.value, rec.value_year_ago, lang)
+        rows.append({
+            tx("key_indicator", lang): tx(f"ind_{rec.indicator}", lang),
+            tx("key_month", lang): rec.month,
+            tx("key_value", lang): value,
+            tx("key_year_ago", lang): before,
+            tx("key_change", lang): change,
+            tx("key_change_pct", lang): change_pct,
+        })
+    return pd.DataFrame(rows)
+
+
+def levels_table(store: Store, area: Area, period: str, lang: str = "fi") -> pd.DataFrame:
+    """Unemployed and rate for the area, municipalities, subregions, region and country, formatted."""
+    lv = structure.level_table(store, area, period)
+    return pd.DataFrame({
+        tx("col_area", lang): [area_name(c, area, lang) for c in lv["area_code"]],
+        tx("col_level", lang): [tx(f"level_{v}", lang) for v in lv["level"]],
+        tx("col_unemployed", lang): [disclose_count(v, lang) for v in lv["unemployed"]],
+        tx("col_change_year", lang): [change_cell(a, b, lang) for a, b in zip(lv["unemployed"], lv["unemployed_year_ago"])],
+        tx("col_change_year_pct", lang): [pct_change_cell(a, b, lang)
+                                          for a, b in zip(lv["unemployed"], lv["unemployed_year_ago"])],
+        tx("col_change_month", lang): [change_cell(a, b, lang)
+                                       for a, b in zip(lv["unemployed"], lv["unemployed_month_ago"])],
+        tx("col_labour_force", lang): [fmt_int(v, lang) for v in lv["labour_force"]],
+        tx("col_rate", lang): [fmt_pct(v, 1, lang) for v in lv["rate"]],
+        tx("col_rate_change", lang): [fmt_pp(v, lang) for v in lv["rate_change_pp"]],
+        tx("col_quarter_unemployed", lang): [disclose_count(v, lang) for v in lv["quarter_mean_unemployed"]],
+        tx("col_quarter_rate", lang): [fmt_pct(v, 1, lang) for v in lv["quarter_mean_rate"]],
+    })
+
+
+def ranking_table(ranking: pd.DataFrame, area: Area, lang: str = "fi") -> pd.DataFrame:
+    """The region ranking, formatted (the chart's numbers)."""
+    return pd.DataFrame({
+        tx("col_rank", lang): [fmt_int(v, lang) for v in ranking["rank"]],
+        tx("col_region", lang): [area_name(c, area, lang) for c in ranking["area_code"]],
+        tx("col_rate", lang): [fmt_pct(v, 1, lang) for v in ranking["rate"]],
+        tx("col_rate_year_ago", lang): [fmt_pct(v, 1, lang) for v in ranking["rate_year_ago"]],
+        tx("col_rate_change", lang): [fmt_pp(v, lang) for v in ranking["rate_change_pp"]],
+    })
+
+
+def occupation_table(groups: pd.DataFrame, names: dict[str, str], lang: str = "fi",
+                     vacancies: bool = False) -> pd.DataFrame:
+    """Occupation groups with the special-classes, remainder and total rows, formatted."""
+    labels = []
+    for code, kind in zip(groups["group_code"], groups["kind"]):
+        labels.append({"special": tx("row_special", lang), "missing": tx("row_missing", lang),
+                       "total": tx("row_total", lang)}.get(kind) or occupation_label(code, names, lang))
+    out = {tx("col_occupation", lang): labels}
+    if not vacancies:
+        out[tx("col_unemployed", lang)] = [disclose_count(v, lang) for v in groups["unemployed"]]
+        out[tx("col_share", lang)] = [fmt_pct(v, 1, lang) for v in groups["share_pct"]]
+        out[tx("col_change_year", lang)] = [change_cell(a, b, lang)
+                                            for a, b in zip(groups["unemployed"], groups["unemployed_year_ago"])]
+        out[tx("col_change_year_pct", lang)] = [pct_change_cell(a, b, lang)
+                                                for a, b in zip(groups["unemployed"], groups["unemployed_year_ago"])]
+        out[tx("col_suppressed", lang)] = [fmt_int(v, lang) if k in ("group", "special", "total") else MISSING
+                                           for v, k in zip(groups["suppressed_cells"], groups["kind"])]
+    else:
+        out[tx("col_vacancies", lang)] = [disclose_count(v, lang) for v in groups["vacancies"]]
+        out[tx("col_vacancies_change", lang)] = [change_cell(a, b, lang)
+                                                 for a, b in zip(groups["vacancies"], groups["vacancies_year_ago"])]
+        out[tx("col_unemployed", lang)] = [disclose_count(v, lang) for v in groups["unemployed"]]
+        out[tx("col_tightness", lang)] = [fmt_dec(v, 2, lang) for v in groups["tightness"]]
+    return pd.DataFrame(out)
+
+
+def top_table(top: pd.DataFrame, names: dict[str, str], lang: str = "fi") -> pd.DataFrame:
+    """The largest four-digit occupations, formatted."""
+    return pd.DataFrame({
+        tx("col_code", lang): top["occupation_code"],
+        tx("col_occupation", lang): [names.get(c, "") + tx("names_fi_only", lang) for c in top["occupation_code"]],
+        tx("col_unemployed", lang): [disclose_count(v, lang) for v in top["unemployed"]],
+        tx("col_change_year", lang): [change_cell(a, b, lang) for a, b in zip(top["unemployed"], top["unemployed_year_ago"])],
+        tx("col_vacancies", lang): [disclose_count(v, lang) for v in top["vacancies"]],
+        tx("col_tightness", lang): [fmt_dec(v, 2, lang) for v in top["tightness"]],
+    })
+
+
+def breakdown_table(frame: pd.DataFrame, lang: str = "fi") -> pd.DataFrame:
+    """Unemployed by gender, age, duration and lay-off, formatted."""
+    return pd.DataFrame({
+        tx("col_group", lang): [tx(f"m_{m}", lang) for m in frame["measure"]],
+        tx("col_unemployed", lang): [disclose_count(v, lang) for v in frame["value"]],
+        tx("col_share", lang): [fmt_pct(v, 1, lang) for v in frame["share_pct"]],
+        tx("col_change_year", lang): [change_cell(a, b, lang) for a, b in zip(frame["value"], frame["value_year_ago"])],
+        tx("col_change_year_pct", lang): [pct_change_cell(a, b, lang)
+                                          for a, b in zip(frame["value"], frame["value_year_ago"])],
+    })
+
+
+# --------------------------------------------------------------------------- charts
+
+
+def ranking_figure(ranking: pd.DataFrame, area: Area, lang: str = "fi") -> html.HTML:
+    """Horizontal bars of the regions' rates; the area's region hatched and labelled."""
+    month = ranking["month"].iloc[0]
+    fig, ax = figures.new_figure(8, 6)
+    names = [area_name(c, area, lang) for c in ranking["area_code"]]
+    colours = [figures.PALETTE[1] if own else figures.PALETTE[0] for own in ranking["is_area_region"]]
+    bars = ax.barh(names, ranking["rate"], color=colours)
+    for bar, own, value in zip(bars, ranking["is_area_region"], ranking["rate"]):
+        if own:
+            bar.set_hatch("//")
+            bar.set_edgecolor("black")
+        ax.text(bar.get_width(), bar.get_y() + bar.get_height() / 2, " " + fmt_pct(value, 1, lang),
+                va="center", fontsize=8, fontweight="bold" if own else "normal")
+    ax.invert_yaxis()
+    figures.pct_axis(ax, lang, axis="x")
+    ax.set_xlabel(tx("ranking_xlabel", lang))
+    ax.set_title(tx("ranking_caption", lang, month=month))
+    own = ranking[ranking["is_area_region"]].iloc[0]
+    alt = tx("ranking_alt", lang, month=month, region=area_name(own["area_code"], area, lang),
+             rank=int(own["rank"]), count=len(ranking), rate=fmt_pct(own["rate"], 1, lang))
+    return html.figure(fig, alt, tx("ranking_caption", lang, month=month), ranking_table(ranking, area, lang), lang)
+
+
+def direction(change: float) -> str:
+    """"up", "down" or "flat" for a trend change (within ±0,5 % of the level counts as flat)."""
+    if _missing(change):
+        return "flat"
+    return "up" if change > 0 else "down" if change < 0 else "flat"
+
+
+def trend_blocks(store: Store, area: Area, period: str, lang: str = "fi", years: int = 5) -> list[html.HTML]:
+    """Trend text and chart: observed monthly series and its STL trend for the last ``years`` years."""
+    blocks = [html.heading(tx("trend_heading", lang), 3)]
+    try:
+        tr = structure.trend(store, area, period)
+    except StoreError as exc:
+        return blocks + [html.notice(tx("trend_missing", lang, reason=str(exc)), "missing", lang)]
+    last = tr.iloc[-1]
+    change3 = last["trend"] - tr["trend"].iloc[-4]
+    change12 = last["trend"] - tr["trend"].iloc[-13]
+    tol = 0.005 * last["trend"]
+    word = direction(change3 if abs(change3) > tol else 0.0)
+    dir_text = tx(f"trend_{word}", lang)
+    blocks.append(html.paragraph(tx("trend_text", lang, month=last["period"], trend=fmt_int(last["trend"], lang),
+                                    change3=fmt_signed(change3, 0, lang), change12=fmt_signed(change12, 0, lang),
+                                    direction=dir_text)))
+    shown = tr.tail(12 * years)
+    first_m, last_m = shown["period"].iloc[0], shown["period"].iloc[-1]
+    fig, ax = figures.new_figure(8, 4)
+    x = pd.PeriodIndex(shown["period"], freq="M").to_timestamp()
+    ax.plot(x, shown["observed"], linestyle=":", marker="o", markersize=3, color=figures.PALETTE[0],
+            label=tx("trend_observed", lang))
+    ax.plot(x, shown["trend"], linestyle="-", linewidth=2.5, color=figures.PALETTE[1], label=tx("trend_trend", lang))
+    figures.int_axis(ax, lang)
+    ax.set_ylabel(tx("trend_ylabel", lang))
+    ax.legend(loc="upper left")
+    caption = tx("trend_caption", lang, area=area.name(lang), first=first_m, last=last_m)
+    ax.set_title(caption, fontsize=10)
+    alt = tx("trend_alt", lang, area=area.name(lang), first=first_m, last=last_m, month=last_m,
+             trend=fmt_int(last["trend"], lang), direction=dir_text)
+    data = pd.DataFrame({tx("col_month", lang): shown["period"],
+                         tx("col_observed", lang): [disclose_count(v, lang) for v in shown["observed"]],
+                         tx("col_trend", lang): [fmt_int(v, lang) for v in shown["trend"]]})
+    blocks.append(html.figure(fig, alt, caption, data, lang))
+    return blocks
+
+
+def occupation_figure(groups: pd.DataFrame, names: dict[str, str], month: str, lang: str = "fi") -> html.HTML:
+    """Horizontal bars of unemployed by main group, with the special and remainder rows, labelled."""
+    rows = groups[groups["kind"] != "total"].copy()
+    rows["label"] = [
+        {"special": tx("row_special", lang), "missing": tx("row_missing", lang)}.get(k)
+        or occupation_label(c, names, "fi")
+        for c, k in zip(rows["group_code"], rows["kind"])
+    ]
+    fig, ax = figures.new_figure(8, 5)
+    hatches = {"group": "", "special": "..", "missing": "xx"}
+    bars = ax.barh(rows["label"], rows["unemployed"].fillna(0), color=figures.PALETTE[0])
+    for bar, kind, value in zip(bars, rows["kind"], rows["unemployed"]):
+        bar.set_hatch(hatches[kind])
+        if kind != "group":
+            bar.set_color(figures.PALETTE[7])
+            bar.set_edgecolor("black")
+        ax.text(bar.get_width(), bar.get_y() + bar.get_height() / 2, " " + disclose_count(value, lang),
+                va="center", fontsize=8)
+    ax.invert_yaxis()
+    figures.int_axis(ax, lang, axis="x")
+    ax.set_xlabel(tx("occupation_xlabel", lang))
+    caption = tx("occupation_caption_1", lang, month=month)
+    ax.set_title(caption, fontsize=10)
+    top = rows[rows["kind"] == "group"].sort_values("unemployed", ascending=False).iloc[0]
+    alt = tx("occupation_alt", lang, month=month, top=top["label"], value=disclose_count(top["unemployed"], lang))
+    return html.figure(fig, alt, caption, occupation_table(groups, names, lang), lang)
+
+
+def beveridge_figure(bev: pd.DataFrame, area: Area, lang: str = "fi") -> html.HTML:
+    """Beveridge curve: annual unemployment rate (x) against vacancy rate (y), points labelled by year."""
+    fig, ax = figures.new_figure(7, 5)
+    ax.plot(bev["unemployment_rate"], bev["vacancy_rate"], linestyle="-", marker="o", color=figures.PALETTE[0])
+    for rec in bev.itertuples(index=False):
+        ax.annotate(rec.year, (rec.unemployment_rate, rec.vacancy_rate), textcoords="offset points",
+                    xytext=(4, 4), fontsize=8)
+    last = bev.iloc[-1]
+    ax.plot([last["unemployment_rate"]], [last["vacancy_rate"]], marker="D", markersize=9, linestyle="none",
+            color=figures.PALETTE[1])
+    figures.pct_axis(ax, lang, axis="x", decimals=1)
+    figures.pct_axis(ax, lang, axis="y", decimals=1)
+    ax.set_xlabel(tx("beveridge_xlabel", lang))
+    ax.set_ylabel(tx("beveridge_ylabel", lang))
+    first_y, last_y = bev["year"].iloc[0], bev["year"].iloc[-1]
+    caption = tx("beveridge_caption", lang, area=area.name(lang), first=first_y, last=last_y)
+    ax.set_title(caption, fontsize=10)
+    alt = tx("beveridge_alt", lang, area=area.name(lang), first=first_y, last=last_y,
+             u=fmt_pct(last["unemployment_rate"], 1, lang), v=fmt_pct(last["vacancy_rate"], 1, lang))
+    data = pd.DataFrame({tx("col_year", lang): bev["year"],
+                         tx("col_months", lang): [fmt_int(v, lang) for v in bev["months"]],
+                         tx("col_rate", lang): [fmt_pct(v, 1, lang) for v in bev["unemployment_rate"]],
+                         tx("col_vacancy_rate", lang): [fmt_pct(v, 1, lang) for v in bev["vacancy_rate"]]})
+    return html.figure(fig, alt, caption, data, lang)
+
+
+# --------------------------------------------------------------------------- sections
+
+
+def overview_blocks(store: Store, area: Area, period: str, data_source: str, lang: str = "fi") -> list[html.HTML]:
+    """Title, intro, key figures, levels by area and the region ranking."""
+    month = structure.reference_month(store, period)
+    blocks = [html.heading(tx("title", lang), 2),
+              html.paragraph(tx("intro", lang, area=area.name(lang), month=month, source=data_source))]
+    if month != config.quarter_months(period)[-1]:
+        blocks.append(html.notice(tx("month_not_last", lang, period=period, month=month), "caveat", lang))
+    equivalent = structure.published_equivalent(area)
+    if equivalent and equivalent not in area.members:
+        blocks.append(html.paragraph(tx("area_is_region", lang, region=area_name(equivalent, area, lang))))
+    blocks += [
+        html.heading(tx("key_heading", lang), 3),
+        html.table(key_table(store, area, period, lang), tx("key_caption", lang, area=area.name(lang), month=month)),
+        html.heading(tx("levels_heading", lang), 3),
+        html.table(levels_table(store, area, period, lang), tx("levels_caption", lang, month=month)),
+        html.paragraph(tx("note_small", lang)),
+        html.paragraph(tx("note_unreliable", lang)),
+        html.heading(tx("ranking_heading", lang), 3),
+    ]
+    ranking = structure.region_ranking(store, area, period)
+    own = ranking[ranking["is_area_region"]]
+    if not own.empty:
+        rec = own.iloc[0]
+        blocks.append(html.paragraph(tx("ranking_text", lang, region=area_name(rec["area_code"], area, lang),
+                                        rate=fmt_pct(rec["rate"], 1, lang), rank=int(rec["rank"]),
+                                        count=len(ranking), month=month, change=fmt_pp(rec["rate_change_pp"], lang))))
+        blocks.append(ranking_figure(ranking, area, lang))
+    return blocks
+
+
+def breakdown_blocks(store: Store, area: Area, period: str, lang: str = "fi") -> list[html.HTML]:
+    """Gender, age, duration and lay-off breakdowns, or a plain notice of what is missing."""
+    blocks = [html.heading(tx("breakdown_heading", lang), 3)]
+    avail = structure.breakdown_availability(store, area)
+    missing = avail.loc[~avail["available"], "source_code"].tolist()
+    if avail["available"].any():
+        frame = structure.breakdowns(store, area, period)
+        month = frame["month"].iloc[0]
+        blocks.append(html.table(breakdown_table(frame, lang),
+                                 tx("breakdown_caption", lang, area=area.name(lang), month=month)))
+        if frame["breakdown"].eq("age").sum() > 1:
+            blocks.append(html.paragraph(tx("breakdown_overlap", lang)))
+        if missing:
+            blocks.append(html.notice(tx("breakdown_partly_missing", lang, codes=", ".join(missing)), "missing", lang))
+    else:
+        blocks.append(html.notice(tx("breakdown_missing", lang, codes=", ".join(missing)), "missing", lang))
+    return blocks
+
+
+def occupation_blocks(store: Store, area: Area, period: str, lang: str = "fi") -> list[html.HTML]:
+    """Unemployed by occupation (main groups, sub-major groups, largest occupations)."""
+    blocks = [html.heading(tx("occupation_heading", lang), 3)]
+    codes = structure.occupation_area(store, area)
+    if codes != list(area.members) and codes != [structure.published_equivalent(area)]:
+        blocks.append(html.paragraph(tx("occupation_scope_region", lang, region=area_name(codes[0], area, lang))))
+    blocks.append(html.paragraph(tx("occupation_text", lang)))
+    names = group_names()
+    g1 = structure.occupation_groups(store, area, period, 1)
+    month = g1["month"].iloc[0]
+    blocks.append(occupation_figure(g1, names, month, lang))
+    g2 = structure.occupation_groups(store, area, period, 2)
+    blocks.append(html.heading(tx("occupation_caption_2", lang, month=month), 4))
+    blocks.append(html.table(occupation_table(g2, names, lang), tx("occupation_caption_2", lang, month=month)))
+    blocks.append(html.heading(tx("top_heading", lang), 4))
+    blocks.append(html.table(top_table(structure.top_occupations(store, area, period), occupation_names(), lang),
+                             tx("top_caption", lang, month=month)))
+    return blocks
+
+
+def vacancy_blocks(store: Store, area: Area, period: str, lang: str = "fi") -> list[html.HTML]:
+    """Vacancies and tightness by main group, and the Beveridge curve."""
+    names = group_names()
+    g1 = structure.occupation_groups(store, area, period, 1)
+    month = g1["month"].iloc[0]
+    blocks = [html.heading(tx("vacancies_heading", lang), 3), html.paragraph(tx("vacancies_text", lang)),
+              html.table(occupation_table(g1, names, lang, vacancies=True), tx("vacancies_caption", lang, month=month)),
+              html.heading(tx("beveridge_heading", lang), 4)]
+    bev = structure.beveridge(store, area, period)
+    if bev.empty:
+        return blocks + [html.notice(tx("trend_missing", lang, reason="open_vacancies"), "missing", lang)]
+    blocks.append(html.paragraph(tx("beveridge_text", lang, year=bev["year"].iloc[-1], months=int(bev["months"].iloc[-1]))))
+    blocks.append(beveridge_figure(bev, area, lang))
+    blocks.append(html.paragraph(tx("source_note", lang)))
+    return blocks
+
+
+def structure_blocks(store: Store, area: Area, period: str, data_source: str, lang: str = "fi") -> list[html.HTML]:
+    """Every block of the unemployment-structure section, in reading order."""
+    return [
+        *overview_blocks(store, area, period, data_source, lang),
+        *trend_blocks(store, area, period, lang),
+        *breakdown_blocks(store, area, period, lang),
+        *occupation_blocks(store, area, period, lang),
+        *vacancy_blocks(store, area, period, lang),
+    ]
+

@@ -1,0 +1,249 @@
+"""``python -m analysis fetch``: load the StatFin tables the analyses need into ``data/fetched``.
+
+Two ways in:
+
+- the PxWeb API (default): every :class:`~analysis.sources.catalog.FetchSpec` of
+  ``catalog.FETCH_SPECS`` (12r5 with all 23 measures, 12ti by occupation) and, when that
+  module exists, ``sources.language_tables.LANGUAGE_FETCH_SPECS`` (tables by mother tongue);
+- ``.px`` files saved from StatFin's web pages (``--px-file F.px``).
+
+The result is merged over the previous fetched store (a table fetched now replaces its
+previous version; other tables stay) and written atomically with
+:func:`analysis.store.write_store`. A table that fails keeps its previous data; the command
+then names the table, URL and HTTP error and exits with status 1.
+"""
+
+from __future__ import annotations
+
+import re
+import sys
+from collections.abc import Iterable, Sequence
+from dataclasses import replace
+from pathlib import Path
+
+import pandas as pd
+
+from analysis import config
+from analysis.schema import KEY_COLUMNS, Store, StoreError
+from analysis.sources.catalog import FETCH_SPECS, TABLES, FetchSpec, TableInfo
+from analysis.sources.px import PxFileError, px_observations, px_provenance, read_px_table, table_id_of
+from analysis.sources.pxweb import DEFAULT_BASE_URL, FetchResult, PxWebClient, PxWebError
+
+_PERIOD = {"M": re.compile(r"^\d{4}-(0[1-9]|1[0-2])$"), "A": re.compile(r"^\d{4}$")}
+_AREA = re.compile(r"^(SSS|MK\d{2}|SK\d{3}|KU\d{3})$")
+
+
+class FetchError(RuntimeError):
+    """Fetched data that breaks the store's rules; names the table and the bad value."""
+
+
+def _language_module():
+    """``analysis.sources.language_tables`` if it exists (mother-tongue tables), else None."""
+    try:
+        from analysis.sources import language_tables
+    except ModuleNotFoundError as exc:
+        if exc.name != "analysis.sources.language_tables":
+            raise
+        return None
+    return language_tables
+
+
+def table_info(table_id: str) -> TableInfo | None:
+    """Title, producer and citation of a table: the catalog, then the language tables."""
+    if table_id in TABLES:
+        return TABLES[table_id]
+    module = _language_module()
+    return getattr(module, "LANGUAGE_TABLES", {}).get(table_id) if module else None
+
+
+def all_specs() -> list[FetchSpec]:
+    """Every table ``fetch`` loads: 12r5 and 12ti, plus the mother-tongue tables if defined."""
+    specs = list(FETCH_SPECS)
+    module = _language_module()
+    for spec in getattr(module, "LANGUAGE_FETCH_SPECS", []) if module else []:
+        if spec.table_id not in {x.table_id for x in specs}:
+            specs.append(spec)
+    return specs
+
+
+def configured_region_codes(areas: dict[str, config.Area] | None = None) -> list[str]:
+    """Regions of the configured areas (each area's ``region`` and its MKnn members), sorted."""
+    areas = areas if areas is not None else config.load_areas()
+    codes = {a.region for a in areas.values()} | {m for a in areas.values() for m in a.members if m.startswith("MK")}
+    return sorted(codes)
+
+
+def configured_area_codes(areas: dict[str, config.Area] | None = None,
+                          area_key: pd.DataFrame | None = None) -> list[str]:
+    """Every area code the configuration names (members, regions) and the subregions of its
+    member municipalities, as found in the embedded area key (``data/raw``)."""
+    areas = areas if areas is not None else config.load_areas()
+    codes = {a.region for a in areas.values()} | {m for a in areas.values() for m in a.members}
+    if area_key is None:
+        from analysis.sources.embedded import load_area_key
+
+        try:
+            area_key = load_area_key()
+        except (OSError, ValueError):
+            area_key = pd.DataFrame(columns=["municipality_code", "subregion_code"])
+    subregions = area_key.loc[area_key["municipality_code"].isin(codes), "subregion_code"]
+    return sorted(codes | set(subregions))
+
+
+def resolve_spec(spec: FetchSpec, areas: dict[str, config.Area] | None = None,
+                 area_key: pd.DataFrame | None = None) -> FetchSpec:
+    """``spec`` with the area tokens ``@areas`` / ``@regions`` replaced by configured codes."""
+    geo = spec.select.get("geo")
+    if not isinstance(geo, list):
+        return spec
+    codes: list[str] = []
+    for item in geo:
+        if item == "@areas":
+            expanded = configured_area_codes(areas, area_key)
+        elif item == "@regions":
+            expanded = configured_region_codes(areas)
+        else:
+            expanded = [item]
+        codes.extend(c for c in expanded if c not in codes)
+    return replace(spec, select={**spec.select, "geo": codes})
+
+
+def check_observations(obs: pd.DataFrame, table_id: str, frequency: str = "M") -> None:
+    """Door checks for fetched rows: period form, area codes, no duplicate keys."""
+    pattern = _PERIOD.get(frequency)
+    if pattern is not None:
+        bad = ~obs["period"].str.match(pattern)
+        if bad.any():
+            raise FetchError(f"table {table_id}: period '{obs.loc[bad, 'period'].iloc[0]}' is not of the "
+                             f"{'YYYY-MM' if frequency == 'M' else 'YYYY'} form")
+    bad = ~obs["area_code"].str.match(_AREA)
+    if bad.any():
+        raise FetchError(f"table {table_id}: area code '{obs.loc[bad, 'area_code'].iloc[0]}' is not a StatFin code")
+    dup = obs.duplicated(list(KEY_COLUMNS))
+    if dup.any():
+        raise FetchError(f"table {table_id}: {int(dup.sum())} duplicate rows")
+
+
+def fetch_api(client: PxWebClient, specs: Iterable[FetchSpec], refresh: bool = False,
+              ) -> tuple[list[FetchResult], list[str]]:
+    """Fetch each spec; returns the results and one error message per failed table."""
+    results, failures = [], []
+    client.limits()
+    if client.unreachable is not None:
+        return [], [f"cannot reach the PxWeb API at {client.base_url} ({client.unreachable}); tables not "
+                    f"fetched: {', '.join(s.table_id for s in specs)}"]
+    for spec in specs:
+        try:
+            result = client.fetch_table(resolve_spec(spec), refresh=refresh)
+            check_observations(result.observations, spec.table_id, spec.frequency)
+            _describe(result.provenance, table_info(spec.table_id))
+        except (PxWebError, FetchError, StoreError, ValueError) as exc:
+            failures.append(str(exc))
+            continue
+        results.append(result)
+    return results, failures
+
+
+def _describe(provenance: pd.DataFrame, info: TableInfo | None) -> None:
+    """Fill title, producer and citation from the table's catalog entry (in place)."""
+    if info is not None:
+        provenance["title_fi"] = info.title_fi
+        provenance["producer"] = info.producer
+        provenance["citation"] = info.citation
+
+
+def _px_mapping(table_id: str) -> tuple[dict[str, str] | None, dict[str, str] | None]:
+    for spec in all_specs():
+        if spec.table_id == table_id:
+            return spec.measures, spec.breakdowns or None
+    info = table_info(table_id)
+    return (info.measures or None) if info else None, None
+
+
+def load_px_files(paths: Sequence[str | Path]) -> Store:
+    """Read ``.px`` files into one store (a later file of the same table replaces an earlier one)."""
+    stores: dict[str, Store] = {}
+    for path in paths:
+        table = read_px_table(path)
+        measures, breakdowns = _px_mapping(table_id_of(table))
+        obs = px_observations(table, measures, breakdowns)
+        provenance = px_provenance(table)
+        _describe(provenance, table_info(str(obs["table_id"].iloc[0])))
+        stores[str(obs["table_id"].iloc[0])] = Store(obs, provenance)
+    return Store(
+        pd.concat([s.observations for s in stores.values()], ignore_index=True),
+        pd.concat([s.provenance for s in stores.values()], ignore_index=True),
+    )
+
+
+def save(new: Store, folder: Path) -> Store:
+    """Merge ``new`` over the store in ``folder`` (if any) and write it atomically."""
+    from analysis.store import merge_stores, read_store, write_store
+
+    folder = Path(folder)
+    merged = new
+    if (folder / "observations.csv.gz").exists():
+        try:
+            merged = merge_stores(read_store(folder), new)
+        except (StoreError, OSError, ValueError) as exc:
+            print(f"warning: the previous store in {folder} could not be read ({exc}); writing the new "
+                  "tables only", file=sys.stderr)
+    write_store(merged, folder)
+    return merged
+
+
+def _summary(table_id: str, obs: pd.DataFrame, how: str) -> str:
+    periods = sorted(obs["period"].unique())
+    span = f"{periods[0]}–{periods[-1]}" if periods else "no periods"
+    return (f"{table_id}: {len(obs)} rows, {obs['measure'].nunique()} measures, {obs['area_code'].nunique()} "
+            f"areas, {span} ({how})")
+
+
+def run_fetch(
+    tables: Sequence[str] | None,
+    base_url: str | None,
+    refresh: bool,
+    px_files: Sequence[str] | None,
+    *,
+    folder: Path | None = None,
+    client: PxWebClient | None = None,
+) -> int:
+    """Run ``python -m analysis fetch``; returns the exit status (0 ok, 1 a table failed, 2 bad input)."""
+    folder = Path(folder) if folder is not None else config.FETCHED_DIR
+    if px_files:
+        try:
+            new = load_px_files(px_files)
+        except PxFileError as exc:
+            print(f"error: {exc}; the previous data is unchanged", file=sys.stderr)
+            return 1
+        save(new, folder)
+        for table_id, part in new.observations.groupby("table_id"):
+            print(_summary(str(table_id), part, "from .px file"))
+        print(f"wrote {folder}")
+        return 0
+
+    specs = all_specs()
+    if tables:
+        known = {s.table_id: s for s in specs}
+        unknown = [t for t in tables if t not in known]
+        if unknown:
+            print(f"error: unknown table(s) {', '.join(unknown)}; fetch knows {', '.join(known)}", file=sys.stderr)
+            return 2
+        specs = [known[t] for t in tables]
+    client = client or PxWebClient(base_url or DEFAULT_BASE_URL)
+    results, failures = fetch_api(client, specs, refresh)
+    if results:
+        new = Store(
+            pd.concat([r.observations for r in results], ignore_index=True),
+            pd.concat([r.provenance for r in results], ignore_index=True),
+        )
+        save(new, folder)
+        for r in results:
+            how = "from cache, source unchanged" if r.from_cache else f"fetched with {r.posts} queries"
+            print(_summary(r.table_id, r.observations, how))
+            for note in r.notes:
+                print(f"  note: {note}")
+        print(f"wrote {folder}")
+    for message in failures:
+        print(f"error: {message}; previous data unchanged", file=sys.stderr)
+    return 1 if failures else 0

@@ -1,0 +1,592 @@
+"""Client for Statistics Finland's PxWeb API (v1): metadata, json-stat2 queries, cache, retries.
+
+The production data path. Since Statistics Finland's change of 8 June 2026 tables are
+addressed by short ids (``StatFin/12r5.px``) and variable codes are table-specific and
+version-stamped (``alue_23_20260101``, ``timeperiod_m``, ``contentscode``). The client
+therefore never names a variable code: it reads each table's metadata (GET) and finds the
+variables by their role (time, geo, metric) or label, then asks for the data with POST
+queries in json-stat2 format. See ``docs/statfin_tables.md``.
+
+Respecting the service:
+
+- the cell limit (``maxValues``) and the call limit (``maxCalls`` per ``timeWindow`` seconds)
+  are read from ``<root>?config``; when that fails the documented defaults apply
+  (100 000 cells, 30 calls per 10 s). A query above the cell limit is split into pieces;
+- HTTP 429 and 502/503/504, time-outs and dropped connections are retried a bounded number
+  of times with exponential back-off; ``Retry-After`` is honoured (capped);
+- raw responses are cached on disk under ``data/cache/pxweb`` keyed by a hash of URL and
+  query; a cached response is used only while the table's ``updated`` stamp (from the
+  subject folder's table list) is unchanged.
+
+Every error names the table, the URL and the HTTP status.
+"""
+
+from __future__ import annotations
+
+import fnmatch
+import hashlib
+import json
+import math
+import os
+import tempfile
+import time
+from collections import deque
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
+from datetime import datetime, timezone
+from email.utils import parsedate_to_datetime
+from pathlib import Path
+from typing import Any
+
+import pandas as pd
+import requests
+
+from analysis import config
+from analysis.schema import PROVENANCE_COLUMNS, tidy
+from analysis.sources.catalog import STATFIN, TABLES, FetchSpec
+
+DEFAULT_BASE_URL = "https://pxdata.stat.fi/PxWeb/api/v1/fi/"
+DEFAULT_MAX_CELLS = 100_000
+DEFAULT_MAX_CALLS = 30
+DEFAULT_TIME_WINDOW = 10.0
+RETRY_STATUSES = frozenset({429, 502, 503, 504})
+ROLES = ("time", "geo", "metric")
+_TIME_LABELS = {"kuukausi", "vuosi", "neljännes", "månad", "år", "kvartal", "month", "year", "quarter"}
+_GEO_LABELS = {"alue", "område", "region", "area", "maakunta", "kunta", "landskap", "kommun"}
+_METRIC_LABELS = {"tiedot", "uppgifter", "information"}
+
+
+class PxWebError(RuntimeError):
+    """A PxWeb request or response that failed; names the table, URL and HTTP status."""
+
+    def __init__(self, table_id: str, url: str, message: str, status: int | None = None):
+        self.table_id = table_id
+        self.url = url
+        self.status = status
+        code = f"HTTP {status}" if status is not None else "no HTTP response"
+        super().__init__(f"table {table_id}: {url}: {code}: {message}")
+
+
+@dataclass(frozen=True)
+class ApiLimits:
+    """The service's limits: cells per query and calls per time window (seconds)."""
+
+    max_cells: int = DEFAULT_MAX_CELLS
+    max_calls: int = DEFAULT_MAX_CALLS
+    time_window: float = DEFAULT_TIME_WINDOW
+
+
+@dataclass(frozen=True)
+class Variable:
+    """One variable of a table's metadata, with the role the client found for it."""
+
+    code: str
+    label: str
+    values: tuple[str, ...]
+    value_texts: tuple[str, ...]
+    role: str  # "time", "geo", "metric" or "other"
+    elimination: bool = False
+
+
+@dataclass(frozen=True)
+class TableMeta:
+    """A table's metadata (``GET <root><path>``)."""
+
+    table_id: str
+    url: str
+    title: str
+    variables: tuple[Variable, ...]
+
+    def by_role(self, role: str) -> Variable | None:
+        """The variable with ``role``, or None; raises PxWebError when several have it."""
+        found = [v for v in self.variables if v.role == role]
+        if len(found) > 1:
+            raise PxWebError(self.table_id, self.url, f"several {role} variables: {[v.code for v in found]}", 200)
+        return found[0] if found else None
+
+    def by_label(self, label: str) -> Variable | None:
+        """The variable whose label (or code) is ``label``, case-insensitive."""
+        key = label.casefold()
+        for var in self.variables:
+            if var.label.casefold() == key or var.code.casefold() == key:
+                return var
+        return None
+
+
+@dataclass
+class FetchResult:
+    """What one table's fetch produced."""
+
+    table_id: str
+    observations: pd.DataFrame
+    provenance: pd.DataFrame
+    from_cache: bool
+    posts: int
+    notes: list[str] = field(default_factory=list)
+
+
+def variable_role(code: str, label: str, is_time: bool = False) -> str:
+    """The role of a variable from its metadata: ``time``, ``geo``, ``metric`` or ``other``.
+
+    Works for the 2026 codes (``timeperiod_m``, ``alue_23_20260101``, ``contentscode``) and
+    the older ones (``Kuukausi``, ``Alue``, ``Tiedot``), falling back to the label.
+    """
+    low, text = code.casefold(), label.casefold()
+    if is_time or low.startswith("timeperiod") or low in _TIME_LABELS or text in _TIME_LABELS:
+        return "time"
+    if low == "contentscode" or low in _METRIC_LABELS or text in _METRIC_LABELS:
+        return "metric"
+    if low.startswith("alue_") or low in _GEO_LABELS or text in _GEO_LABELS:
+        return "geo"
+    return "other"
+
+
+def parse_metadata(doc: Any, table_id: str, url: str) -> TableMeta:
+    """Read a PxWeb v1 table-metadata response (``title``, ``variables[]``)."""
+    if not isinstance(doc, dict) or not isinstance(doc.get("variables"), list):
+        raise PxWebError(table_id, url, "metadata response has no 'variables' list", 200)
+    variables = []
+    for item in doc["variables"]:
+        try:
+            code, label = str(item["code"]), str(item.get("text", item["code"]))
+            values = tuple(str(v) for v in item["values"])
+            texts = tuple(str(v) for v in item.get("valueTexts", values))
+        except (KeyError, TypeError) as exc:
+            raise PxWebError(table_id, url, f"metadata variable without {exc}", 200) from exc
+        role = variable_role(code, label, bool(item.get("time", False)))
+        variables.append(Variable(code, label, values, texts, role, bool(item.get("elimination", False))))
+    meta = TableMeta(table_id, url, str(doc.get("title", "")), tuple(variables))
+    for role in ("time", "metric"):
+        if meta.by_role(role) is None:
+            raise PxWebError(table_id, url, f"no {role} variable among {[v.code for v in variables]}", 200)
+    meta.by_role("geo")
+    return meta
+
+
+def measure_key(code: str) -> str:
+    """A content code without its table prefix: ``tyonv-TYOTTOMATLOPUSSA`` -> ``TYOTTOMATLOPUSSA``."""
+    return code.split("-", 1)[1] if "-" in code else code
+
+
+def strip_prefix(code: str, known: Iterable[str]) -> str | None:
+    """The entry of ``known`` that ``code`` stands for, ignoring a table prefix on either side
+    (``tyonv-TYOTTOMATLOPUSSA`` matches ``TYOTTOMATLOPUSSA`` and the other way round)."""
+    known = list(known)
+    if code in known:
+        return code
+    key = measure_key(code)
+    return next((k for k in known if measure_key(k) == key), None)
+
+
+def _match_values(var: Variable, wanted: list[str] | str) -> tuple[list[str], list[str]]:
+    """Values of ``var`` selected by ``wanted`` ("*", codes or glob patterns such as ``MK*``)."""
+    if wanted == "*":
+        return list(var.values), []
+    chosen: list[str] = []
+    missing: list[str] = []
+    for item in ([wanted] if isinstance(wanted, str) else wanted):
+        hits = [v for v in var.values if fnmatch.fnmatchcase(v, item)] if any(c in item for c in "*?[") \
+            else [item] if item in var.values else []
+        if not hits:
+            missing.append(item)
+        chosen.extend(h for h in hits if h not in chosen)
+    return chosen, missing
+
+
+def build_selection(spec: FetchSpec, meta: TableMeta) -> tuple[dict[str, list[str]], list[str]]:
+    """Variable code -> values to ask for (variables left out are eliminated), and notes.
+
+    Raises PxWebError when a measure of the spec is not in the table, when nothing is left
+    of a selection, or when a variable can neither be eliminated nor set to its total.
+    """
+    select = {k.casefold(): v for k, v in spec.select.items()}
+    breakdowns = {k.casefold() for k in spec.breakdowns}
+    selection: dict[str, list[str]] = {}
+    notes: list[str] = []
+    for var in meta.variables:
+        wanted = select.get(var.role) if var.role in ROLES else None
+        if wanted is None:
+            wanted = select.get(var.label.casefold(), select.get(var.code.casefold()))
+        if var.role == "metric" and wanted is None:
+            chosen = [v for v in var.values if strip_prefix(v, spec.measures)]
+            absent = sorted(set(spec.measures) - {strip_prefix(v, spec.measures) for v in var.values} - {None})
+            if absent:
+                raise PxWebError(spec.table_id, meta.url, f"measure code(s) {absent} are not in the table; "
+                                 f"it has {list(var.values)}", 200)
+            selection[var.code] = chosen
+            continue
+        if wanted is None and var.label.casefold() in breakdowns:
+            wanted = "*"
+        if wanted is None:
+            if var.elimination:
+                continue
+            if "SSS" in var.values or len(var.values) == 1:
+                selection[var.code] = ["SSS" if "SSS" in var.values else var.values[0]]
+                continue
+            raise PxWebError(spec.table_id, meta.url, f"variable {var.code} ('{var.label}') cannot be "
+                             "eliminated; name it in the fetch spec", 200)
+        chosen, missing = _match_values(var, wanted)
+        if missing:
+            notes.append(f"{var.label}: not in table {spec.table_id}: {', '.join(missing)}")
+        if not chosen:
+            raise PxWebError(spec.table_id, meta.url, f"nothing of {wanted} is in variable {var.code} "
+                             f"('{var.label}')", 200)
+        selection[var.code] = chosen
+    return selection, notes
+
+
+def cell_count(selection: dict[str, list[str]]) -> int:
+    """Number of cells a selection asks for."""
+    return math.prod(len(v) for v in selection.values())
+
+
+def split_selection(selection: dict[str, list[str]], max_cells: int,
+                    order: list[str] | None = None) -> list[dict[str, list[str]]]:
+    """Split a selection into pieces of at most ``max_cells`` cells.
+
+    The variable named first in ``order`` (the time variable) is cut into chunks first,
+    then the next, so each piece stays a full cross-product of its values.
+    """
+    if cell_count(selection) <= max_cells:
+        return [selection]
+    codes = order or sorted(selection, key=lambda c: -len(selection[c]))
+    for code in codes:
+        values = selection[code]
+        if len(values) < 2:
+            continue
+        rest = cell_count(selection) // len(values)
+        size = max(1, max_cells // rest) if rest <= max_cells else 1
+        pieces = []
+        for start in range(0, len(values), size):
+            piece = {**selection, code: values[start:start + size]}
+            pieces.extend(split_selection(piece, max_cells, codes))
+        return pieces
+    raise ValueError(f"a single cell exceeds the limit of {max_cells} cells")
+
+
+def query_body(selection: dict[str, list[str]]) -> dict[str, Any]:
+    """A PxWeb v1 POST body asking for json-stat2."""
+    return {
+        "query": [{"code": code, "selection": {"filter": "item", "values": values}}
+                  for code, values in selection.items()],
+        "response": {"format": "json-stat2"},
+    }
+
+
+def _category_codes(dim: dict[str, Any], size: int) -> list[str]:
+    index = dim.get("category", {}).get("index")
+    if index is None:
+        labels = dim.get("category", {}).get("label", {})
+        return list(labels)[:size]
+    if isinstance(index, list):
+        return [str(c) for c in index]
+    return [str(code) for code, _ in sorted(index.items(), key=lambda kv: kv[1])]
+
+
+def parse_jsonstat2(doc: Any, table_id: str = "?", url: str = "") -> pd.DataFrame:
+    """A json-stat2 dataset as a frame: one column of category codes per dimension, ``value``.
+
+    ``value`` may be a list or a sparse mapping; ``null`` and absent cells are NaN (missing),
+    never 0. Raises PxWebError when ``id``, ``size`` and ``value`` do not agree.
+    """
+    try:
+        ids, sizes, dims = list(doc["id"]), [int(s) for s in doc["size"]], doc["dimension"]
+        raw = doc["value"]
+    except (KeyError, TypeError) as exc:
+        raise PxWebError(table_id, url, f"json-stat2 response without {exc}", 200) from exc
+    total = math.prod(sizes)
+    if isinstance(raw, dict):
+        values = [float("nan")] * total
+        for pos, val in raw.items():
+            values[int(pos)] = float("nan") if val is None else float(val)
+    else:
+        values = [float("nan") if v is None else float(v) for v in raw]
+    if len(values) != total:
+        raise PxWebError(table_id, url, f"json-stat2 has {len(values)} values, its size gives {total}", 200)
+    codes = []
+    for dim_id, size in zip(ids, sizes):
+        cats = _category_codes(dims[dim_id], size)
+        if len(cats) != size:
+            raise PxWebError(table_id, url, f"dimension {dim_id} has {len(cats)} categories, size {size}", 200)
+        codes.append(cats)
+    frame = pd.MultiIndex.from_product(codes, names=ids).to_frame(index=False) if ids else pd.DataFrame()
+    frame["value"] = values
+    return frame
+
+
+def to_period(code: str) -> str:
+    """StatFin time code as a store period: ``2024M01`` -> ``2024-01``, ``2025`` -> ``2025``."""
+    if len(code) == 7 and code[4] == "M" and code[:4].isdigit() and code[5:].isdigit():
+        return f"{code[:4]}-{code[5:]}"
+    return code
+
+
+def jsonstat2_observations(doc: dict[str, Any], spec: FetchSpec, meta: TableMeta, url: str = "") -> pd.DataFrame:
+    """Tidy store observations of one json-stat2 response for ``spec``."""
+    frame = parse_jsonstat2(doc, spec.table_id, url)
+    roles: dict[str, str] = {v.code: v.role for v in meta.variables}
+    for role, dim_ids in (doc.get("role") or {}).items():
+        for dim_id in dim_ids or []:
+            roles[dim_id] = role
+    breakdowns = {k.casefold(): v for k, v in spec.breakdowns.items()}
+    out = pd.DataFrame(index=frame.index)
+    for dim_id in doc["id"]:
+        role = roles.get(dim_id, "other")
+        label = str(doc["dimension"][dim_id].get("label", dim_id))
+        if role == "time":
+            out["period"] = frame[dim_id].map(to_period)
+        elif role == "geo":
+            out["area_code"] = frame[dim_id]
+        elif role == "metric":
+            names = {c: spec.measures.get(strip_prefix(c, spec.measures) or "") for c in frame[dim_id].unique()}
+            unknown = [c for c, n in names.items() if n is None]
+            if unknown:
+                raise PxWebError(spec.table_id, url, f"response has measure code(s) {unknown} without a stable "
+                                 "name in the fetch spec", 200)
+            out["measure"] = frame[dim_id].map(names)
+        elif label.casefold() in breakdowns or dim_id.casefold() in breakdowns:
+            column = breakdowns.get(label.casefold()) or breakdowns[dim_id.casefold()]
+            out[column] = frame[dim_id]
+        elif frame[dim_id].nunique() > 1:
+            raise PxWebError(spec.table_id, url, f"dimension {dim_id} ('{label}') has several values but no "
+                             "store column", 200)
+    if "area_code" not in out:
+        out["area_code"] = "SSS"  # a table without an area variable covers the whole country
+    for column in ("period", "measure"):
+        if column not in out:
+            raise PxWebError(spec.table_id, url, f"response has no dimension for {column}", 200)
+    out["value"] = frame["value"]
+    out["table_id"] = spec.table_id
+    return tidy(out)
+
+
+def _retry_after(response: requests.Response, default: float) -> float:
+    header = response.headers.get("Retry-After")
+    if header is None:
+        return default
+    try:
+        return max(0.0, float(header))
+    except ValueError:
+        pass
+    try:
+        when = parsedate_to_datetime(header)
+        return max(0.0, (when - datetime.now(timezone.utc)).total_seconds())
+    except (TypeError, ValueError):
+        return default
+
+
+def utc_now() -> str:
+    """Current UTC time as ISO text (``2026-11-27T22:30:00Z``)."""
+    return datetime.now(timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ")
+
+
+class PxWebClient:
+    """A polite PxWeb v1 client: limits from the config endpoint, retries, throttle, disk cache.
+
+    Parameters
+    ----------
+    base_url:
+        API root with language, e.g. ``https://pxdata.stat.fi/PxWeb/api/v1/fi/``.
+    cache_dir:
+        Folder for raw responses (``data/cache/pxweb``).
+    timeout:
+        Seconds to wait for the server (connect, read).
+    max_attempts:
+        Attempts per request for retryable failures (429, 502-504, time-outs).
+    max_wait:
+        Longest single wait in seconds, also for a larger ``Retry-After``.
+    sleep:
+        The sleeping function (tests pass a recorder).
+    """
+
+    def __init__(
+        self,
+        base_url: str = DEFAULT_BASE_URL,
+        cache_dir: Path | None = None,
+        timeout: float | tuple[float, float] = (10.0, 120.0),
+        max_attempts: int = 5,
+        backoff: float = 1.0,
+        max_wait: float = 60.0,
+        sleep: Callable[[float], None] = time.sleep,
+        session: requests.Session | None = None,
+    ):
+        self.base_url = base_url if base_url.endswith("/") else base_url + "/"
+        self.cache_dir = Path(cache_dir) if cache_dir is not None else config.CACHE_DIR / "pxweb"
+        self.timeout = timeout
+        self.max_attempts = max(1, max_attempts)
+        self.backoff = backoff
+        self.max_wait = max_wait
+        self.sleep = sleep
+        self.session = session or requests.Session()
+        self.session.headers.setdefault("User-Agent", "analysis-employment-review (python-requests)")
+        self._limits: ApiLimits | None = None
+        self.unreachable: PxWebError | None = None
+        self._calls: deque[float] = deque()
+        self.requests_made: list[tuple[str, str]] = []
+
+    # --- HTTP -------------------------------------------------------------------------
+    def _throttle(self) -> None:
+        limits = self._limits or ApiLimits()
+        now = time.monotonic()
+        while self._calls and now - self._calls[0] > limits.time_window:
+            self._calls.popleft()
+        if len(self._calls) >= limits.max_calls:
+            self.sleep(max(0.0, limits.time_window - (now - self._calls[0])))
+            self._calls.popleft()
+        self._calls.append(time.monotonic())
+
+    def request(self, method: str, url: str, table_id: str, body: Any = None, attempts: int | None = None) -> Any:
+        """Send one request (with up to ``attempts`` tries, default ``max_attempts``) and return the JSON."""
+        last = ""
+        status: int | None = None
+        attempts = attempts or self.max_attempts
+        for attempt in range(1, attempts + 1):
+            self._throttle()
+            self.requests_made.append((method, url))
+            wait = min(self.max_wait, self.backoff * 2 ** (attempt - 1))
+            try:
+                response = self.session.request(method, url, json=body, timeout=self.timeout)
+            except requests.Timeout:
+                last, status = f"timed out after {self.timeout} s", None
+            except requests.ConnectionError as exc:
+                last, status = f"connection failed ({exc.__class__.__name__})", None
+            else:
+                status = response.status_code
+                if status == 200:
+                    try:
+                        return response.json()
+                    except ValueError as exc:
+                        raise PxWebError(table_id, url, "the response is not JSON", status) from exc
+                last = (response.text or response.reason or "").strip()[:200]
+                if status not in RETRY_STATUSES:
+                    raise PxWebError(table_id, url, last or "request refused", status)
+                if status == 429:
+                    wait = min(self.max_wait, _retry_after(response, wait))
+            if attempt < attempts:
+                self.sleep(wait)
+        raise PxWebError(table_id, url, f"gave up after {attempts} attempts: {last}", status)
+
+    # --- API ---------------------------------------------------------------------------
+    def limits(self) -> ApiLimits:
+        """The service's limits from ``<root>?config``, or the documented defaults."""
+        if self._limits is None:
+            self._limits = ApiLimits()
+            try:
+                doc = self.request("GET", self.base_url + "?config", "(API config)", attempts=2)
+                self._limits = ApiLimits(
+                    int(doc.get("maxValues", DEFAULT_MAX_CELLS)),
+                    int(doc.get("maxCalls", DEFAULT_MAX_CALLS)),
+                    float(doc.get("timeWindow", DEFAULT_TIME_WINDOW)),
+                )
+            except PxWebError as exc:
+                if exc.status is None:
+                    self.unreachable = exc  # no HTTP answer at all: no network or a wrong root
+            except (AttributeError, TypeError, ValueError):
+                pass  # the defaults are the documented limits of pxdata.stat.fi
+        return self._limits
+
+    def metadata(self, spec: FetchSpec) -> TableMeta:
+        """The table's metadata, variables tagged with their roles."""
+        url = self.base_url + spec.path
+        return parse_metadata(self.request("GET", url, spec.table_id), spec.table_id, url)
+
+    def table_stamp(self, spec: FetchSpec) -> str | None:
+        """The table's ``updated`` stamp from its subject folder's table list, or None.
+
+        The folder (``tyonv``) is found with the database search (``StatFin?query=12r5``);
+        both are GET requests, so checking for news never POSTs.
+        """
+        database, _, name = spec.path.rpartition("/")
+        try:
+            hits = self.request("GET", f"{self.base_url}{database}?query={spec.table_id}", spec.table_id)
+            folder = next(str(h["path"]).strip("/") for h in hits if h.get("id") == name)
+            listing = self.request("GET", f"{self.base_url}{database}/{folder}", spec.table_id)
+            stamp = next(h.get("updated") for h in listing if h.get("id") == name)
+        except (PxWebError, StopIteration, AttributeError, TypeError, KeyError):
+            return None
+        return str(stamp) if stamp else None
+
+    # --- cache -------------------------------------------------------------------------
+    def cache_path(self, url: str, body: dict[str, Any]) -> Path:
+        """The cache file of one query: a hash of URL and canonical query text."""
+        key = hashlib.sha256((url + "\n" + json.dumps(body, sort_keys=True)).encode()).hexdigest()[:24]
+        return self.cache_dir / f"{key}.json"
+
+    def _read_cache(self, path: Path, stamp: str | None) -> dict[str, Any] | None:
+        if stamp is None or not path.exists():
+            return None
+        try:
+            entry = json.loads(path.read_text(encoding="utf-8"))
+        except (OSError, ValueError):
+            return None
+        return entry if entry.get("stamp") == stamp else None
+
+    def _write_cache(self, path: Path, entry: dict[str, Any]) -> None:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        fd, tmp = tempfile.mkstemp(dir=path.parent, suffix=".tmp")
+        with os.fdopen(fd, "w", encoding="utf-8") as fh:
+            json.dump(entry, fh, ensure_ascii=False)
+        os.replace(tmp, path)
+
+    # --- one table ---------------------------------------------------------------------
+    def fetch_table(self, spec: FetchSpec, refresh: bool = False) -> FetchResult:
+        """Fetch ``spec``'s table: metadata, stamp check, split queries (cached), observations.
+
+        Cached responses are written only after every piece of the table has arrived, so a
+        failed fetch never leaves half a table in the cache.
+        """
+        limits = self.limits()
+        meta = self.metadata(spec)
+        selection, notes = build_selection(spec, meta)
+        stamp = self.table_stamp(spec)
+        order = [v.code for v in sorted(meta.variables, key=lambda v: (v.role != "time", -len(v.values)))
+                 if v.code in selection]
+        pieces = split_selection(selection, limits.max_cells, order)
+        url = self.base_url + spec.path
+        entries, fresh, posts = [], [], 0
+        for piece in pieces:
+            body = query_body(piece)
+            path = self.cache_path(url, body)
+            entry = None if refresh else self._read_cache(path, stamp)
+            if entry is None:
+                doc = self.request("POST", url, spec.table_id, body)
+                posts += 1
+                entry = {"url": url, "query": body, "stamp": stamp, "fetched_at": utc_now(), "response": doc}
+                fresh.append((path, entry))
+            entries.append(entry)
+        frames = [jsonstat2_observations(e["response"], spec, meta, url) for e in entries]
+        obs = pd.concat(frames, ignore_index=True)
+        dup = obs.duplicated(["table_id", "period", "area_code", "measure", "occupation_code", "language",
+                              "age_group", "sex"])
+        if dup.any():
+            raise PxWebError(spec.table_id, url, f"{int(dup.sum())} duplicate cells after merging the pieces", 200)
+        for path, entry in fresh:
+            self._write_cache(path, entry)
+        prov = provenance_row(spec.table_id, meta.title, entries)
+        return FetchResult(spec.table_id, obs, prov, from_cache=posts == 0, posts=posts, notes=notes)
+
+
+def provenance_row(table_id: str, title: str, entries: list[dict[str, Any]]) -> pd.DataFrame:
+    """One provenance row (origin ``pxweb``) from the responses of one table."""
+    info = TABLES.get(table_id)
+    docs = [e["response"] for e in entries]
+    updated = max((str(d.get("updated", "")) for d in docs), default="")
+    source = next((str(d["source"]) for d in docs if d.get("source")), STATFIN)
+    row = {
+        "table_id": table_id,
+        "title_fi": info.title_fi if info else title.split(" -- ", 1)[-1],
+        "producer": info.producer if info else source,
+        "citation": info.citation if info else f"Lähde: Tilastokeskus, StatFin, taulukko {table_id} (CC BY 4.0)",
+        "origin": "pxweb",
+        "last_updated": updated,
+        "fetched_at": min(str(e.get("fetched_at", "")) for e in entries),
+        "snapshot": "",
+    }
+    return pd.DataFrame([row], columns=list(PROVENANCE_COLUMNS))
+
+
+__all__ = [
+    "DEFAULT_BASE_URL", "ApiLimits", "FetchResult", "PxWebClient", "PxWebError", "TableMeta",
+    "Variable", "build_selection", "cell_count", "jsonstat2_observations", "measure_key", "parse_jsonstat2",
+    "parse_metadata", "query_body", "split_selection", "strip_prefix", "to_period", "variable_role",
+]

@@ -1,0 +1,198 @@
+"""``python -m analysis fetch``: area lists from the config, the store it writes, failures that
+keep the previous data, and ``--px-file``.
+
+The API is the local TEST FIXTURE server of ``tests/fixtures/pxweb/fake_statfin.py`` (real
+embedded StatFin values). Expected figures: MK16 2023-10 2 371 unemployed jobseekers and
+399 open vacancies (data/raw 12r5 and 12ti, SOURCES.md); Eckerö 2024-11 21 unemployed
+(read by hand from the .px sample).
+"""
+
+from __future__ import annotations
+
+import importlib.util
+from pathlib import Path
+
+import pandas as pd
+import pytest
+
+from analysis import config
+from analysis.cli import main
+from analysis.sources.catalog import FETCH_12R5, FETCH_12TI
+from analysis.sources.fetch import (
+    all_specs,
+    configured_area_codes,
+    configured_region_codes,
+    resolve_spec,
+    run_fetch,
+)
+from analysis.sources.pxweb import PxWebClient
+from analysis.store import load_store, read_store
+
+FIXTURES = Path(__file__).parent / "fixtures" / "pxweb"
+ECKERO = FIXTURES / "statfin_tyonv_pxt_12r5_eckero_2024.px"
+_spec = importlib.util.spec_from_file_location("fake_statfin", FIXTURES / "fake_statfin.py")
+fake = importlib.util.module_from_spec(_spec)
+_spec.loader.exec_module(fake)
+
+BOTH = ["12r5", "12ti"]  # the tables the fixture server holds
+KP_MUNICIPALITIES = {"KU272", "KU217", "KU236", "KU074", "KU421", "KU584", "KU849", "KU924"}
+
+
+def no_sleep(seconds: float) -> None:
+    pass
+
+
+@pytest.fixture
+def statfin(httpserver):
+    return fake.FakeStatFin(httpserver, [fake.table_12r5(), fake.table_12ti()])
+
+
+@pytest.fixture
+def client(statfin, tmp_path):
+    return PxWebClient(statfin.root, cache_dir=tmp_path / "cache", timeout=5, max_attempts=2, sleep=no_sleep)
+
+
+def val(obs: pd.DataFrame, table: str, period: str, area: str, measure: str) -> float:
+    row = obs[(obs["table_id"] == table) & (obs["period"] == period) & (obs["area_code"] == area)
+              & (obs["measure"] == measure) & (obs["occupation_code"] == "SSS")]
+    assert len(row) == 1
+    return float(row["value"].iloc[0])
+
+
+# --- what to fetch -----------------------------------------------------------------------
+
+def test_area_codes_come_from_the_config():
+    codes = configured_area_codes()
+    assert KP_MUNICIPALITIES <= set(codes)
+    assert {"MK16", "SK161", "SK162"} <= set(codes)  # region and the members' subregions
+    assert "SSS" not in codes and "KU043" not in codes
+    regions = configured_region_codes()
+    assert "MK16" in regions and all(r.startswith("MK") for r in regions)
+
+
+def test_a_new_configured_area_is_fetched_without_code_change():
+    areas = dict(config.load_areas())
+    areas["test-pietarsaari"] = config.Area(slug="test-pietarsaari", name_fi="Pietarsaari", name_sv="Jakobstad",
+                                              region="MK15", members=("KU598",))
+    key = pd.DataFrame({"municipality_code": ["KU598"], "subregion_code": ["SK154"]})
+    spec = resolve_spec(FETCH_12R5, areas, key)
+    assert {"KU598", "SK154", "MK15"} <= set(spec.select["geo"])
+    assert spec.select["geo"][:2] == ["SSS", "MK*"]
+
+
+def test_12ti_asks_for_the_country_and_configured_regions():
+    spec = resolve_spec(FETCH_12TI)
+    assert spec.select["geo"] == ["SSS", *configured_region_codes()]
+    assert spec.select["Ammattiryhmä"] == "*"
+
+
+def test_all_specs_unique_and_include_12r5_12ti():
+    ids = [s.table_id for s in all_specs()]
+    assert ids[:2] == ["12r5", "12ti"] and len(ids) == len(set(ids))
+
+
+def test_every_spec_resolves_to_plain_codes():
+    for spec in all_specs():
+        geo = resolve_spec(spec).select.get("geo", [])
+        assert not any(str(code).startswith("@") for code in geo), spec.table_id
+
+
+# --- the command -------------------------------------------------------------------------
+
+def test_fetch_writes_store_with_provenance(client, tmp_path, capsys):
+    folder = tmp_path / "fetched"
+    assert run_fetch(BOTH, None, False, None, folder=folder, client=client) == 0
+    store = read_store(folder)
+    obs = store.observations
+    assert val(obs, "12r5", "2023-10", "MK16", "unemployed_jobseekers") == 2371
+    assert val(obs, "12ti", "2023-10", "MK16", "unemployed_jobseekers") == 2371
+    assert val(obs, "12ti", "2023-10", "MK16", "open_vacancies") == 399
+    prov = store.provenance.set_index("table_id")
+    assert set(prov.index) == {"12r5", "12ti"}
+    assert set(prov["origin"]) == {"pxweb"} and set(prov["last_updated"]) == {"2023-11-22T06:00:00Z"}
+    assert (prov["snapshot"] == "").all() and prov["fetched_at"].str.match(r"^\d{4}-\d\d-\d\dT.*Z$").all()
+    out = capsys.readouterr().out
+    assert "12r5: " in out and "12ti: " in out and str(folder) in out
+
+
+def test_fetched_store_overlays_the_embedded_one(client, tmp_path):
+    folder = tmp_path / "fetched"
+    run_fetch(["12r5"], None, False, None, folder=folder, client=client)
+    store = load_store(str(folder))
+    prov = store.provenance.set_index("table_id")
+    assert prov.loc["12r5", "origin"] == "pxweb" and prov.loc["12ti", "origin"] == "embedded"
+    assert store.has("long_term_unemployed", "12r5") is False  # all null in the fixture: missing, not 0
+    assert val(store.observations, "12r5", "2023-10", "MK16", "unemployed_jobseekers") == 2371
+
+
+def test_second_fetch_uses_cache(client, statfin, tmp_path, capsys):
+    folder = tmp_path / "fetched"
+    run_fetch(BOTH, None, False, None, folder=folder, client=client)
+    posts = len(statfin.tables["12r5"].posts) + len(statfin.tables["12ti"].posts)
+    assert run_fetch(BOTH, None, False, None, folder=folder, client=client) == 0
+    assert len(statfin.tables["12r5"].posts) + len(statfin.tables["12ti"].posts) == posts
+    assert "from cache" in capsys.readouterr().out
+
+
+def test_failed_table_keeps_previous_data(client, statfin, tmp_path, capsys):
+    folder = tmp_path / "fetched"
+    assert run_fetch(BOTH, None, False, None, folder=folder, client=client) == 0
+    before = read_store(folder)
+    statfin.fail_next("12ti", 500, body="Internal Server Error")
+    assert run_fetch(BOTH, None, True, None, folder=folder, client=client) == 1
+    err = capsys.readouterr().err
+    assert "table 12ti" in err and "HTTP 500" in err and "StatFin/12ti.px" in err
+    after = read_store(folder)
+    ti_before = before.observations[before.observations["table_id"] == "12ti"].reset_index(drop=True)
+    ti_after = after.observations[after.observations["table_id"] == "12ti"].reset_index(drop=True)
+    pd.testing.assert_frame_equal(ti_before, ti_after)
+    pd.testing.assert_frame_equal(before.provenance.set_index("table_id").loc[["12ti"]],
+                                  after.provenance.set_index("table_id").loc[["12ti"]])
+
+
+def test_total_failure_leaves_files_untouched(client, statfin, tmp_path):
+    folder = tmp_path / "fetched"
+    run_fetch(["12r5"], None, False, None, folder=folder, client=client)
+    files = {p.name: p.read_bytes() for p in folder.iterdir()}
+    statfin.fail_next("12r5", 500)
+    assert run_fetch(["12r5"], None, True, None, folder=folder, client=client) == 1
+    assert {p.name: p.read_bytes() for p in folder.iterdir()} == files
+
+
+def test_unreachable_api_fails_fast_and_changes_nothing(tmp_path, capsys):
+    folder = tmp_path / "fetched"
+    assert run_fetch(None, None, False, [str(ECKERO)], folder=folder) == 0
+    files = {p.name: p.read_bytes() for p in folder.iterdir()}
+    client = PxWebClient("http://127.0.0.1:9/PxWeb/api/v1/fi/", cache_dir=tmp_path / "c", timeout=1, sleep=no_sleep)
+    assert run_fetch(BOTH, None, False, None, folder=folder, client=client) == 1
+    err = capsys.readouterr().err
+    assert "cannot reach the PxWeb API at http://127.0.0.1:9/PxWeb/api/v1/fi/" in err and "12r5, 12ti" in err
+    assert {p.name: p.read_bytes() for p in folder.iterdir()} == files
+
+
+def test_unknown_table_is_refused(tmp_path, capsys):
+    assert run_fetch(["99zz"], None, False, None, folder=tmp_path / "f") == 2
+    assert "99zz" in capsys.readouterr().err
+    assert not (tmp_path / "f").exists()
+
+
+# --- .px files ---------------------------------------------------------------------------
+
+def test_px_file_through_the_cli(tmp_path, monkeypatch, capsys):
+    monkeypatch.setattr(config, "FETCHED_DIR", tmp_path / "fetched")
+    assert main(["fetch", "--px-file", str(ECKERO)]) == 0
+    store = read_store(tmp_path / "fetched")
+    assert val(store.observations, "12r5", "2024-11", "KU043", "unemployed_jobseekers") == 21
+    assert store.provenance.iloc[0]["origin"] == "px-file"
+    assert "12r5: 253 rows" in capsys.readouterr().out
+
+
+def test_bad_px_file_changes_nothing(tmp_path, capsys):
+    folder = tmp_path / "fetched"
+    assert run_fetch(None, None, False, [str(ECKERO)], folder=folder) == 0
+    files = {p.name: p.read_bytes() for p in folder.iterdir()}
+    bad = tmp_path / "bad.px"
+    bad.write_text('STUB="Alue";\nVALUES("Alue")="Eckerö";\nDATA=\n1 2;\n', encoding="iso-8859-15")
+    assert run_fetch(None, None, False, [str(bad)], folder=folder) == 1
+    assert "bad.px" in capsys.readouterr().err
+    assert {p.name: p.read_bytes() for p in folder.iterdir()} == files

@@ -1,0 +1,303 @@
+"""The PxWeb client driven over real HTTP against a local server (pytest-httpserver).
+
+Served documents: the real samples (135z metadata, the 11re json-stat2 response) and the
+TEST FIXTURE tables 12r5 / 12ti of ``tests/fixtures/pxweb/fake_statfin.py`` whose cell values
+are the real embedded StatFin figures (data/raw). Expected numbers: 11re from the sample
+file; 12r5 / 12ti from ``data/raw/tyonv_12r5_monthly_2006_2023.csv`` and SOURCES.md
+(MK16 2023-10: 2 371 unemployed jobseekers, 399 open vacancies, labour force 30 259).
+"""
+
+from __future__ import annotations
+
+import importlib.util
+import json
+import math
+import time
+from pathlib import Path
+
+import pandas as pd
+import pytest
+
+from analysis.sources.catalog import FETCH_12R5, FETCH_12TI, MEASURES_12R5, FetchSpec
+from analysis.sources.fetch import resolve_spec
+from analysis.sources.pxweb import (
+    ApiLimits,
+    PxWebClient,
+    PxWebError,
+    TableMeta,
+    build_selection,
+    cell_count,
+    jsonstat2_observations,
+    parse_jsonstat2,
+    split_selection,
+    variable_role,
+)
+
+FIXTURES = Path(__file__).parent / "fixtures" / "pxweb"
+_spec = importlib.util.spec_from_file_location("fake_statfin", FIXTURES / "fake_statfin.py")
+fake = importlib.util.module_from_spec(_spec)
+_spec.loader.exec_module(fake)
+
+R5 = resolve_spec(FETCH_12R5)
+TI = resolve_spec(FETCH_12TI)
+
+
+class Sleeps(list):
+    """Records the waits the client asks for instead of sleeping."""
+
+    def __call__(self, seconds: float) -> None:
+        self.append(seconds)
+
+
+@pytest.fixture
+def statfin(httpserver):
+    return fake.FakeStatFin(httpserver, [fake.table_12r5(), fake.table_12ti()])
+
+
+def make_client(statfin, tmp_path, **kw):
+    kw.setdefault("timeout", 5)
+    kw.setdefault("max_attempts", 3)
+    return PxWebClient(statfin.root, cache_dir=tmp_path / "cache", sleep=kw.pop("sleep", Sleeps()), **kw)
+
+
+def val(obs: pd.DataFrame, period: str, area: str, measure: str, occupation: str = "SSS") -> float:
+    row = obs[(obs["period"] == period) & (obs["area_code"] == area) & (obs["measure"] == measure)
+              & (obs["occupation_code"] == occupation)]
+    assert len(row) == 1, (period, area, measure, occupation)
+    return float(row["value"].iloc[0])
+
+
+# --- real samples ------------------------------------------------------------------------
+
+def test_real_135z_metadata_roles_over_http(httpserver, tmp_path):
+    doc = json.loads((FIXTURES / "statfin_135z_metadata_fi_2026.json").read_text(encoding="utf-8"))
+    httpserver.expect_request("/PxWeb/api/v1/fi/StatFin/135z.px").respond_with_json(doc)
+    client = PxWebClient(httpserver.url_for("/PxWeb/api/v1/fi/"), cache_dir=tmp_path, sleep=Sleeps())
+    meta = client.metadata(FetchSpec("135z", "StatFin/135z.px", {}, {}))
+    time_var, metric = meta.by_role("time"), meta.by_role("metric")
+    assert (time_var.code, time_var.label) == ("timeperiod_m", "Kuukausi")
+    assert (time_var.values[0], time_var.values[-1], len(time_var.values)) == ("2010M01", "2026M04", 196)
+    assert metric.code == "contentscode" and len(metric.values) == 21
+    assert meta.by_role("geo") is None
+
+
+def test_real_11re_jsonstat2_over_http(httpserver, tmp_path):
+    doc = json.loads((FIXTURES / "statfin_11re_jsonstat2_three_cities_2025.json").read_text(encoding="utf-8"))
+    httpserver.expect_request("/PxWeb/api/v1/fi/StatFin/11re.px", method="POST").respond_with_json(doc)
+    root = httpserver.url_for("/PxWeb/api/v1/fi/")
+    client = PxWebClient(root, cache_dir=tmp_path, sleep=Sleeps())
+    got = client.request("POST", root + "StatFin/11re.px", "11re", {"query": [], "response": {"format": "json-stat2"}})
+    spec = FetchSpec("11re", "StatFin/11re.px", {}, {"vaesto": "population"}, frequency="A")
+    obs = jsonstat2_observations(got, spec, TableMeta("11re", root, "", ()), root)
+    pop = obs.set_index("area_code")["value"]
+    assert pop["KU091"] == 694392  # Helsinki
+    assert pop["KU049"] == 325716  # Espoo
+    assert pop["KU092"] == 252956  # Vantaa
+    assert set(obs["period"]) == {"2025"} and set(obs["measure"]) == {"population"}  # "vaerak-vaesto" prefix
+
+
+def test_parse_jsonstat2_nulls_are_missing():
+    doc = json.loads((FIXTURES / "test_fixture_12r5_jsonstat2_mk16_2023M09_M10.json").read_text(encoding="utf-8"))
+    frame = parse_jsonstat2(doc)
+    assert len(frame) == 3 * 2 * 23
+    mk16 = frame[(frame["alue_23_20260101"] == "MK16") & (frame["timeperiod_m"] == "2023M10")]
+    by_code = mk16.set_index("contentscode")["value"]
+    assert by_code["TYOTTOMATLOPUSSA"] == 2371
+    assert by_code["TYOVOIMATK"] == 30259
+    assert by_code["AVPAIKATLOPUSSA"] == 399
+    assert math.isnan(by_code["PITKAAIKAISTYOTTOMAT"])  # null in the response -> NaN, never 0
+
+
+def test_roles_from_codes_and_labels():
+    assert variable_role("alue_23_20260101", "Alue") == "geo"
+    assert variable_role("alue_24_20270101", "Region") == "geo"
+    assert variable_role("timeperiod_m", "Kuukausi") == "time"
+    assert variable_role("Kuukausi", "Kuukausi") == "time"
+    assert variable_role("x1", "Vuosi") == "time"
+    assert variable_role("contentscode", "Tiedot") == "metric"
+    assert variable_role("Tiedot", "Tiedot") == "metric"
+    assert variable_role("ammattiryhma_10_20100101", "Ammattiryhmä") == "other"
+
+
+# --- 12r5 / 12ti over HTTP ---------------------------------------------------------------
+
+def test_fetch_12r5_all_measures(statfin, tmp_path):
+    result = make_client(statfin, tmp_path).fetch_table(R5)
+    obs = result.observations
+    assert set(obs["measure"]) == set(MEASURES_12R5.values())
+    assert val(obs, "2023-10", "MK16", "unemployed_jobseekers") == 2371
+    assert val(obs, "2023-10", "MK16", "labour_force") == 30259
+    assert val(obs, "2023-10", "MK16", "open_vacancies") == 399
+    assert val(obs, "2023-09", "KU272", "unemployed_jobseekers") == 1711
+    assert val(obs, "2023-10", "SK161", "unemployed_jobseekers") == 413
+    assert val(obs, "2023-10", "SSS", "unemployed_jobseekers") == 256070
+    assert math.isnan(val(obs, "2023-10", "MK16", "long_term_unemployed"))
+    # SSS, 19 regions, the 2 subregions and 8 municipalities of the configured area
+    assert len(set(obs["area_code"])) == 1 + 19 + 2 + 8
+    assert result.posts == 1 and not result.from_cache
+    prov = result.provenance.iloc[0]
+    assert (prov["origin"], prov["last_updated"], prov["snapshot"]) == ("pxweb", "2023-11-22T06:00:00Z", "")
+    assert prov["fetched_at"].endswith("Z")
+
+
+def test_fetch_12ti_by_occupation(statfin, tmp_path):
+    result = make_client(statfin, tmp_path).fetch_table(TI)
+    obs = result.observations
+    assert len(set(obs["occupation_code"])) == 433
+    assert "0110" in set(obs["occupation_code"])  # leading zero kept
+    assert val(obs, "2023-10", "MK16", "unemployed_jobseekers", "SSS") == 2371
+    assert val(obs, "2023-10", "MK16", "open_vacancies", "SSS") == 399
+    # the configured regions other than MK16 are not in this fixture table: said, not invented
+    assert set(obs["area_code"]) == {"SSS", "MK16"}
+    assert any("MK01" in note for note in result.notes)
+
+
+def test_renamed_variables_and_prefixed_content_codes(statfin, tmp_path):
+    table = statfin.tables["12r5"]
+    meta = table.metadata
+    meta["variables"][0]["code"] = "alue_24_20270101"
+    meta["variables"][2]["values"] = ["tyonv-" + c for c in meta["variables"][2]["values"]]
+    table.keys = {"alue_24_20270101": 0, "timeperiod_m": 1, "contentscode": 2}
+    result = make_client(statfin, tmp_path).fetch_table(R5)
+    assert val(result.observations, "2023-10", "MK16", "unemployed_jobseekers") == 2371
+    sent = {q["code"] for q in table.posts[-1]["query"]}
+    assert sent == {"alue_24_20270101", "timeperiod_m", "contentscode"}
+    assert "tyonv-PITKAAIKAISTYOTTOMAT" in table.posts[-1]["query"][2]["selection"]["values"]
+
+
+def test_missing_measure_is_an_error(statfin, tmp_path):
+    var = statfin.tables["12r5"].metadata["variables"][2]
+    keep = [i for i, c in enumerate(var["values"]) if c != "PITKAAIKAISTYOTTOMAT"]
+    var["values"] = [var["values"][i] for i in keep]
+    var["valueTexts"] = [var["valueTexts"][i] for i in keep]
+    with pytest.raises(PxWebError, match=r"table 12r5: .*12r5\.px.*PITKAAIKAISTYOTTOMAT"):
+        make_client(statfin, tmp_path).fetch_table(R5)
+
+
+# --- cell limit --------------------------------------------------------------------------
+
+def test_limits_from_config_endpoint(httpserver, tmp_path):
+    statfin = fake.FakeStatFin(httpserver, [fake.table_12r5()], max_values=1000)
+    limits = make_client(statfin, tmp_path).limits()
+    assert (limits.max_cells, limits.max_calls, limits.time_window) == (1000, 30, 10)
+
+
+def test_split_over_cell_limit_and_merge(httpserver, tmp_path):
+    whole = fake.FakeStatFin(httpserver, [fake.table_12r5()], max_values=100_000)
+    reference = make_client(whole, tmp_path / "a").fetch_table(R5).observations
+    httpserver.clear()
+    statfin = fake.FakeStatFin(httpserver, [fake.table_12r5()], max_values=1000)
+    result = make_client(statfin, tmp_path / "b").fetch_table(R5)
+    posts = statfin.tables["12r5"].posts
+    # 30 areas x 23 measures = 690 cells a month: one month per query, 10 months
+    assert result.posts == len(posts) == 10
+    assert all(cell_count({q["code"]: q["selection"]["values"] for q in p["query"]}) <= 1000 for p in posts)
+    key = ["period", "area_code", "measure"]
+    pd.testing.assert_frame_equal(result.observations.sort_values(key).reset_index(drop=True),
+                                  reference.sort_values(key).reset_index(drop=True))
+
+
+def test_split_selection_pieces_cover_everything():
+    selection = {"t": [f"m{i}" for i in range(7)], "a": ["x", "y", "z"], "c": ["1", "2"]}
+    pieces = split_selection(selection, 5, ["t", "a", "c"])
+    assert all(cell_count(p) <= 5 for p in pieces)
+    cells = {(t, a, c) for p in pieces for t in p["t"] for a in p["a"] for c in p["c"]}
+    assert len(cells) == 42 == sum(cell_count(p) for p in pieces)
+
+
+# --- failures ----------------------------------------------------------------------------
+
+def test_429_then_success_honours_retry_after(statfin, tmp_path):
+    sleeps = Sleeps()
+    statfin.fail_next("12r5", 429, {"Retry-After": "2"}, "Too Many Requests")
+    result = make_client(statfin, tmp_path, sleep=sleeps).fetch_table(R5)
+    assert val(result.observations, "2023-10", "MK16", "unemployed_jobseekers") == 2371
+    assert len(statfin.tables["12r5"].posts) == 2
+    assert 2.0 in sleeps
+
+
+def test_429_retries_are_bounded(statfin, tmp_path):
+    for _ in range(3):
+        statfin.fail_next("12r5", 429, {"Retry-After": "1"}, "Too Many Requests")
+    with pytest.raises(PxWebError) as info:
+        make_client(statfin, tmp_path, max_attempts=3).fetch_table(R5)
+    assert info.value.status == 429 and info.value.table_id == "12r5"
+    assert "gave up after 3 attempts" in str(info.value)
+    assert len(statfin.tables["12r5"].posts) == 3
+
+
+def test_500_fails_at_once_naming_table_url_status(statfin, tmp_path):
+    statfin.fail_next("12r5", 500, body="Internal Server Error")
+    with pytest.raises(PxWebError) as info:
+        make_client(statfin, tmp_path).fetch_table(R5)
+    message = str(info.value)
+    assert message.startswith("table 12r5: http://") and "StatFin/12r5.px" in message
+    assert "HTTP 500" in message and "Internal Server Error" in message
+    assert len(statfin.tables["12r5"].posts) == 1
+    assert not list((tmp_path / "cache").glob("*.json"))  # nothing cached from a failed fetch
+
+
+def test_timeout_then_success(statfin, tmp_path):
+    # the local server answers one request at a time, so the client really waits before retrying
+    statfin.delay_next("12r5", 0.4)
+    client = make_client(statfin, tmp_path, timeout=0.15, backoff=0.4, sleep=time.sleep)
+    result = client.fetch_table(R5)
+    assert val(result.observations, "2023-10", "MK16", "unemployed_jobseekers") == 2371
+    assert len(statfin.tables["12r5"].posts) == 2
+
+
+def test_timeout_gives_up(statfin, tmp_path):
+    statfin.delay_next("12r5", 0.3)
+    statfin.delay_next("12r5", 0.3)
+    client = make_client(statfin, tmp_path, timeout=0.1, max_attempts=2, backoff=0.05, sleep=time.sleep)
+    with pytest.raises(PxWebError, match=r"table 12r5: .*no HTTP response: gave up after 2 attempts: timed out"):
+        client.fetch_table(R5)
+    deadline = time.monotonic() + 5
+    while len(statfin.tables["12r5"].posts) < 2 and time.monotonic() < deadline:
+        time.sleep(0.05)
+    time.sleep(0.4)  # let the server finish the abandoned request before the next test
+    assert len(statfin.tables["12r5"].posts) == 2
+
+
+# --- cache -------------------------------------------------------------------------------
+
+def test_cache_reused_until_updated_changes(statfin, tmp_path):
+    client = make_client(statfin, tmp_path)
+    table = statfin.tables["12r5"]
+    first = client.fetch_table(R5)
+    assert len(table.posts) == 1 and len(list((tmp_path / "cache").glob("*.json"))) == 1
+    second = client.fetch_table(R5)
+    assert len(table.posts) == 1 and second.from_cache and second.posts == 0
+    pd.testing.assert_frame_equal(first.observations, second.observations)
+    assert second.provenance.iloc[0]["fetched_at"] == first.provenance.iloc[0]["fetched_at"]
+    table.listed = "2026-12-01T08:00:00"  # the table was updated at the source
+    third = client.fetch_table(R5)
+    assert len(table.posts) == 2 and not third.from_cache
+    client.fetch_table(R5, refresh=True)
+    assert len(table.posts) == 3
+
+
+def test_no_stamp_means_no_cache_use(statfin, tmp_path):
+    statfin.tables["12r5"].folder = "elsewhere"  # search points to a folder that is not served
+    client = make_client(statfin, tmp_path)
+    client.fetch_table(R5)
+    client.fetch_table(R5)
+    assert len(statfin.tables["12r5"].posts) == 2
+
+
+def test_selection_eliminates_or_totals_other_variables(statfin, tmp_path):
+    client = make_client(statfin, tmp_path)
+    meta = client.metadata(TI)
+    spec = FetchSpec("12ti", "StatFin/12ti.px", {"geo": ["MK16"], "time": ["2023M10"]}, {"TYOTTOMATLOPUSSA": "u"})
+    selection, notes = build_selection(spec, meta)
+    assert selection["ammattiryhma_10_20100101"] == ["SSS"]  # not asked for: its total
+    assert selection["contentscode"] == ["TYOTTOMATLOPUSSA"] and not notes
+
+
+def test_throttle_waits_when_the_call_limit_is_reached(statfin, tmp_path):
+    sleeps = Sleeps()
+    client = make_client(statfin, tmp_path, sleep=sleeps)
+    client._limits = ApiLimits(max_cells=100_000, max_calls=2, time_window=10)
+    for _ in range(3):
+        client.metadata(R5)
+    assert len(sleeps) == 1 and 9 < sleeps[0] <= 10
