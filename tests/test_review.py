@@ -39,7 +39,7 @@ def test_review_is_written_with_index_and_audit_record(tmp_path, small_notebooks
     executed = nbformat.read(path.parent / "notebooks" / "00_data_overview.ipynb", as_version=4)
     assert executed.metadata["papermill"]["parameters"]["lang"] == "sv"  # audit record keeps parameters
     record = json.loads((path.parent / "run.json").read_text(encoding="utf-8"))
-    assert record["period"] == "2023Q3" and record["data_vintage"].startswith("12r5 2023-10")
+    assert record["period"] == "2023Q3" and record["data_vintage"].endswith("till och med 2023-10")
     index = json.loads((out / "index.json").read_text(encoding="utf-8"))
     assert [(r["area"], r["period"], r["lang"]) for r in index] == [("keski-pohjanmaa", "2023Q3", "sv")]
     assert "keski-pohjanmaa/2023Q3/sv/review.html" in (out / "index.html").read_text(encoding="utf-8")

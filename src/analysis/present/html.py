@@ -62,9 +62,11 @@ def table_html(frame: pd.DataFrame, caption: str, index: bool = False) -> str:
     for record in data.itertuples(index=False):
         cells = [f'<th scope="row">{esc(record[0])}</th>'] + [f"<td>{esc(v)}</td>" for v in record[1:]]
         rows.append("<tr>" + "".join(cells) + "</tr>")
+    # A wide table scrolls inside a focusable region, so keyboard users can scroll it too.
     return (
+        f'<div class="table-wrap" role="region" tabindex="0" aria-label="{esc(caption)}">'
         f'<table class="data"><caption>{esc(caption)}</caption><thead><tr>{head}</tr></thead>'
-        f"<tbody>{''.join(rows)}</tbody></table>"
+        f"<tbody>{''.join(rows)}</tbody></table></div>"
     )
 
 

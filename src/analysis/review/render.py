@@ -30,6 +30,8 @@ h3 { font-size: 1.15rem; margin-top: 1.6rem; }
 h4 { font-size: 1rem; }
 .meta { color: var(--muted); margin: 0; }
 a { color: var(--accent); }
+.table-wrap { max-width: 100%; overflow-x: auto; margin: .8rem 0 1.2rem; }
+.table-wrap:focus { outline: 2px solid var(--accent); }
 table.data { border-collapse: collapse; margin: .8rem 0 1.2rem; font-size: .92rem; }
 table.data caption { text-align: left; font-weight: 600; padding: .3rem 0; caption-side: top; }
 table.data th, table.data td { border: 1px solid var(--line); padding: .25rem .55rem; vertical-align: top; }

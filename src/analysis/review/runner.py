@@ -74,6 +74,15 @@ def combined_order(names: list[str]) -> list[str]:
     return [n for n in names if n not in back] + back
 
 
+def _log_stderr_to(path: str) -> None:
+    """Worker initializer: send the worker's and its kernels' stderr (kernel start-up chatter) to
+    ``path``, so the console shows only the progress bar and the result; errors are reported from
+    the notebooks themselves."""
+    fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_APPEND, 0o644)
+    os.dup2(fd, 2)
+    os.close(fd)
+
+
 def _execute_one(source: str, target: str, parameters: dict[str, str], cwd: str) -> float:
     """Execute one notebook with papermill (runs in a worker process)."""
     import logging
@@ -114,7 +123,8 @@ def execute_notebooks(notebooks: list[Path], params: ReviewParams, workdir: Path
     results: dict[str, NotebookResult] = {}
     bar = tqdm(total=len(notebooks), desc=t("review.progress", params.lang), unit="nb",
                disable=not progress, file=sys.stderr, leave=False)
-    with ProcessPoolExecutor(max_workers=workers) as pool:
+    log = workdir / "kernels.log"
+    with ProcessPoolExecutor(max_workers=workers, initializer=_log_stderr_to, initargs=(str(log),)) as pool:
         for nb in notebooks:
             declared = parameters_cell(nb)
             parameters = {k: v for k, v in all_params.items() if k in declared}
@@ -147,11 +157,13 @@ def _vintage_lines(store, lang: str) -> list[dict[str, str]]:
     ]
 
 
-def _vintage_summary(store) -> str:
-    vin = store.vintage().set_index("table_id")
-    row = vin.loc["12r5"]
-    when = row.fetched_at or row.snapshot
-    return f"12r5 {row.last_period} ({row.origin}: {when})"
+def _vintage_summary(store, lang: str = "fi") -> str:
+    """One line for readers: where the monthly data comes from and up to which month it runs."""
+    row = store.vintage().set_index("table_id").loc["12r5"]
+    if row.origin == "embedded":
+        return t("review.vintage_embedded", lang, last=row.last_period, snapshot=row.snapshot)
+    return t("review.vintage_fetched", lang, last=row.last_period, fetched=row.fetched_at or "–",
+             updated=row.last_updated or "–")
 
 
 def render_pages(results: list[NotebookResult], params: ReviewParams, workdir: Path, store) -> Path:
@@ -160,7 +172,7 @@ def render_pages(results: list[NotebookResult], params: ReviewParams, workdir: P
     lang = params.lang
     title = t("review.title", lang, area=area.name(lang), period=params.period)
     made_at = datetime.now(timezone.utc).strftime("%Y-%m-%d %H:%M UTC")
-    meta = [t("review.meta", lang, made_at=made_at, vintage=_vintage_summary(store))]
+    meta = [t("review.meta", lang, made_at=made_at, vintage=_vintage_summary(store, lang))]
     footer = [t("review.footer_licence", lang), t("review.footer_tool", lang)]
     executed = [nbformat.read(r.path, as_version=4) for r in results]
     for result, nb in zip(results, executed):
@@ -222,7 +234,7 @@ def run_review(area: str | None = None, period: str | None = None, lang: str | N
             "period": params.period,
             "lang": params.lang,
             "data_source": params.data_source,
-            "data_vintage": _vintage_summary(store),
+            "data_vintage": _vintage_summary(store, params.lang),
             "tables": _vintage_lines(store, params.lang),
             "made_at": datetime.now(timezone.utc).isoformat(timespec="seconds"),
             "notebooks": {r.name: round(r.seconds, 2) for r in results},
