@@ -1,0 +1,379 @@
+"""Presentation of the KPI scorecard (notebook 50): Finnish/Swedish tables, trends and notices.
+
+Status is always a symbol and a text (never colour alone); counts of persons 1–4 are shown as
+"<5", and so is every internal count 1–4 by municipality. Example data is labelled
+"esimerkkiaineisto" in a notice, in the source column, in the targets and in chart captions.
+"""
+
+from __future__ import annotations
+
+import math
+import textwrap
+from dataclasses import dataclass
+from pathlib import Path
+
+import pandas as pd
+
+from analysis import config
+from analysis.config import Area
+from analysis.indicators import kpi
+from analysis.present import figures, html
+from analysis.present.disclosure import disclose_count, is_small
+from analysis.present.fmt import MISSING, fmt_dec, fmt_int, fmt_pct, fmt_pp, fmt_signed
+from analysis.present.text import t
+from analysis.schema import Store
+from analysis.sources import workbook
+
+KPI_DATA_MODES: tuple[str, ...] = ("auto", "imported", "example")
+TREND_TEXT_POINTS = 6
+"""How many of the latest trend points the table's trend column lists."""
+
+
+@dataclass(frozen=True)
+class InternalData:
+    """Internal values for the scorecard and where they come from (``imported``, ``example`` or ``none``)."""
+
+    values: pd.DataFrame | None
+    mode: str
+    imported_at: str = ""
+    source_file: str = ""
+
+
+def resolve_internal(area: Area, kpi_data: str = "auto", internal_dir: Path | None = None) -> InternalData:
+    """Imported values when any exist (``auto``/``imported``), else example values (``auto``/``example``)."""
+    if kpi_data not in KPI_DATA_MODES:
+        raise config.ConfigError(f"kpi_data '{kpi_data}' is not one of {', '.join(KPI_DATA_MODES)}")
+    if kpi_data in ("auto", "imported"):
+        values = workbook.load_internal(internal_dir, area.slug)
+        if values is not None:
+            last = values.sort_values("import_seq").iloc[-1]
+            return InternalData(values, "imported", str(last["imported_at"]), str(last["source_file"]))
+        if kpi_data == "imported":
+            return InternalData(None, "none")
+    if not any(c.startswith("KU") for c in area.members):
+        return InternalData(None, "none")
+    return InternalData(workbook.example_values(area), "example")
+
+
+def build(store: Store, area: Area, period: str, kpi_data: str = "auto", internal_dir: Path | None = None,
+          reviews: pd.DataFrame | None = None) -> tuple[pd.DataFrame, pd.DataFrame, InternalData]:
+    """The scorecard, its trend points and the internal data used (one computation for all blocks)."""
+    internal = resolve_internal(area, kpi_data, internal_dir)
+    example = internal.mode == "example"
+    catalogue = workbook.load_catalogue()
+    if reviews is None:
+        try:
+            reviews = workbook.load_review_index()
+        except ValueError:
+            reviews = None
+    computed = kpi.metric_series(store, area, period, internal.values, catalogue=catalogue, reviews=reviews)
+    card = kpi.scorecard(store, area, period, internal.values, catalogue=catalogue, computed=computed,
+                         is_example=example, example_targets=workbook.EXAMPLE_TARGETS if example else None)
+    points = kpi.trends(store, area, period, internal.values, catalogue=catalogue, computed=computed)
+    return card, points, internal
+
+
+# ------------------------------------------------------------------------------------------------
+# Formatting
+
+
+def _month_name(month: int, lang: str) -> str:
+    return t("common.month_names", lang).split(",")[month - 1]
+
+
+def period_label(period: str, frequency: str, lang: str = "fi") -> str:
+    """``2023-09`` -> "syyskuu 2023"; an annual year-to-date ``2023`` -> "2023 (tammi–syyskuu)"."""
+    if not period:
+        return MISSING
+    if len(period) == 7 and period[4] == "-":
+        return f"{_month_name(int(period[5:]), lang)} {period[:4]}"
+    if "Q" in period:
+        return f"Q{period[-1]}/{period[:4]}"
+    return period
+
+
+def _ytd_label(year: str, end_month: int, lang: str) -> str:
+    return t("kpi.ytd", lang, year=year, month=_month_name(end_month, lang))
+
+
+def _name(row: pd.Series | object, lang: str) -> str:
+    name = getattr(row, "name_sv" if lang == "sv" else "name_fi")
+    component = getattr(row, "component", "")
+    return f"{name}: {t(f'kpi.component_{component}', lang)}" if component else str(name)
+
+
+def format_value(value: float, unit: str, lang: str = "fi", persons: bool = False) -> str:
+    """A metric value in its unit; person counts 1–4 as "<5", missing as "–"."""
+    if value is None or (isinstance(value, float) and math.isnan(value)):
+        return MISSING
+    if unit == "count":
+        return disclose_count(value, lang) if persons else fmt_int(value, lang)
+    if unit == "pct":
+        return fmt_pct(value, 1, lang)
+    if unit == "pct_change":
+        return fmt_signed(value, 1, lang, "\u00a0%")
+    if unit == "scale_1_5":
+        return fmt_dec(value, 2, lang)
+    if unit == "average":
+        return fmt_dec(value, 1, lang)
+    if unit == "eur":
+        return f"{fmt_int(value, lang)}\u00a0€"
+    return fmt_dec(value, 1, lang)
+
+
+def format_change(change: float, unit: str, lang: str = "fi", hidden: bool = False) -> str:
+    """A change in the metric's unit (percentage points for shares); ``hidden`` shows "–"."""
+    if hidden or change is None or (isinstance(change, float) and math.isnan(change)):
+        return MISSING
+    if unit in ("pct", "pct_change"):
+        return fmt_pp(change, lang)
+    if unit == "scale_1_5":
+        return fmt_signed(change, 2, lang)
+    if unit == "average":
+        return fmt_signed(change, 1, lang)
+    if unit == "eur":
+        return fmt_signed(change, 0, lang, "\u00a0€")
+    return fmt_signed(change, 0, lang)
+
+
+def status_text(status: str, lang: str = "fi") -> str:
+    """Symbol and text of a status, e.g. "✓ tavoitteessa"."""
+    return t(f"kpi.status_{status}", lang)
+
+
+def _source_text(row: object, lang: str) -> str:
+    if getattr(row, "is_example"):
+        return t("kpi.source_example", lang)
+    return t(f"kpi.source_{getattr(row, 'source')}", lang)
+
+
+def _target_text(row: object, lang: str) -> str:
+    target = getattr(row, "target")
+    if isinstance(target, float) and math.isnan(target):
+        return t("kpi.no_target", lang)
+    text = format_value(target, getattr(row, "unit"), lang)
+    effective = getattr(row, "effective_target")
+    if not math.isnan(effective) and effective != target:
+        text = t("kpi.pro_rata", lang, target=text, effective=format_value(effective, getattr(row, "unit"), lang))
+    if getattr(row, "target_is_example"):
+        text = t("kpi.example_target", lang, target=text)
+    return text
+
+
+def _hide_change(row: object) -> bool:
+    if not (getattr(row, "persons") and getattr(row, "unit") == "count"):
+        return False
+    return is_small(getattr(row, "value")) or is_small(getattr(row, "previous_value"))
+
+
+def _trend_text(points: pd.DataFrame, row: object, lang: str) -> str:
+    own = points[(points["metric_id"] == getattr(row, "metric_id"))
+                 & (points["component"] == getattr(row, "component"))]
+    if own.empty:
+        return MISSING
+    values = [format_value(v, getattr(row, "unit"), lang, bool(getattr(row, "persons")))
+              for v in own["value"].tail(TREND_TEXT_POINTS)]
+    return " · ".join(values)
+
+
+def scorecard_table(card: pd.DataFrame, points: pd.DataFrame, period: str, lang: str = "fi") -> pd.DataFrame:
+    """The scorecard rows formatted for readers (one column per heading, every cell text)."""
+    end_month = int(config.quarter_months(period)[-1][5:])
+    records = []
+    for row in card.itertuples(index=False):
+        label = period_label(row.period, row.frequency, lang)
+        if row.frequency == "A" and len(row.period) == 4:
+            label = _ytd_label(row.period, end_month, lang)
+        value = format_value(row.value, row.unit, lang, bool(row.persons))
+        if row.coverage:
+            key = "kpi.coverage_months" if row.frequency == "A" else "kpi.coverage"
+            value = f"{value} {t(key, lang, coverage=row.coverage)}"
+        records.append({
+            t("kpi.col_metric", lang): _name(row, lang),
+            t("kpi.col_period", lang): label,
+            t("kpi.col_value", lang): value,
+            t("kpi.col_change", lang): format_change(row.change, row.unit, lang, _hide_change(row)),
+            t("kpi.col_target", lang): _target_text(row, lang),
+            t("kpi.col_status", lang): status_text(row.status, lang),
+            t("kpi.col_trend", lang): _trend_text(points, row, lang),
+            t("kpi.col_source", lang): _source_text(row, lang),
+        })
+    return pd.DataFrame(records)
+
+
+def _reason_text(row: object, lang: str) -> str:
+    reason, detail = getattr(row, "reason"), getattr(row, "reason_detail")
+    metric, component = getattr(row, "metric_id"), getattr(row, "component")
+    if reason == kpi.R_NOT_IN_STORE:
+        if metric == "long_term_unemployed_change_pct":
+            return t("kpi.reason_long_term", lang)
+        if metric == "open_vacancies":
+            return t("kpi.reason_open_vacancies", lang)
+        if metric == "foreign_language_rates":
+            return t(f"kpi.reason_fl_{component}", lang)
+        table, _, measure = detail.partition(":")
+        return t("kpi.reason_not_in_store", lang, table=table, measure=measure)
+    return t(f"kpi.reason_{reason}", lang) if reason else t("kpi.reason_no_value_in_period", lang)
+
+
+# ------------------------------------------------------------------------------------------------
+# Charts
+
+
+def _chartable(own: pd.DataFrame, row: object) -> bool:
+    if len(own) < 2:
+        return False
+    if getattr(row, "persons") and getattr(row, "unit") == "count" and own["value"].map(is_small).any():
+        return False  # a chart would show person counts 1–4
+    return True
+
+
+def trend_figure(card: pd.DataFrame, points: pd.DataFrame, lang: str, example: bool, caption: str,
+                 columns: int = 4) -> html.HTML | None:
+    """Sparklines, one small panel per metric with at least two points, and their numbers as a table.
+
+    Each panel has its metric name, the first and last period, markers and the last value
+    written out, so neither colour nor the picture alone carries the figures.
+    """
+    panels = []
+    for row in card.itertuples(index=False):
+        own = points[(points["metric_id"] == row.metric_id) & (points["component"] == row.component)]
+        if _chartable(own, row):
+            panels.append((row, own.reset_index(drop=True)))
+    if not panels:
+        return None
+    n_rows = math.ceil(len(panels) / columns)
+    fig, _ax = figures.new_figure(width=11.0, height=1.45 * n_rows)
+    fig.clf()
+    axes = fig.subplots(n_rows, columns, squeeze=False).ravel()
+    table_rows = []
+    for i, ax in enumerate(axes):
+        if i >= len(panels):
+            ax.set_axis_off()
+            continue
+        row, own = panels[i]
+        x = list(range(len(own)))
+        ax.plot(x, own["value"], color=figures.PALETTE[0], linestyle=figures.LINESTYLES[0],
+                marker=figures.MARKERS[0], markersize=2.5, linewidth=1.3)
+        ax.plot([x[-1]], [own["value"].iloc[-1]], marker="o", markersize=5, color=figures.PALETTE[1])
+        last = float(own["value"].iloc[-1])
+        ax.annotate(format_value(last, row.unit, lang, bool(row.persons)), (x[-1], last),
+                    textcoords="offset points", xytext=(-4, 4), ha="right", fontsize=7)
+        ax.set_title(textwrap.shorten(f"{row.section} {_name(row, lang)}", 48, placeholder="…"),
+                     fontsize=7, fontweight="normal", loc="left")
+        ax.set_yticks([])
+        ax.set_xticks([x[0], x[-1]])
+        ax.set_xticklabels([own["period"].iloc[0], own["period"].iloc[-1]], fontsize=6)
+        ax.grid(False)
+        for spine in ("top", "right", "left"):
+            ax.spines[spine].set_visible(False)
+        for rec in own.itertuples(index=False):
+            table_rows.append({
+                t("kpi.trend_col_metric", lang): _name(row, lang),
+                t("kpi.trend_col_period", lang): rec.period,
+                t("kpi.trend_col_value", lang): format_value(rec.value, row.unit, lang, bool(row.persons)),
+            })
+    fig.subplots_adjust(left=0.02, right=0.98, top=1 - 0.32 / n_rows, bottom=0.18 / n_rows * 2,
+                        hspace=1.1, wspace=0.25)
+    alt = t("kpi.trend_alt", lang, n=len(panels))
+    if example:
+        caption = f"{caption} ({t('kpi.example_label', lang)})"
+    return html.figure(fig, alt, caption, pd.DataFrame(table_rows), lang)
+
+
+# ------------------------------------------------------------------------------------------------
+# Blocks
+
+
+def municipal_table(internal: InternalData, area: Area, period: str, lang: str = "fi") -> pd.DataFrame:
+    """Internal counts by municipality for the quarter's last month, every count 1–4 shown as "<5"."""
+    counts = kpi.municipal_counts(internal.values, area, period)
+    if counts.empty:
+        return pd.DataFrame()
+    catalogue = workbook.load_catalogue().set_index("metric_id")
+    names = workbook.load_municipalities().set_index("municipality_code")
+    name_col = "name_sv" if lang == "sv" else "name_fi"
+    members = [c for c in area.members if c in set(counts["municipality"])]
+    wide = counts.pivot(index="metric_id", columns="municipality", values="value")
+    order = [m for m in catalogue.index if m in wide.index]
+    out = pd.DataFrame({t("kpi.col_metric", lang): [catalogue.at[m, name_col] for m in order]})
+    for code in members:
+        label = names.at[code, name_col] if code in names.index else code
+        out[label] = [disclose_count(wide.at[m, code], lang) if code in wide.columns else MISSING for m in order]
+    return out
+
+
+def scorecard_blocks(store: Store, area: Area, period: str, lang: str = "fi", kpi_data: str = "auto",
+                     internal_dir: Path | None = None, reviews: pd.DataFrame | None = None) -> list[html.HTML]:
+    """All blocks of the scorecard section in reading order (h2 title, notices, one h3 per plan section)."""
+    config.check_language(lang)
+    card, points, internal = build(store, area, period, kpi_data, internal_dir, reviews)
+    example = internal.mode == "example"
+    end = config.quarter_months(period)[-1]
+    month_text = period_label(end, "M", lang)
+    blocks: list[html.HTML] = [
+        html.heading(t("kpi.title", lang), 2),
+        html.paragraph(t("kpi.intro", lang, n=card["metric_id"].nunique(), area=area.name(lang), period=period,
+                         month=month_text)),
+    ]
+    n_internal = int(card.loc[card["source"] == "internal", "metric_id"].nunique())
+    if example:
+        blocks.append(html.notice(t("kpi.example_notice", lang, n=n_internal), kind="example", lang=lang))
+    elif internal.mode == "imported":
+        blocks.append(html.paragraph(t("kpi.imported_notice", lang, imported_at=internal.imported_at,
+                                       file=internal.source_file)))
+    elif any(c.startswith("KU") for c in area.members):
+        blocks.append(html.notice(t("kpi.no_internal_notice", lang), kind="missing", lang=lang))
+
+    counts = kpi.status_counts(card)
+    blocks += [html.heading(t("kpi.summary_heading", lang), 3), html.paragraph(t("kpi.summary", lang, **counts))]
+
+    for section, rows in card.groupby("section", sort=False):
+        goal = rows["goal_sv" if lang == "sv" else "goal_fi"].iloc[0]
+        blocks.append(html.heading(t("kpi.section_heading", lang, section=section, goal=goal), 3))
+        blocks.append(html.table(scorecard_table(rows, points, period, lang),
+                                 t("kpi.table_caption", lang, section=section, goal=goal)))
+
+    chart = trend_figure(card, points, lang, example, t("kpi.trend_caption", lang))
+    if chart is not None:
+        blocks += [html.heading(t("kpi.trend_heading", lang), 3), chart]
+
+    missing = card[(card["status"] == kpi.MISSING) | card["value"].isna()]
+    missing = missing[missing["reason"] != kpi.R_NO_INTERNAL]
+    if not missing.empty:
+        blocks.append(html.heading(t("kpi.missing_heading", lang), 3))
+        grouped: dict[str, list[str]] = {}
+        for row in missing.itertuples(index=False):
+            grouped.setdefault(_reason_text(row, lang), []).append(_name(row, lang))
+        for text, names in grouped.items():
+            blocks.append(html.notice(f"{'; '.join(names)}: {text}", kind="missing", lang=lang))
+
+    table = municipal_table(internal, area, period, lang)
+    if not table.empty:
+        blocks.append(html.heading(t("kpi.municipal_heading", lang), 3))
+        blocks.append(html.paragraph(t("kpi.municipal_intro", lang, month=month_text)))
+        caption = t("kpi.municipal_caption", lang, month=month_text)
+        if example:
+            caption = f"{caption} ({t('kpi.example_label', lang)})"
+        blocks.append(html.table(table, caption))
+
+    blocks += [
+        html.heading(t("kpi.rule_heading", lang), 3),
+        html.paragraph(t("kpi.rule", lang)),
+        html.paragraph(t("kpi.rule_public", lang)),
+        html.paragraph(t("kpi.reviews_note", lang)),
+        html.paragraph(t("kpi.source_line", lang)),
+    ]
+    return blocks
+
+
+def key_figure(store: Store, area: Area, period: str, lang: str = "fi", kpi_data: str = "auto"
+               ) -> dict[str, object]:
+    """For the review's front page: status counts, one sentence, and whether example data is in it.
+
+    ``{"counts": {...}, "text": "...", "is_example": bool}``; when ``is_example`` is True the
+    front page must show the text with the "esimerkkiaineisto" label (``html.notice(..., "example")``).
+    """
+    card, _points, internal = build(store, area, period, kpi_data)
+    counts = kpi.status_counts(card)
+    return {"counts": counts, "text": t("kpi.key_figure", lang, **counts), "is_example": internal.mode == "example"}

@@ -1,0 +1,147 @@
+"""Presentation of the scorecard: labels, status symbols, disclosure control, example labelling."""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+
+import openpyxl
+import pandas as pd
+import pytest
+
+from analysis import config
+from analysis.present import kpi as pk
+from analysis.present.text import catalogue
+from analysis.sources import workbook as wb
+
+NO_REVIEWS = pd.DataFrame(columns=["area", "period", "lang", "made_at", "path"])
+
+
+@pytest.fixture
+def internal_dir(tmp_path, monkeypatch):
+    folder = tmp_path / "internal"
+    monkeypatch.setattr(config, "INTERNAL_DIR", folder)
+    return folder
+
+
+def page(blocks) -> str:
+    return "".join(b.data for b in blocks)
+
+
+def text_only(html_text: str) -> str:
+    html_text = re.sub(r'src="data:image/png;base64,[^"]+"', "", html_text)
+    return html_text
+
+
+def test_finnish_and_swedish_strings_have_the_same_keys():
+    fi = {k for k in catalogue("fi") if k.startswith("kpi.")}
+    sv = {k for k in catalogue("sv") if k.startswith("kpi.")}
+    assert fi == sv and len(fi) > 50
+
+
+def test_value_formats_and_small_counts():
+    assert pk.format_value(3, "count", "fi", persons=True) == "<5"
+    assert pk.format_value(3, "count", "fi", persons=False) == "3"
+    assert pk.format_value(0, "count", "fi", persons=True) == "0"
+    assert pk.format_value(2307, "count", "fi") == "2\u00a0307"
+    assert pk.format_value(7.84, "pct", "fi") == "7,8\u00a0%"
+    assert pk.format_value(4.123, "scale_1_5", "sv") == "4,12"
+    assert pk.format_value(float("nan"), "pct", "fi") == "–"
+    assert pk.format_change(-1.26, "pct", "fi") == "\u22121,3\u00a0%-yks."
+    assert pk.format_change(5, "count", "fi", hidden=True) == "–"
+    assert pk.period_label("2023-09", "M", "fi") == "syyskuu 2023"
+    assert pk.period_label("2023-09", "M", "sv") == "september 2023"
+    assert pk.status_text("on_track", "fi") == "✓ tavoitteessa"
+    assert pk.status_text("off_track", "sv") == "✗ efter målet"
+
+
+def test_example_scorecard_is_labelled_everywhere(store, kp_area, internal_dir):
+    blocks = pk.scorecard_blocks(store, kp_area, "2023Q3", "fi", reviews=NO_REVIEWS)
+    html_text = page(blocks)
+    assert html_text.count("<h2>") == 1 and "<h1" not in html_text
+    assert "<h2>Toiminnallinen mittaristo</h2>" in html_text
+    assert '<div class="notice notice-example" role="note"><strong>Esimerkkiaineisto:</strong>' in html_text
+    assert "(esimerkkitavoite)" in html_text
+    assert "Mittareiden kehitys (pienet viivakuviot; viimeisin arvo merkitty) (esimerkkiaineisto)" in html_text
+    # every internal metric row says "esimerkkiaineisto" in its source column
+    rows = re.findall(r"<tr><th scope=\"row\">(.*?)</th>(.*?)</tr>", html_text)
+    internal_names = set(wb.load_catalogue().query("source == 'internal'")["name_fi"])
+    sources = {name: cells.rsplit("<td>", 1)[-1] for name, cells in rows
+               if name in internal_names and cells.count("<td>") == 7}
+    assert len(sources) == 22
+    assert set(sources.values()) == {"esimerkkiaineisto</td>"}
+    # the sections of the plan, in order
+    headings = re.findall(r"<h3>(\d[\d.]*) ", html_text)
+    assert headings == ["1.1", "1.2", "1.3", "1.4", "1.5", "2", "3", "5", "6.2", "7", "8"]
+
+
+def test_status_is_symbol_and_text(store, kp_area, internal_dir):
+    html_text = page(pk.scorecard_blocks(store, kp_area, "2023Q3", "fi", kpi_data="example", reviews=NO_REVIEWS))
+    statuses = re.findall(r"<td>([✓⚠✗–?] [^<]+)</td>", html_text)
+    assert "– ei tilaa (tavoitetta ei asetettu)" in statuses
+    assert any(s.startswith("✓ ") for s in statuses)
+    assert "? tieto puuttuu" in statuses  # long-term unemployed change is not in the embedded data
+    assert "Pitkäaikaistyöttömien määrän muutos (%)" in html_text
+    assert "StatFin-taulukko 12r5, PITKAAIKAISTYOTTOMAT" in html_text
+    assert "python -m analysis fetch" in html_text
+    # an annual target is compared pro rata: 350 a year -> 350 x 9 / 12 = 262.5 by September
+    assert "<td>350/vuosi; kertymätavoite 262 (esimerkkitavoite)</td>" in html_text
+
+
+def test_municipal_counts_1_to_4_are_shown_as_less_than_5(store, kp_area):
+    values = wb.example_values(kp_area)
+    table = pk.municipal_table(pk.InternalData(values, "example"), kp_area, "2023Q3", "fi")
+    cells = table.drop(columns=table.columns[0]).to_numpy().ravel().tolist()
+    assert "<5" in cells  # the small municipalities have small example counts
+    assert not any(re.fullmatch(r"[1-4]", c) for c in cells)
+    sept = values[(values["month"] == "2023-09") & (values["metric_id"] == "employer_contacts")]
+    halsua = sept.set_index("municipality").at["KU074", "value"]
+    shown = table.set_index(table.columns[0]).at["Työnantajakontaktit (kpl/kk)", "Halsua"]
+    assert shown == ("<5" if 1 <= halsua <= 4 else pk.format_value(halsua, "count"))
+
+
+def test_swedish_blocks(store, kp_area, internal_dir):
+    html_text = page(pk.scorecard_blocks(store, kp_area, "2023Q3", "sv", reviews=NO_REVIEWS))
+    assert "<h2>Verksamhetens mätare</h2>" in html_text
+    assert "<strong>Exempeldata:</strong>" in html_text
+    assert "Lediga arbetsplatser (st./mån.)" in html_text
+    assert "Tavoitteessa" not in html_text
+
+
+def test_imported_data_replaces_the_example(tmp_path, store, kp_area, internal_dir):
+    book = openpyxl.Workbook()
+    ws = book.active
+    ws.title = "Tiedot"
+    ws.append(["mittari", "kuukausi", "kunta", "arvo", "huomautus"])
+    ws.append(["employer_contacts", "2023-09", "Kokkola", 150, None])
+    ws.append(["employer_contacts", "2023-09", "Lestijärvi", 2, None])
+    book.save(tmp_path / "syyskuu.xlsx")
+    wb.import_workbook(tmp_path / "syyskuu.xlsx", today=dt.date(2023, 10, 5), now=dt.datetime(2023, 10, 5, 8))
+    html_text = text_only(page(pk.scorecard_blocks(store, kp_area, "2023Q3", "fi", reviews=NO_REVIEWS)))
+    assert "Esimerkkiaineisto" not in html_text and "esimerkki" not in html_text
+    assert "viimeisin tuonti 2023-10-05T08:00:00 (syyskuu.xlsx)" in html_text
+    assert "<td>152 (2/8 kuntaa)</td>" in html_text
+    assert "<th scope=\"row\">Työnantajakontaktit (kpl/kk)</th><td>150</td><td>&lt;5</td>" in html_text
+    # kpi_data="example" still shows the demonstration
+    assert "Esimerkkiaineisto" in page(pk.scorecard_blocks(store, kp_area, "2023Q3", "fi", kpi_data="example",
+                                                           reviews=NO_REVIEWS))
+
+
+def test_imported_mode_without_imports_says_nothing_was_imported(store, kp_area, internal_dir):
+    html_text = text_only(page(pk.scorecard_blocks(store, kp_area, "2023Q3", "fi", kpi_data="imported",
+                                                   reviews=NO_REVIEWS)))
+    assert "Sisäisten mittareiden lukuja ei ole tuotu" in html_text
+    assert "esimerkki" not in html_text.lower()
+
+
+def test_bad_kpi_data_mode_is_refused(kp_area):
+    with pytest.raises(config.ConfigError, match="kpi_data"):
+        pk.resolve_internal(kp_area, "demo")
+
+
+def test_key_figure_for_the_front_page(store, kp_area, internal_dir):
+    figure = pk.key_figure(store, kp_area, "2023Q3", "fi")
+    assert figure["is_example"] is True
+    counts = figure["counts"]
+    assert sum(counts.values()) == 27  # 26 metrics, the foreign-language one with two components
+    assert figure["text"].startswith(f"Mittaristossa {counts['on_track']} mittaria tavoitteessa")
