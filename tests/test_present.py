@@ -80,3 +80,13 @@ def test_figure_has_alt_text_and_its_numbers():
     out = html.figure(fig, alt="Työttömät laskivat", caption="Kuvio", data=pd.DataFrame({"x": [1], "y": [3]})).data
     assert 'alt="Työttömät laskivat"' in out
     assert out.count("<table") == 1 and "data:image/png;base64," in out
+
+
+@pytest.mark.parametrize("value, numeric", [
+    (f"2{NBSP}307", True), ("−284 (−39,8\u00a0%)", True), ("<5", True), ("–", True),
+    (f"+0,6{NBSP}%-yks.", True), ("Myyjät", False), ("01 Upseerit", False), ("2 (esimerkki)", False),
+])
+def test_numbers_are_right_aligned_and_text_is_not(value, numeric):
+    import pandas as pd
+    out = html.table_html(pd.DataFrame({"k": ["x"], "v": [value]}), "c")
+    assert ('<td class="num">' in out) is numeric

@@ -9,6 +9,7 @@ from __future__ import annotations
 import base64
 import html
 import io
+import re
 from collections.abc import Iterable
 
 import matplotlib.pyplot as plt
@@ -50,6 +51,20 @@ def notice(text: str, kind: str = "missing", lang: str = "fi") -> HTML:
     )
 
 
+_NUMBER_START = re.compile(r"^[+\u2212\-±<]?\d")
+_UNITS = re.compile(r"%-yks\.|procentenheter|pp")
+_LETTER = re.compile(r"[^\W\d_]")
+
+
+def _cell(value: object) -> str:
+    """A data cell; numbers (and the missing marks "–", "..") are right-aligned."""
+    text = esc(value)
+    raw = str(value)
+    numeric = raw in ("–", "..", "-") or (
+        _NUMBER_START.match(raw) is not None and _LETTER.search(_UNITS.sub("", raw)) is None)
+    return f'<td class="num">{text}</td>' if numeric else f"<td>{text}</td>"
+
+
 def table_html(frame: pd.DataFrame, caption: str, index: bool = False) -> str:
     """An accessible HTML table (caption, header cells with scope); every cell escaped.
 
@@ -60,7 +75,7 @@ def table_html(frame: pd.DataFrame, caption: str, index: bool = False) -> str:
     head = "".join(f'<th scope="col">{esc(c)}</th>' for c in data.columns)
     rows = []
     for record in data.itertuples(index=False):
-        cells = [f'<th scope="row">{esc(record[0])}</th>'] + [f"<td>{esc(v)}</td>" for v in record[1:]]
+        cells = [f'<th scope="row">{esc(record[0])}</th>'] + [_cell(v) for v in record[1:]]
         rows.append("<tr>" + "".join(cells) + "</tr>")
     # A wide table scrolls inside a focusable region, so keyboard users can scroll it too.
     return (

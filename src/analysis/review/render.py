@@ -36,7 +36,8 @@ table.data { border-collapse: collapse; margin: .8rem 0 1.2rem; font-size: .92re
 table.data caption { text-align: left; font-weight: 600; padding: .3rem 0; caption-side: top; }
 table.data th, table.data td { border: 1px solid var(--line); padding: .25rem .55rem; vertical-align: top; }
 table.data thead th { background: #eef1f5; text-align: left; }
-table.data td { text-align: right; }
+table.data td { text-align: left; }
+table.data td.num { text-align: right; font-variant-numeric: tabular-nums; }
 table.data tbody th { text-align: left; font-weight: normal; }
 figure { margin: 1rem 0; }
 figure img { max-width: 100%; height: auto; }
