@@ -1,0 +1,1 @@
+"""Forecasts and their backtests (occupation groups: :mod:`.occupations`)."""

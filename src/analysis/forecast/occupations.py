@@ -1,0 +1,148 @@
+"""Occupation-group forecasts of an area: build the panel, run (or reuse) the backtest and the forecast.
+
+This is the entry point the presentation layer and the benchmark call:
+
+- :func:`occupation_panel` — the series to forecast and their signals;
+- :func:`backtest` — the rolling-origin backtest (cached on disk);
+- :func:`forecast` — the final forecast with intervals from the latest origin (cached on disk).
+"""
+
+from __future__ import annotations
+
+import sys
+from dataclasses import dataclass
+
+import pandas as pd
+
+from analysis.forecast import backtest as bt
+from analysis.forecast import cache, models
+from analysis.indicators import skills
+from analysis.schema import TOTAL, Store
+
+NATIONAL = "SSS"
+
+
+@dataclass(frozen=True)
+class OccupationData:
+    """An area's group series, which of them are forecast, and the panels the models use."""
+
+    area_code: str
+    series: pd.DataFrame  # skills.group_series of the area
+    national_series: pd.DataFrame  # the same for the whole country
+    forecastable: pd.DataFrame  # skills.forecastability of the area
+    panel: models.Panel  # the forecast series with their signals
+    extra: tuple[models.Panel, ...]  # the whole country's forecastable groups (pooled training rows)
+
+    def key(self) -> str:
+        """Cache key of the input data and the forecast code."""
+        return cache.make_key(
+            self.area_code, self.panel.digest_bytes(), *(p.digest_bytes() for p in self.extra),
+            cache.code_digest([models, bt, skills, sys.modules[__name__]]),
+        )
+
+
+def _total_like(wide_all: pd.DataFrame, ids: list[str]) -> pd.DataFrame:
+    """For each series id, the total series of the same measure (columns renamed to the ids)."""
+    cols = {sid: skills.series_id(skills.split_series_id(sid)[0], "total", TOTAL) for sid in ids}
+    out = pd.DataFrame({sid: wide_all[col] for sid, col in cols.items()}, index=wide_all.index)
+    return out
+
+
+NotEnoughData = models.NotEnoughData
+MIN_ORIGINS = 24
+"""The protocol needs at least this many origins; fewer raise :class:`NotEnoughData`."""
+
+
+def occupation_panel(store: Store, area_code: str, last_month: str | None = None,
+                     series: pd.DataFrame | None = None) -> OccupationData:
+    """The forecastable series of ``area_code`` (data up to ``last_month``) as a panel, with the whole
+    country's same groups as signals and as extra pooled training rows. ``series``: the area's
+    :func:`skills.group_series` when already computed. Raises :class:`NotEnoughData` when no series
+    can be forecast."""
+    series = skills.group_series(store, area_code) if series is None else series
+    national = skills.group_series(store, NATIONAL) if area_code != NATIONAL else series
+    if last_month is not None:
+        series = series[series["period"] <= last_month]
+        national = national[national["period"] <= last_month]
+    fc = skills.forecastability(series)
+    ids = fc.loc[fc["forecast"], "series_id"].tolist()
+    if not ids:
+        raise NotEnoughData(f"no occupation series of {area_code} has enough data to forecast")
+    wide = skills.wide_values(series)
+    nat_wide = skills.wide_values(national).reindex(wide.index)
+    panel = models.panel_from_wide(wide[ids], nat_wide.reindex(columns=ids), _total_like(wide, ids))
+    nat_fc = skills.forecastability(national)
+    nat_ids = nat_fc.loc[nat_fc["forecast"] & (nat_fc["level"] == "2"), "series_id"].tolist()
+    extra: tuple[models.Panel, ...] = ()
+    if area_code != NATIONAL and nat_ids:
+        extra = (models.panel_from_wide(nat_wide[nat_ids], nat_wide[nat_ids], _total_like(nat_wide, nat_ids)),)
+    return OccupationData(area_code, series, national, fc, panel, extra)
+
+
+def backtest(data: OccupationData, origins: list[str] | None = None, use_cache: bool = True) -> tuple[bt.BacktestResult, bool]:
+    """The protocol's backtest (or one over ``origins``); ``(result, cache_hit)``. Raises
+    :class:`NotEnoughData` when the data hold fewer than :data:`MIN_ORIGINS` protocol origins."""
+    if origins is None:
+        origins = bt.official_origins(data.panel.months)
+        if len(origins) < MIN_ORIGINS:
+            raise NotEnoughData(f"the data hold {len(origins)} backtest origins; the protocol needs {MIN_ORIGINS}")
+
+    def compute() -> bt.BacktestResult:
+        return bt.run_backtest(data.panel, origins, list(data.extra))
+
+    if not use_cache:
+        return compute(), False
+    return cache.cached("backtest", cache.make_key(data.key(), *origins), compute)
+
+
+def forecast(data: OccupationData, origin: str | None = None, use_cache: bool = True) -> tuple[pd.DataFrame, bool]:
+    """The final forecast from ``origin`` (default: the last month) with the series' labels added."""
+    origin = origin or data.panel.months[-1]
+
+    errors = backtest(data, use_cache=use_cache)[0].errors if bt.INTERVALS == "past_errors" else None
+
+    def compute() -> pd.DataFrame:
+        out = bt.forecast_from(data.panel, origin, list(data.extra), errors=errors)
+        parts = out["series_id"].str.split("|", expand=True)
+        out["measure"], out["level"], out["group_code"] = parts[0], parts[1], parts[2]
+        return out
+
+    if not use_cache:
+        return compute(), False
+    return cache.cached("forecast", cache.make_key(data.key(), origin), compute)
+
+
+def forecast_summary(data: OccupationData, fc: pd.DataFrame, h: int = 6) -> pd.DataFrame:
+    """Per forecast series: the value at the origin, the forecast ``h`` months ahead with its 80 %
+    interval, the actual value a year before the target month and the forecast change from it (%).
+
+    Columns: series_id, measure, level, group_code, origin, origin_value, target, forecast, lo80,
+    hi80, year_ago, change_pct (NaN when the year-ago value is missing or 0).
+    """
+    part = fc[fc["h"] == h].copy()
+    months = list(data.panel.months)
+    values = pd.DataFrame(data.panel.values, index=months, columns=list(data.panel.ids))
+    part["origin_value"] = [values.at[o, s] if o in values.index else float("nan")
+                            for o, s in zip(part["origin"], part["series_id"])]
+    year_ago = [str(pd.Period(tm, freq="M") - 12) for tm in part["target"]]
+    part["year_ago"] = [values.at[m, s] if m in values.index else float("nan")
+                        for m, s in zip(year_ago, part["series_id"])]
+    base = part["year_ago"].where(part["year_ago"] > 0)
+    part["change_pct"] = 100 * (part["forecast"] / base - 1)
+    cols = ["series_id", "measure", "level", "group_code", "origin", "origin_value", "target", "forecast",
+            "lo80", "hi80", "year_ago", "change_pct"]
+    return part[cols].reset_index(drop=True)
+
+
+def not_forecast(data: OccupationData) -> pd.DataFrame:
+    """Series that are not forecast, with the reason and the figures behind it."""
+    fc = data.forecastable
+    return fc[~fc["forecast"]].reset_index(drop=True)
+
+
+def history(data: OccupationData, series_id: str) -> pd.Series:
+    """The monthly values of one series (NaN = month missing by the roll-up rule)."""
+    i = data.panel.ids.index(series_id)
+    return pd.Series(data.panel.values[:, i], index=list(data.panel.months), name=series_id)
+
+

@@ -1,0 +1,371 @@
+"""Presentation of the skills-needs section (notebook 40): shortage and surplus occupations now and
+forecast, fan charts, the forecast accuracy in plain Finnish/Swedish, and the caveats.
+
+Front page helpers: :func:`top_shortage_sentence` (one sentence of narrative) and
+:func:`accuracy_sentence` / :func:`headline_accuracy` (the published accuracy figures).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, replace
+from functools import lru_cache
+from pathlib import Path
+
+import pandas as pd
+
+from analysis import config
+from analysis.config import Area
+from analysis.forecast import backtest as bt
+from analysis.forecast import occupations as occ
+from analysis.indicators import skills
+from analysis.present import figures, html
+from analysis.present.disclosure import disclose_count
+from analysis.present.fmt import fmt_dec, fmt_int, fmt_pct, fmt_signed
+from analysis.present.text import t
+from analysis.schema import TOTAL, Store
+
+GROUP_NAMES_FILE: Path = config.DATA_DIR / "reference" / "ammattiluokitus2010_groups.csv"
+TOP_N = 5
+NOW_FORECAST_HORIZONS = range(1, 7)
+"""Forecast tightness = mean of the forecasts 1–6 months ahead (the next two quarters)."""
+
+
+@lru_cache(maxsize=2)
+def group_names(path: Path = GROUP_NAMES_FILE) -> dict[str, str]:
+    """Finnish names of the one- and two-digit groups (empty when the reference file is absent)."""
+    if not Path(path).exists():
+        return {}
+    frame = pd.read_csv(path, dtype="str", keep_default_na=False)
+    if not {"group_code", "group_name_fi"} <= set(frame.columns):
+        return {}
+    return {c: n for c, n in zip(frame["group_code"], frame["group_name_fi"]) if n}
+
+
+def group_label(level: str, group_code: str, lang: str = "fi") -> str:
+    """``52 Myyjät …`` (code and name), ``Kaikki ammatit`` for the total; the code alone without a name."""
+    if level == "total" or group_code == TOTAL:
+        return t("skills.all_occupations", lang)
+    name = group_names().get(group_code, "")
+    return f"{group_code} {name}".strip()
+
+
+def measure_label(measure: str, lang: str = "fi") -> str:
+    """The measure's name for readers."""
+    return t(f"skills.measure_{measure}", lang)
+
+
+def class_label(cls: str, lang: str = "fi") -> str:
+    """The tightness class for readers."""
+    return t(f"skills.class_{cls}", lang)
+
+
+@dataclass(frozen=True)
+class SkillsResult:
+    """Everything the section shows, computed once. The forecast fields are None when the data
+    are too short or sparse to forecast (``forecast_problem`` then says why, in English)."""
+
+    area: Area
+    area_code: str
+    period: str
+    origin: str
+    months: list[str]
+    series: pd.DataFrame
+    tight_now: pd.DataFrame
+    data: occ.OccupationData | None = None
+    tight_later: pd.DataFrame | None = None
+    moves: pd.DataFrame | None = None
+    forecast: pd.DataFrame | None = None
+    backtest: bt.BacktestResult | None = None
+    headline: bt.Headline | None = None
+    cache_hits: tuple[bool, bool] = (False, False)
+    forecast_problem: str = ""
+
+
+def compute(store: Store, area: Area, period: str) -> SkillsResult | None:
+    """The section's results, or None when the store has no occupation data for the area."""
+    area_code = skills.occupation_area_code(store, area)
+    if area_code is None:
+        return None
+    series = skills.group_series(store, area_code)
+    have = sorted(set(series["period"]))
+    months = [m for m in config.quarter_months(period) if m in have] or have[-3:]
+    origin = months[-1]
+    now = skills.tightness_now(series, months)
+    base = SkillsResult(area, area_code, period, origin, months, series, now)
+    try:
+        data = occ.occupation_panel(store, area_code, series=series)
+        result, hit_bt = occ.backtest(data)
+        fc, hit_fc = occ.forecast(data, origin)
+    except occ.NotEnoughData as exc:
+        return replace(base, forecast_problem=str(exc))
+    later = skills.tightness_forecast(fc, NOW_FORECAST_HORIZONS)
+    return replace(base, data=data, tight_later=later, moves=skills.class_moves(now, later), forecast=fc,
+                   backtest=result, headline=bt.headline(result), cache_hits=(hit_bt, hit_fc))
+
+
+# ---- front page -------------------------------------------------------------------------------
+
+def top_shortage_now(store: Store, area: Area, period: str, n: int = 3) -> pd.DataFrame:
+    """The ``n`` two-digit groups with the highest tightness among those classed as shortage in the
+    quarter ``period`` (columns: group_code, label_fi, vacancies, unemployed, tightness)."""
+    area_code = skills.occupation_area_code(store, area)
+    if area_code is None:
+        return pd.DataFrame(columns=["group_code", "label_fi", "vacancies", "unemployed", "tightness"])
+    series = skills.group_series(store, area_code)
+    months = [m for m in config.quarter_months(period) if m in set(series["period"])]
+    top = skills.ranked(skills.tightness_now(series, months), "shortage", n)
+    top["label_fi"] = [group_label("2", g, "fi") for g in top["group_code"]]
+    return top[["group_code", "label_fi", "vacancies", "unemployed", "tightness"]]
+
+
+def top_shortage_sentence(store: Store, area: Area, period: str, lang: str = "fi") -> str:
+    """One sentence for the review's front page naming the top shortage occupations of the quarter."""
+    top = top_shortage_now(store, area, period)
+    if top.empty:
+        return t("skills.front_no_shortage", lang, period=period)
+    names = ", ".join(group_label("2", g, lang) for g in top["group_code"])
+    text = t("skills.front_shortage", lang, period=period, groups=names)
+    return text[:-1] if text.endswith("..") else text
+
+
+def headline_accuracy(store: Store, area: Area) -> bt.Headline | None:
+    """The published backtest figures (cached): relative MASE at h = 6, coverage, series and groups;
+    None when the area has no occupation data or too little to forecast."""
+    area_code = skills.occupation_area_code(store, area)
+    if area_code is None:
+        return None
+    try:
+        result, _ = occ.backtest(occ.occupation_panel(store, area_code))
+    except occ.NotEnoughData:
+        return None
+    return bt.headline(result)
+
+
+def accuracy_sentence(head: bt.Headline, lang: str = "fi") -> str:
+    """``Ennuste osui kuuden kuukauden päähän keskimäärin 15 % lähemmäs kuin …`` in plain words."""
+    return t("skills.accuracy_plain", lang,
+             better=fmt_pct(100 * (1 - head.relative_mase_h6), 0, lang),
+             better_naive=fmt_pct(100 * (1 - head.relative_mase_naive_h6), 0, lang),
+             coverage=fmt_pct(100 * head.coverage80_h6, 0, lang),
+             series=fmt_int(head.series, lang), origins=fmt_int(head.origins, lang),
+             first=head.first_origin, last=head.last_origin)
+
+
+# ---- tables ------------------------------------------------------------------------------------
+
+def _tight_table(frame: pd.DataFrame, lang: str, bounds: bool) -> pd.DataFrame:
+    out = pd.DataFrame({
+        t("skills.col_group", lang): [group_label("2", g, lang) for g in frame["group_code"]],
+        t("skills.col_vacancies", lang): [disclose_count(round(v), lang) for v in frame["vacancies"]],
+        t("skills.col_unemployed", lang): [disclose_count(round(v), lang) for v in frame["unemployed"]],
+        t("skills.col_tightness", lang): [fmt_dec(v, 2, lang) for v in frame["tightness"]],
+    })
+    if bounds:
+        out[t("skills.col_bounds", lang)] = [
+            f"{fmt_dec(lo, 2, lang)}–{fmt_dec(hi, 2, lang)}"
+            for lo, hi in zip(frame["tightness_low"], frame["tightness_high"])]
+    out[t("skills.col_class", lang)] = [class_label(c, lang) for c in frame["class"]]
+    return out
+
+
+def forecast_change_table(res: SkillsResult, lang: str = "fi", h: int = 6) -> pd.DataFrame:
+    """Forecast ``h`` months ahead for every forecast series, with its 80 % interval and the change
+    from the same month a year earlier; largest increases first."""
+    tab = occ.forecast_summary(res.data, res.forecast, h).sort_values("change_pct", ascending=False)
+    return pd.DataFrame({
+        t("skills.col_group", lang): [group_label(lv, g, lang) for lv, g in zip(tab["level"], tab["group_code"])],
+        t("skills.col_measure", lang): [measure_label(m, lang) for m in tab["measure"]],
+        t("skills.col_origin_value", lang, month=res.origin): [disclose_count(v, lang) for v in tab["origin_value"]],
+        t("skills.col_target_forecast", lang): [f"{fmt_int(v, lang)} ({fmt_int(lo, lang)}–{fmt_int(hi, lang)})"
+                                                for v, lo, hi in zip(tab["forecast"], tab["lo80"], tab["hi80"])],
+        t("skills.col_year_ago", lang): [disclose_count(v, lang) for v in tab["year_ago"]],
+        t("skills.col_change", lang): [fmt_signed(v, 0, lang, "\u00a0%") for v in tab["change_pct"]],
+    })
+
+
+def class_counts_table(res: SkillsResult, lang: str = "fi") -> pd.DataFrame:
+    """Number of two-digit groups in each class now."""
+    counts = res.tight_now["class"].value_counts()
+    return pd.DataFrame({
+        t("skills.col_class", lang): [class_label(c, lang) for c in skills.CLASSES],
+        t("skills.col_groups", lang): [fmt_int(int(counts.get(c, 0)), lang) for c in skills.CLASSES],
+    })
+
+
+def accuracy_table(res: SkillsResult, lang: str = "fi") -> pd.DataFrame:
+    """Accuracy per horizon in plain labels."""
+    acc = bt.accuracy_table(res.backtest)
+    return pd.DataFrame({
+        t("skills.col_horizon", lang): acc["h"].astype(int),
+        t("skills.col_mase_final", lang): [fmt_dec(v, 2, lang) for v in acc["mase_final"]],
+        t("skills.col_mase_snaive", lang): [fmt_dec(v, 2, lang) for v in acc["mase_snaive"]],
+        t("skills.col_mase_naive", lang): [fmt_dec(v, 2, lang) for v in acc["mase_naive"]],
+        t("skills.col_closer_snaive", lang): [fmt_pct(100 * (1 - v), 0, lang) for v in acc["rel_snaive"]],
+        t("skills.col_coverage80", lang): [fmt_pct(100 * v, 0, lang) for v in acc["coverage80"]],
+        t("skills.col_coverage95", lang): [fmt_pct(100 * v, 0, lang) for v in acc["coverage95"]],
+    })
+
+
+def series_accuracy_table(res: SkillsResult, lang: str = "fi") -> pd.DataFrame:
+    """Accuracy per forecast series at the headline horizon."""
+    tab = bt.series_table(res.backtest)
+    labels = [skills.split_series_id(s) for s in tab["series_id"]]
+    return pd.DataFrame({
+        t("skills.col_group", lang): [group_label(lv, g, lang) for _, lv, g in labels],
+        t("skills.col_measure", lang): [measure_label(m, lang) for m, _, _ in labels],
+        t("skills.col_mase_final", lang): [fmt_dec(v, 2, lang) for v in tab["final"]],
+        t("skills.col_mase_snaive", lang): [fmt_dec(v, 2, lang) for v in tab["snaive"]],
+        t("skills.col_closer_snaive", lang): [fmt_pct(100 * (1 - v), 0, lang) for v in tab["rel_snaive"]],
+        t("skills.col_coverage80", lang): [fmt_pct(100 * v, 0, lang) for v in tab["coverage80"]],
+    })
+
+
+def coverage_year_table(res: SkillsResult, lang: str = "fi") -> pd.DataFrame:
+    """80 % interval coverage of the six-month forecasts by year of the target month."""
+    tab = bt.coverage_by_year(res.backtest)
+    return pd.DataFrame({
+        t("skills.col_year", lang): tab["year"],
+        t("skills.col_coverage80", lang): [fmt_pct(100 * v, 0, lang) for v in tab["coverage80"]],
+        t("skills.col_cases", lang): [fmt_int(v, lang) for v in tab["cases"]],
+    })
+
+
+def not_forecast_table(res: SkillsResult, lang: str = "fi") -> pd.DataFrame:
+    """Series that are not forecast, one row per measure and reason, listing the group codes
+    (one-digit main groups first, then two-digit groups)."""
+    nf = occ.not_forecast(res.data)
+    rows = []
+    for (measure, reason), part in nf.groupby(["measure", "reason"], sort=True):
+        part = part.sort_values(["level", "group_code"])
+        rows.append({
+            t("skills.col_measure", lang): measure_label(measure, lang),
+            t("skills.col_reason", lang): t(f"skills.reason_{reason}", lang),
+            t("skills.col_groups", lang): fmt_int(len(part), lang),
+            t("skills.col_group_codes", lang): ", ".join(part["group_code"]),
+        })
+    return pd.DataFrame(rows)
+
+
+# ---- charts ------------------------------------------------------------------------------------
+
+FAN_HISTORY_MONTHS = 36
+
+
+def fan_series(res: SkillsResult) -> list[str]:
+    """Series shown as fan charts: the totals and the one-digit groups that are forecast."""
+    ids = [s for s in res.data.panel.ids if skills.split_series_id(s)[1] in ("total", "1")]
+    return sorted(ids, key=lambda s: (skills.split_series_id(s)[1] != "total", s))
+
+
+def fan_chart(res: SkillsResult, series_id: str, lang: str = "fi") -> html.HTML:
+    """History (36 months) and the forecast with 80 % and 95 % intervals, with alt text and numbers."""
+    measure, level, group = skills.split_series_id(series_id)
+    hist = occ.history(res.data, series_id).loc[:res.origin].iloc[-FAN_HISTORY_MONTHS:]
+    fc = res.forecast[res.forecast["series_id"] == series_id].sort_values("h")
+    fig, ax = figures.new_figure(8, 3.6)
+    x_hist = pd.PeriodIndex(hist.index, freq="M").to_timestamp()
+    x_fc = pd.PeriodIndex(fc["target"], freq="M").to_timestamp()
+    ax.fill_between(x_fc, fc["lo95"], fc["hi95"], color=figures.PALETTE[0], alpha=0.15,
+                    label=t("skills.legend_95", lang))
+    ax.fill_between(x_fc, fc["lo80"], fc["hi80"], color=figures.PALETTE[0], alpha=0.35,
+                    label=t("skills.legend_80", lang))
+    ax.plot(x_hist, hist.to_numpy(), color=figures.PALETTE[1], linestyle="-", marker=".",
+            label=t("skills.legend_actual", lang))
+    ax.plot(x_fc, fc["forecast"], color=figures.PALETTE[0], linestyle="--", marker="o", markersize=3,
+            label=t("skills.legend_forecast", lang))
+    figures.int_axis(ax, lang)
+    ax.set_ylim(bottom=0)
+    ax.set_xlabel("")
+    ax.legend(loc="upper center", bbox_to_anchor=(0.5, -0.1), ncol=4, fontsize="small", frameon=False)
+    label = group_label(level, group, lang)
+    title = t("skills.fan_title", lang, group=label, measure=measure_label(measure, lang))
+    ax.set_title(title)
+    last = fc.iloc[-1] if len(fc) else None
+    alt = t("skills.fan_alt", lang, group=label, measure=measure_label(measure, lang), origin=res.origin,
+            target=last["target"] if last is not None else "", value=fmt_int(last["forecast"] if last is not None else None, lang),
+            lo=fmt_int(last["lo80"] if last is not None else None, lang),
+            hi=fmt_int(last["hi80"] if last is not None else None, lang))
+    numbers = pd.DataFrame({
+        t("skills.col_month", lang): fc["target"],
+        t("skills.col_forecast", lang): [fmt_int(v, lang) for v in fc["forecast"]],
+        t("skills.col_lo80", lang): [fmt_int(v, lang) for v in fc["lo80"]],
+        t("skills.col_hi80", lang): [fmt_int(v, lang) for v in fc["hi80"]],
+        t("skills.col_lo95", lang): [fmt_int(v, lang) for v in fc["lo95"]],
+        t("skills.col_hi95", lang): [fmt_int(v, lang) for v in fc["hi95"]],
+    })
+    return html.figure(fig, alt, title, numbers, lang)
+
+
+# ---- the section -------------------------------------------------------------------------------
+
+def _forecast_blocks(res: SkillsResult, lang: str) -> list[html.HTML]:
+    """Forecast tightness, class moves, forecast table, fan charts and the accuracy sub-section."""
+    blocks: list[html.HTML] = []
+    if res.tight_later.empty:
+        blocks.append(html.notice(t("skills.no_forecast_tightness", lang), "missing", lang))
+    else:
+        blocks.append(html.table(_tight_table(res.tight_later, lang, bounds=False),
+                                 t("skills.forecast_tightness_caption", lang, origin=res.origin)))
+    if res.moves.empty:
+        blocks.append(html.paragraph(t("skills.no_moves", lang)))
+    else:
+        blocks.append(html.bullets([
+            t("skills.move_item", lang, group=group_label("2", g, lang), before=class_label(a, lang),
+              after=class_label(b, lang))
+            for g, a, b in zip(res.moves["group_code"], res.moves["class_now"], res.moves["class_later"])]))
+    target = str(pd.Period(res.origin, freq="M") + 6)
+    blocks.append(html.table(forecast_change_table(res, lang),
+                             t("skills.forecast_change_caption", lang, origin=res.origin, target=target)))
+    blocks.append(html.heading(t("skills.fans_heading", lang), 4))
+    for sid in fan_series(res):
+        blocks.append(fan_chart(res, sid, lang))
+    blocks.append(html.heading(t("skills.accuracy_heading", lang), 3))
+    blocks.append(html.paragraph(accuracy_sentence(res.headline, lang)))
+    blocks.append(html.paragraph(t(
+        "skills.requirement_met" if res.headline.meets_requirement else "skills.requirement_not_met", lang,
+        rel=fmt_dec(res.headline.relative_mase_h6, 2, lang), cov=fmt_pct(100 * res.headline.coverage80_h6, 0, lang))))
+    blocks.append(html.table(accuracy_table(res, lang), t("skills.accuracy_caption", lang)))
+    blocks.append(html.table(series_accuracy_table(res, lang), t("skills.series_accuracy_caption", lang)))
+    blocks.append(html.table(coverage_year_table(res, lang), t("skills.coverage_year_caption", lang)))
+    blocks.append(html.paragraph(t("skills.method", lang)))
+    return blocks
+
+
+def skills_blocks(store: Store, area: Area, period: str, lang: str = "fi") -> list[html.HTML]:
+    """All blocks of the skills-needs section, in reading order."""
+    blocks = [html.heading(t("skills.title", lang), 2)]
+    res = compute(store, area, period)
+    if res is None:
+        blocks.append(html.notice(t("skills.no_data", lang, area=area.name(lang)), "missing", lang))
+        return blocks
+    blocks.append(html.paragraph(t("skills.intro", lang, area=area.name(lang), first=res.months[0],
+                                   last=res.months[-1], origin=res.origin)))
+    blocks.append(html.paragraph(t("skills.classes_rule", lang,
+                                   shortage=fmt_dec(skills.SHORTAGE_AT, 2, lang),
+                                   surplus=fmt_dec(skills.SURPLUS_BELOW, 2, lang))))
+    # now
+    blocks.append(html.heading(t("skills.now_heading", lang), 3))
+    blocks.append(html.table(class_counts_table(res, lang), t("skills.counts_caption", lang, period=period)))
+    for cls in ("shortage", "surplus"):
+        top = skills.ranked(res.tight_now, cls, TOP_N)
+        caption = t(f"skills.top_{cls}_caption", lang, period=period, n=TOP_N)
+        if top.empty:
+            blocks.append(html.paragraph(t("skills.none_in_class", lang, cls=class_label(cls, lang))))
+        else:
+            blocks.append(html.table(_tight_table(top, lang, bounds=True), caption))
+    # forecast
+    blocks.append(html.heading(t("skills.forecast_heading", lang), 3))
+    if res.forecast is None:
+        blocks.append(html.notice(t("skills.no_forecast", lang), "missing", lang))
+    else:
+        blocks.extend(_forecast_blocks(res, lang))
+    # not forecast and caveats
+    blocks.append(html.heading(t("skills.not_forecast_heading", lang), 3))
+    blocks.append(html.paragraph(t("skills.rollup_rule", lang,
+                                   tol=fmt_pct(100 * skills.SUPPRESSION_TOLERANCE, 0, lang))))
+    if res.data is not None:
+        blocks.append(html.table(not_forecast_table(res, lang), t("skills.not_forecast_caption", lang)))
+    for key in ("caveat_vacancies", "caveat_reform", "caveat_barometer"):
+        blocks.append(html.notice(t(f"skills.{key}", lang), "caveat", lang))
+    blocks.append(html.paragraph(t("skills.source", lang)))
+    return blocks

@@ -1,0 +1,200 @@
+"""Forecast models, backtest metrics and the result cache (small synthetic panels; fast)."""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from analysis.forecast import backtest as bt
+from analysis.forecast import cache, models
+from analysis.present import skills as present_skills
+
+IDS = ("unemployed_jobseekers|2|41", "open_vacancies|2|41")
+
+
+def synthetic_panel(n_months: int = 120, seed: int = 0, low: bool = False) -> models.Panel:
+    """Synthetic monthly counts (tests only): seasonal, trending series; one falls towards zero."""
+    rng = np.random.default_rng(seed)
+    months = tuple(str(p) for p in pd.period_range("2006-01", periods=n_months, freq="M"))
+    t = np.arange(n_months)
+    season = 1 + 0.3 * np.sin(2 * np.pi * t / 12)
+    a = 200 * season * (1 + 0.002 * t) + rng.normal(0, 5, n_months)
+    b = (3.0 if low else 60.0) * season * np.exp(-0.01 * t) + rng.normal(0, 0.5, n_months)
+    values = np.maximum(np.round(np.column_stack([a, b])), 0)
+    national = values * 40 + rng.normal(0, 20, values.shape)
+    total = values.sum(axis=1, keepdims=True).repeat(2, axis=1) * 3
+    return models.Panel(months, IDS, values, national, total)
+
+
+# ---- metrics on a hand-computed example ----------------------------------------------------------
+
+def hand_result() -> bt.BacktestResult:
+    rows = [
+        # series A: |final - actual| = 2, 2 (MAE 2); seasonal naive 5, 5 (MAE 5); naive 0, 10 (MAE 5)
+        (IDS[0], "2015-01", 6, 10, 12, 15, 10, 11, 9, 11),
+        (IDS[0], "2015-04", 6, 20, 18, 25, 30, 21, 21, 25),
+        # series B: final MAE 5, seasonal naive MAE 10
+        (IDS[1], "2015-01", 6, 100, 110, 90, 100, 100, 95, 105),
+        (IDS[1], "2015-04", 6, 100, 100, 110, 100, 100, 95, 105),
+    ]
+    cases = pd.DataFrame(rows, columns=["series_id", "origin", "h", "actual", "final", "snaive", "naive",
+                                        "pooled", "lo80", "hi80"])
+    cases["target"] = ["2015-07", "2015-10", "2015-07", "2015-10"]
+    cases["ets"] = np.nan
+    cases["lo95"], cases["hi95"] = cases["lo80"] - 10, cases["hi80"] + 10
+    scales = pd.Series({IDS[0]: 4.0, IDS[1]: 8.0})
+    return bt.BacktestResult(cases, scales, 0.0, 0.0, pd.DataFrame())
+
+
+def test_mase_hand_computed():
+    acc = bt.accuracy_by_series(hand_result()).set_index(["series_id", "model"])
+    assert acc.loc[(IDS[0], "final"), "mase"] == pytest.approx(2 / 4)
+    assert acc.loc[(IDS[0], "snaive"), "mase"] == pytest.approx(5 / 4)
+    assert acc.loc[(IDS[0], "naive"), "mase"] == pytest.approx(5 / 4)
+    assert acc.loc[(IDS[1], "final"), "mase"] == pytest.approx(5 / 8)
+    assert (IDS[0], "ets") not in acc.index  # no ETS forecast: not scored
+
+
+def test_relative_mase_and_coverage_headline():
+    head = bt.headline(hand_result())
+    # series A: 2/5 = 0.4; series B: 5/10 = 0.5 -> mean 0.45
+    assert head.relative_mase_h6 == pytest.approx(0.45)
+    # against the naive: A 2/5 = 0.4, B 5/0 -> undefined, left out
+    assert head.relative_mase_naive_h6 == pytest.approx(0.4)
+    # inside the 80 % interval: A 10 in [9, 11] yes, 20 in [21, 25] no; B both yes -> 3/4
+    assert head.coverage80_h6 == pytest.approx(0.75)
+    assert (head.series, head.groups, head.origins) == (2, 1, 2)
+    assert head.meets_requirement and head.meets_aim
+
+
+def test_mase_scale_hand_computed():
+    values = np.column_stack([np.arange(24.0), np.r_[np.full(12, 5.0), np.full(11, 7.0), np.nan]])
+    assert bt.mase_scale(values).tolist() == [12.0, 2.0]
+
+
+def test_official_origins_follow_protocol():
+    months = [str(p) for p in pd.period_range("2006-01", "2023-10", freq="M")]
+    origins = bt.official_origins(months)
+    assert origins[0] == "2015-01" and origins[-1] == "2023-07"
+    assert len(origins) == 35 >= 24
+    assert all(o[5:] in ("01", "04", "07", "10") for o in origins)
+
+
+# ---- models -------------------------------------------------------------------------------------
+
+def test_forecasts_non_negative_and_intervals_ordered():
+    panel = synthetic_panel(low=True)
+    out = bt.forecast_from(panel, panel.months[-1])
+    assert len(out) == 2 * 12
+    cols = ["lo95", "lo80", "forecast", "hi80", "hi95"]
+    assert (out[cols] >= 0).all().all()
+    ordered = np.diff(out[cols].to_numpy(), axis=1) >= -1e-9
+    assert ordered.all()
+    assert out["target"].iloc[0] == str(pd.Period(panel.months[-1], freq="M") + 1)
+
+
+def test_backtest_uses_no_data_after_origin():
+    panel = synthetic_panel()
+    origin = "2014-01"
+    o = panel.index_of(origin)
+    first = bt.run_backtest(panel, [origin])
+    changed = panel.values.copy()
+    changed[o + 1:] *= 3
+    nat = panel.national.copy()
+    nat[o + 1:] *= 3
+    later = models.Panel(panel.months, panel.ids, changed, nat, panel.total)
+    second = bt.run_backtest(later, [origin])
+    cols = ["naive", "snaive", "ets", "pooled", "final", "lo80", "hi80", "lo95", "hi95"]
+    pd.testing.assert_frame_equal(first.cases[cols], second.cases[cols])
+    assert not np.allclose(first.cases["actual"], second.cases["actual"])
+
+
+def test_backtest_shape_and_snaive():
+    panel = synthetic_panel(n_months=110)
+    res = bt.run_backtest(panel, ["2014-01", "2014-04"])
+    # 2014-04 is month 100 of 110: horizons beyond 2015-02 have no target and are dropped
+    assert set(res.cases["h"]) == set(range(1, 13))
+    assert res.cases["target"].max() == panel.months[-1]
+    row = res.cases[(res.cases["origin"] == "2014-01") & (res.cases["h"] == 3)].iloc[0]
+    assert row["snaive"] == pytest.approx(panel.values[panel.index_of("2013-04"), 0])
+    assert row["naive"] == pytest.approx(panel.values[panel.index_of("2014-01"), 0])
+
+
+def test_selection_rule_picks_the_best_past_candidate():
+    panel = synthetic_panel()
+    res = bt.run_backtest(panel, ["2014-01"], calibration_first="2011-01")
+    assert set(res.cases["selected_model"]) <= set(bt.SELECTION_CANDIDATES)
+    for model, part in res.cases.groupby("selected_model"):
+        np.testing.assert_allclose(part["selected"], part[model])
+    # the rule itself, on hand-made past errors
+    errors = pd.DataFrame({"series_id": [IDS[0]] * 30, "target_idx": 5, "e_final": 0.2, "e_pooled": 0.1,
+                           "e_ets": np.nan, "e_snaive": 0.3})
+    assert bt.select_models(errors, 10, IDS) == ["pooled", "final"]  # IDS[1]: no past errors -> final
+    assert bt.select_models(errors, 4, IDS) == ["final", "final"]  # targets not yet known
+
+
+def test_past_error_intervals_option():
+    panel = synthetic_panel()
+    res = bt.run_backtest(panel, ["2014-01"], intervals="past_errors", calibration_first="2011-01")
+    assert set(res.errors["origin"]) >= {"2011-01", "2014-01"}
+    with pytest.raises(ValueError):
+        bt.run_backtest(panel, ["2014-01"], intervals="guess")
+
+
+# ---- cache --------------------------------------------------------------------------------------
+
+def test_cache_miss_hit_and_new_key(tmp_path):
+    calls = []
+
+    def compute():
+        calls.append(1)
+        return {"x": len(calls)}
+
+    first, hit1 = cache.cached("backtest", "k1", compute, tmp_path)
+    second, hit2 = cache.cached("backtest", "k1", compute, tmp_path)
+    third, hit3 = cache.cached("backtest", "k2", compute, tmp_path)
+    assert (hit1, hit2, hit3) == (False, True, False)
+    assert first == second == {"x": 1} and third == {"x": 2}
+    (tmp_path / "backtest-k1.pkl").write_bytes(b"broken")
+    fourth, hit4 = cache.cached("backtest", "k1", compute, tmp_path)
+    assert not hit4 and fourth == {"x": 3}
+
+
+def test_cache_key_follows_data_and_code():
+    panel = synthetic_panel()
+    changed = panel.values.copy()
+    changed[5, 0] += 1
+    other = models.Panel(panel.months, panel.ids, changed, panel.national, panel.total)
+    assert cache.make_key(panel.digest_bytes()) != cache.make_key(other.digest_bytes())
+    assert cache.make_key(panel.digest_bytes()) == cache.make_key(synthetic_panel().digest_bytes())
+    assert cache.code_digest([models]) != cache.code_digest([bt])
+
+
+# ---- plain-language accuracy --------------------------------------------------------------------
+
+def test_accuracy_sentence_plain_finnish():
+    head = bt.Headline(relative_mase_h6=0.85, relative_mase_naive_h6=0.67, relative_mase_selected_h6=0.9,
+                       coverage80_h6=0.70, coverage95_h6=0.91, series=14, groups=13, origins=35,
+                       first_origin="2015-01", last_origin="2023-07")
+    text = present_skills.accuracy_sentence(head, "fi")
+    assert "keskimäärin 15\u00a0% lähemmäs" in text and "33\u00a0% lähemmäs" in text
+    assert "70\u00a0% tapauksista" in text
+    assert not head.meets_requirement and not head.meets_aim
+
+
+def test_forecast_summary_change_from_year_ago():
+    from analysis.forecast import occupations as occ
+
+    panel = synthetic_panel()
+    data = occ.OccupationData("XX", pd.DataFrame(), pd.DataFrame(), pd.DataFrame(), panel, ())
+    origin = panel.months[-7]
+    target = panel.months[-1]
+    fc = pd.DataFrame({"series_id": list(IDS), "origin": origin, "h": 6, "target": target,
+                       "forecast": [300.0, 0.0], "lo80": [250.0, 0.0], "hi80": [350.0, 1.0],
+                       "measure": ["unemployed_jobseekers", "open_vacancies"], "level": "2", "group_code": "41"})
+    out = occ.forecast_summary(data, fc, 6).set_index("series_id")
+    year_ago = panel.values[len(panel.months) - 13, 0]
+    assert out.loc[IDS[0], "year_ago"] == year_ago
+    assert out.loc[IDS[0], "origin_value"] == panel.values[len(panel.months) - 7, 0]
+    assert out.loc[IDS[0], "change_pct"] == pytest.approx(100 * (300 / year_ago - 1))
