@@ -27,7 +27,7 @@ test: $(STAMP) ## run the whole test suite
 	$(PY) -m pytest $(ARGS)
 
 lab: $(STAMP) ## start JupyterLab on the project's environment
-	$(VENV)/bin/jupyter lab --notebook-dir=notebooks
+	$(VENV)/bin/jupyter lab --notebook-dir=notebooks $(if $(filter 0,$(shell id -u)),--allow-root)
 
 fetch: $(STAMP) ## load the latest tables from the StatFin PxWeb API into data/fetched
 	$(PY) -m analysis fetch $(ARGS)
