@@ -332,6 +332,23 @@ def test_fetch_specs_and_pending_tables() -> None:
     assert lt.LANGUAGE_FETCH_SPECS[0].breakdowns == {"Kieli": "language"}
     assert {p.statistic for p in lt.PENDING_LANGUAGE_TABLES} == {"tyonv", "tyokay"}
     assert set(lt.LANGUAGE_TABLES) == {"11rm", "11rl", "159t"}
+    pending = {p.statistic: p for p in lt.PENDING_LANGUAGE_TABLES}
+    # StatFin's 72 tyonv tables (list of 2026-06-07) have none by language: no id to name.
+    assert pending["tyonv"].table_id is None and "nationality" in pending["tyonv"].reason
+    # tyokay 115g is the only employment table by language (title from the same list).
+    assert pending["tyokay"].table_id == "115g"
+    assert pending["tyokay"].title_en.startswith("Population by main type of activity, language")
+    assert not any(s.path.endswith("115g.px") for s in lt.LANGUAGE_FETCH_SPECS)
+
+
+@pytest.mark.parametrize("lang", ["fi", "sv"])
+def test_missing_notices_name_the_findings(embedded: Store, lang: str) -> None:
+    blocks = [b.data for b in pfl.section_blocks(embedded, KP, "2023Q3", "embedded", lang)]
+    joined = " ".join(b for b in blocks if "notice-missing" in b)
+    # unemployed by language: no StatFin table; the foreigner tables are by nationality
+    assert "12tg" in joined and "12t9" in joined
+    # employment by language: 115g, whole country only
+    assert "115g" in joined and "2000–2024" in joined
 
 
 def test_notebook_is_thin_and_clean() -> None:

@@ -334,12 +334,13 @@ def foreign_nationals(store: Store, area: Area) -> pd.DataFrame:
 KPI_COLUMNS = ["metric_name_fi", "period", "area_code", "value", "unit", "available", "note", "component"]
 
 NOTE_MISSING_UNEMPLOYMENT = (
-    "Ei saatavilla: vieraskielisten työttömät työnhakijat ja työvoima kielen mukaan puuttuvat "
-    "aineistosta (työnvälitystilasto, tyonv, kielen mukaan). Lataa: python -m analysis fetch."
+    "Ei saatavilla: vieraskielisiä työttömiä työnhakijoita ja työvoimaa kielen mukaan ei julkaista "
+    "StatFinin työnvälitystilastossa (tyonv), joten python -m analysis fetch ei voi ladata niitä "
+    "(ks. docs/foreign_language_tables.md)."
 )
 NOTE_MISSING_EMPLOYMENT = (
-    "Ei saatavilla: työllisyysaste kielen mukaan puuttuu aineistosta (työssäkäyntitilasto, tyokay). "
-    "Lataa: python -m analysis fetch."
+    "Ei saatavilla: työllisyysaste kielen mukaan puuttuu aineistosta. Työssäkäyntitilaston (tyokay) "
+    "kielen mukainen taulukko 115g on vain koko maan tasolla, eikä python -m analysis fetch vielä lataa sitä."
 )
 
 

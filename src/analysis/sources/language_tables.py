@@ -15,9 +15,11 @@ Language codes are kept as StatFin publishes them in the store's ``language`` co
 ``kieli_15_20180102``; see the docs file for where).
 
 The PxWeb client (``sources/fetch.py``, another module) imports :data:`LANGUAGE_FETCH_SPECS`
-and :data:`LANGUAGE_TABLES`. Tables whose StatFin id could not be confirmed from public sources
-are listed in :data:`PENDING_LANGUAGE_TABLES` and are *not* fetched: the analysis says they are
-missing instead of guessing an id.
+and :data:`LANGUAGE_TABLES`. Measures that ``fetch`` cannot load are listed in
+:data:`PENDING_LANGUAGE_TABLES` with the reason: StatFin publishes no table of unemployed
+jobseekers by language (``tyonv``), and the one employment table by language (``tyokay`` 115g,
+whole country only) has unconfirmed variable codes. The analysis says they are missing instead
+of guessing an id or a code.
 """
 
 from __future__ import annotations
@@ -129,29 +131,39 @@ LANGUAGE_FETCH_SPECS: list[FetchSpec] = language_fetch_specs()
 
 @dataclass(frozen=True)
 class PendingTable:
-    """A table the analysis needs whose current StatFin id was not confirmed from public sources."""
+    """A measure the analysis needs that ``fetch`` cannot load yet, and why.
+
+    ``table_id`` is set only when a real source confirmed the StatFin table (see
+    ``docs/foreign_language_tables.md``); it is None when StatFin publishes no such table.
+    """
 
     statistic: str  # StatFin statistic code, e.g. "tyonv"
-    title_fi: str
+    title_fi: str  # what the analysis needs, in Finnish (not an official table title)
     measures: tuple[str, ...]  # stable measure names the analysis expects, with a language breakdown
     reason: str
+    table_id: str | None = None
+    title_en: str | None = None  # the table's official English title when ``table_id`` is set
 
 
 PENDING_LANGUAGE_TABLES: list[PendingTable] = [
     PendingTable(
         "tyonv",
-        "Työttömät työnhakijat kielen (äidinkielen) mukaan kuukauden lopussa",
+        "Työttömät työnhakijat ja työvoima kielen (äidinkielen) mukaan kuukauden lopussa",
         ("unemployed_jobseekers", "labour_force"),
-        "the table id and its language categories were not found in public sources; check the "
-        "tyonv table list (https://pxdata.stat.fi/PxWeb/pxweb/fi/StatFin/StatFin__tyonv/) and add a "
-        "FetchSpec with breakdowns={'Kieli': 'language'}",
+        "StatFin publishes no such table: none of the 72 tyonv tables (StatFin table list of "
+        "2026-06-07) has a language variable; its tables on foreigners (12t9, 12tb, 12tc, 12tg, "
+        "12tm, 12tp, 12u5) are by nationality, i.e. foreign nationals, not foreign-language speakers",
     ),
     PendingTable(
         "tyokay",
         "Työllisyysaste kielen mukaan (työssäkäyntitilasto)",
         ("employment_rate_pct",),
-        "the table id, its age band and language categories were not found in public sources; check "
-        "the tyokay table list (https://pxdata.stat.fi/PxWeb/pxweb/fi/StatFin/StatFin__tyokay/)",
+        "table 115g is the only tyokay table with a language variable (28 tables, list of "
+        "2026-06-07); it has no area variable (whole country only) and its variable codes and "
+        "language categories were not found in any public source, so no fetch spec is written",
+        table_id="115g",
+        title_en="Population by main type of activity, language, occupational status, sex, age and year, "
+                 "2000-2024",
     ),
 ]
-"""Tables still to be identified; the notebook names them when their measures are missing."""
+"""Measures still missing and why; the notebook says so when they are absent from the store."""
