@@ -20,6 +20,7 @@ import pandas as pd
 def main(argv: list[str]) -> int:
     wall, cpu = time.perf_counter(), time.process_time()
     from analysis.forecast import backtest as bt
+    from analysis.forecast import models
     from analysis.forecast import occupations as occ
     from analysis.store import load_store
 
@@ -37,13 +38,19 @@ def main(argv: list[str]) -> int:
         print(bt.series_table(result).round(3).to_string(index=False))
         nf = occ.not_forecast(data)
         print(f"\nNot forecast: {len(nf)} series; reasons: {nf['reason'].value_counts().to_dict()}")
-    rivals = []
-    for model in ("ets", "pooled", "selected", "final"):
-        rel = bt.relative_mase(result, model=model) if model != "ets" else bt.relative_mase(
-            bt.BacktestResult(result.cases.dropna(subset=["ets"]), result.scales, 0, 0, result.errors), model="ets")
-        rivals.append(f"{model} {rel[rel['h'] == bt.HEADLINE_H]['ratio'].mean():.3f}")
-    print("\nrelative MASE vs seasonal naive at h=6 by model: " + ", ".join(rivals)
-          + " (final = the forecast shown; selected = per-series selection rule)")
+    cal = result.calibration
+    print(f"\nCalibration on the validation cases ({cal.window}; {cal.validation_cases} cases):")
+    print("weights per horizon (" + ", ".join(models.COMPONENTS) + "):")
+    for h, w in sorted(cal.weights.items()):
+        print(f"  h={h:2d}: " + " ".join(f"{x:.1f}" for x in w))
+    print(f"interval width multipliers: k80={cal.k80:.2f} k95={cal.k95:.2f}")
+    print(f"\nRules that could make the forecast, relative MASE vs seasonal naive at h={bt.HEADLINE_H} "
+          "(test = protocol origins; validation = cases that chose the weights):")
+    print(bt.rival_table(result).round(3).to_string(index=False))
+    print(f"\nInterval rules, 80 % coverage at h={bt.HEADLINE_H} on the protocol origins:")
+    print(bt.interval_rules_table(result).round(3).to_string(index=False))
+    print(f"\n80 % coverage at h={bt.HEADLINE_H} by target year:")
+    print(bt.coverage_by_year(result).round(3).to_string(index=False))
     print(f"relative MASE vs naive at h=6: {head.relative_mase_naive_h6:.2f}; coverage95 at h=6: "
           f"{head.coverage95_h6:.2f}; required <{bt.REQUIRED_RELATIVE_MASE:.2f} with coverage80 in "
           f"{bt.COVERAGE_RANGE[0]:.2f}-{bt.COVERAGE_RANGE[1]:.2f}: {'met' if head.meets_requirement else 'NOT met'}; "

@@ -134,12 +134,100 @@ def test_selection_rule_picks_the_best_past_candidate():
     assert bt.select_models(errors, 4, IDS) == ["final", "final"]  # targets not yet known
 
 
-def test_past_error_intervals_option():
+def test_calibration_chosen_before_the_first_origin():
     panel = synthetic_panel()
-    res = bt.run_backtest(panel, ["2014-01"], intervals="past_errors", calibration_first="2011-01")
-    assert set(res.errors["origin"]) >= {"2011-01", "2014-01"}
-    with pytest.raises(ValueError):
-        bt.run_backtest(panel, ["2014-01"], intervals="guess")
+    res = bt.run_backtest(panel, ["2014-01"])
+    cal = res.calibration
+    assert set(cal.weights) == set(range(1, 13))
+    assert all(abs(sum(w) - 1) < 1e-9 and min(w) >= 0 for w in cal.weights.values())
+    # validation cases: origins 2011-01..2013-10 whose target month is before 2014-01
+    assert res.validation["origin"].min() == "2011-01" and res.validation["origin"].max() == "2013-10"
+    assert res.validation["target"].max() == "2013-12"
+    assert cal.validation_cases == len(res.validation)
+    assert 0.5 <= cal.k80 <= cal.k95 + 1 and 0.5 <= cal.k95
+    # errors come from origins since 2010-01 (the conformal intervals' past)
+    assert res.errors["origin"].min() == "2010-01"
+
+
+def test_forecast_from_reproduces_the_backtest():
+    panel = synthetic_panel()
+    res = bt.run_backtest(panel, ["2014-01"])
+    fc = bt.forecast_from(panel, "2014-01", result=res).set_index(["series_id", "h"])
+    cases = res.cases.set_index(["series_id", "h"])
+    for col_fc, col_bt in (("forecast", "final"), ("lo80", "lo80"), ("hi80", "hi80"), ("hi95", "hi95")):
+        np.testing.assert_allclose(fc[col_fc].to_numpy(), cases.loc[fc.index, col_bt].to_numpy(), rtol=1e-9)
+
+
+# ---- the calibration rules on hand-made examples --------------------------------------------------
+
+def test_combine_spreads_a_missing_components_weight():
+    logs = {"pooled": np.array([1.0, 1.0]), "ets": np.array([2.0, np.nan]),
+            "snaive": np.array([4.0, 4.0]), "naive": np.array([0.0, 0.0])}
+    out = models.combine((0.2, 0.4, 0.4, 0.0), logs)
+    # series 0: 0.2*1 + 0.4*2 + 0.4*4 = 2.6; series 1 without ETS: (0.2*1 + 0.4*4) / 0.6 = 3.0
+    np.testing.assert_allclose(out, [2.6, 3.0])
+    # weights only on a missing component: the pooled forecast
+    np.testing.assert_allclose(models.combine((0.0, 1.0, 0.0, 0.0), logs), [2.0, 1.0])
+
+
+def test_weight_grid():
+    grid = bt.weight_grid(0.5)
+    # 2 units over 4 components: C(5, 3) = 10 vectors
+    assert grid.shape == (10, 4)
+    np.testing.assert_allclose(grid.sum(axis=1), 1.0)
+    assert len(bt.weight_grid()) == 286  # step 0.1: C(13, 3)
+
+
+def test_choose_weights_hand_computed():
+    # series A: actual 10, pooled 12, ETS 8, seasonal naive 20 (error 10)
+    # series B: actual 100, pooled 100, ETS 50, seasonal naive 110 (error 10)
+    log = np.log1p
+    logs = {"pooled": log(np.array([12.0, 100.0])), "ets": log(np.array([8.0, 50.0])),
+            "snaive": log(np.array([20.0, 110.0])), "naive": log(np.array([10.0, 100.0]))}
+    actual = np.array([10.0, 100.0])
+    series = np.array(["A", "B"])
+    grid = np.array([[0.0, 1.0, 0.0, 0.0], [1.0, 0.0, 0.0, 0.0], [0.0, 0.0, 0.0, 1.0]])
+    # scores: ETS (2/10 + 50/10)/2 = 2.6; pooled (2/10 + 0/10)/2 = 0.1; naive (0 + 0)/2 = 0
+    assert bt.choose_weights(logs, actual, series, grid) == (0.0, 0.0, 0.0, 1.0)
+    assert bt.choose_weights(logs, actual, series, grid[:2]) == (1.0, 0.0, 0.0, 0.0)
+    # no usable case: the default weights
+    assert bt.choose_weights(logs, np.array([np.nan, np.nan]), series, grid) == models.DEFAULT_WEIGHTS
+
+
+def test_conformal_quantiles_hand_computed():
+    z = np.array([-2.0, -1.0, 0.0, 1.0, 2.0, np.nan])
+    # linear interpolation: the 10 % quantile of 5 values is at position 0.4 -> -2 + 0.4 = -1.6
+    np.testing.assert_allclose(bt.conformal_quantiles(z, (0.1, 0.9), min_count=5), [-1.6, 1.6])
+    assert bt.conformal_quantiles(z, (0.1, 0.9), min_count=6) is None  # NaN does not count
+
+
+def test_width_multiplier_hand_computed():
+    err = np.array([0.1, -0.2, 0.3, 0.5, -1.0])
+    lo, hi = np.full(5, -0.2), np.full(5, 0.2)
+    # each case needs k >= |err| / 0.2: 0.5, 1.0, 1.5, 2.5, 5.0
+    assert bt.width_multiplier(err, lo, hi, 0.6) == 1.5  # 3 of 5
+    assert bt.width_multiplier(err, lo, hi, 0.8) == 2.5  # 4 of 5
+    assert bt.width_multiplier(err, lo, hi, 1.0) == 4.0  # not reachable: the largest k
+    assert bt.width_multiplier(np.array([np.nan]), lo[:1], hi[:1], 0.8) == 1.0  # no case
+
+
+def test_interval_quantiles_use_only_known_targets():
+    errors = pd.DataFrame({"h": 6, "target_idx": np.r_[np.arange(60), [100] * 10],
+                           "z": np.r_[np.linspace(-1, 1, 60), [50.0] * 10]})
+    q = bt.interval_quantiles(errors, 59, 6)
+    np.testing.assert_allclose(q, np.quantile(np.linspace(-1, 1, 60), models.QUANTILE_PROBS))
+    assert bt.interval_quantiles(errors, 40, 6) is None  # 41 known < 50
+    assert bt.interval_quantiles(errors, 59, 5) is None
+
+
+def test_rival_table_hand_computed():
+    tab = bt.rival_table(hand_result()).set_index("model")
+    # final: A 2/5 = 0.4, B 5/10 = 0.5 -> 0.45; naive: A 5/5 = 1, B 0/10 = 0 -> 0.5
+    assert tab.loc["final", "test"] == pytest.approx(0.45)
+    assert tab.loc["naive", "test"] == pytest.approx(0.5)
+    assert tab.loc["snaive", "test"] == pytest.approx(1.0)
+    assert np.isnan(tab.loc["final", "validation"])
+    assert "ets" in tab.index and np.isnan(tab.loc["ets", "test"])  # no ETS forecast at all
 
 
 # ---- cache --------------------------------------------------------------------------------------
@@ -181,6 +269,8 @@ def test_accuracy_sentence_plain_finnish():
     assert "keskimäärin 15\u00a0% lähemmäs" in text and "33\u00a0% lähemmäs" in text
     assert "70\u00a0% tapauksista" in text
     assert not head.meets_requirement and not head.meets_aim
+    rule = present_skills.interval_rule_sentence(bt.Headline(**{**head.__dict__, "k80": 1.29, "k95": 1.38}), "fi")
+    assert "kertoimella 1,29 (80 %:n väli) ja 1,38 (95 %:n väli)" in rule
 
 
 def test_forecast_summary_change_from_year_ago():

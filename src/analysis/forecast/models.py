@@ -21,13 +21,14 @@ Models (a forecast made at origin month ``t`` for month ``t + h`` uses data up t
   mean year-on-year change of the whole country's same group and of the area total (leading and
   common signals). Ridge-regularised least squares, fitted on all (series, month) pairs whose
   target month is at most ``t``;
-- ``final``: the forecast shown to users, chosen by :data:`FINAL_RULE` (see :mod:`.backtest`).
+- ``final``: the forecast shown to users: a weighted mean, on the log scale, of ``pooled``, ``ets``,
+  ``snaive`` and ``naive`` with one weight vector per horizon (:func:`combine`). The weights are
+  not set by hand: :func:`analysis.forecast.backtest.choose_weights` picks them on a validation
+  window that ends before the first reported backtest origin (see :mod:`.backtest`).
 
-Prediction intervals (80 % and 95 %) for ``pooled`` and ``final`` come from the empirical
-quantiles of the regression's in-sample residuals at that horizon on the area's own series (not
-the whole country's extra rows), standardised by each series' own scale (median absolute
-year-on-year log change up to the origin), so a small, noisy series gets wider intervals than a
-large, smooth one. The final forecast's interval is the same band around its own point.
+Prediction intervals (80 % and 95 %) are set in :mod:`.backtest` from the final forecast's own
+past out-of-sample errors (conformal style); :func:`predict_pooled` still returns the pooled
+regression's in-sample residual band, used only where too few past errors are known.
 """
 
 from __future__ import annotations
@@ -47,12 +48,11 @@ TRAIN_START = "2008-01"
 """First month a pooled-regression row may use as origin (it needs 24 months of lags)."""
 ETS_MIN_LENGTH = 48
 MODELS: tuple[str, ...] = ("naive", "snaive", "ets", "pooled", "final")
-FINAL_RULE = "mean_pooled_ets"
-"""How the forecast shown to users is made, the same rule for every series; fixed on the
-development origins 2011–2014 (before the reported backtest window), where it beat both parts
-(relative MASE at h = 6: ETS 0.92, pooled 0.83, mean 0.80): the mean, on the log scale, of
-``pooled`` and ``ets``; ``pooled`` alone where a series has no ETS forecast (fewer than 48 months
-without gaps)."""
+COMPONENTS: tuple[str, ...] = ("pooled", "ets", "snaive", "naive")
+"""The forecasts the final forecast combines, in the order of a weight vector."""
+DEFAULT_WEIGHTS: tuple[float, ...] = (0.5, 0.5, 0.0, 0.0)
+"""Weights used when no validation cases exist (a short panel): the plain mean of ``pooled`` and
+``ets``, the design fixed on the development origins 2011–2014 before this revision."""
 
 
 class NotEnoughData(ValueError):
@@ -288,9 +288,22 @@ def predict_ets(logx: np.ndarray, params: dict[str, float] | None, horizon: int 
         return np.asarray(res.forecast(horizon), dtype="float64")
 
 
-def combine_final(pooled: np.ndarray, ets: np.ndarray) -> np.ndarray:
-    """The final point forecast (log1p) by :data:`FINAL_RULE`."""
-    return np.where(np.isfinite(ets), 0.5 * (pooled + ets), pooled)
+def combine(weights: tuple[float, ...] | np.ndarray, logs: dict[str, np.ndarray]) -> np.ndarray:
+    """The final point forecast (log1p): ``sum_m w_m * logs[m]`` over :data:`COMPONENTS`.
+
+    Where a component is missing (no ETS for a series with fewer than 48 months without gaps) its
+    weight is spread over the others in proportion to their weights; where all present components
+    have weight 0 the pooled forecast is used.
+    """
+    w = np.asarray(weights, dtype="float64")
+    parts = np.column_stack([logs[m] for m in COMPONENTS])
+    have = np.isfinite(parts)
+    ww = np.where(have, w[None, :], 0.0)
+    total = ww.sum(axis=1)
+    num = (np.where(have, parts, 0.0) * ww).sum(axis=1)
+    with np.errstate(invalid="ignore", divide="ignore"):
+        out = num / total
+    return np.where(total > 0, out, logs["pooled"])
 
 
 def to_counts(logx: np.ndarray) -> np.ndarray:

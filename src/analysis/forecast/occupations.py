@@ -96,13 +96,16 @@ def backtest(data: OccupationData, origins: list[str] | None = None, use_cache: 
 
 
 def forecast(data: OccupationData, origin: str | None = None, use_cache: bool = True) -> tuple[pd.DataFrame, bool]:
-    """The final forecast from ``origin`` (default: the last month) with the series' labels added."""
+    """The final forecast from ``origin`` (default: the last month) with the series' labels added.
+    It uses the protocol backtest's calibration and past errors (cached); without enough protocol
+    origins, the default weights and the pooled regression's residual band."""
     origin = origin or data.panel.months[-1]
 
-    errors = backtest(data, use_cache=use_cache)[0].errors if bt.INTERVALS == "past_errors" else None
+    # the backtest's calibration (weights, interval multipliers) and past errors make the forecast
+    result = backtest(data, use_cache=use_cache)[0] if len(bt.official_origins(data.panel.months)) >= MIN_ORIGINS else None
 
     def compute() -> pd.DataFrame:
-        out = bt.forecast_from(data.panel, origin, list(data.extra), errors=errors)
+        out = bt.forecast_from(data.panel, origin, list(data.extra), result=result)
         parts = out["series_id"].str.split("|", expand=True)
         out["measure"], out["level"], out["group_code"] = parts[0], parts[1], parts[2]
         return out

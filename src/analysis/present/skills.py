@@ -206,6 +206,34 @@ def accuracy_table(res: SkillsResult, lang: str = "fi") -> pd.DataFrame:
     })
 
 
+def rival_table(res: SkillsResult, lang: str = "fi") -> pd.DataFrame:
+    """The backtest of the rules that could make the forecast (the combination used, the per-series
+    selection rule, the previous rule, each model alone) at the headline horizon, on the test and
+    the validation cases: MASE relative to the seasonal naive."""
+    tab = bt.rival_table(res.backtest)
+    head = res.headline
+    return pd.DataFrame({
+        t("skills.col_model", lang): [t(f"skills.model_{m}", lang) for m in tab["model"]],
+        t("skills.col_test", lang, first=head.first_origin, last=head.last_origin):
+            [fmt_dec(v, 2, lang) for v in tab["test"]],
+        t("skills.col_validation", lang): [fmt_dec(v, 2, lang) for v in tab["validation"]],
+    })
+
+
+def interval_rule_sentence(head: bt.Headline, lang: str = "fi") -> str:
+    """How the prediction intervals are made, with the width multipliers fixed on the validation cases."""
+    return t("skills.interval_rule", lang, k80=fmt_dec(head.k80, 2, lang), k95=fmt_dec(head.k95, 2, lang))
+
+
+def interval_rules_table(res: SkillsResult, lang: str = "fi") -> pd.DataFrame:
+    """80 % coverage at the headline horizon of the interval rule used and of its alternatives."""
+    tab = bt.interval_rules_table(res.backtest)
+    return pd.DataFrame({
+        t("skills.col_rule", lang): [t(f"skills.rule_{r}", lang) for r in tab["rule"]],
+        t("skills.col_coverage80", lang): [fmt_pct(100 * v, 0, lang) for v in tab["coverage80"]],
+    })
+
+
 def series_accuracy_table(res: SkillsResult, lang: str = "fi") -> pd.DataFrame:
     """Accuracy per forecast series at the headline horizon."""
     tab = bt.series_table(res.backtest)
@@ -324,10 +352,16 @@ def _forecast_blocks(res: SkillsResult, lang: str) -> list[html.HTML]:
     blocks.append(html.paragraph(t(
         "skills.requirement_met" if res.headline.meets_requirement else "skills.requirement_not_met", lang,
         rel=fmt_dec(res.headline.relative_mase_h6, 2, lang), cov=fmt_pct(100 * res.headline.coverage80_h6, 0, lang))))
+    blocks.append(html.paragraph(
+        t("skills.aim_met", lang) if res.headline.meets_aim
+        else t("skills.aim_not_met", lang, rel=fmt_dec(res.headline.relative_mase_h6, 2, lang))))
     blocks.append(html.table(accuracy_table(res, lang), t("skills.accuracy_caption", lang)))
+    blocks.append(html.paragraph(t("skills.method", lang, first=res.headline.first_origin)))
+    blocks.append(html.table(rival_table(res, lang), t("skills.rivals_caption", lang)))
     blocks.append(html.table(series_accuracy_table(res, lang), t("skills.series_accuracy_caption", lang)))
+    blocks.append(html.paragraph(interval_rule_sentence(res.headline, lang)))
+    blocks.append(html.table(interval_rules_table(res, lang), t("skills.intervals_caption", lang)))
     blocks.append(html.table(coverage_year_table(res, lang), t("skills.coverage_year_caption", lang)))
-    blocks.append(html.paragraph(t("skills.method", lang)))
     return blocks
 
 
