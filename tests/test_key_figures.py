@@ -83,3 +83,14 @@ def test_key_table_marks_missing_long_term_plainly(kf):
     assert long_term["Arvo"] == "ei aineistossa" and long_term["Suunta"] == "– tieto puuttuu"
     assert table.iloc[0]["Muutos vuodessa"] == f"+175 (+8,2{NBSP}%)"
     assert isinstance(table, pd.DataFrame)
+
+
+def test_key_table_applies_the_disclosure_rules_of_the_analysis_tables(kf):
+    headline = kf.headline.copy()
+    small = headline["indicator"] == "unemployed_jobseekers"
+    headline.loc[small, ["value", "value_year_ago", "change"]] = [3, 12, -9]  # a count 1-4 is never revealed
+    vacancies = headline["indicator"] == "open_vacancies"
+    headline.loc[vacancies, ["value", "value_year_ago", "change"]] = [30, 15, 15]  # base under 20 persons
+    table = key_table(dataclasses.replace(kf, headline=headline), "fi").set_index("Tunnusluku")
+    assert table.iloc[0]["Arvo"] == "<5" and table.iloc[0]["Muutos vuodessa"] == ".."
+    assert table.iloc[2]["Muutos vuodessa"] == f"+15 (+100,0{NBSP}% *)"  # 15 / 15 = +100 %, flagged

@@ -97,7 +97,7 @@ def test_municipal_counts_1_to_4_are_shown_as_less_than_5(store, kp_area):
     sept = values[(values["month"] == "2023-09") & (values["metric_id"] == "employer_contacts")]
     halsua = sept.set_index("municipality").at["KU074", "value"]
     shown = table.set_index(table.columns[0]).at["Työnantajakontaktit (kpl/kk)", "Halsua"]
-    assert shown == ("<5" if 1 <= halsua <= 4 else pk.format_value(halsua, "count"))
+    assert shown == ("<5" if 1 <= halsua <= 4 else str(int(halsua)))  # Halsua's example counts are < 1 000
 
 
 def test_swedish_blocks(store, kp_area, internal_dir):

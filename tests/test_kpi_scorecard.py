@@ -144,10 +144,13 @@ def test_foreign_language_values_are_used_when_present(store, kp_area):
 
 def test_real_foreign_language_module_reports_missing_tables(store, kp_area):
     card = kpi.scorecard(store, kp_area, "2023Q3", None, reviews=NO_REVIEWS)
-    for component in ("unemployment_rate", "employment_rate"):
+    details = {"unemployment_rate": "12r5:unemployed_jobseekers[language]",
+               "employment_rate": "employment:employment_rate_pct[language]"}
+    for component, detail in details.items():
         fl = row(card, "foreign_language_rates", component)
         assert fl["status"] == kpi.MISSING
-        assert fl["reason"] in (kpi.R_NOT_IN_STORE, kpi.R_MODULE)
+        # the module ran and found no tables by mother tongue; a crash would be R_MODULE
+        assert (fl["reason"], fl["reason_detail"]) == (kpi.R_NOT_IN_STORE, detail)
 
 
 # ------------------------------------------------------------------------------------------------

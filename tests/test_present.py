@@ -22,6 +22,8 @@ NBSP = "\u00a0"
     (fmt.fmt_signed, (-1234,), f"{fmt.MINUS}1{NBSP}234"),
     (fmt.fmt_signed, (0.04, 1), "±0,0"),
     (fmt.fmt_pp, (0.3,), f"+0,3{NBSP}%-yks."),
+    (fmt.fmt_pct_change, (195 / 2176 * 100,), f"+9,0{NBSP}%"),  # MK16 unemployed 2022-10 -> 2023-10
+    (fmt.fmt_pct_change, (-30.0, 1, "sv"), f"{fmt.MINUS}30,0{NBSP}%"),
     (fmt.fmt_int, (math.nan,), "–"),
     (fmt.fmt_pct, (None,), "–"),
 ])

@@ -201,6 +201,19 @@ def test_disclosure_cells():
     assert present.change_cell(np.nan, 20, "fi") == "–"
 
 
+@pytest.mark.parametrize("lang, words", [("fi", ["Trendiä ei voitu laskea", "12r5", "2008-03"]),
+                                          ("sv", ["Trenden kunde inte beräknas", "12r5", "2008-03"])])
+def test_trend_notice_is_in_the_readers_language(store, kp_area, lang, words):
+    # the embedded series starts 2006-01: up to 2008-03 there are 27 months, fewer than the 36 STL needs
+    with pytest.raises(StoreError, match="fewer than 36"):
+        structure.trend(store, kp_area, "2008Q1")
+    text = "".join(b.data for b in present.trend_blocks(store, kp_area, "2008Q1", lang))
+    assert 'class="notice notice-missing"' in text and "<img" not in text
+    for word in words:
+        assert word in text
+    assert "fewer than" not in text and "consecutive" not in text  # no English error text for managers
+
+
 def test_breakdowns_missing_in_embedded_data(store, kp_area):
     assert structure.breakdowns(store, kp_area, "2023Q3").empty
     blocks = present.breakdown_blocks(store, kp_area, "2023Q3", "fi")

@@ -15,6 +15,8 @@ from typing import Any
 
 import yaml
 
+from analysis.schema import AREA_CODE_PATTERN
+
 ROOT: Path = Path(__file__).resolve().parents[2]
 """Project root (the folder holding ``pyproject.toml``)."""
 
@@ -73,7 +75,7 @@ class Area:
 
 
 _SLUG = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
-_AREA_CODE = re.compile(r"^(SSS|MK\d{2}|SK\d{3}|KU\d{3})$")
+_AREA_CODE = re.compile(rf"^({AREA_CODE_PATTERN})$")
 
 
 def _area_from_entry(slug: str, entry: Any, path: Path) -> Area:

@@ -16,6 +16,7 @@ it imports nothing of the package.
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass
 
 import pandas as pd
@@ -24,6 +25,12 @@ BREAKDOWNS: tuple[str, ...] = ("occupation_code", "language", "age_group", "sex"
 OBS_COLUMNS: tuple[str, ...] = ("table_id", "period", "area_code", "measure", *BREAKDOWNS, "value")
 KEY_COLUMNS: tuple[str, ...] = OBS_COLUMNS[:-1]
 TOTAL = "SSS"
+AREA_CODE_PATTERN = r"SSS|MK\d{2}|SK\d{3}|KU\d{3}"
+"""A StatFin area code: the whole country, a region, a subregion or a municipality (full match)."""
+MONTH_PATTERN = r"\d{4}-(0[1-9]|1[0-2])"
+"""A store period of a monthly table, ``YYYY-MM`` (full match)."""
+YEAR_PATTERN = r"\d{4}"
+"""A store period of an annual table, ``YYYY`` (full match)."""
 PROVENANCE_COLUMNS: tuple[str, ...] = (
     "table_id",
     "title_fi",
@@ -36,15 +43,13 @@ PROVENANCE_COLUMNS: tuple[str, ...] = (
 )
 
 
+def is_missing(value: object) -> bool:
+    """True for a missing value (None or NaN): the store's rule that a missing cell is never 0."""
+    return value is None or (isinstance(value, float) and math.isnan(value))
+
+
 class StoreError(ValueError):
     """The store does not hold what a caller asked for, or its files are broken."""
-
-
-def empty_observations() -> pd.DataFrame:
-    """An observation frame with the store's columns and no rows."""
-    frame = pd.DataFrame({c: pd.Series(dtype="str") for c in OBS_COLUMNS[:-1]})
-    frame["value"] = pd.Series(dtype="float64")
-    return frame
 
 
 def tidy(frame: pd.DataFrame) -> pd.DataFrame:

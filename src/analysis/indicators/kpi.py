@@ -22,14 +22,13 @@ from __future__ import annotations
 
 import math
 from collections.abc import Callable
-from functools import lru_cache
 
 import pandas as pd
 
 from analysis import config
 from analysis.config import Area
-from analysis.schema import TOTAL, Store
-from analysis.sources.embedded import load_area_key
+from analysis.indicators import structure
+from analysis.schema import Store, is_missing
 from analysis.sources.workbook import ADDITIVE_UNITS, load_catalogue, load_review_index
 
 ON_TRACK = "on_track"
@@ -73,11 +72,11 @@ def status(value: float, target: float, direction: str, tolerance: float = math.
     ``tolerance`` is the width of the at-risk band in the metric's unit; NaN means 10 % of
     ``|target|``. No value gives ``missing``; a value without a target gives ``no_target``.
     """
-    if value is None or (isinstance(value, float) and math.isnan(value)):
+    if is_missing(value):
         return MISSING
-    if target is None or (isinstance(target, float) and math.isnan(target)):
+    if is_missing(target):
         return NO_TARGET
-    band = abs(target) * DEFAULT_TOLERANCE_SHARE if tolerance is None or math.isnan(tolerance) else tolerance
+    band = abs(target) * DEFAULT_TOLERANCE_SHARE if is_missing(tolerance) else tolerance
     gap = value - target if direction == "higher" else target - value
     if gap >= 0:
         return ON_TRACK
@@ -98,36 +97,15 @@ def _series(metric_id: str, values: pd.Series, component: str = "", coverage: pd
     return out[SERIES_COLUMNS]
 
 
-@lru_cache(maxsize=8)
-def _region_members(region: str) -> frozenset[str]:
-    try:
-        key = load_area_key()
-    except Exception:  # noqa: BLE001 - a missing key only disables the region shortcut
-        return frozenset()
-    return frozenset(key.loc[key["region_code"] == region, "municipality_code"])
-
-
 def area_monthly(store: Store, area: Area, measure: str, table_id: str = "12r5") -> pd.Series:
-    """Monthly ``measure`` for the area: the sum over its members (NaN when any member is missing).
+    """Monthly ``measure`` for the area, indexed by ``YYYY-MM``: :func:`structure.area_counts`.
 
-    When the members are exactly the municipalities of the area's region, a month whose sum
-    is missing takes the region's published total instead (the same area, and StatFin's
-    region total includes the cells it suppresses for small municipalities). Missing stays
-    missing otherwise.
+    The sum over its members (NaN when any member is missing); when the members are exactly the
+    municipalities of the area's region, a month whose sum is missing takes the region's published
+    total instead (StatFin's region total includes the cells it suppresses for small municipalities).
     """
-    codes = list(area.members)
-    rows = store.select(measure, table_id=table_id, area_codes=[*codes, area.region],
-                        occupation_code=TOTAL, language=TOTAL, age_group=TOTAL, sex=TOTAL)
-    wide = rows.pivot_table(index="period", columns="area_code", values="value", aggfunc="first",
-                            dropna=False).sort_index()
-    wide = wide.reindex(columns=sorted(set(wide.columns) | set(codes) | {area.region}))
-    if area.is_single_code:
-        return wide[codes[0]].rename(measure)
-    summed = wide[codes].sum(axis=1, min_count=len(codes))
-    summed[wide[codes].isna().any(axis=1)] = math.nan
-    if set(codes) == _region_members(area.region):
-        summed = summed.fillna(wide[area.region])
-    return summed.rename(measure)
+    counts = structure.area_counts(store, area, [measure], table_id)
+    return counts.set_index("period")["value"].rename(measure)
 
 
 def open_vacancies_series(store: Store, area: Area) -> tuple[pd.DataFrame, str, str]:
@@ -145,8 +123,7 @@ def long_term_change_series(store: Store, area: Area) -> tuple[pd.DataFrame, str
     level = area_monthly(store, area, "long_term_unemployed")
     index = pd.period_range(min(level.index), max(level.index), freq="M").astype(str)
     level = level.reindex(index)
-    change = (level / level.shift(12) - 1.0) * 100.0
-    change[level.shift(12) == 0] = math.nan
+    change = structure.pct_change(level, level.shift(12))
     return _series(metric, change.dropna()), "", ""
 
 

@@ -19,9 +19,10 @@ import pandas as pd
 from analysis.config import Area
 from analysis.indicators import structure
 from analysis.schema import Store, StoreError
+from analysis.sources.catalog import source_code
 
 MEASURE = "long_term_unemployed"
-SOURCE_CODE = "PITKAAIKAISTYOTTOMAT"
+SOURCE_CODE = source_code(MEASURE)  # PITKAAIKAISTYOTTOMAT
 TABLE = "12r5"
 WINDOW_MONTHS = 24
 SOTKANET_TABLES = ("sotkanet-3562", "sotkanet-181")
@@ -59,7 +60,7 @@ def monthly(store: Store, area: Area, period: str, months: int = WINDOW_MONTHS) 
     out["share_pct"] = out["long_term"] / out["unemployed"].where(out["unemployed"] > 0) * 100
     out["change_year"] = out["long_term"] - out["long_term_year_ago"]
     out["change_year_pct"] = structure.pct_change(out["long_term"], out["long_term_year_ago"])
-    out["base_unreliable"] = out["long_term_year_ago"].isna() | (out["long_term_year_ago"] < 20)
+    out["base_unreliable"] = structure.unreliable_base(out["long_term_year_ago"])
     out["level"] = np.where(out["area_code"] == area.slug, "area", "municipality")
     order = {code: i for i, code in enumerate([area.slug, *members])}
     out = out.sort_values(["area_code", "period"], key=lambda s: s.map(order) if s.name == "area_code" else s)

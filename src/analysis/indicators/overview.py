@@ -6,6 +6,7 @@ import pandas as pd
 
 from analysis.config import Area
 from analysis.schema import Store
+from analysis.sources.catalog import source_code
 
 
 def measure_coverage(store: Store) -> pd.DataFrame:
@@ -55,15 +56,10 @@ def latest_complete_quarter(store: Store, table_id: str = "12r5") -> str:
 
 
 # Measures the analyses use beyond the embedded snapshot: (table id, stable measure, StatFin code).
-WANTED_MEASURES: tuple[tuple[str, str, str], ...] = (
-    ("12r5", "long_term_unemployed", "PITKAAIKAISTYOTTOMAT"),
-    ("12r5", "unemployed_foreign_nationals", "TYOTTOMATULK"),
-    ("12r5", "unemployment_rate_pct", "TYOTOSUUS"),
-    ("12r5", "unemployed_men", "TYOTTOMATMIEHET"),
-    ("12r5", "unemployed_women", "TYOTTOMATNAISET"),
-    ("12r5", "unemployed_under_25", "TYOTTOMAT25"),
-    ("12r5", "unemployed_over_50", "TYOTTOMAT50"),
-    ("12r5", "laid_off_full_time", "LOMAUTETTU"),
+WANTED_MEASURES: tuple[tuple[str, str, str], ...] = tuple(
+    ("12r5", measure, source_code(measure))
+    for measure in ("long_term_unemployed", "unemployed_foreign_nationals", "unemployment_rate_pct", "unemployed_men",
+                    "unemployed_women", "unemployed_under_25", "unemployed_over_50", "laid_off_full_time")
 )
 
 

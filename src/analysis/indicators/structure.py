@@ -20,6 +20,7 @@ value is the area's value (the sum of the members equals the region where all ce
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import lru_cache
 from pathlib import Path
 
 import numpy as np
@@ -27,10 +28,13 @@ import pandas as pd
 
 from analysis import config
 from analysis.config import Area
-from analysis.schema import TOTAL, Store, StoreError
+from analysis.schema import BREAKDOWNS, TOTAL, Store, StoreError, is_missing
 from analysis.sources import embedded
+from analysis.sources.catalog import source_code
 from analysis.sources.validation import (
     DataValidationError,
+    csv_row,
+    read_csv,
     require_columns,
     require_known,
     require_pattern,
@@ -43,6 +47,8 @@ OCC_TABLE = "12ti"
 COUNTS: tuple[str, ...] = ("unemployed_jobseekers", "labour_force", "open_vacancies")
 RATE = "unemployment_rate_pct"
 OCCUPATION_GROUPS_FILE: Path = config.DATA_DIR / "reference" / "ammattiluokitus2010_groups.csv"
+MIN_BASE_FOR_CHANGE = 20
+"""A % change on a base of fewer than 20 persons is flagged as unreliable (``base_unreliable``)."""
 
 # 12r5 measures that break the unemployed down (fetched data only), by breakdown.
 BREAKDOWN_MEASURES: dict[str, tuple[str, ...]] = {
@@ -51,15 +57,8 @@ BREAKDOWN_MEASURES: dict[str, tuple[str, ...]] = {
     "duration": ("long_term_unemployed",),
     "laid_off": ("laid_off_full_time",),
 }
-SOURCE_CODES: dict[str, str] = {
-    "unemployed_men": "TYOTTOMATMIEHET",
-    "unemployed_women": "TYOTTOMATNAISET",
-    "unemployed_under_20": "TYOTTOMAT20",
-    "unemployed_under_25": "TYOTTOMAT25",
-    "unemployed_over_50": "TYOTTOMAT50",
-    "long_term_unemployed": "PITKAAIKAISTYOTTOMAT",
-    "laid_off_full_time": "LOMAUTETTU",
-}
+SOURCE_CODES: dict[str, str] = {m: source_code(m) for ms in BREAKDOWN_MEASURES.values() for m in ms}
+"""StatFin 12r5 content code of each breakdown measure (from ``sources.catalog``)."""
 
 
 _TABLE_CACHE: list[tuple[Store, str, Store]] = []
@@ -103,6 +102,12 @@ def reference_month(store: Store, period: str, table_id: str = TABLE) -> str:
 # --------------------------------------------------------------------------- areas
 
 
+@lru_cache(maxsize=1)
+def _area_key() -> pd.DataFrame:
+    """The embedded municipality -> subregion -> region key, read once per process (not to be mutated)."""
+    return embedded.load_area_key()
+
+
 def published_equivalent(area: Area) -> str | None:
     """The published StatFin area whose members are exactly the area's (or None).
 
@@ -111,14 +116,14 @@ def published_equivalent(area: Area) -> str | None:
     """
     if area.is_single_code:
         return area.members[0]
-    key = embedded.load_area_key()
+    key = _area_key()
     in_region = set(key.loc[key["region_code"] == area.region, "municipality_code"])
     return area.region if in_region and in_region == set(area.members) else None
 
 
 def subregions(area: Area) -> list[str]:
     """Subregion codes (SKnnn) that the area's member municipalities belong to."""
-    key = embedded.load_area_key()
+    key = _area_key()
     rows = key[key["municipality_code"].isin(area.members)]
     return sorted(rows["subregion_code"].unique())
 
@@ -130,26 +135,27 @@ def area_counts(store: Store, area: Area, measures: tuple[str, ...] | list[str] 
     Sums the members; a month where a member's cell is missing is filled from the published
     equivalent region when there is one (see :func:`published_equivalent`), else stays NaN.
     """
-    measures = [m for m in measures if table_store(store, table_id).has(m, table_id)]
-    if not measures:
+    held = [m for m in measures if table_store(store, table_id).has(m, table_id)]
+    if not held:
         raise StoreError(f"the store has none of {', '.join(measures)} in table {table_id}")
-    obs = table_store(store, table_id).select(measures, table_id=table_id, area_codes=list(area.members), **_totals(store, table_id))
+    measures = held
+    obs = table_store(store, table_id).select(measures, table_id=table_id, area_codes=list(area.members), **_totals(table_id))
     summed = aggregate_areas(obs, area.members, area.slug)
     equivalent = published_equivalent(area)
     if equivalent is not None and equivalent not in area.members:
-        pub = table_store(store, table_id).select(measures, table_id=table_id, area_codes=[equivalent], **_totals(store, table_id))
+        pub = table_store(store, table_id).select(measures, table_id=table_id, area_codes=[equivalent], **_totals(table_id))
         keys = ["period", "measure"]
         merged = summed.merge(pub[keys + ["value"]].rename(columns={"value": "published"}), on=keys, how="outer")
         merged["value"] = merged["value"].fillna(merged["published"])
         merged["table_id"] = table_id
         merged["area_code"] = area.slug
-        for col in ("occupation_code", "language", "age_group", "sex"):
+        for col in BREAKDOWNS:
             merged[col] = merged[col].fillna(TOTAL)
         summed = merged.drop(columns="published")
     return summed.sort_values(["measure", "period"]).reset_index(drop=True)
 
 
-def _totals(store: Store, table_id: str) -> dict[str, str]:
+def _totals(table_id: str) -> dict[str, str]:
     """Breakdown filters that keep the table's totals (all breakdowns SSS)."""
     if table_id == OCC_TABLE:
         return {"language": TOTAL, "age_group": TOTAL, "sex": TOTAL}
@@ -166,7 +172,7 @@ def wide_counts(store: Store, area: Area, codes: list[str], measures: tuple[str,
     parts = [area_counts(store, area, measures, table_id)]
     codes = [c for c in codes if c != area.slug]
     if codes:
-        parts.append(table_store(store, table_id).select(measures, table_id=table_id, area_codes=codes, **_totals(store, table_id)))
+        parts.append(table_store(store, table_id).select(measures, table_id=table_id, area_codes=codes, **_totals(table_id)))
     long = pd.concat(parts, ignore_index=True)
     wide = long.pivot_table(index=["area_code", "period"], columns="measure", values="value",
                             aggfunc="first", dropna=False).reset_index()
@@ -184,6 +190,13 @@ def rate(unemployed: pd.Series | float, labour_force: pd.Series | float) -> pd.S
     lf = labour_force.where(labour_force > 0) if isinstance(labour_force, pd.Series) else (
         labour_force if labour_force and labour_force > 0 else np.nan)
     return unemployed / lf * 100
+
+
+def unreliable_base(base: pd.Series | float | None) -> pd.Series | bool:
+    """True where a % change rests on a base under :data:`MIN_BASE_FOR_CHANGE` persons or on none."""
+    if isinstance(base, pd.Series):
+        return base.isna() | (base < MIN_BASE_FOR_CHANGE)
+    return bool(is_missing(base) or base < MIN_BASE_FOR_CHANGE)
 
 
 def pct_change(new: pd.Series | float, base: pd.Series | float) -> pd.Series | float:
@@ -257,7 +270,7 @@ def level_table(store: Store, area: Area, period: str) -> pd.DataFrame:
             "labour_force": lf, "rate": rate(u, lf), "rate_year_ago": rate(u_y, lf_y),
             "rate_change_pp": rate(u, lf) - rate(u_y, lf_y),
             "quarter_mean_unemployed": q_mean_u, "quarter_mean_rate": rate(q_mean_u, q_mean_lf),
-            "base_unreliable": bool(np.isnan(u_y) or u_y < 20),
+            "base_unreliable": unreliable_base(u_y),
         })
     return pd.DataFrame(rows)
 
@@ -269,7 +282,7 @@ def region_ranking(store: Store, area: Area, period: str) -> pd.DataFrame:
     ``rate_change_pp``, ``rank``, ``is_area_region``.
     """
     month = reference_month(store, period)
-    obs = table_store(store, TABLE).select(["unemployed_jobseekers", "labour_force"], table_id=TABLE, **_totals(store, TABLE))
+    obs = table_store(store, TABLE).select(["unemployed_jobseekers", "labour_force"], table_id=TABLE, **_totals(TABLE))
     obs = obs[obs["area_code"].str.match(r"^MK\d{2}$") & obs["period"].isin([month, month_shift(month, -12)])]
     wide = obs.pivot_table(index=["area_code", "period"], columns="measure", values="value").reset_index()
     wide["rate"] = rate(wide["unemployed_jobseekers"], wide["labour_force"])
@@ -310,7 +323,7 @@ def key_figures(store: Store, area: Area, period: str) -> pd.DataFrame:
         now, before = val(measure, month), val(measure, year_ago)
         rows.append({"indicator": measure, "month": month, "value": now, "value_year_ago": before,
                      "change": now - before, "change_pct": pct_change(now, before), "unit": unit,
-                     "base_unreliable": bool(np.isnan(before) or before < 20)})
+                     "base_unreliable": unreliable_base(before)})
     r_now = rate(val("unemployed_jobseekers", month), val("labour_force", month))
     r_before = rate(val("unemployed_jobseekers", year_ago), val("labour_force", year_ago))
     rows.insert(1, {"indicator": RATE, "month": month, "value": r_now, "value_year_ago": r_before,
@@ -388,7 +401,7 @@ def breakdowns(store: Store, area: Area, period: str) -> pd.DataFrame:
         rows.append({"breakdown": rec["breakdown"], "measure": rec["measure"], "month": month, "value": now,
                      "share_pct": now / total * 100 if total else np.nan, "value_year_ago": before,
                      "change_year": now - before, "change_year_pct": pct_change(now, before),
-                     "base_unreliable": bool(np.isnan(before) or before < 20)})
+                     "base_unreliable": unreliable_base(before)})
     return pd.DataFrame(rows, columns=cols)
 
 
@@ -401,10 +414,7 @@ def load_occupation_groups(path: Path = OCCUPATION_GROUPS_FILE) -> pd.DataFrame:
     Columns: ``group_code`` (string), ``level`` (1 | 2), ``group_name_fi`` (empty = not verified,
     show the code only), ``verified_in``.
     """
-    try:
-        frame = pd.read_csv(path, dtype="str", keep_default_na=False)
-    except FileNotFoundError as exc:
-        raise DataValidationError(path, "file not found") from exc
+    frame = read_csv(path, empty_is_missing=False)
     require_columns(frame, ["group_code", "level", "group_name_fi", "verified_in"], path)
     require_known(frame, "level", ["1", "2"], path, "level")
     require_pattern(frame, "group_code", r"\d{1,2}", path, "a one- or two-digit group code")
@@ -412,11 +422,11 @@ def load_occupation_groups(path: Path = OCCUPATION_GROUPS_FILE) -> pd.DataFrame:
     bad = frame["group_code"].str.len() != frame["level"].astype(int)
     if bad.any():
         pos = int(bad.to_numpy().nonzero()[0][0])
-        raise DataValidationError(path, "code length does not match level", pos + 2, "group_code")
+        raise DataValidationError(path, "code length does not match level", csv_row(pos), "group_code")
     unsourced = (frame["group_name_fi"] != "") & (frame["verified_in"] == "")
     if unsourced.any():
         pos = int(unsourced.to_numpy().nonzero()[0][0])
-        raise DataValidationError(path, "a name without a source", pos + 2, "verified_in")
+        raise DataValidationError(path, "a name without a source", csv_row(pos), "verified_in")
     frame["level"] = frame["level"].astype(int)
     return frame
 
@@ -452,11 +462,10 @@ def occupation_groups(store: Store, area: Area, period: str, level: int = 1) -> 
     year_ago = month_shift(month, -12)
     codes = occupation_area(store, area)
     obs = table_store(store, OCC_TABLE).select(["unemployed_jobseekers", "open_vacancies"], table_id=OCC_TABLE, area_codes=codes,
-                       **_totals(store, OCC_TABLE))
+                       **_totals(OCC_TABLE))
     obs = obs[obs["period"].isin([month, year_ago])]
     if len(codes) > 1:
-        obs = pd.concat([aggregate_cells(obs[obs["occupation_code"] == c], codes)
-                         for c in obs["occupation_code"].unique()], ignore_index=True)
+        obs = aggregate_areas(obs, codes, "+".join(codes))  # per occupation: it is a key column
     occ = obs["occupation_code"]
     obs = obs.assign(group=np.where(occ == TOTAL, "total",
                                     np.where(occ.str.startswith("X"), "X", occ.str[:level])))
@@ -502,16 +511,11 @@ def occupation_groups(store: Store, area: Area, period: str, level: int = 1) -> 
     out["change_year_pct"] = pct_change(out["unemployed"], out["unemployed_year_ago"])
     out["share_pct"] = out["unemployed"] / totals["unemployed"] * 100
     out["tightness"] = out["vacancies"] / out["unemployed"].where(out["unemployed"] > 0)
-    out["base_unreliable"] = out["unemployed_year_ago"].isna() | (out["unemployed_year_ago"] < 20)
+    out["base_unreliable"] = unreliable_base(out["unemployed_year_ago"])
     out["area_codes"] = ",".join(codes)
     return out[["group_code", "kind", "month", "unemployed", "unemployed_year_ago", "change_year",
                 "change_year_pct", "share_pct", "vacancies", "vacancies_year_ago", "tightness",
                 "suppressed_cells", "base_unreliable", "area_codes"]]
-
-
-def aggregate_cells(obs: pd.DataFrame, codes: list[str]) -> pd.DataFrame:
-    """Sum one occupation's cells over ``codes`` (missing if any member cell is missing)."""
-    return aggregate_areas(obs, codes, "+".join(codes))
 
 
 def top_occupations(store: Store, area: Area, period: str, n: int = 10) -> pd.DataFrame:
@@ -524,7 +528,7 @@ def top_occupations(store: Store, area: Area, period: str, n: int = 10) -> pd.Da
     year_ago = month_shift(month, -12)
     codes = occupation_area(store, area)
     obs = table_store(store, OCC_TABLE).select(["unemployed_jobseekers", "open_vacancies"], table_id=OCC_TABLE, area_codes=codes,
-                       **_totals(store, OCC_TABLE))
+                       **_totals(OCC_TABLE))
     obs = obs[obs["period"].isin([month, year_ago]) & obs["occupation_code"].str.match(r"^\d{4}$")]
     if len(codes) > 1:
         obs = aggregate_areas(obs, codes, "+".join(codes))

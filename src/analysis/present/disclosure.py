@@ -2,23 +2,20 @@
 
 from __future__ import annotations
 
-import math
-
 import pandas as pd
 
-from analysis.present.fmt import fmt_int
+from analysis.indicators.structure import MIN_BASE_FOR_CHANGE, unreliable_base
+from analysis.present.fmt import fmt_int, is_missing
 
 SMALL_COUNT_LIMIT = 5
 """Counts 1–4 are published as "<5" (0 and missing are shown as they are)."""
-MIN_BASE_FOR_CHANGE = 20
-"""A % change on a base under 20 persons is flagged as unreliable."""
 MIN_LABOUR_FORCE_FOR_RATE = 50
 """A rate on a labour force under 50 persons is flagged as unreliable."""
 
 
 def is_small(value: float | int | None) -> bool:
     """True for a count 1–4, which must not be published."""
-    return value is not None and not (isinstance(value, float) and math.isnan(value)) and 0 < value < SMALL_COUNT_LIMIT
+    return not is_missing(value) and 0 < value < SMALL_COUNT_LIMIT
 
 
 def disclose_count(value: float | int | None, lang: str = "fi") -> str:
@@ -35,5 +32,9 @@ def mask_small_counts(frame: pd.DataFrame, columns: list[str], lang: str = "fi")
 
 
 def unreliable_change(base: float | int | None) -> bool:
-    """True when a % change is computed on a base of fewer than 20 persons (or none)."""
-    return base is None or (isinstance(base, float) and math.isnan(base)) or base < MIN_BASE_FOR_CHANGE
+    """True when a % change is computed on a base of fewer than 20 persons (or none).
+
+    The rule is the indicators' ``base_unreliable`` (:data:`MIN_BASE_FOR_CHANGE`), so a table and
+    its flag never disagree.
+    """
+    return unreliable_base(base)

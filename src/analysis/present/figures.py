@@ -10,7 +10,7 @@ import matplotlib.pyplot as plt  # noqa: E402
 import seaborn as sns  # noqa: E402
 from matplotlib.ticker import FuncFormatter  # noqa: E402
 
-from analysis.present.fmt import fmt_dec, fmt_int  # noqa: E402
+from analysis.present.fmt import fmt_int, fmt_pct  # noqa: E402
 
 PALETTE: list[tuple[float, float, float]] = sns.color_palette("colorblind")
 """Okabe–Ito-like palette that stays distinct for the common colour-vision deficiencies."""
@@ -38,5 +38,5 @@ def int_axis(ax: plt.Axes, lang: str = "fi", axis: str = "y") -> None:
 
 def pct_axis(ax: plt.Axes, lang: str = "fi", axis: str = "y", decimals: int = 0) -> None:
     """Format an axis as percent values ("7 %", "7,5 %")."""
-    formatter = FuncFormatter(lambda v, _pos: f"{fmt_dec(v, decimals, lang)}\u00a0%")
+    formatter = FuncFormatter(lambda v, _pos: fmt_pct(v, decimals, lang))
     (ax.yaxis if axis == "y" else ax.xaxis).set_major_formatter(formatter)

@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-import math
-
 from babel.numbers import format_decimal
+
+from analysis.schema import is_missing  # also re-exported for the present modules
 
 LOCALES: dict[str, str] = {"fi": "fi_FI", "sv": "sv_FI"}
 MINUS = "\u2212"  # typographic minus, as in Finnish statistics publications
@@ -18,20 +18,16 @@ def _locale(lang: str) -> str:
         raise ValueError(f"no number format for language '{lang}'; use one of {', '.join(LOCALES)}") from None
 
 
-def _missing(value: float | int | None) -> bool:
-    return value is None or (isinstance(value, float) and math.isnan(value))
-
-
 def fmt_int(value: float | int | None, lang: str = "fi") -> str:
     """A whole number with the locale's grouping: ``2307 -> "2 307"``; missing -> "–"."""
-    if _missing(value):
+    if is_missing(value):
         return MISSING
     return format_decimal(round(float(value)), format="#,##0", locale=_locale(lang)).replace("-", MINUS)
 
 
 def fmt_dec(value: float | int | None, decimals: int = 1, lang: str = "fi") -> str:
     """A decimal number with a fixed number of decimals: ``7.84 -> "7,8"``."""
-    if _missing(value):
+    if is_missing(value):
         return MISSING
     pattern = "#,##0" + ("." + "0" * decimals if decimals else "")
     return format_decimal(float(value), format=pattern, locale=_locale(lang)).replace("-", MINUS)
@@ -39,14 +35,14 @@ def fmt_dec(value: float | int | None, decimals: int = 1, lang: str = "fi") -> s
 
 def fmt_pct(value: float | int | None, decimals: int = 1, lang: str = "fi") -> str:
     """A value already in percent: ``7.84 -> "7,8 %"`` (no-break space before %)."""
-    if _missing(value):
+    if is_missing(value):
         return MISSING
     return f"{fmt_dec(value, decimals, lang)}\u00a0%"
 
 
 def fmt_signed(value: float | int | None, decimals: int = 0, lang: str = "fi", unit: str = "") -> str:
     """A change with its sign: ``+175``, ``−3,2 %``, ``±0``."""
-    if _missing(value):
+    if is_missing(value):
         return MISSING
     number = float(value)
     body = fmt_dec(abs(number), decimals, lang) if decimals else fmt_int(abs(number), lang)
@@ -55,6 +51,11 @@ def fmt_signed(value: float | int | None, decimals: int = 0, lang: str = "fi", u
     else:
         sign = "+" if number > 0 else MINUS
     return f"{sign}{body}{unit}"
+
+
+def fmt_pct_change(value: float | int | None, decimals: int = 1, lang: str = "fi") -> str:
+    """A change in percent with its sign: ``8.96 -> "+9,0 %"``, ``-30 -> "−30,0 %"``."""
+    return fmt_signed(value, decimals, lang, "\u00a0%")
 
 
 def fmt_pp(value: float | int | None, lang: str = "fi") -> str:

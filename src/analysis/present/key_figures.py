@@ -8,16 +8,14 @@ figure the data does not hold is replaced by a plain statement of what is missin
 
 from __future__ import annotations
 
-import math
-
 import pandas as pd
 
 from analysis.config import Area
 from analysis.indicators.key_figures import KeyFigures
 from analysis.present import html
 from analysis.present.disclosure import disclose_count
-from analysis.present.fmt import fmt_dec, fmt_int, fmt_pct, fmt_pp, fmt_signed
-from analysis.present.structure import area_name
+from analysis.present.fmt import MISSING, fmt_dec, fmt_int, fmt_pct, fmt_pct_change, fmt_pp, is_missing
+from analysis.present.structure import area_name, change_cell, pct_change_cell
 from analysis.present.text import t
 
 NS = "key_figures"
@@ -27,13 +25,9 @@ def _tx(key: str, lang: str, **values: object) -> str:
     return t(f"{NS}.{key}", lang, **values)
 
 
-def _missing(value: object) -> bool:
-    return value is None or (isinstance(value, float) and math.isnan(value))
-
-
 def direction(change: float, lang: str, decimals: int = 0) -> str:
     """Direction of a change as symbol and word: "▲ kasvoi", "▼ väheni", "● ennallaan", "– tieto puuttuu"."""
-    if _missing(change):
+    if is_missing(change):
         return _tx("dir_missing", lang)
     if round(change, decimals) == 0:
         return _tx("dir_same", lang)
@@ -64,39 +58,39 @@ def narrative(kf: KeyFigures, area: Area, lang: str = "fi") -> list[str]:
     unemployed = kf.row("unemployed_jobseekers")
     n = unemployed["value"]
     when = month_phrase(kf.month, lang)
-    if _missing(n):
+    if is_missing(n):
         sentences.append(_tx("unemployed_missing", lang, where=_where(area, lang), when=when))
     else:
         noun = _tx("unemployed_one" if n == 1 else "unemployed_many", lang, n=fmt_int(n, lang))
-        if _missing(unemployed["change"]):
+        if is_missing(unemployed["change"]):
             sentences.append(_tx("unemployed_level", lang, where=_where(area, lang), when=when, count=noun))
         else:
             sentences.append(_tx("unemployed_change", lang, where=_where(area, lang), when=when, count=noun,
                                  change=_more_less(unemployed["change"], lang)))
-    if not _missing(kf.previous_month_change):
+    if not is_missing(kf.previous_month_change):
         change = kf.previous_month_change
         key = "month_same" if round(change) == 0 else ("month_up" if change > 0 else "month_down")
         sentences.append(_tx(key, lang, n=fmt_int(abs(change), lang)))
     rate = kf.row("unemployment_rate_pct")
-    if not _missing(rate["value"]):
-        if _missing(rate["change"]):
+    if not is_missing(rate["value"]):
+        if is_missing(rate["change"]):
             sentences.append(_tx("rate_level", lang, rate=fmt_pct(rate["value"], 1, lang)))
         else:
             pp = round(rate["change"], 1)
             key = "rate_same" if pp == 0 else ("rate_up" if pp > 0 else "rate_down")
             sentences.append(_tx(key, lang, rate=fmt_pct(rate["value"], 1, lang), pp=fmt_dec(abs(pp), 1, lang)))
-    if not _missing(kf.country_rate) or not _missing(kf.region_rank):
+    if not is_missing(kf.country_rate) or not is_missing(kf.region_rank):
         parts = []
-        if not _missing(kf.country_rate):
+        if not is_missing(kf.country_rate):
             parts.append(_tx("country_rate", lang, rate=fmt_pct(kf.country_rate, 1, lang)))
-        if not _missing(kf.region_rank):
+        if not is_missing(kf.region_rank):
             parts.append(_tx("region_rank", lang, region=area_name(kf.region_code, area, lang),
                              rank=fmt_int(kf.region_rank, lang), count=fmt_int(kf.region_count, lang)))
         sentences.append(" ".join(parts))
     vacancies = kf.row("open_vacancies")
-    if _missing(vacancies["value"]):
+    if is_missing(vacancies["value"]):
         sentences.append(_tx("vacancies_missing", lang))
-    elif _missing(vacancies["change"]):
+    elif is_missing(vacancies["change"]):
         sentences.append(_tx("vacancies_level", lang, n=fmt_int(vacancies["value"], lang)))
     else:
         sentences.append(_tx("vacancies_change", lang, n=fmt_int(vacancies["value"], lang),
@@ -116,10 +110,10 @@ def _long_term_sentence(kf: KeyFigures, lang: str) -> str:
                    measure=missing.get("measure", "PITKAAIKAISTYOTTOMAT"),
                    command=missing.get("command", "python -m analysis fetch"))
     value, share, change_pct = lt["value"], lt["share_pct"], lt["change_pct"]
-    if _missing(change_pct):
+    if is_missing(change_pct):
         return _tx("long_term_level", lang, n=disclose_count(value, lang), share=fmt_pct(share, 1, lang))
     return _tx("long_term_change", lang, n=disclose_count(value, lang), share=fmt_pct(share, 1, lang),
-               change=fmt_signed(change_pct, 1, lang, "\u00a0%"))
+               change=fmt_pct_change(change_pct, 1, lang))
 
 
 def _foreign_sentence(kf: KeyFigures, area: Area, lang: str) -> str:
@@ -141,28 +135,30 @@ def key_table(kf: KeyFigures, lang: str = "fi") -> pd.DataFrame:
         r = kf.row(indicator)
         if indicator == "unemployment_rate_pct":
             value, change = fmt_pct(r["value"], 1, lang), fmt_pp(r["change"], lang)
-        else:
+        else:  # the disclosure rules of the analysis tables: ".." beside a count 1–4, "*" on a base under 20
             value = disclose_count(r["value"], lang)
-            change = fmt_signed(r["change"], 0, lang)
-            if not _missing(r["change_pct"]):
-                change += f" ({fmt_signed(r['change_pct'], 1, lang, chr(160) + '%')})"
+            change = change_cell(r["value"], r["value_year_ago"], lang)
+            pct = pct_change_cell(r["value"], r["value_year_ago"], lang)
+            if pct not in (MISSING, change):
+                change += f" ({pct})"
         rows.append([_tx(f"label_{indicator}", lang), value, change,
                      direction(r["change"], lang, 1 if indicator == "unemployment_rate_pct" else 0), r["month"]])
     lt = kf.long_term
     if lt.get("available"):
         rows.append([_tx("label_long_term", lang), disclose_count(lt["value"], lang),
-                     fmt_signed(lt["change_pct"], 1, lang, "\u00a0%"), direction(lt["change"], lang), lt["month"]])
+                     pct_change_cell(lt["value"], lt["value_year_ago"], lang), direction(lt["change"], lang),
+                     lt["month"]])
     else:
-        rows.append([_tx("label_long_term", lang), _tx("not_in_data", lang), "–", _tx("dir_missing", lang), "–"])
+        rows.append([_tx("label_long_term", lang), _tx("not_in_data", lang), MISSING, _tx("dir_missing", lang), MISSING])
     fk = kf.foreign
     if fk.kind == "unemployed_foreign_language":
-        rows.append([_tx("label_foreign_unemployed", lang), disclose_count(fk.value, lang), "–", "–", fk.period])
+        rows.append([_tx("label_foreign_unemployed", lang), disclose_count(fk.value, lang), MISSING, MISSING, fk.period])
     elif fk.kind == "share_range":
         rows.append([_tx("label_foreign_share", lang),
-                     f"{fmt_pct(fk.min_value, 1, lang)} – {fmt_pct(fk.max_value, 1, lang)}", "–",
+                     f"{fmt_pct(fk.min_value, 1, lang)} – {fmt_pct(fk.max_value, 1, lang)}", MISSING,
                      _tx("no_comparison", lang), fk.period])
     else:
-        rows.append([_tx("label_foreign_share", lang), _tx("not_in_data", lang), "–", _tx("dir_missing", lang), "–"])
+        rows.append([_tx("label_foreign_share", lang), _tx("not_in_data", lang), MISSING, _tx("dir_missing", lang), MISSING])
     columns = [_tx(f"col_{c}", lang) for c in ("indicator", "value", "change", "direction", "period")]
     return pd.DataFrame(rows, columns=columns)
 

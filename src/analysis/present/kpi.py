@@ -19,7 +19,8 @@ from analysis.config import Area
 from analysis.indicators import kpi
 from analysis.present import figures, html
 from analysis.present.disclosure import disclose_count, is_small
-from analysis.present.fmt import MISSING, fmt_dec, fmt_int, fmt_pct, fmt_pp, fmt_signed
+from analysis.present.fmt import MISSING, fmt_dec, fmt_int, fmt_pct, fmt_pct_change, fmt_pp, fmt_signed, is_missing
+from analysis.present.structure import area_name
 from analysis.present.text import t
 from analysis.schema import Store
 from analysis.sources import workbook
@@ -104,14 +105,14 @@ def _name(row: pd.Series | object, lang: str) -> str:
 
 def format_value(value: float, unit: str, lang: str = "fi", persons: bool = False) -> str:
     """A metric value in its unit; person counts 1–4 as "<5", missing as "–"."""
-    if value is None or (isinstance(value, float) and math.isnan(value)):
+    if is_missing(value):
         return MISSING
     if unit == "count":
         return disclose_count(value, lang) if persons else fmt_int(value, lang)
     if unit == "pct":
         return fmt_pct(value, 1, lang)
     if unit == "pct_change":
-        return fmt_signed(value, 1, lang, "\u00a0%")
+        return fmt_pct_change(value, 1, lang)
     if unit == "scale_1_5":
         return fmt_dec(value, 2, lang)
     if unit == "average":
@@ -123,7 +124,7 @@ def format_value(value: float, unit: str, lang: str = "fi", persons: bool = Fals
 
 def format_change(change: float, unit: str, lang: str = "fi", hidden: bool = False) -> str:
     """A change in the metric's unit (percentage points for shares); ``hidden`` shows "–"."""
-    if hidden or change is None or (isinstance(change, float) and math.isnan(change)):
+    if hidden or is_missing(change):
         return MISSING
     if unit in ("pct", "pct_change"):
         return fmt_pp(change, lang)
@@ -149,11 +150,11 @@ def _source_text(row: object, lang: str) -> str:
 
 def _target_text(row: object, lang: str) -> str:
     target = getattr(row, "target")
-    if isinstance(target, float) and math.isnan(target):
+    if is_missing(target):
         return t("kpi.no_target", lang)
     text = format_value(target, getattr(row, "unit"), lang)
     effective = getattr(row, "effective_target")
-    if not math.isnan(effective) and effective != target:
+    if not is_missing(effective) and effective != target:
         text = t("kpi.pro_rata", lang, target=text, effective=format_value(effective, getattr(row, "unit"), lang))
     if getattr(row, "target_is_example"):
         text = t("kpi.example_target", lang, target=text)
@@ -287,19 +288,19 @@ def trend_figure(card: pd.DataFrame, points: pd.DataFrame, lang: str, example: b
 
 def municipal_table(internal: InternalData, area: Area, period: str, lang: str = "fi") -> pd.DataFrame:
     """Internal counts by municipality for the quarter's last month, every count 1–4 shown as "<5"."""
-    counts = kpi.municipal_counts(internal.values, area, period)
+    catalogue = workbook.load_catalogue()
+    counts = kpi.municipal_counts(internal.values, area, period, catalogue)
     if counts.empty:
         return pd.DataFrame()
-    catalogue = workbook.load_catalogue().set_index("metric_id")
-    names = workbook.load_municipalities().set_index("municipality_code")
+    catalogue = catalogue.set_index("metric_id")
     name_col = "name_sv" if lang == "sv" else "name_fi"
     members = [c for c in area.members if c in set(counts["municipality"])]
     wide = counts.pivot(index="metric_id", columns="municipality", values="value")
     order = [m for m in catalogue.index if m in wide.index]
     out = pd.DataFrame({t("kpi.col_metric", lang): [catalogue.at[m, name_col] for m in order]})
     for code in members:
-        label = names.at[code, name_col] if code in names.index else code
-        out[label] = [disclose_count(wide.at[m, code], lang) if code in wide.columns else MISSING for m in order]
+        out[area_name(code, area, lang)] = [disclose_count(wide.at[m, code], lang) if code in wide.columns
+                                            else MISSING for m in order]
     return out
 
 

@@ -8,15 +8,13 @@ their year.
 
 from __future__ import annotations
 
-import math
-
 import pandas as pd
 
 from analysis.config import Area
 from analysis.indicators import long_term
 from analysis.present import figures, html
 from analysis.present.disclosure import disclose_count
-from analysis.present.fmt import MISSING, fmt_pct
+from analysis.present.fmt import MISSING, fmt_pct, is_missing
 from analysis.present.structure import area_name, change_cell, pct_change_cell
 from analysis.present.text import t
 from analysis.schema import Store, StoreError
@@ -107,7 +105,7 @@ def context_blocks(store: Store, area: Area, lang: str = "fi") -> list[html.HTML
     for year, part in ctx.groupby("year", sort=True):
         part = part.reset_index(drop=True)
         names = [area_name(c, area, lang) for c in part["area_code"]]
-        missing = [n for n, v in zip(names, part["long_term_pct_of_labour_force"]) if _nan(v)]
+        missing = [n for n, v in zip(names, part["long_term_pct_of_labour_force"]) if is_missing(v)]
         blocks += [html.heading(tx("context_heading", lang, year=year), 3),
                    html.paragraph(tx("context_text", lang, year=year))]
         if missing:
@@ -117,9 +115,9 @@ def context_blocks(store: Store, area: Area, lang: str = "fi") -> list[html.HTML
         values = part["long_term_pct_of_labour_force"]
         bars = ax.barh(names, values.fillna(0), color=figures.PALETTE[0])
         for bar, value in zip(bars, values):
-            label = tx("context_missing_label", lang) if _nan(value) else fmt_pct(value, 1, lang)
+            label = tx("context_missing_label", lang) if is_missing(value) else fmt_pct(value, 1, lang)
             ax.text(bar.get_width(), bar.get_y() + bar.get_height() / 2, " " + label, va="center", fontsize=8,
-                    style="italic" if _nan(value) else "normal")
+                    style="italic" if is_missing(value) else "normal")
         ax.invert_yaxis()
         figures.pct_axis(ax, lang, axis="x", decimals=1)
         ax.set_xlabel(tx("context_xlabel", lang))
@@ -133,10 +131,6 @@ def context_blocks(store: Store, area: Area, lang: str = "fi") -> list[html.HTML
         blocks.append(html.figure(fig, alt, caption, context_table(part, area, lang), lang))
     blocks.append(html.paragraph(tx("source_sotkanet", lang)))
     return blocks
-
-
-def _nan(value: object) -> bool:
-    return value is None or (isinstance(value, float) and math.isnan(value))
 
 
 def long_term_blocks(store: Store, area: Area, period: str, data_source: str, lang: str = "fi") -> list[html.HTML]:

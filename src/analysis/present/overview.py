@@ -7,9 +7,16 @@ import pandas as pd
 from analysis.config import Area
 from analysis.indicators import overview
 from analysis.present import html
-from analysis.present.fmt import fmt_int
+from analysis.present.fmt import MISSING, fmt_int
+from analysis.present.structure import area_name
 from analysis.present.text import catalogue, t
 from analysis.schema import Store
+
+
+def measure_label(measure: str, lang: str = "fi") -> str:
+    """The reader's name of a stable measure name; the name itself when no label is written yet."""
+    key = f"overview.measure_{measure}"
+    return t(key, lang) if key in catalogue(lang) else measure
 
 
 def coverage_table(store: Store, lang: str = "fi") -> pd.DataFrame:
@@ -17,7 +24,7 @@ def coverage_table(store: Store, lang: str = "fi") -> pd.DataFrame:
     cov = overview.measure_coverage(store)
     return pd.DataFrame({
         t("overview.col_table", lang): cov["table_id"],
-        t("overview.col_measure", lang): cov["measure"],
+        t("overview.col_measure", lang): [measure_label(m, lang) for m in cov["measure"]],
         t("overview.col_areas", lang): [fmt_int(v, lang) for v in cov["areas"]],
         t("overview.col_first", lang): cov["first_period"],
         t("overview.col_last", lang): cov["last_period"],
@@ -35,7 +42,7 @@ def vintage_table(store: Store, lang: str = "fi") -> pd.DataFrame:
         t("overview.col_table", lang): vin["table_id"],
         t("overview.col_title", lang): vin["title_fi"],
         t("overview.col_origin", lang): vin["origin"].map(origin).fillna(vin["origin"]),
-        t("overview.col_updated", lang): vin["last_updated"].replace("", "–"),
+        t("overview.col_updated", lang): vin["last_updated"].replace("", MISSING),
         t("overview.col_fetched", lang): (vin["fetched_at"].where(vin["fetched_at"] != "", vin["snapshot"])),
         t("overview.col_first", lang): vin["first_period"],
         t("overview.col_last", lang): vin["last_period"],
@@ -46,7 +53,8 @@ def vintage_table(store: Store, lang: str = "fi") -> pd.DataFrame:
 def area_table(store: Store, area: Area, lang: str = "fi") -> pd.DataFrame:
     """Tables and last period held for each member of the area and its region."""
     cov = overview.area_coverage(store, area)
-    wide = cov.pivot(index="area_code", columns="table_id", values="last_period").fillna("–")
+    wide = cov.pivot(index="area_code", columns="table_id", values="last_period").fillna(MISSING)
+    wide.index = [area_name(code, area, lang) for code in wide.index]
     wide.index.name = t("overview.col_area", lang)
     return wide.reset_index()
 
@@ -57,7 +65,7 @@ def missing_table(store: Store, area: Area, lang: str = "fi") -> pd.DataFrame | 
     if missing.empty:
         return None
     return pd.DataFrame({
-        t("overview.col_measure", lang): [t(f"overview.measure_{m}", lang) for m in missing["measure"]],
+        t("overview.col_measure", lang): [measure_label(m, lang) for m in missing["measure"]],
         t("overview.col_table", lang): missing["table_id"],
         t("overview.col_code", lang): missing["source_code"],
     })

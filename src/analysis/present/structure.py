@@ -7,8 +7,6 @@ when either of its counts is 1–4; a % change on a base under 20 persons is mar
 
 from __future__ import annotations
 
-import math
-
 import pandas as pd
 
 from analysis import config
@@ -16,7 +14,7 @@ from analysis.config import Area
 from analysis.indicators import structure
 from analysis.present import figures, html
 from analysis.present.disclosure import disclose_count, is_small, unreliable_change
-from analysis.present.fmt import MISSING, fmt_dec, fmt_int, fmt_pct, fmt_pp, fmt_signed
+from analysis.present.fmt import MISSING, fmt_dec, fmt_int, fmt_pct, fmt_pct_change, fmt_pp, fmt_signed, is_missing
 from analysis.present.text import catalogue, t
 from analysis.schema import Store, StoreError
 from analysis.sources import embedded
@@ -45,13 +43,9 @@ def area_name(code: str, area: Area, lang: str = "fi") -> str:
     return code
 
 
-def _missing(value: float | None) -> bool:
-    return value is None or (isinstance(value, float) and math.isnan(value))
-
-
 def change_cell(new: float, base: float, lang: str) -> str:
     """A change in persons, or ".." when either count is 1–4 (the change would reveal it)."""
-    if _missing(new) or _missing(base):
+    if is_missing(new) or is_missing(base):
         return MISSING
     if is_small(new) or is_small(base):
         return tx("suppressed", lang)
@@ -60,11 +54,11 @@ def change_cell(new: float, base: float, lang: str) -> str:
 
 def pct_change_cell(new: float, base: float, lang: str) -> str:
     """A % change with one decimal, ".." when a count is 1–4, "*" when the base is under 20."""
-    if _missing(new) or _missing(base) or base == 0:
+    if is_missing(new) or is_missing(base) or base == 0:
         return MISSING
     if is_small(new) or is_small(base):
         return tx("suppressed", lang)
-    text = fmt_signed((new - base) / base * 100, 1, lang, "\u00a0%")
+    text = fmt_pct_change(structure.pct_change(new, base), 1, lang)
     return text + (" " + tx("unreliable_mark", lang) if unreliable_change(base) else "")
 
 
@@ -220,8 +214,11 @@ def ranking_figure(ranking: pd.DataFrame, area: Area, lang: str = "fi") -> html.
 
 
 def direction(change: float) -> str:
-    """"up", "down" or "flat" for a trend change (within ±0,5 % of the level counts as flat)."""
-    if _missing(change):
+    """"up", "down" or "flat" by the sign of a trend change; missing is "flat".
+
+    The caller passes 0 for a change within its tolerance (:func:`trend_blocks`: ±0,5 % of the level).
+    """
+    if is_missing(change):
         return "flat"
     return "up" if change > 0 else "down" if change < 0 else "flat"
 
@@ -231,8 +228,9 @@ def trend_blocks(store: Store, area: Area, period: str, lang: str = "fi", years:
     blocks = [html.heading(tx("trend_heading", lang), 3)]
     try:
         tr = structure.trend(store, area, period)
-    except StoreError as exc:
-        return blocks + [html.notice(tx("trend_missing", lang, reason=str(exc)), "missing", lang)]
+    except StoreError:
+        month = config.quarter_months(period)[-1]
+        return blocks + [html.notice(tx("trend_missing", lang, month=month), "missing", lang)]
     last = tr.iloc[-1]
     change3 = last["trend"] - tr["trend"].iloc[-4]
     change12 = last["trend"] - tr["trend"].iloc[-13]
@@ -399,7 +397,7 @@ def vacancy_blocks(store: Store, area: Area, period: str, lang: str = "fi") -> l
               html.heading(tx("beveridge_heading", lang), 4)]
     bev = structure.beveridge(store, area, period)
     if bev.empty:
-        return blocks + [html.notice(tx("trend_missing", lang, reason="open_vacancies"), "missing", lang)]
+        return blocks + [html.notice(tx("beveridge_missing", lang), "missing", lang)]
     blocks.append(html.paragraph(tx("beveridge_text", lang, year=bev["year"].iloc[-1], months=int(bev["months"].iloc[-1]))))
     blocks.append(beveridge_figure(bev, area, lang))
     blocks.append(html.paragraph(tx("source_note", lang)))

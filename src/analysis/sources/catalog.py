@@ -132,6 +132,20 @@ TABLES: dict[str, TableInfo] = {
 }
 
 
+def citation(table_id: str) -> str:
+    """How to cite a table: its catalogue entry, else the StatFin form with the licence."""
+    info = TABLES.get(table_id)
+    return info.citation if info else f"Lähde: Tilastokeskus, StatFin, taulukko {table_id} ({LICENCE})"
+
+
+def source_code(measure: str, measures: dict[str, str] = MEASURES_12R5) -> str:
+    """The StatFin content code of a stable measure name (``long_term_unemployed`` -> ``PITKAAIKAISTYOTTOMAT``)."""
+    for code, name in measures.items():
+        if name == measure:
+            return code
+    raise KeyError(f"no source code for measure '{measure}'")
+
+
 @dataclass(frozen=True)
 class FetchSpec:
     """What to fetch of one StatFin table through the PxWeb API, in stable terms.

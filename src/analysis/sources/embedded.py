@@ -15,17 +15,15 @@ from analysis import config
 from analysis.sources.catalog import TABLES
 from analysis.sources.validation import (
     DataValidationError,
+    csv_row,
+    read_csv,
     require_columns,
     require_known,
     require_pattern,
     require_unique,
     to_number,
 )
-from analysis.schema import PROVENANCE_COLUMNS, Store, tidy
-
-MONTH = r"\d{4}-(0[1-9]|1[0-2])"
-YEAR = r"\d{4}"
-AREA_CODE = r"SSS|MK\d{2}|SK\d{3}|KU\d{3}"
+from analysis.schema import AREA_CODE_PATTERN, MONTH_PATTERN, PROVENANCE_COLUMNS, YEAR_PATTERN, Store, tidy
 
 FILES: dict[str, str] = {
     "12r5": "tyonv_12r5_monthly_2006_2023.csv",
@@ -52,13 +50,7 @@ SNAPSHOTS: dict[str, str] = {
 
 def _read(name: str, raw_dir: Path) -> tuple[pd.DataFrame, Path]:
     path = Path(raw_dir) / FILES[name]
-    try:
-        frame = pd.read_csv(path, dtype="str", keep_default_na=False, na_values=[""])
-    except FileNotFoundError as exc:
-        raise DataValidationError(path, "file not found") from exc
-    if frame.empty:
-        raise DataValidationError(path, "the file has no data rows")
-    return frame, path
+    return read_csv(path), path
 
 
 def load_area_key(raw_dir: Path = config.RAW_DIR) -> pd.DataFrame:
@@ -83,24 +75,20 @@ def load_occupation_names(raw_dir: Path = config.RAW_DIR) -> pd.DataFrame:
     return frame
 
 
-def _area_names(frame: pd.DataFrame) -> pd.DataFrame:
-    return frame[["area_code", "area_name"]].drop_duplicates()
-
-
 def load_12r5(raw_dir: Path = config.RAW_DIR) -> pd.DataFrame:
     """12r5 monthly: unemployed jobseekers, labour force, open vacancies by area."""
     frame, path = _read("12r5", raw_dir)
     counts = {"unemployed_jobseekers": True, "labour_force": True, "open_vacancies": False}
     require_columns(frame, ["month", "area_code", "area_name", "area_level", *counts], path)
-    require_pattern(frame, "month", MONTH, path, "a month YYYY-MM")
-    require_pattern(frame, "area_code", AREA_CODE, path, "a StatFin area code")
+    require_pattern(frame, "month", MONTH_PATTERN, path, "a month YYYY-MM")
+    require_pattern(frame, "area_code", AREA_CODE_PATTERN, path, "a StatFin area code")
     require_known(frame, "area_level", ["country", "region", "subregion", "municipality"], path, "area level")
     require_unique(frame, ["month", "area_code"], path)
     for col, required in counts.items():
         frame[col] = to_number(frame, col, path, minimum=0, integer=True)
         if required and frame[col].isna().any():
             pos = int(frame[col].isna().to_numpy().nonzero()[0][0])
-            raise DataValidationError(path, "empty cell where a count is required", pos + 2, col)
+            raise DataValidationError(path, "empty cell where a count is required", csv_row(pos), col)
     long = frame.melt(id_vars=["month", "area_code"], value_vars=list(counts),
                       var_name="measure", value_name="value")
     long = long.rename(columns={"month": "period"})
@@ -113,8 +101,8 @@ def load_12ti(raw_dir: Path = config.RAW_DIR, known_occupations: set[str] | None
     frame, path = _read("12ti", raw_dir)
     measures = ["unemployed_jobseekers", "open_vacancies"]
     require_columns(frame, ["month", "area_code", "occupation_code", *measures], path)
-    require_pattern(frame, "month", MONTH, path, "a month YYYY-MM")
-    require_pattern(frame, "area_code", AREA_CODE, path, "a StatFin area code")
+    require_pattern(frame, "month", MONTH_PATTERN, path, "a month YYYY-MM")
+    require_pattern(frame, "area_code", AREA_CODE_PATTERN, path, "a StatFin area code")
     if known_occupations is None:
         known_occupations = set(load_occupation_names(raw_dir)["occupation_code"])
     require_known(frame, "occupation_code", known_occupations, path, "occupation code")
@@ -134,8 +122,8 @@ def load_2310(raw_dir: Path = config.RAW_DIR) -> pd.DataFrame:
     measures = ["vacancies_open_during_month", "new_vacancies_during_month",
                 "filled_vacancies_during_month", "filled_vacancy_mean_duration_days"]
     require_columns(frame, ["month", "area_code", *measures], path)
-    require_pattern(frame, "month", MONTH, path, "a month YYYY-MM")
-    require_pattern(frame, "area_code", AREA_CODE, path, "a StatFin area code")
+    require_pattern(frame, "month", MONTH_PATTERN, path, "a month YYYY-MM")
+    require_pattern(frame, "area_code", AREA_CODE_PATTERN, path, "a StatFin area code")
     require_unique(frame, ["month", "area_code"], path)
     for col in measures:
         frame[col] = to_number(frame, col, path, minimum=0, integer=col != measures[-1])
@@ -149,7 +137,7 @@ def load_13aj(raw_dir: Path = config.RAW_DIR) -> pd.DataFrame:
     """13aj annual: Labour Force Survey unemployment rate by age group, whole country."""
     frame, path = _read("13aj", raw_dir)
     require_columns(frame, ["year", "area_code", "sex_code", "age_group", "unemployment_rate_pct"], path)
-    require_pattern(frame, "year", YEAR, path, "a year YYYY")
+    require_pattern(frame, "year", YEAR_PATTERN, path, "a year YYYY")
     require_known(frame, "area_code", ["SSS"], path, "area code")
     require_pattern(frame, "age_group", r"\d{2}-\d{2}", path, "an age group such as 15-24")
     require_unique(frame, ["year", "area_code", "sex_code", "age_group"], path)
@@ -164,8 +152,8 @@ def load_159t(raw_dir: Path = config.RAW_DIR) -> pd.DataFrame:
     """159t annual: share of foreign-language speakers in the population, % (31 Dec)."""
     frame, path = _read("159t", raw_dir)
     require_columns(frame, ["year", "area_code", "statfin_content_code", "foreign_language_share_pct"], path)
-    require_pattern(frame, "year", YEAR, path, "a year YYYY")
-    require_pattern(frame, "area_code", AREA_CODE, path, "a StatFin area code")
+    require_pattern(frame, "year", YEAR_PATTERN, path, "a year YYYY")
+    require_pattern(frame, "area_code", AREA_CODE_PATTERN, path, "a StatFin area code")
     require_known(frame, "statfin_content_code", ["vaesto_kieli_ulk_p"], path, "content code")
     require_unique(frame, ["year", "area_code"], path)
     frame["value"] = to_number(frame, "foreign_language_share_pct", path, minimum=0, maximum=100)
@@ -181,7 +169,7 @@ def load_sotkanet(raw_dir: Path = config.RAW_DIR) -> pd.DataFrame:
     frame, path = _read("sotkanet", raw_dir)
     require_columns(frame, ["year", "area_code", "sotkanet_indicator_id", "measure", "value_pct",
                             "absolute_value"], path)
-    require_pattern(frame, "year", YEAR, path, "a year YYYY")
+    require_pattern(frame, "year", YEAR_PATTERN, path, "a year YYYY")
     require_pattern(frame, "area_code", r"KU\d{3}", path, "a municipality code KUnnn")
     require_known(frame, "sotkanet_indicator_id", ["181", "3562"], path, "Sotkanet indicator")
     require_unique(frame, ["year", "area_code", "sotkanet_indicator_id"], path)
@@ -217,14 +205,14 @@ def load_embedded(raw_dir: Path = config.RAW_DIR) -> Store:
     """The whole embedded snapshot as a validated :class:`Store`."""
     known_areas = set(load_area_key(raw_dir)["municipality_code"])
     r5 = load_12r5(raw_dir)
-    for name, frame in [("159t", load_159t(raw_dir)), ("sotkanet", load_sotkanet(raw_dir))]:
+    by_area = {"159t": load_159t(raw_dir), "sotkanet": load_sotkanet(raw_dir)}
+    for name, frame in by_area.items():
         unknown = sorted(set(frame["area_code"]) - known_areas - set(r5["area_code"]))
         if unknown:
             raise DataValidationError(Path(raw_dir) / FILES[name], f"unknown area code(s) {unknown}",
                                       column="area_code")
     obs = pd.concat(
-        [r5, load_12ti(raw_dir), load_2310(raw_dir), load_13aj(raw_dir), load_159t(raw_dir),
-         load_sotkanet(raw_dir)],
+        [r5, load_12ti(raw_dir), load_2310(raw_dir), load_13aj(raw_dir), *by_area.values()],
         ignore_index=True,
     )
     return Store(obs, embedded_provenance())

@@ -24,13 +24,13 @@ from pathlib import Path
 import pandas as pd
 
 from analysis import config
-from analysis.schema import KEY_COLUMNS, Store, StoreError
+from analysis.schema import AREA_CODE_PATTERN, KEY_COLUMNS, MONTH_PATTERN, YEAR_PATTERN, Store, StoreError
 from analysis.sources.catalog import FETCH_SPECS, TABLES, FetchSpec, TableInfo
 from analysis.sources.px import PxFileError, px_observations, px_provenance, read_px_table, table_id_of
 from analysis.sources.pxweb import DEFAULT_BASE_URL, FetchResult, PxWebClient, PxWebError
 
-_PERIOD = {"M": re.compile(r"^\d{4}-(0[1-9]|1[0-2])$"), "A": re.compile(r"^\d{4}$")}
-_AREA = re.compile(r"^(SSS|MK\d{2}|SK\d{3}|KU\d{3})$")
+_PERIOD = {"M": re.compile(rf"^{MONTH_PATTERN}$"), "A": re.compile(rf"^{YEAR_PATTERN}$")}
+_AREA = re.compile(rf"^({AREA_CODE_PATTERN})$")
 
 
 class FetchError(RuntimeError):

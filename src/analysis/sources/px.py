@@ -25,9 +25,9 @@ from pathlib import Path
 
 import pandas as pd
 
-from analysis.schema import PROVENANCE_COLUMNS, Store, tidy
-from analysis.sources.catalog import STATFIN, TABLES
-from analysis.sources.pxweb import strip_prefix
+from analysis.schema import AREA_CODE_PATTERN, PROVENANCE_COLUMNS, Store, tidy
+from analysis.sources.catalog import STATFIN, TABLES, citation
+from analysis.sources.pxweb import strip_prefix, to_period
 
 DEFAULT_CODEPAGE = "iso-8859-1"
 GEO_NAMES = ("alue", "område", "maakunta", "kunta", "region", "area")
@@ -35,8 +35,6 @@ TIME_NAMES = ("kuukausi", "vuosi", "neljännes", "månad", "år", "month", "year
 _CODEPAGE = re.compile(rb'CODEPAGE\s*=\s*"([^"]+)"')
 _KEY = re.compile(r'^(?P<name>[A-Z0-9][A-Z0-9-]*)(?:\[(?P<lang>[a-z_-]+)\])?(?:\((?P<args>.*)\))?$', re.S)
 _STRING = re.compile(r'"((?:[^"]|"")*)"')
-_MONTH = re.compile(r"^(\d{4})M(\d{2})$")
-_YEAR = re.compile(r"^\d{4}$")
 _TABLEID = re.compile(r"_pxt_([0-9a-z]+)$")
 _MATRIX = re.compile(r"(?:^|_)([0-9]{2,3}[a-z][0-9a-z])(?:_|$)")
 
@@ -155,7 +153,7 @@ def _parse_keywords(header: str, path: Path) -> dict[tuple[str, tuple[str, ...]]
     return keywords
 
 
-def _parse_data(text: str, path: Path, line: int) -> tuple[float, ...]:
+def _parse_data(text: str) -> tuple[float, ...]:
     body = text.strip()
     if body.endswith(";"):
         body = body[:-1]
@@ -195,7 +193,7 @@ def read_px_table(path: str | Path) -> PxTable:
             raise PxFileError(path, f"variable '{name}' has {len(values)} VALUES but {len(codes)} CODES",
                               keyword=f'CODES("{name}")')
         variables.append(PxVariable(name, tuple(values), tuple(codes)))
-    data = _parse_data(data_text, path, data_line)
+    data = _parse_data(data_text)
     expected = 1
     for var in variables:
         expected *= len(var.values)
@@ -237,13 +235,6 @@ def _role_of(table: PxTable, var: PxVariable) -> str:
     if table.keyword("MAP", var.name) is not None or var.name.lower() in GEO_NAMES:
         return "geo"
     return "other"
-
-
-def _period(code: str) -> str:
-    month = _MONTH.match(code)
-    if month:
-        return f"{month[1]}-{month[2]}"
-    return code
 
 
 def last_updated(table: PxTable) -> str:
@@ -288,10 +279,9 @@ def px_observations(
                                   "name in sources/catalog.py", keyword=f'CODES("{var.name}")')
             grids.append(("measure", tuple(names[c] for c in var.codes)))
         elif role == "time":
-            grids.append(("period", tuple(_period(c) for c in var.codes)))
+            grids.append(("period", tuple(to_period(c) for c in var.codes)))
         elif role == "geo":
-            if var.codes == var.values and not all(re.fullmatch(r"SSS|MK\d{2}|SK\d{3}|KU\d{3}", c)
-                                                     for c in var.codes):
+            if var.codes == var.values and not all(re.fullmatch(AREA_CODE_PATTERN, c) for c in var.codes):
                 raise PxFileError(table.path, f"variable '{var.name}' has names but no CODES; save the file "
                                   "with codes from StatFin", keyword=f'CODES("{var.name}")')
             grids.append(("area_code", var.codes))
@@ -323,7 +313,7 @@ def px_provenance(table: PxTable, loaded_at: str | None = None) -> pd.DataFrame:
         "table_id": table_id,
         "title_fi": info.title_fi if info else title,
         "producer": info.producer if info else (table.first("SOURCE") or STATFIN),
-        "citation": info.citation if info else f"Lähde: Tilastokeskus, StatFin, taulukko {table_id} (CC BY 4.0)",
+        "citation": citation(table_id),
         "origin": "px-file",
         "last_updated": last_updated(table),
         "fetched_at": loaded_at or datetime.now(timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ"),

@@ -42,8 +42,8 @@ import pandas as pd
 import requests
 
 from analysis import config
-from analysis.schema import PROVENANCE_COLUMNS, tidy
-from analysis.sources.catalog import STATFIN, TABLES, FetchSpec
+from analysis.schema import KEY_COLUMNS, PROVENANCE_COLUMNS, tidy
+from analysis.sources.catalog import STATFIN, TABLES, FetchSpec, citation
 
 DEFAULT_BASE_URL = "https://pxdata.stat.fi/PxWeb/api/v1/fi/"
 DEFAULT_MAX_CELLS = 100_000
@@ -103,14 +103,6 @@ class TableMeta:
         if len(found) > 1:
             raise PxWebError(self.table_id, self.url, f"several {role} variables: {[v.code for v in found]}", 200)
         return found[0] if found else None
-
-    def by_label(self, label: str) -> Variable | None:
-        """The variable whose label (or code) is ``label``, case-insensitive."""
-        key = label.casefold()
-        for var in self.variables:
-            if var.label.casefold() == key or var.code.casefold() == key:
-                return var
-        return None
 
 
 @dataclass
@@ -556,8 +548,7 @@ class PxWebClient:
             entries.append(entry)
         frames = [jsonstat2_observations(e["response"], spec, meta, url) for e in entries]
         obs = pd.concat(frames, ignore_index=True)
-        dup = obs.duplicated(["table_id", "period", "area_code", "measure", "occupation_code", "language",
-                              "age_group", "sex"])
+        dup = obs.duplicated(list(KEY_COLUMNS))
         if dup.any():
             raise PxWebError(spec.table_id, url, f"{int(dup.sum())} duplicate cells after merging the pieces", 200)
         for path, entry in fresh:
@@ -576,7 +567,7 @@ def provenance_row(table_id: str, title: str, entries: list[dict[str, Any]]) -> 
         "table_id": table_id,
         "title_fi": info.title_fi if info else title.split(" -- ", 1)[-1],
         "producer": info.producer if info else source,
-        "citation": info.citation if info else f"Lähde: Tilastokeskus, StatFin, taulukko {table_id} (CC BY 4.0)",
+        "citation": citation(table_id),
         "origin": "pxweb",
         "last_updated": updated,
         "fetched_at": min(str(e.get("fetched_at", "")) for e in entries),

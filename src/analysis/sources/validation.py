@@ -28,6 +28,22 @@ class DataValidationError(ValueError):
         super().__init__(f"{', '.join(where)}: {message}")
 
 
+def read_csv(path: str | Path, empty_is_missing: bool = True, what: str = "data rows") -> pd.DataFrame:
+    """A CSV file read as text, every code kept as written (leading zeros, "NA" as a word).
+
+    With ``empty_is_missing`` an empty cell is NaN (a missing value), else it stays ``""``.
+    A file that does not exist or has no data rows raises :class:`DataValidationError`.
+    """
+    try:
+        frame = pd.read_csv(path, dtype="str", keep_default_na=False,
+                            na_values=[""] if empty_is_missing else None)
+    except FileNotFoundError as exc:
+        raise DataValidationError(path, "file not found") from exc
+    if frame.empty:
+        raise DataValidationError(path, f"the file has no {what}")
+    return frame
+
+
 def csv_row(index: int) -> int:
     """Editor line number of the data row at 0-based position ``index`` (header is line 1)."""
     return int(index) + 2

@@ -39,8 +39,11 @@ import pandas as pd
 import yaml
 
 from analysis import config
+from analysis.schema import MONTH_PATTERN
 from analysis.sources.validation import (
     DataValidationError,
+    csv_row,
+    read_csv,
     require_columns,
     require_known,
     require_pattern,
@@ -102,12 +105,7 @@ def load_catalogue(path: Path = METRICS_FILE) -> pd.DataFrame:
     NaN when empty) and ``persons`` as bool. Errors name the file, row and column.
     """
     path = Path(path)
-    try:
-        frame = pd.read_csv(path, dtype="str", keep_default_na=False, na_values=[""])
-    except FileNotFoundError as exc:
-        raise DataValidationError(path, "file not found") from exc
-    if frame.empty:
-        raise DataValidationError(path, "the catalogue has no metrics")
+    frame = read_csv(path, what="metrics")
     require_columns(frame, CATALOGUE_COLUMNS, path)
     require_pattern(frame, "metric_id", r"[a-z][a-z0-9_]*", path, "a metric id (lowercase, digits, _)")
     require_unique(frame, ["metric_id"], path)
@@ -126,7 +124,7 @@ def load_catalogue(path: Path = METRICS_FILE) -> pd.DataFrame:
     out["persons"] = frame["persons"] == "yes"
     neg = out["tolerance"] < 0
     if neg.any():
-        raise DataValidationError(path, "tolerance must not be negative", int(np.flatnonzero(neg)[0]) + 2,
+        raise DataValidationError(path, "tolerance must not be negative", csv_row(np.flatnonzero(neg)[0]),
                                   "tolerance")
     return out.reset_index(drop=True)
 
@@ -134,7 +132,7 @@ def load_catalogue(path: Path = METRICS_FILE) -> pd.DataFrame:
 def load_municipalities(path: Path = MUNICIPALITIES_FILE) -> pd.DataFrame:
     """Municipality codes with Finnish and Swedish names (for the workbook's ``kunta`` column)."""
     path = Path(path)
-    frame = pd.read_csv(path, dtype="str", keep_default_na=False, na_values=[""])
+    frame = read_csv(path)
     require_columns(frame, ["municipality_code", "name_fi", "name_sv"], path)
     require_pattern(frame, "municipality_code", r"KU\d{3}", path, "a municipality code KUnnn")
     require_unique(frame, ["municipality_code"], path)
@@ -417,7 +415,7 @@ def load_history(internal_dir: Path | None = None) -> pd.DataFrame:
         return frame
     frame = pd.read_csv(path, dtype="str", keep_default_na=False, na_values={"value": [""]})
     require_columns(frame, VALUE_COLUMNS, path)
-    require_pattern(frame, "month", r"\d{4}-(0[1-9]|1[0-2])", path, "a month YYYY-MM")
+    require_pattern(frame, "month", MONTH_PATTERN, path, "a month YYYY-MM")
     frame["value"] = to_number(frame, "value", path)
     frame["import_seq"] = to_number(frame, "import_seq", path, minimum=1, integer=True).astype("int64")
     return frame[list(VALUE_COLUMNS)]
@@ -556,8 +554,8 @@ def write_template(path: str | Path, *, area: config.Area | None = None,
         sheet.column_dimensions[letter].width = width
 
     muni = book.create_sheet(MUNICIPALITIES_SHEET)
-    muni.append([texts.get("col_municipality", "kunta"), texts.get("col_code", "code"), "sv"])
-    muni.append([texts.get("whole_area", "Koko alue"), area.slug, "Hela området"])
+    muni.append([texts["col_municipality"], texts["col_code"], texts["col_name_sv"]])
+    muni.append([texts["whole_area"], area.slug, texts["whole_area_sv"]])
     for code in members:
         muni.append([municipalities.at[code, "name_fi"], code, municipalities.at[code, "name_sv"]])
 
