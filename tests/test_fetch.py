@@ -23,10 +23,10 @@ from analysis.sources.fetch import (
     configured_area_codes,
     configured_region_codes,
     resolve_spec,
-    run_fetch,
 )
 from analysis.sources.pxweb import PxWebClient
 from analysis.store import load_store, read_store
+from analysis.store.refresh import run_fetch
 
 FIXTURES = Path(__file__).parent / "fixtures" / "pxweb"
 ECKERO = FIXTURES / "statfin_tyonv_pxt_12r5_eckero_2024.px"

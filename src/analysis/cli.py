@@ -118,7 +118,7 @@ def main(argv: Sequence[str] | None = None) -> int:
 
             return import_workbook_cli(args.file)
         if args.command == "fetch":
-            from analysis.sources.fetch import run_fetch
+            from analysis.store.refresh import run_fetch
 
             return run_fetch(tables=args.tables, base_url=args.base_url, refresh=args.refresh,
                              px_files=args.px_file)

@@ -8,15 +8,13 @@ code gives a new key (a cache miss) and an old result is never reused by mistake
 from __future__ import annotations
 
 import hashlib
-import os
-import pickle
-import tempfile
 from collections.abc import Callable, Iterable
 from pathlib import Path
 from types import ModuleType
 from typing import TypeVar
 
 from analysis import config
+from analysis.files import pickle_cached
 
 T = TypeVar("T")
 
@@ -47,22 +45,4 @@ def cached(name: str, key: str, compute: Callable[[], T], folder: Path | None = 
     file is recomputed; a read-only folder only loses the speed-up.
     """
     folder = Path(folder) if folder is not None else cache_dir()
-    path = folder / f"{name}-{key}.pkl"
-    if path.exists():
-        try:
-            with open(path, "rb") as fh:
-                return pickle.load(fh), True
-        except (OSError, pickle.UnpicklingError, EOFError, AttributeError, ImportError):
-            pass
-    value = compute()
-    try:
-        folder.mkdir(parents=True, exist_ok=True)
-        fd, tmp = tempfile.mkstemp(dir=folder, suffix=".tmp")
-        with os.fdopen(fd, "wb") as fh:
-            pickle.dump(value, fh, protocol=pickle.HIGHEST_PROTOCOL)
-        os.replace(tmp, path)
-    except OSError:
-        pass
-    return value, False
-
-
+    return pickle_cached(folder / f"{name}-{key}.pkl", compute)

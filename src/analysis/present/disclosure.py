@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pandas as pd
 
-from analysis.indicators.structure import MIN_BASE_FOR_CHANGE, unreliable_base
+from analysis.indicators.structure import unreliable_base
 from analysis.present.fmt import fmt_int, is_missing
 
 SMALL_COUNT_LIMIT = 5

@@ -15,9 +15,17 @@ from analysis.config import Area
 from analysis.indicators import foreign_language as fl
 from analysis.present import html
 from analysis.present.disclosure import disclose_count, is_small
-from analysis.present.figures import LINESTYLES, MARKERS, PALETTE, int_axis, new_figure, pct_axis
+from analysis.present.figures import (
+    LINESTYLES,
+    MARKERS,
+    PALETTE,
+    int_axis,
+    new_figure,
+    pct_axis,
+)
 from analysis.present.fmt import MISSING, fmt_pct, fmt_pp, fmt_signed
-from analysis.present.text import MissingText, t
+from analysis.present.structure import area_name
+from analysis.present.text import MissingText, data_source_label, t
 from analysis.schema import Store
 
 NS = "foreign_language"
@@ -29,12 +37,7 @@ def _t(key: str, lang: str, **values: object) -> str:
 
 def area_label(code: str, area: Area, lang: str = "fi") -> str:
     """Reader's name of an area code (municipality, region, the employment area) in ``lang``."""
-    if code == area.slug:
-        return area.name(lang)
-    try:
-        return _t(f"area_{code}", lang)
-    except MissingText:
-        return code
+    return area_name(code, area, lang)
 
 
 def language_label(code: str, lang: str = "fi") -> str:
@@ -43,13 +46,6 @@ def language_label(code: str, lang: str = "fi") -> str:
         return _t(f"lang_{code}", lang)
     except MissingText:
         return code
-
-
-def source_label(data_source: str, lang: str = "fi") -> str:
-    """Reader's name of the data source parameter (embedded / fetched / a folder path)."""
-    if data_source in ("embedded", "fetched"):
-        return _t(f"source_{data_source}", lang)
-    return data_source
 
 
 def _rate_text(rate: float, count: float, unreliable: bool, lang: str) -> str:
@@ -161,7 +157,7 @@ def population_blocks(store: Store, area: Area, data_source: str, lang: str = "f
     """Population by language (11rm/11rl) when fetched; otherwise what is missing and how to load it."""
     blocks = [html.heading(_t("pop_heading", lang), 3)]
     if not fl.availability(store, area)["population_by_language"]:
-        return blocks + [html.notice(_t("pop_missing", lang, source=source_label(data_source, lang)), "missing", lang)]
+        return blocks + [html.notice(_t("pop_missing", lang, source=data_source_label(data_source, lang)), "missing", lang)]
     year = fl.population_by_language(store, area)["period"].max()
     return blocks + [html.table(population_table(store, area, lang), _t("pop_table_caption", lang, year=year))]
 
@@ -214,7 +210,7 @@ def unemployment_figure(store: Store, area: Area, lang: str = "fi") -> html.HTML
     series = series[series["area_code"] == area.slug].sort_values("period")
     months = sorted(series["period"].unique())
     first, last = months[0], months[-1]
-    area_name = area.name(lang)
+    area_title = area.name(lang)
     fig, ax = new_figure(8, 4)
     use_rate = series["unemployment_rate_pct"].notna().any()
     table = pd.DataFrame({_t("col_month", lang): months})
@@ -229,17 +225,17 @@ def unemployment_figure(store: Store, area: Area, lang: str = "fi") -> html.HTML
                     part["unemployment_rate_pct"], part["unemployed"], part["rate_unreliable"].fillna(True))]
         pct_axis(ax, lang)
         foreign_last = table[language_label(fl.GROUPS[0], lang)].iloc[-1]
-        alt = _t("unemp_chart_alt", lang, area=area_name, first=first, last=last, foreign=foreign_last)
-        caption = _t("unemp_chart_caption", lang, area=area_name, first=first, last=last)
+        alt = _t("unemp_chart_alt", lang, area=area_title, first=first, last=last, foreign=foreign_last)
+        caption = _t("unemp_chart_caption", lang, area=area_title, first=first, last=last)
     else:
         part = series[series["language"] == fl.GROUPS[0]].set_index("period").reindex(months)
         ax.plot(months, part["unemployed"].where(~part["unemployed"].map(is_small)),
                 label=language_label(fl.GROUPS[0], lang), color=PALETTE[0], marker=MARKERS[0], markersize=3)
         int_axis(ax, lang)
         table[language_label(fl.GROUPS[0], lang)] = [disclose_count(v, lang) for v in part["unemployed"]]
-        alt = _t("unemp_count_chart_alt", lang, area=area_name, first=first, last=last,
+        alt = _t("unemp_count_chart_alt", lang, area=area_title, first=first, last=last,
                  last_value=table[language_label(fl.GROUPS[0], lang)].iloc[-1])
-        caption = _t("unemp_count_chart_caption", lang, area=area_name, first=first, last=last)
+        caption = _t("unemp_count_chart_caption", lang, area=area_title, first=first, last=last)
     step = max(1, len(months) // 8)
     ax.set_xticks(months[::step])
     ax.tick_params(axis="x", labelrotation=45)
@@ -254,7 +250,7 @@ def unemployment_blocks(store: Store, area: Area, period: str, data_source: str,
     blocks = [html.heading(_t("unemp_heading", lang), 3)]
     summary = fl.language_summary(store, area, period)
     if summary.empty:
-        return blocks + [html.notice(_t("unemp_missing", lang, source=source_label(data_source, lang)), "missing", lang)]
+        return blocks + [html.notice(_t("unemp_missing", lang, source=data_source_label(data_source, lang)), "missing", lang)]
     month, ago = summary["month"].iloc[0], summary["month_year_ago"].iloc[0]
     blocks += [
         html.paragraph(_t("unemp_intro", lang, month=month, month_ago=ago)),
@@ -295,7 +291,7 @@ def employment_blocks(store: Store, area: Area, data_source: str, lang: str = "f
     blocks = [html.heading(_t("emp_heading", lang), 3)]
     emp = fl.employment_rate_by_language(store, area)
     if emp.empty or not emp["value"].notna().any():
-        return blocks + [html.notice(_t("emp_missing", lang, source=source_label(data_source, lang)), "missing", lang)]
+        return blocks + [html.notice(_t("emp_missing", lang, source=data_source_label(data_source, lang)), "missing", lang)]
     return blocks + [
         html.paragraph(_t("emp_intro", lang)),
         html.table(employment_table(store, area, lang), _t("emp_table_caption", lang, year=emp["period"].max())),
@@ -329,7 +325,7 @@ def nationals_blocks(store: Store, area: Area, period: str, data_source: str,
     blocks = [html.heading(_t("nationals_heading", lang), 3), html.paragraph(_t("def_foreign_nationals", lang))]
     table, month = nationals_table(store, area, period, lang)
     if month is None:
-        return blocks + [html.notice(_t("nationals_missing", lang, source=source_label(data_source, lang)), "missing", lang)]
+        return blocks + [html.notice(_t("nationals_missing", lang, source=data_source_label(data_source, lang)), "missing", lang)]
     return blocks + [html.table(table, _t("nationals_table_caption", lang, month=month))]
 
 
@@ -340,7 +336,7 @@ def section_blocks(store: Store, area: Area, period: str, data_source: str, lang
     """All blocks of the foreign-language section (notebook 30), in reading order."""
     return [
         html.heading(_t("title", lang), 2),
-        html.paragraph(_t("intro", lang, area=area.name(lang), period=period, source=source_label(data_source, lang))),
+        html.paragraph(_t("intro", lang, area=area.name(lang), period=period, source=data_source_label(data_source, lang))),
         *definitions_blocks(lang),
         *share_blocks(store, area, lang),
         *unemployment_blocks(store, area, period, data_source, lang),

@@ -14,7 +14,15 @@ from analysis.config import Area
 from analysis.indicators.key_figures import KeyFigures
 from analysis.present import html
 from analysis.present.disclosure import disclose_count
-from analysis.present.fmt import MISSING, fmt_dec, fmt_int, fmt_pct, fmt_pct_change, fmt_pp, is_missing
+from analysis.present.fmt import (
+    MISSING,
+    fmt_dec,
+    fmt_int,
+    fmt_pct,
+    fmt_pct_change,
+    fmt_pp,
+    is_missing,
+)
 from analysis.present.structure import area_name, change_cell, pct_change_cell
 from analysis.present.text import t
 

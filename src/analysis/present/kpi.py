@@ -19,7 +19,16 @@ from analysis.config import Area
 from analysis.indicators import kpi
 from analysis.present import figures, html
 from analysis.present.disclosure import disclose_count, is_small
-from analysis.present.fmt import MISSING, fmt_dec, fmt_int, fmt_pct, fmt_pct_change, fmt_pp, fmt_signed, is_missing
+from analysis.present.fmt import (
+    MISSING,
+    fmt_dec,
+    fmt_int,
+    fmt_pct,
+    fmt_pct_change,
+    fmt_pp,
+    fmt_signed,
+    is_missing,
+)
 from analysis.present.structure import area_name
 from analysis.present.text import t
 from analysis.schema import Store

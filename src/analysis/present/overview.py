@@ -9,7 +9,7 @@ from analysis.indicators import overview
 from analysis.present import html
 from analysis.present.fmt import MISSING, fmt_int
 from analysis.present.structure import area_name
-from analysis.present.text import catalogue, t
+from analysis.present.text import catalogue, data_source_label, t
 from analysis.schema import Store
 
 
@@ -97,7 +97,7 @@ def overview_blocks(store: Store, area: Area, data_source: str, lang: str = "fi"
     ] if missing is not None else []
     return [
         html.heading(t("overview.title", lang), 2),
-        html.paragraph(t("overview.intro", lang, area=area.name(lang), source=data_source,
+        html.paragraph(t("overview.intro", lang, area=area.name(lang), source=data_source_label(data_source, lang),
                          month=overview.latest_month(store))),
         html.heading(t("overview.vintage_heading", lang), 3),
         html.table(vintage_table(store, lang), t("overview.vintage_caption", lang)),

@@ -14,8 +14,17 @@ from analysis.config import Area
 from analysis.indicators import structure
 from analysis.present import figures, html
 from analysis.present.disclosure import disclose_count, is_small, unreliable_change
-from analysis.present.fmt import MISSING, fmt_dec, fmt_int, fmt_pct, fmt_pct_change, fmt_pp, fmt_signed, is_missing
-from analysis.present.text import catalogue, t
+from analysis.present.fmt import (
+    MISSING,
+    fmt_dec,
+    fmt_int,
+    fmt_pct,
+    fmt_pct_change,
+    fmt_pp,
+    fmt_signed,
+    is_missing,
+)
+from analysis.present.text import catalogue, data_source_label, t
 from analysis.schema import Store, StoreError
 from analysis.sources import embedded
 
@@ -322,7 +331,7 @@ def overview_blocks(store: Store, area: Area, period: str, data_source: str, lan
     """Title, intro, key figures, levels by area and the region ranking."""
     month = structure.reference_month(store, period)
     blocks = [html.heading(tx("title", lang), 2),
-              html.paragraph(tx("intro", lang, area=area.name(lang), month=month, source=data_source))]
+              html.paragraph(tx("intro", lang, area=area.name(lang), month=month, source=data_source_label(data_source, lang)))]
     if month != config.quarter_months(period)[-1]:
         blocks.append(html.notice(tx("month_not_last", lang, period=period, month=month), "caveat", lang))
     equivalent = structure.published_equivalent(area)

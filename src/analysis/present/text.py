@@ -50,3 +50,10 @@ def t(key: str, lang: str = "fi", **values: object) -> str:
     if key not in texts:
         raise MissingText(f"no text '{key}' for language '{lang}' in {STRINGS_DIR / lang}")
     return texts[key].format(**values) if values else texts[key]
+
+
+def data_source_label(data_source: str, lang: str = "fi") -> str:
+    """Reader's name of the ``data_source`` run parameter (embedded / fetched / a store folder)."""
+    if data_source in ("embedded", "fetched"):
+        return t(f"common.source_{data_source}", lang)
+    return t("common.source_folder", lang, folder=data_source)

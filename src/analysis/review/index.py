@@ -8,10 +8,9 @@ from __future__ import annotations
 
 import html
 import json
-import os
-import tempfile
 from pathlib import Path
 
+from analysis.files import write_atomic
 from analysis.present.text import t
 from analysis.review import render
 
@@ -34,13 +33,6 @@ def collect(output_dir: Path) -> list[dict]:
     return records
 
 
-def _atomic_write(path: Path, text: str) -> None:
-    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}-", suffix=".tmp")
-    with os.fdopen(fd, "w", encoding="utf-8") as fh:
-        fh.write(text)
-    os.replace(tmp, path)
-
-
 def write_index(output_dir: Path) -> Path:
     """Write ``index.json`` and ``index.html`` listing every review; returns the HTML path."""
     output_dir = Path(output_dir)
@@ -48,7 +40,7 @@ def write_index(output_dir: Path) -> Path:
     records = collect(output_dir)
     summary = [{k: r.get(k) for k in ("area", "area_name", "period", "lang", "data_vintage", "made_at", "path")}
                for r in records]
-    _atomic_write(output_dir / "index.json", json.dumps(summary, ensure_ascii=False, indent=2))
+    write_atomic(output_dir / "index.json", json.dumps(summary, ensure_ascii=False, indent=2))
     lang = INDEX_LANG
     head = [t(f"review.index_{c}", lang) for c in ("area", "period", "lang", "vintage", "made_at")]
     rows = "".join(
@@ -67,5 +59,5 @@ def write_index(output_dir: Path) -> Path:
     )
     page = render.page(t("review.index_title", lang), body, lang, [], [t("review.footer_licence", lang)])
     target = output_dir / "index.html"
-    _atomic_write(target, page)
+    write_atomic(target, page)
     return target

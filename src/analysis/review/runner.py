@@ -147,7 +147,7 @@ def execute_notebooks(notebooks: list[Path], params: ReviewParams, workdir: Path
     return [results[nb.name] for nb in notebooks]
 
 
-def _vintage_lines(store, lang: str) -> list[dict[str, str]]:
+def _vintage_lines(store) -> list[dict[str, str]]:
     vin = store.vintage()
     return [
         {"table_id": r.table_id, "origin": r.origin, "last_period": str(r.last_period),
@@ -166,13 +166,13 @@ def _vintage_summary(store, lang: str = "fi") -> str:
              updated=row.last_updated or "–")
 
 
-def render_pages(results: list[NotebookResult], params: ReviewParams, workdir: Path, store) -> Path:
+def render_pages(results: list[NotebookResult], params: ReviewParams, workdir: Path, vintage: str) -> Path:
     """Render each executed notebook and the combined review into ``workdir``."""
     area = config.get_area(params.area)
     lang = params.lang
     title = t("review.title", lang, area=area.name(lang), period=params.period)
     made_at = datetime.now(timezone.utc).strftime("%Y-%m-%d %H:%M UTC")
-    meta = [t("review.meta", lang, made_at=made_at, vintage=_vintage_summary(store, lang))]
+    meta = [t("review.meta", lang, made_at=made_at, vintage=vintage)]
     footer = [t("review.footer_licence", lang), t("review.footer_tool", lang)]
     executed = [nbformat.read(r.path, as_version=4) for r in results]
     for result, nb in zip(results, executed):
@@ -227,15 +227,16 @@ def run_review(area: str | None = None, period: str | None = None, lang: str | N
     workdir.chmod(0o755)  # mkdtemp makes it private; a published review is readable like any output
     try:
         results = execute_notebooks(notebooks, params, workdir, progress)
-        render_pages(results, params, workdir, store)
+        vintage = _vintage_summary(store, params.lang)
+        render_pages(results, params, workdir, vintage)
         record = {
             "area": params.area,
             "area_name": config.get_area(params.area).name(params.lang),
             "period": params.period,
             "lang": params.lang,
             "data_source": params.data_source,
-            "data_vintage": _vintage_summary(store, params.lang),
-            "tables": _vintage_lines(store, params.lang),
+            "data_vintage": vintage,
+            "tables": _vintage_lines(store),
             "made_at": datetime.now(timezone.utc).isoformat(timespec="seconds"),
             "notebooks": {r.name: round(r.seconds, 2) for r in results},
             "seconds": round(time.perf_counter() - started, 2),

@@ -12,6 +12,14 @@ from pathlib import Path
 import pandas as pd
 
 from analysis import config
+from analysis.schema import (
+    AREA_CODE_PATTERN,
+    MONTH_PATTERN,
+    PROVENANCE_COLUMNS,
+    YEAR_PATTERN,
+    Store,
+    tidy,
+)
 from analysis.sources.catalog import TABLES
 from analysis.sources.validation import (
     DataValidationError,
@@ -23,7 +31,6 @@ from analysis.sources.validation import (
     require_unique,
     to_number,
 )
-from analysis.schema import AREA_CODE_PATTERN, MONTH_PATTERN, PROVENANCE_COLUMNS, YEAR_PATTERN, Store, tidy
 
 FILES: dict[str, str] = {
     "12r5": "tyonv_12r5_monthly_2006_2023.csv",

@@ -16,7 +16,6 @@ then names the table, URL and HTTP error and exits with status 1.
 from __future__ import annotations
 
 import re
-import sys
 from collections.abc import Iterable, Sequence
 from dataclasses import replace
 from pathlib import Path
@@ -24,10 +23,26 @@ from pathlib import Path
 import pandas as pd
 
 from analysis import config
-from analysis.schema import AREA_CODE_PATTERN, KEY_COLUMNS, MONTH_PATTERN, YEAR_PATTERN, Store, StoreError
+from analysis.schema import (
+    AREA_CODE_PATTERN,
+    KEY_COLUMNS,
+    MONTH_PATTERN,
+    YEAR_PATTERN,
+    Store,
+    StoreError,
+)
 from analysis.sources.catalog import FETCH_SPECS, TABLES, FetchSpec, TableInfo
-from analysis.sources.px import PxFileError, px_observations, px_provenance, read_px_table, table_id_of
-from analysis.sources.pxweb import DEFAULT_BASE_URL, FetchResult, PxWebClient, PxWebError
+from analysis.sources.px import (
+    px_observations,
+    px_provenance,
+    read_px_table,
+    table_id_of,
+)
+from analysis.sources.pxweb import (
+    FetchResult,
+    PxWebClient,
+    PxWebError,
+)
 
 _PERIOD = {"M": re.compile(rf"^{MONTH_PATTERN}$"), "A": re.compile(rf"^{YEAR_PATTERN}$")}
 _AREA = re.compile(rf"^({AREA_CODE_PATTERN})$")
@@ -174,76 +189,3 @@ def load_px_files(paths: Sequence[str | Path]) -> Store:
         pd.concat([s.observations for s in stores.values()], ignore_index=True),
         pd.concat([s.provenance for s in stores.values()], ignore_index=True),
     )
-
-
-def save(new: Store, folder: Path) -> Store:
-    """Merge ``new`` over the store in ``folder`` (if any) and write it atomically."""
-    from analysis.store import merge_stores, read_store, write_store
-
-    folder = Path(folder)
-    merged = new
-    if (folder / "observations.csv.gz").exists():
-        try:
-            merged = merge_stores(read_store(folder), new)
-        except (StoreError, OSError, ValueError) as exc:
-            print(f"warning: the previous store in {folder} could not be read ({exc}); writing the new "
-                  "tables only", file=sys.stderr)
-    write_store(merged, folder)
-    return merged
-
-
-def _summary(table_id: str, obs: pd.DataFrame, how: str) -> str:
-    periods = sorted(obs["period"].unique())
-    span = f"{periods[0]}–{periods[-1]}" if periods else "no periods"
-    return (f"{table_id}: {len(obs)} rows, {obs['measure'].nunique()} measures, {obs['area_code'].nunique()} "
-            f"areas, {span} ({how})")
-
-
-def run_fetch(
-    tables: Sequence[str] | None,
-    base_url: str | None,
-    refresh: bool,
-    px_files: Sequence[str] | None,
-    *,
-    folder: Path | None = None,
-    client: PxWebClient | None = None,
-) -> int:
-    """Run ``python -m analysis fetch``; returns the exit status (0 ok, 1 a table failed, 2 bad input)."""
-    folder = Path(folder) if folder is not None else config.FETCHED_DIR
-    if px_files:
-        try:
-            new = load_px_files(px_files)
-        except PxFileError as exc:
-            print(f"error: {exc}; the previous data is unchanged", file=sys.stderr)
-            return 1
-        save(new, folder)
-        for table_id, part in new.observations.groupby("table_id"):
-            print(_summary(str(table_id), part, "from .px file"))
-        print(f"wrote {folder}")
-        return 0
-
-    specs = all_specs()
-    if tables:
-        known = {s.table_id: s for s in specs}
-        unknown = [t for t in tables if t not in known]
-        if unknown:
-            print(f"error: unknown table(s) {', '.join(unknown)}; fetch knows {', '.join(known)}", file=sys.stderr)
-            return 2
-        specs = [known[t] for t in tables]
-    client = client or PxWebClient(base_url or DEFAULT_BASE_URL)
-    results, failures = fetch_api(client, specs, refresh)
-    if results:
-        new = Store(
-            pd.concat([r.observations for r in results], ignore_index=True),
-            pd.concat([r.provenance for r in results], ignore_index=True),
-        )
-        save(new, folder)
-        for r in results:
-            how = "from cache, source unchanged" if r.from_cache else f"fetched with {r.posts} queries"
-            print(_summary(r.table_id, r.observations, how))
-            for note in r.notes:
-                print(f"  note: {note}")
-        print(f"wrote {folder}")
-    for message in failures:
-        print(f"error: {message}; previous data unchanged", file=sys.stderr)
-    return 1 if failures else 0

@@ -27,8 +27,6 @@ import fnmatch
 import hashlib
 import json
 import math
-import os
-import tempfile
 import time
 from collections import deque
 from collections.abc import Callable, Iterable
@@ -42,6 +40,7 @@ import pandas as pd
 import requests
 
 from analysis import config
+from analysis.files import write_atomic
 from analysis.schema import KEY_COLUMNS, PROVENANCE_COLUMNS, tidy
 from analysis.sources.catalog import STATFIN, TABLES, FetchSpec, citation
 
@@ -514,11 +513,7 @@ class PxWebClient:
         return entry if entry.get("stamp") == stamp else None
 
     def _write_cache(self, path: Path, entry: dict[str, Any]) -> None:
-        path.parent.mkdir(parents=True, exist_ok=True)
-        fd, tmp = tempfile.mkstemp(dir=path.parent, suffix=".tmp")
-        with os.fdopen(fd, "w", encoding="utf-8") as fh:
-            json.dump(entry, fh, ensure_ascii=False)
-        os.replace(tmp, path)
+        write_atomic(path, json.dumps(entry, ensure_ascii=False))
 
     # --- one table ---------------------------------------------------------------------
     def fetch_table(self, spec: FetchSpec, refresh: bool = False) -> FetchResult:

@@ -25,11 +25,9 @@ from __future__ import annotations
 import datetime as dt
 import json
 import math
-import os
 import re
 import shutil
 import sys
-import tempfile
 import zipfile
 from dataclasses import dataclass
 from pathlib import Path
@@ -39,6 +37,7 @@ import pandas as pd
 import yaml
 
 from analysis import config
+from analysis.files import save_atomic, write_atomic
 from analysis.schema import MONTH_PATTERN
 from analysis.sources.validation import (
     DataValidationError,
@@ -438,18 +437,6 @@ def load_internal(internal_dir: Path | None = None, area: str | None = None) -> 
     return None if values.empty else values.reset_index(drop=True)
 
 
-def _atomic_write_text(path: Path, text: str) -> None:
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}-", suffix=".tmp")
-    try:
-        with os.fdopen(fd, "w", encoding="utf-8", newline="") as fh:
-            fh.write(text)
-        os.replace(tmp, path)
-    finally:
-        if os.path.exists(tmp):
-            os.unlink(tmp)
-
-
 @dataclass(frozen=True)
 class ImportResult:
     """What one import added: rows, months, the archived copy and the import number."""
@@ -485,17 +472,14 @@ def import_workbook(
     seq = int(history["import_seq"].max()) + 1 if not history.empty else 1
     stamp = now.strftime("%Y%m%dT%H%M%S")
     archive = folder / ARCHIVE_NAME / f"{stamp}_{seq:04d}_{path.name}"
-    archive.parent.mkdir(parents=True, exist_ok=True)
-    tmp_copy = archive.with_name(f".{archive.name}.tmp")
-    shutil.copyfile(path, tmp_copy)
-    os.replace(tmp_copy, archive)
+    save_atomic(archive, lambda tmp: shutil.copyfile(path, tmp))
 
     added = values.assign(imported_at=now.isoformat(), import_seq=seq, source_file=path.name)
     keys = ["area", "metric_id", "month", "municipality"]
     before = current_values(history)
     replaced = len(before.merge(added[keys], on=keys)) if not before.empty else 0
     combined = pd.concat([history, added[list(VALUE_COLUMNS)]], ignore_index=True)
-    _atomic_write_text(_history_path(folder), combined.to_csv(index=False))
+    write_atomic(_history_path(folder), combined.to_csv(index=False))
     return ImportResult(len(added), values["month"].min(), values["month"].max(), replaced, seq, archive)
 
 
@@ -585,15 +569,7 @@ def write_template(path: str | Path, *, area: config.Area | None = None,
     book.properties.created = fixed
     book.properties.modified = fixed
     book.properties.creator = "analysis"
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}-", suffix=".xlsx")
-    os.close(fd)
-    try:
-        book.save(tmp)
-        os.replace(tmp, path)
-    finally:
-        if os.path.exists(tmp):
-            os.unlink(tmp)
+    save_atomic(path, book.save)
     return path
 
 

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import hashlib
 import os
-import pickle
 import shutil
 import tempfile
 from pathlib import Path
@@ -12,6 +11,7 @@ from pathlib import Path
 import pandas as pd
 
 from analysis import config
+from analysis.files import pickle_cached
 from analysis.schema import KEY_COLUMNS, Store, StoreError, tidy
 from analysis.sources import embedded
 from analysis.sources.catalog import NON_ADDITIVE
@@ -96,24 +96,8 @@ def _content_key(paths: list[Path]) -> str:
 def load_embedded_cached(raw_dir: Path = config.RAW_DIR, cache_dir: Path = config.CACHE_DIR) -> Store:
     """The embedded snapshot, validated once and then read from a pickle keyed on file contents."""
     key = _content_key([p for p in Path(raw_dir).glob("*.csv")])
-    cached = Path(cache_dir) / f"embedded-store-{key}.pkl"
-    if cached.exists():
-        try:
-            with open(cached, "rb") as fh:
-                store = pickle.load(fh)
-            if isinstance(store, Store):
-                return store
-        except (OSError, pickle.UnpicklingError, EOFError, AttributeError):
-            pass  # a broken cache is rebuilt below
-    store = embedded.load_embedded(raw_dir)
-    try:
-        Path(cache_dir).mkdir(parents=True, exist_ok=True)
-        fd, tmp = tempfile.mkstemp(dir=cache_dir, suffix=".tmp")
-        with os.fdopen(fd, "wb") as fh:
-            pickle.dump(store, fh, protocol=pickle.HIGHEST_PROTOCOL)
-        os.replace(tmp, cached)
-    except OSError:
-        pass  # the cache is an optimisation; a read-only checkout still works
+    store, _hit = pickle_cached(Path(cache_dir) / f"embedded-store-{key}.pkl",
+                                lambda: embedded.load_embedded(raw_dir))
     return store
 
 

@@ -1,0 +1,65 @@
+"""Safe file writing shared by every layer: atomic replacement and a pickle cache.
+
+A file is written to a temporary file beside it and moved into place with ``os.replace``, so a
+reader sees either the old or the new content, never half a file. Imports nothing of the package.
+"""
+
+from __future__ import annotations
+
+import os
+import pickle
+import tempfile
+from collections.abc import Callable
+from pathlib import Path
+from typing import TypeVar
+
+T = TypeVar("T")
+
+
+def write_atomic(path: Path, data: str | bytes) -> None:
+    """Write ``data`` (text as UTF-8) to ``path`` atomically; the folder is created if needed."""
+    path = Path(path)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}-", suffix=".tmp")
+    try:
+        with os.fdopen(fd, "wb") as fh:
+            fh.write(data.encode("utf-8") if isinstance(data, str) else data)
+        os.replace(tmp, path)
+    finally:
+        if os.path.exists(tmp):
+            os.unlink(tmp)
+
+
+def save_atomic(path: Path, save: Callable[[str], object]) -> None:
+    """Let ``save(temporary_path)`` write a file, then move it to ``path`` atomically."""
+    path = Path(path)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}-", suffix=path.suffix or ".tmp")
+    os.close(fd)
+    try:
+        save(tmp)
+        os.replace(tmp, path)
+    finally:
+        if os.path.exists(tmp):
+            os.unlink(tmp)
+
+
+def pickle_cached(path: Path, compute: Callable[[], T]) -> tuple[T, bool]:
+    """The value pickled at ``path``, or ``compute()`` pickled there for next time.
+
+    Returns ``(value, hit)``. The caller puts a content key in the file name, so a stale value is
+    never found. A broken cache file is recomputed; a read-only folder only loses the speed-up.
+    """
+    path = Path(path)
+    if path.exists():
+        try:
+            with open(path, "rb") as fh:
+                return pickle.load(fh), True
+        except (OSError, pickle.UnpicklingError, EOFError, AttributeError, ImportError):
+            pass
+    value = compute()
+    try:
+        write_atomic(path, pickle.dumps(value, protocol=pickle.HIGHEST_PROTOCOL))
+    except OSError:
+        pass
+    return value, False
