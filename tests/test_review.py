@@ -147,3 +147,14 @@ def test_committed_period_file_is_read_and_command_line_overrides_it(tmp_path, m
     (folder / "2023Q2.yaml").write_text("period: 2023Q2\ncolour: red\n", encoding="utf-8")
     with pytest.raises(config.ConfigError, match="unknown parameter.*colour"):
         review_params.resolve(load_store, period="2023Q2")
+
+
+def test_cli_prints_the_review_path_as_its_last_line(tmp_path, capsys, monkeypatch):
+    monkeypatch.setattr(runner, "discover_notebooks",
+                        lambda folder=None: [config.NOTEBOOKS_DIR / "00_data_overview.ipynb"])
+    assert cli.main(["review", "--period", "2023Q3", "--output-dir", str(tmp_path), "--no-progress"]) == 0
+    last = capsys.readouterr().out.strip().splitlines()[-1]
+    assert last.endswith("keski-pohjanmaa/2023Q3/fi/review.html")
+    assert Path(last).exists()
+    assert cli.main(["review", "--period", "2023Q3", "--output-dir", str(tmp_path), "--no-progress"]) == 1
+    assert "--force" in capsys.readouterr().err
