@@ -315,8 +315,10 @@ def test_section_with_data_discloses_and_flags(full: Store, lang: str) -> None:
 # --- rules shared with other layers ----------------------------------------------------------
 
 
-def test_labour_force_threshold_matches_disclosure() -> None:
-    assert fl.MIN_LABOUR_FORCE_FOR_RATE == disclosure.MIN_LABOUR_FORCE_FOR_RATE
+def test_labour_force_threshold_is_the_issues_rule() -> None:
+    # issue 4: "rates on a labour force under 50 are flagged"; published tables use the same rule
+    assert disclosure.MIN_LABOUR_FORCE_FOR_RATE is fl.MIN_LABOUR_FORCE_FOR_RATE
+    assert fl.MIN_LABOUR_FORCE_FOR_RATE == 50
 
 
 def test_strings_have_same_keys_in_both_languages() -> None:

@@ -43,7 +43,7 @@ EMPLOYMENT_RATE = "employment_rate_pct"
 FOREIGN_NATIONALS = "unemployed_foreign_nationals"
 
 MIN_LABOUR_FORCE_FOR_RATE = 50
-"""A rate on a labour force under 50 persons is flagged (same rule as ``present.disclosure``)."""
+"""A rate on a labour force under 50 persons is flagged as unreliable (disclosure re-exports it)."""
 
 UNIT_PCT = "%"
 

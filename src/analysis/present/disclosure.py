@@ -4,13 +4,12 @@ from __future__ import annotations
 
 import pandas as pd
 
+from analysis.indicators.foreign_language import MIN_LABOUR_FORCE_FOR_RATE  # noqa: F401 (re-exported)
 from analysis.indicators.structure import unreliable_base
 from analysis.present.fmt import fmt_int, is_missing
 
 SMALL_COUNT_LIMIT = 5
 """Counts 1–4 are published as "<5" (0 and missing are shown as they are)."""
-MIN_LABOUR_FORCE_FOR_RATE = 50
-"""A rate on a labour force under 50 persons is flagged as unreliable."""
 
 
 def is_small(value: float | int | None) -> bool:
