@@ -158,3 +158,20 @@ def test_cli_prints_the_review_path_as_its_last_line(tmp_path, capsys, monkeypat
     assert Path(last).exists()
     assert cli.main(["review", "--period", "2023Q3", "--output-dir", str(tmp_path), "--no-progress"]) == 1
     assert "--force" in capsys.readouterr().err
+
+
+def test_the_period_file_decides_the_language_unless_the_command_line_says_otherwise(tmp_path, monkeypatch):
+    from analysis.review import params as review_params
+
+    folder = tmp_path / "review"
+    folder.mkdir()
+    (folder / "2023Q2.yaml").write_text("period: 2023Q2\nlang: sv\n", encoding="utf-8")
+    monkeypatch.setattr(review_params, "params_file", lambda p, folder=folder: folder / f"{p}.yaml")
+    seen = {}
+    monkeypatch.setattr(runner, "run_review", lambda **kw: seen.update(kw) or tmp_path / "review.html")
+    assert cli.main(["review", "--period", "2023Q2"]) == 0
+    assert seen["lang"] is None  # not forced to "fi" by the parser: the file's "sv" applies
+    from analysis.store import load_store
+
+    params, _ = review_params.resolve(load_store, period="2023Q2", lang=seen["lang"])
+    assert params.lang == "sv"

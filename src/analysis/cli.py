@@ -38,13 +38,16 @@ def build_parser() -> argparse.ArgumentParser:
     review = sub.add_parser(
         "review", help="run the quarterly review: execute the notebooks and render HTML",
         description="Execute every analysis notebook with papermill for one area and quarter, render "
-        "them and one combined review to HTML (code hidden) in outputs/<area>/<period>/, and update "
+        "them and one combined review to HTML (code hidden) in outputs/<area>/<period>/<lang>/, and update "
         "outputs/index.html. Prints the path of the combined review as the last line.",
     )
-    review.add_argument("--area", help="area id from config/areas.yaml (default: the configured default)")
+    review.add_argument("--area", help="area id from config/areas.yaml (default: the period's parameter file, "
+                        "else the configured default)")
     review.add_argument("--period", help="reporting quarter YYYYQn (default: latest complete quarter in the data)")
-    review.add_argument("--lang", default="fi", choices=config.LANGUAGES, help="language of the review (default fi)")
-    review.add_argument("--data-source", default=None, help="embedded (default), fetched, or a store folder")
+    review.add_argument("--lang", default=None, choices=config.LANGUAGES,
+                        help="language of the review (default: the period's parameter file, else fi)")
+    review.add_argument("--data-source", default=None,
+                        help="embedded, fetched, or a store folder (default: the period's parameter file, else embedded)")
     review.add_argument("--force", action="store_true", help="replace an existing review for the same area and period")
     review.add_argument("--output-dir", default=None, help="folder for reviews (default: outputs/)")
     review.add_argument("--no-progress", action="store_true", help="do not show the progress bar")

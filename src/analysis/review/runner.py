@@ -250,7 +250,7 @@ def run_review(area: str | None = None, period: str | None = None, lang: str | N
     return destination / REVIEW_FILE
 
 
-def run_review_cli(area: str | None, period: str | None, lang: str, data_source: str | None,
+def run_review_cli(area: str | None, period: str | None, lang: str | None, data_source: str | None,
                    force: bool, progress: bool, output_dir: str | None = None) -> int:
     """``python -m analysis review``: run, report errors plainly, print the review's path last."""
     try:
