@@ -175,3 +175,15 @@ def test_the_period_file_decides_the_language_unless_the_command_line_says_other
 
     params, _ = review_params.resolve(load_store, period="2023Q2", lang=seen["lang"])
     assert params.lang == "sv"
+
+
+@pytest.mark.slow
+def test_whole_review_runs_on_a_fetched_store_with_all_12r5_measures(tmp_path):
+    """The fetched-data path end to end: every notebook runs on a store shaped like a full 12r5
+    fetch (synthetic values, tests/fixtures/structure), and the long-term figures appear."""
+    fixture = Path(__file__).parent / "fixtures" / "structure" / "fetched_12r5"
+    path = runner.run_review(period="2023Q3", data_source=str(fixture), output_dir=tmp_path, progress=False)
+    page = path.read_text(encoding="utf-8")
+    assert "Pitkäaikaistyöttömiä oli" in page  # the front page states the fetched long-term figure
+    assert "Pitkäaikaistyöttömien kuukausittaista määrää ei ole" not in page
+    assert "StatFin-rajapinta, haettu 2026-01-01" in page  # the vintage line names the fetch
