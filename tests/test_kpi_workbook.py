@@ -10,6 +10,7 @@ import pandas as pd
 import pytest
 
 from analysis import config
+from analysis.present.kpi import workbook_texts
 from analysis.sources import workbook as wb
 
 TODAY = dt.date(2025, 6, 15)
@@ -165,7 +166,7 @@ def test_empty_file_header_only_and_missing_sheet(tmp_path):
 
 
 def test_template_has_the_sheets_columns_and_internal_metrics(tmp_path):
-    path = wb.write_template(tmp_path / "pohja.xlsx")
+    path = wb.write_template(tmp_path / "pohja.xlsx", texts=workbook_texts())
     book = openpyxl.load_workbook(path)
     assert book.sheetnames == ["Tiedot", "Mittarit", "Kunnat", "Ohjeet"]
     assert [c.value for c in book["Tiedot"][1]] == HEADER
@@ -183,11 +184,11 @@ def test_template_has_the_sheets_columns_and_internal_metrics(tmp_path):
 
 def test_template_cli_writes_and_refuses_to_overwrite(tmp_path, capsys):
     target = tmp_path / "pohja.xlsx"
-    assert wb.write_template_cli(str(target)) == 0
+    assert wb.write_template_cli(str(target), workbook_texts()) == 0
     assert target.exists()
-    assert wb.write_template_cli(str(target)) == 2
+    assert wb.write_template_cli(str(target), workbook_texts()) == 2
     assert "exists" in capsys.readouterr().err
-    assert wb.write_template_cli(str(tmp_path / "pohja.csv")) == 2
+    assert wb.write_template_cli(str(tmp_path / "pohja.csv"), workbook_texts()) == 2
 
 
 # ------------------------------------------------------------------------------------------------
@@ -261,7 +262,18 @@ def test_example_values_cover_every_internal_metric_and_are_reproducible():
 
 
 def test_example_workbook_passes_the_importer_unchanged(tmp_path):
-    path = wb.write_example_workbook(tmp_path / "esimerkki.xlsx")
+    path = wb.write_example_workbook(tmp_path / "esimerkki.xlsx", texts=workbook_texts())
     values = wb.read_workbook(path, today=dt.date(2026, 10, 1))
     expected = wb.example_values()[list(values.columns)]
     pd.testing.assert_frame_equal(values, expected, check_dtype=False)
+
+
+def test_kpi_template_command_writes_the_workbook_with_finnish_instructions(tmp_path: Path) -> None:
+    from analysis import cli
+
+    target = tmp_path / "pohja.xlsx"
+    assert cli.main(["kpi-template", str(target)]) == 0
+    book = openpyxl.load_workbook(target)
+    assert wb.DATA_SHEET in book.sheetnames
+    cells = {str(c.value) for sheet in book.worksheets for row in sheet.iter_rows() for c in row if c.value}
+    assert set(workbook_texts("fi").values()) & cells  # the instructions came from the Finnish strings

@@ -113,9 +113,10 @@ def main(argv: Sequence[str] | None = None) -> int:
         if args.command == "strip-notebooks":
             return _cmd_strip()
         if args.command == "kpi-template":
+            from analysis.present.kpi import workbook_texts
             from analysis.sources.workbook import write_template_cli
 
-            return write_template_cli(args.file)
+            return write_template_cli(args.file, workbook_texts())
         if args.command == "kpi-import":
             from analysis.sources.workbook import import_workbook_cli
 

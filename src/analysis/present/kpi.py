@@ -30,7 +30,7 @@ from analysis.present.fmt import (
     is_missing,
 )
 from analysis.present.structure import area_name
-from analysis.present.text import t
+from analysis.present.text import catalogue, t
 from analysis.schema import Store
 from analysis.sources import workbook
 
@@ -387,3 +387,9 @@ def key_figure(store: Store, area: Area, period: str, lang: str = "fi", kpi_data
     card, _points, internal = build(store, area, period, kpi_data)
     counts = kpi.status_counts(card)
     return {"counts": counts, "text": t("kpi.key_figure", lang, **counts), "is_example": internal.mode == "example"}
+
+
+def workbook_texts(lang: str = "fi") -> dict[str, str]:
+    """The KPI workbook's instructions and labels in ``lang`` (``kpi.template.*`` strings)."""
+    prefix = "kpi.template."
+    return {k[len(prefix):]: v for k, v in catalogue(lang).items() if k.startswith(prefix)}

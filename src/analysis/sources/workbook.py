@@ -29,12 +29,12 @@ import re
 import shutil
 import sys
 import zipfile
+from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
 
 import numpy as np
 import pandas as pd
-import yaml
 
 from analysis import config
 from analysis.files import save_atomic, write_atomic
@@ -58,7 +58,6 @@ HISTORY_NAME = "kpi_history.csv"
 ARCHIVE_NAME = "kpi_imports"
 """Folder in ``config.INTERNAL_DIR`` with a copy of every imported workbook."""
 REVIEW_INDEX: Path = config.OUTPUTS_DIR / "index.json"
-_STRINGS_DIR = Path(__file__).resolve().parents[1] / "present" / "strings"
 
 UNITS: tuple[str, ...] = ("count", "pct", "pct_change", "scale_1_5", "average", "eur")
 ADDITIVE_UNITS: frozenset[str] = frozenset({"count", "eur"})
@@ -487,14 +486,7 @@ def import_workbook(
 # Template
 
 
-def _template_texts(lang: str = "fi") -> dict[str, str]:
-    """The workbook's instructions from ``present/strings/<lang>/kpi.yaml`` (key ``template``)."""
-    with open(_STRINGS_DIR / lang / "kpi.yaml", encoding="utf-8") as fh:
-        doc = yaml.safe_load(fh) or {}
-    return {str(k): str(v) for k, v in (doc.get("template") or {}).items()}
-
-
-def write_template(path: str | Path, *, area: config.Area | None = None,
+def write_template(path: str | Path, *, texts: Mapping[str, str], area: config.Area | None = None,
                    catalogue: pd.DataFrame | None = None, lang: str = "fi",
                    rows: pd.DataFrame | None = None) -> Path:
     """Write a blank KPI workbook (or one holding ``rows``, values in the tidy form) to ``path``.
@@ -510,7 +502,6 @@ def write_template(path: str | Path, *, area: config.Area | None = None,
     path = Path(path)
     area = area or config.get_area(config.default_area_slug())
     catalogue = load_catalogue() if catalogue is None else catalogue
-    texts = _template_texts(lang)
     internal = catalogue[catalogue["source"] == "internal"].reset_index(drop=True)
     municipalities = load_municipalities().set_index("municipality_code")
     members = [c for c in area.members if c in municipalities.index]
@@ -671,9 +662,10 @@ def example_values(area: config.Area | None = None, *, seed: int = EXAMPLE_SEED,
     return frame[list(VALUE_COLUMNS)]
 
 
-def write_example_workbook(path: str | Path, *, area: config.Area | None = None, seed: int = EXAMPLE_SEED) -> Path:
+def write_example_workbook(path: str | Path, *, texts: Mapping[str, str], area: config.Area | None = None,
+                           seed: int = EXAMPLE_SEED) -> Path:
     """Write the example values as a filled workbook (what a staff workbook looks like; synthetic)."""
-    return write_template(path, area=area, rows=example_values(area, seed=seed))
+    return write_template(path, texts=texts, area=area, rows=example_values(area, seed=seed))
 
 
 # --------------------------------------------------------------------------------------------
@@ -710,8 +702,11 @@ def load_review_index(path: Path = REVIEW_INDEX) -> pd.DataFrame:
 # Command line
 
 
-def write_template_cli(file: str) -> int:
-    """``python -m analysis kpi-template FILE.xlsx``: write a blank workbook; exit code."""
+def write_template_cli(file: str, texts: Mapping[str, str]) -> int:
+    """``python -m analysis kpi-template FILE.xlsx``: write a blank workbook; exit code.
+
+    ``texts`` are the workbook's instructions in the reader's language (``present.kpi.workbook_texts``).
+    """
     path = Path(file)
     if path.suffix.lower() != ".xlsx":
         print(f"error: {file}: the template must be an .xlsx file", file=sys.stderr)
@@ -720,7 +715,7 @@ def write_template_cli(file: str) -> int:
         print(f"error: {file} exists; choose another name (it is not overwritten)", file=sys.stderr)
         return 2
     try:
-        write_template(path)
+        write_template(path, texts=texts)
     except (DataValidationError, OSError) as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 1
