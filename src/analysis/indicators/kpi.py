@@ -27,7 +27,7 @@ import pandas as pd
 
 from analysis import config
 from analysis.config import Area
-from analysis.indicators import structure
+from analysis.indicators import foreign_language, structure
 from analysis.schema import Store, is_missing
 from analysis.sources.workbook import ADDITIVE_UNITS, load_catalogue, load_review_index
 
@@ -132,18 +132,12 @@ def foreign_language_series(store: Store, area: Area,
                             ) -> tuple[pd.DataFrame, dict[str, tuple[str, str]]]:
     """Both components of "Vieraskielisten työttömyys- ja työllisyysaste" from the foreign-language module.
 
-    Returns the series and, per component without values, the reason. The module is optional
-    (guarded): when it cannot be imported or fails, both components are "not available".
+    Returns the series and, per component without values, the reason. When the provider fails,
+    both components are "not available" (the scorecard still renders).
     """
     metric = "foreign_language_rates"
     reasons: dict[str, tuple[str, str]] = {}
-    if provider is None:
-        try:
-            from analysis.indicators.foreign_language import kpi_values as provider
-        except ImportError:
-            provider = None
-    if provider is None:
-        return _empty_series(), {c: (R_MODULE, "") for c, _ in COMPONENTS[metric]}
+    provider = provider or foreign_language.kpi_values
     try:
         values = provider(store, area)
     except Exception as exc:  # noqa: BLE001 - another module's failure must not stop the scorecard
