@@ -51,8 +51,8 @@ def test_bad_area_config_names_the_file_and_area(tmp_path: Path, text, message):
     ("2024Q1", ["2024-01", "2024-02", "2024-03"]),
     ("2022Q4", ["2022-10", "2022-11", "2022-12"]),
 ])
-def test_quarter_months(period, months):
-    assert config.quarter_months(period) == months
+def test_period_months(period, months):
+    assert config.period_months(period) == months
 
 
 @pytest.mark.parametrize("bad", ["2023Q5", "2023-Q3", "23Q3", "2023q3", "", "2023Q3; rm -rf /"])

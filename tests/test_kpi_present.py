@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from analysis.store.scope import Scope
+
 import datetime as dt
 import re
 
@@ -56,7 +58,7 @@ def test_value_formats_and_small_counts():
 
 
 def test_example_scorecard_is_labelled_everywhere(store, kp_area, internal_dir):
-    blocks = pk.scorecard_blocks(store, kp_area, "2023Q3", "fi", reviews=NO_REVIEWS)
+    blocks = pk.scorecard_blocks(Scope.of(store, kp_area, "2023Q3"), "fi", reviews=NO_REVIEWS)
     html_text = page(blocks)
     assert html_text.count("<h2>") == 1 and "<h1" not in html_text
     assert "<h2>Toiminnallinen mittaristo</h2>" in html_text
@@ -76,7 +78,7 @@ def test_example_scorecard_is_labelled_everywhere(store, kp_area, internal_dir):
 
 
 def test_status_is_symbol_and_text(store, kp_area, internal_dir):
-    html_text = page(pk.scorecard_blocks(store, kp_area, "2023Q3", "fi", kpi_data="example", reviews=NO_REVIEWS))
+    html_text = page(pk.scorecard_blocks(Scope.of(store, kp_area, "2023Q3"), "fi", kpi_data="example", reviews=NO_REVIEWS))
     statuses = re.findall(r"<td[^>]*>([✓⚠✗–?] [^<]+)</td>", html_text)
     assert "– ei tilaa (tavoitetta ei asetettu)" in statuses
     assert any(s.startswith("✓ ") for s in statuses)
@@ -101,7 +103,7 @@ def test_municipal_counts_1_to_4_are_shown_as_less_than_5(store, kp_area):
 
 
 def test_swedish_blocks(store, kp_area, internal_dir):
-    html_text = page(pk.scorecard_blocks(store, kp_area, "2023Q3", "sv", reviews=NO_REVIEWS))
+    html_text = page(pk.scorecard_blocks(Scope.of(store, kp_area, "2023Q3"), "sv", reviews=NO_REVIEWS))
     assert "<h2>Verksamhetens mätare</h2>" in html_text
     assert "<strong>Exempeldata:</strong>" in html_text
     assert "Lediga arbetsplatser (st./mån.)" in html_text
@@ -117,18 +119,18 @@ def test_imported_data_replaces_the_example(tmp_path, store, kp_area, internal_d
     ws.append(["employer_contacts", "2023-09", "Lestijärvi", 2, None])
     book.save(tmp_path / "syyskuu.xlsx")
     wb.import_workbook(tmp_path / "syyskuu.xlsx", today=dt.date(2023, 10, 5), now=dt.datetime(2023, 10, 5, 8))
-    html_text = text_only(page(pk.scorecard_blocks(store, kp_area, "2023Q3", "fi", reviews=NO_REVIEWS)))
+    html_text = text_only(page(pk.scorecard_blocks(Scope.of(store, kp_area, "2023Q3"), "fi", reviews=NO_REVIEWS)))
     assert "Esimerkkiaineisto" not in html_text and "esimerkki" not in html_text
     assert "viimeisin tuonti 2023-10-05T08:00:00 (syyskuu.xlsx)" in html_text
     assert "<td>152 (2/8 kuntaa)</td>" in html_text
     assert "<th scope=\"row\">Työnantajakontaktit (kpl/kk)</th><td class=\"num\">150</td><td class=\"num\">&lt;5</td>" in html_text
     # kpi_data="example" still shows the demonstration
-    assert "Esimerkkiaineisto" in page(pk.scorecard_blocks(store, kp_area, "2023Q3", "fi", kpi_data="example",
+    assert "Esimerkkiaineisto" in page(pk.scorecard_blocks(Scope.of(store, kp_area, "2023Q3"), "fi", kpi_data="example",
                                                            reviews=NO_REVIEWS))
 
 
 def test_imported_mode_without_imports_says_nothing_was_imported(store, kp_area, internal_dir):
-    html_text = text_only(page(pk.scorecard_blocks(store, kp_area, "2023Q3", "fi", kpi_data="imported",
+    html_text = text_only(page(pk.scorecard_blocks(Scope.of(store, kp_area, "2023Q3"), "fi", kpi_data="imported",
                                                    reviews=NO_REVIEWS)))
     assert "Sisäisten mittareiden lukuja ei ole tuotu" in html_text
     assert "esimerkki" not in html_text.lower()
@@ -140,7 +142,7 @@ def test_bad_kpi_data_mode_is_refused(kp_area):
 
 
 def test_key_figure_for_the_front_page(store, kp_area, internal_dir):
-    figure = pk.key_figure(store, kp_area, "2023Q3", "fi")
+    figure = pk.key_figure(Scope.of(store, kp_area, "2023Q3"), "fi")
     assert figure["is_example"] is True
     counts = figure["counts"]
     assert sum(counts.values()) == 27  # 26 metrics, the foreign-language one with two components

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from analysis.store.scope import Scope
+
 import json
 import math
 
@@ -70,7 +72,7 @@ def test_status_rule(value, target, direction, tolerance, expected):
 
 
 def test_open_vacancies_from_12r5(store, kp_area):
-    card = kpi.scorecard(store, kp_area, "2023Q3", None, reviews=NO_REVIEWS)
+    card = kpi.scorecard(Scope.of(store, kp_area, "2023Q3"), None, reviews=NO_REVIEWS)
     vac = row(card, "open_vacancies")
     # Lestijärvi is suppressed in 2023-09, so the member sum is missing; the eight municipalities are
     # the whole region MK16, whose published total in data/raw 12r5 is 429 (2023-08: 495).
@@ -91,7 +93,7 @@ def test_area_monthly_sums_members_and_keeps_missing(store, kp_area):
 
 
 def test_long_term_change_is_missing_from_the_embedded_data_with_reason(store, kp_area):
-    card = kpi.scorecard(store, kp_area, "2023Q3", None, reviews=NO_REVIEWS)
+    card = kpi.scorecard(Scope.of(store, kp_area, "2023Q3"), None, reviews=NO_REVIEWS)
     lt = row(card, "long_term_unemployed_change_pct")
     assert lt["status"] == kpi.MISSING and math.isnan(lt["value"])
     assert (lt["reason"], lt["reason_detail"]) == (kpi.R_NOT_IN_STORE, "12r5:long_term_unemployed")
@@ -115,7 +117,7 @@ def test_foreign_language_module_is_guarded(store, kp_area):
     def broken(_store, _area):
         raise RuntimeError("boom")
 
-    card = kpi.scorecard(store, kp_area, "2023Q3", None, reviews=NO_REVIEWS, foreign_language=broken)
+    card = kpi.scorecard(Scope.of(store, kp_area, "2023Q3"), None, reviews=NO_REVIEWS, foreign_language=broken)
     for component in ("unemployment_rate", "employment_rate"):
         assert row(card, "foreign_language_rates", component)["reason"] == kpi.R_MODULE
 
@@ -132,7 +134,7 @@ def test_foreign_language_values_are_used_when_present(store, kp_area):
                           "employment_rate"],
         })
 
-    card = kpi.scorecard(store, kp_area, "2023Q3", None, reviews=NO_REVIEWS, foreign_language=provider)
+    card = kpi.scorecard(Scope.of(store, kp_area, "2023Q3"), None, reviews=NO_REVIEWS, foreign_language=provider)
     unemp = row(card, "foreign_language_rates", "unemployment_rate")
     assert (unemp["period"], unemp["value"], unemp["change"], unemp["direction"]) == \
         ("2023-09", 12.5, -1.5, "lower")
@@ -143,7 +145,7 @@ def test_foreign_language_values_are_used_when_present(store, kp_area):
 
 
 def test_real_foreign_language_module_reports_missing_tables(store, kp_area):
-    card = kpi.scorecard(store, kp_area, "2023Q3", None, reviews=NO_REVIEWS)
+    card = kpi.scorecard(Scope.of(store, kp_area, "2023Q3"), None, reviews=NO_REVIEWS)
     details = {"unemployment_rate": "12r5:unemployed_jobseekers[language]",
                "employment_rate": "employment:employment_rate_pct[language]"}
     for component, detail in details.items():
@@ -168,11 +170,11 @@ def test_reviews_are_counted_per_quarter_once_per_area(store, kp_area, tmp_path)
     ]), encoding="utf-8")
     reviews = wb.load_review_index(index)
     assert len(reviews) == 4
-    card = kpi.scorecard(store, kp_area, "2023Q3", None, reviews=reviews)
+    card = kpi.scorecard(Scope.of(store, kp_area, "2023Q3"), None, reviews=reviews)
     rev = row(card, "employment_reviews")
     assert (rev["period"], rev["value"], rev["previous_period"], rev["previous_value"]) == \
         ("2023Q3", 1.0, "2023Q2", 0.0)
-    points = kpi.trends(store, kp_area, "2023Q3", None, reviews=reviews)
+    points = kpi.trends(Scope.of(store, kp_area, "2023Q3"), None, reviews=reviews)
     own = points[points["metric_id"] == "employment_reviews"]
     assert own["period"].tolist()[-3:] == ["2023Q1", "2023Q2", "2023Q3"]
     assert own["value"].sum() == 2.0
@@ -181,7 +183,7 @@ def test_reviews_are_counted_per_quarter_once_per_area(store, kp_area, tmp_path)
 def test_absent_review_index_means_no_reviews(tmp_path, store, kp_area):
     reviews = wb.load_review_index(tmp_path / "none.json")
     assert reviews.empty
-    rev = row(kpi.scorecard(store, kp_area, "2023Q3", None, reviews=reviews), "employment_reviews")
+    rev = row(kpi.scorecard(Scope.of(store, kp_area, "2023Q3"), None, reviews=reviews), "employment_reviews")
     assert rev["value"] == 0.0
     broken = tmp_path / "broken.json"
     broken.write_text("{", encoding="utf-8")
@@ -194,7 +196,7 @@ def test_absent_review_index_means_no_reviews(tmp_path, store, kp_area):
 
 
 def test_without_internal_data_every_internal_metric_says_so(store, kp_area):
-    card = kpi.scorecard(store, kp_area, "2023Q3", None, reviews=NO_REVIEWS)
+    card = kpi.scorecard(Scope.of(store, kp_area, "2023Q3"), None, reviews=NO_REVIEWS)
     internal = card[card["source"] == "internal"]
     assert len(internal) == 22
     assert (internal["reason"] == kpi.R_NO_INTERNAL).all()
@@ -210,7 +212,7 @@ def test_internal_values_sum_counts_and_need_area_rows_for_shares(store, kp_area
         ("customer_satisfaction", "2023-09", "keski-pohjanmaa", 4.2),
         ("customer_satisfaction", "2023-08", "keski-pohjanmaa", 4.5),
     ])
-    card = kpi.scorecard(store, kp_area, "2023Q3", values, reviews=NO_REVIEWS)
+    card = kpi.scorecard(Scope.of(store, kp_area, "2023Q3"), values, reviews=NO_REVIEWS)
     contacts = row(card, "employer_contacts")
     assert (contacts["period"], contacts["value"], contacts["previous_value"], contacts["change"]) == \
         ("2023-09", 112.0, 103.0, 9.0)
@@ -226,7 +228,7 @@ def test_whole_area_row_wins_over_the_municipal_sum(store, kp_area):
     values = internal_frame([
         ("employer_contacts", "2023-09", "KU272", 100), ("employer_contacts", "2023-09", "keski-pohjanmaa", 150),
     ])
-    contacts = row(kpi.scorecard(store, kp_area, "2023Q3", values, reviews=NO_REVIEWS), "employer_contacts")
+    contacts = row(kpi.scorecard(Scope.of(store, kp_area, "2023Q3"), values, reviews=NO_REVIEWS), "employer_contacts")
     assert contacts["value"] == 150.0 and contacts["coverage"] == ""
 
 
@@ -236,7 +238,7 @@ def test_annual_metric_is_year_to_date_against_a_pro_rata_target(store, kp_area)
     records += [("pay_subsidies_granted", f"2022-{m:02d}", "KU272", 8) for m in range(1, 10)]
     catalogue = wb.load_catalogue()
     catalogue.loc[catalogue["metric_id"] == "pay_subsidies_granted", "target"] = 120.0
-    card = kpi.scorecard(store, kp_area, "2023Q3", internal_frame(records), reviews=NO_REVIEWS,
+    card = kpi.scorecard(Scope.of(store, kp_area, "2023Q3"), internal_frame(records), reviews=NO_REVIEWS,
                          catalogue=catalogue)
     pay = row(card, "pay_subsidies_granted")
     # January-September 2023: 9 x 10 = 90; 2022: 9 x 8 = 72; target 120 a year -> 90 by September
@@ -244,7 +246,7 @@ def test_annual_metric_is_year_to_date_against_a_pro_rata_target(store, kp_area)
     assert pay["effective_target"] == 90.0 and pay["status"] == kpi.ON_TRACK
     assert pay["coverage"] == ""
     partial = [r for r in records if r[1] != "2023-05"]
-    pay = row(kpi.scorecard(store, kp_area, "2023Q3", internal_frame(partial), reviews=NO_REVIEWS,
+    pay = row(kpi.scorecard(Scope.of(store, kp_area, "2023Q3"), internal_frame(partial), reviews=NO_REVIEWS,
                             catalogue=catalogue), "pay_subsidies_granted")
     # 80 is below the at-risk band 90 - 9 = 81
     assert pay["value"] == 80.0 and pay["coverage"] == "8/9" and pay["status"] == kpi.OFF_TRACK
@@ -253,13 +255,13 @@ def test_annual_metric_is_year_to_date_against_a_pro_rata_target(store, kp_area)
 def test_targets_from_the_catalogue_set_the_status(store, kp_area):
     catalogue = wb.load_catalogue()
     catalogue.loc[catalogue["metric_id"] == "open_vacancies", "target"] = 450.0
-    vac = row(kpi.scorecard(store, kp_area, "2023Q3", None, reviews=NO_REVIEWS, catalogue=catalogue),
+    vac = row(kpi.scorecard(Scope.of(store, kp_area, "2023Q3"), None, reviews=NO_REVIEWS, catalogue=catalogue),
               "open_vacancies")
     assert vac["status"] == kpi.AT_RISK  # 429 >= 450 - 45
 
 
 def test_example_targets_apply_only_to_internal_metrics_and_are_marked(store, kp_area):
-    card = kpi.scorecard(store, kp_area, "2023Q3", wb.example_values(kp_area), reviews=NO_REVIEWS,
+    card = kpi.scorecard(Scope.of(store, kp_area, "2023Q3"), wb.example_values(kp_area), reviews=NO_REVIEWS,
                          is_example=True, example_targets=wb.EXAMPLE_TARGETS)
     internal = card[card["source"] == "internal"]
     assert internal["is_example"].all()
@@ -284,4 +286,4 @@ def test_municipal_counts_for_the_quarters_last_month(kp_area):
 
 def test_bad_period_is_refused(store, kp_area):
     with pytest.raises(config.ConfigError):
-        kpi.scorecard(store, kp_area, "2023-09", None, reviews=NO_REVIEWS)
+        kpi.scorecard(Scope.of(store, kp_area, "2023-09"), None, reviews=NO_REVIEWS)

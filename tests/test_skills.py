@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from analysis.store.scope import Scope
+
 import math
 from pathlib import Path
 
@@ -12,6 +14,9 @@ import pytest
 from analysis.indicators import skills
 from analysis.present import skills as present_skills
 from analysis.present.text import catalogue
+
+LATEST = "2026Q4"  # a period after all embedded data: the as-of cut keeps everything
+
 
 FIXTURE = "mk16_groups_52_94_2023-09_10.csv"
 
@@ -75,7 +80,7 @@ def test_real_data_suppression_is_small_counts_and_totals_match_sources(store):
 def test_occupation_area_code(store, kp_area):
     from analysis import config
 
-    assert skills.occupation_area_code(store, kp_area) == "MK16"
+    assert skills.occupation_area_code(Scope.of(Scope.of(store, kp_area, LATEST), LATEST)) == "MK16"
     assert skills.occupation_area_code(store, config.get_area("maakunta-lappi")) is None
 
 
@@ -164,14 +169,14 @@ def test_top_shortage_now_hand_checked(store, kp_area):
     # Raw 12ti rows MK16, 2023-07..09, occupations 22xx (empty = 1-4):
     # vacancies published 5, 6, 0 with 4, 6, 7 empty cells -> bounds 9..21, 12..30, 7..28 (means 9.33..26.33)
     # unemployed published 0, 0, 0 with 2, 1, 1 empty cells -> bounds 2..8, 1..4, 1..4 (means 1.33..5.33)
-    top = present_skills.top_shortage_now(store, kp_area, "2023Q3")
+    top = present_skills.top_shortage_now(Scope.of(store, kp_area, "2023Q3"))
     assert top["group_code"].tolist() == ["22"]
     assert top.loc[0, "vacancies"] == pytest.approx(11 / 3)
     tight = skills.tightness_now(skills.group_series(store, "MK16"), ["2023-07", "2023-08", "2023-09"])
     row = tight.set_index("group_code").loc["22"]
     assert row["tightness_low"] == pytest.approx((28 / 3) / (16 / 3))
     assert row["tightness_high"] == pytest.approx((79 / 3) / (4 / 3))
-    sentence = present_skills.top_shortage_sentence(store, kp_area, "2023Q3", "fi")
+    sentence = present_skills.top_shortage_sentence(Scope.of(store, kp_area, "2023Q3"), "fi")
     assert sentence == "Suurin työvoimapula neljänneksellä 2023Q3 oli ammattiryhmissä 22 Terveydenhuollon erityisasiantuntijat."
 
 
@@ -189,10 +194,10 @@ def test_section_says_so_when_data_too_short(store, kp_area):
     short = obs[(obs["table_id"] == "12ti") & (obs["period"] >= "2021-01")]
     r5 = obs[obs["table_id"] == "12r5"]
     small = Store(pd.concat([short, r5], ignore_index=True), store.provenance)
-    res = present_skills.compute(small, kp_area, "2023Q3")
+    res = present_skills.compute(Scope.of(small, kp_area, "2023Q3"))
     assert res is not None and res.forecast is None
     assert "backtest origins" in res.forecast_problem
-    html = "".join(b.data for b in present_skills.skills_blocks(small, kp_area, "2023Q3", "fi"))
+    html = "".join(b.data for b in present_skills.skills_blocks(Scope.of(small, kp_area, "2023Q3"), "fi"))
     assert "Ennusteita ei voitu laskea" in html and "python -m analysis fetch" in html
     assert "Pula- ja ylitarjonta-ammatit nyt" in html  # the current situation is still shown
-    assert present_skills.headline_accuracy(small, kp_area) is None
+    assert present_skills.headline_accuracy(Scope.of(Scope.of(small, kp_area, LATEST), LATEST)) is None

@@ -7,6 +7,8 @@ computed by hand in the comments.
 
 from __future__ import annotations
 
+from analysis.store.scope import Scope
+
 import re
 from pathlib import Path
 
@@ -21,6 +23,9 @@ from analysis.schema import StoreError
 from analysis.sources.catalog import MEASURES_12R5
 from analysis.sources.validation import DataValidationError
 from analysis.store import aggregate_areas, load_store
+
+LATEST = "2026Q4"  # a period after all embedded data: the as-of cut keeps everything
+
 
 FIXTURE_12R5 = Path(__file__).parent / "fixtures" / "structure" / "fetched_12r5"
 PX_SAMPLE = Path(__file__).parent / "fixtures" / "pxweb" / "statfin_tyonv_pxt_12r5_eckero_2024.px"
@@ -44,7 +49,7 @@ def row(frame: pd.DataFrame, **where: str) -> pd.Series:
 
 
 def test_key_figures_2023_10_match_statfin(store, kp_area):
-    kf = structure.key_figures(store, kp_area, "2023Q4").set_index("indicator")  # only 2023-10 is held
+    kf = structure.key_figures(Scope.of(store, kp_area, "2023Q4")).set_index("indicator")  # only 2023-10 is held
     assert (kf["month"] == "2023-10").all()
     u = kf.loc["unemployed_jobseekers"]
     assert u["value"] == 2371 and u["value_year_ago"] == 2176  # MK16 2023-10, 2022-10
@@ -58,13 +63,13 @@ def test_key_figures_2023_10_match_statfin(store, kp_area):
 
 
 def test_key_table_is_formatted_in_finnish(store, kp_area):
-    table = present.key_table(store, kp_area, "2023Q4", "fi")
+    table = present.key_table(Scope.of(store, kp_area, "2023Q4"), "fi")
     assert list(table.iloc[0, 2:6]) == ["2\u00a0371", "2\u00a0176", "+195", "+9,0\u00a0%"]
     assert table.iloc[1, 2] == "7,8\u00a0%"
 
 
 def test_level_table_2023q3(store, kp_area):
-    lv = structure.level_table(store, kp_area, "2023Q3")
+    lv = structure.level_table(Scope.of(store, kp_area, "2023Q3"))
     area = row(lv, area_code="keski-pohjanmaa")
     assert (area["unemployed"], area["unemployed_year_ago"], area["unemployed_month_ago"]) == (2307, 2132, 2364)
     assert area["change_year"] == 175 and area["change_month"] == -57
@@ -88,7 +93,7 @@ def test_level_table_2023q3(store, kp_area):
     ("2015Q1", "2015-03", 3288, 2933, 31275),  # MK16 2015-03 vs 2014-03
 ])
 def test_area_in_earlier_years(store, kp_area, period, month, unemployed, year_ago, labour_force):
-    kf = structure.key_figures(store, kp_area, period).set_index("indicator")
+    kf = structure.key_figures(Scope.of(Scope.of(store, kp_area, LATEST), period)).set_index("indicator")
     u = kf.loc["unemployed_jobseekers"]
     assert (u["month"], u["value"], u["value_year_ago"]) == (month, unemployed, year_ago)
     assert u["change_pct"] == pytest.approx((unemployed - year_ago) / year_ago * 100)
@@ -96,7 +101,7 @@ def test_area_in_earlier_years(store, kp_area, period, month, unemployed, year_a
 
 
 def test_kannus_2015_change(store, kp_area):
-    lv = structure.level_table(store, kp_area, "2015Q1")
+    lv = structure.level_table(Scope.of(store, kp_area, "2015Q1"))
     assert row(lv, area_code="KU217")["change_year"] == 59  # 297 - 238
 
 
@@ -112,12 +117,12 @@ def test_vacancies_of_area_use_the_region_where_small_cells_are_suppressed(store
     obs = store.select("open_vacancies", table_id="12r5")
     partial = aggregate_areas(obs, kp_area.members, "sum").set_index("period")["value"]
     assert np.isnan(partial["2023-10"])  # Halsua and Lestijärvi cells are empty, never 0
-    counts = structure.area_counts(store, kp_area, ["open_vacancies"]).set_index("period")["value"]
+    counts = structure.area_counts(Scope.of(store, kp_area, LATEST), ["open_vacancies"]).set_index("period")["value"]
     assert counts["2023-10"] == 399  # the published MK16 value
 
 
 def test_region_ranking(store, kp_area):
-    ranking = structure.region_ranking(store, kp_area, "2023Q3")
+    ranking = structure.region_ranking(Scope.of(store, kp_area, "2023Q3"))
     assert len(ranking) == 19 and sorted(ranking["rank"]) == list(range(1, 20))
     top = ranking.iloc[0]
     assert top["area_code"] == "MK12" and top["rate"] == pytest.approx(8838 / 71079 * 100)
@@ -126,7 +131,7 @@ def test_region_ranking(store, kp_area):
 
 
 def test_trend_removes_the_season(store, kp_area):
-    tr = structure.trend(store, kp_area, "2023Q3")
+    tr = structure.trend(Scope.of(store, kp_area, "2023Q3"))
     assert tr["period"].iloc[-1] == "2023-09" and tr["observed"].iloc[-1] == 2307
     assert tr.set_index("period").loc["2023-07", "observed"] == 2889  # MK16 2023-07
     # the July peaks are in the seasonal part, so the trend moves far less month to month
@@ -144,7 +149,7 @@ def test_reference_month_outside_data(store):
 
 
 def test_occupation_rows_add_up_to_total_with_explicit_remainder(store, kp_area):
-    groups = structure.occupation_groups(store, kp_area, "2023Q4", 1)  # 2023-10
+    groups = structure.occupation_groups(Scope.of(store, kp_area, "2023Q4"), 1)  # 2023-10
     total = groups[groups["kind"] == "total"].iloc[0]
     missing = groups[groups["kind"] == "missing"].iloc[0]
     assert (total["unemployed"], total["vacancies"]) == (2371, 399)
@@ -157,9 +162,9 @@ def test_occupation_rows_add_up_to_total_with_explicit_remainder(store, kp_area)
 
 
 def test_two_digit_groups_and_top_occupations(store, kp_area):
-    g2 = structure.occupation_groups(store, kp_area, "2023Q4", 2)
+    g2 = structure.occupation_groups(Scope.of(store, kp_area, "2023Q4"), 2)
     assert "01" in set(g2["group_code"]) and "63" not in set(g2["group_code"])
-    top = structure.top_occupations(store, kp_area, "2023Q4", n=50).set_index("occupation_code")
+    top = structure.top_occupations(Scope.of(store, kp_area, "2023Q4"), n=50).set_index("occupation_code")
     assert top.loc["5223", "unemployed"] == 95 and top.loc["7115", "unemployed"] == 97
     assert np.isnan(top.loc["7115", "vacancies"])  # empty cell in 12ti, not 0
     assert top.loc["5223", "tightness"] == pytest.approx(24 / 95)
@@ -185,7 +190,7 @@ def test_unverified_group_shows_code_only():
 
 
 def test_beveridge(store, kp_area):
-    bev = structure.beveridge(store, kp_area, "2023Q3").set_index("year")
+    bev = structure.beveridge(Scope.of(store, kp_area, "2023Q3")).set_index("year")
     assert bev.loc["2023", "months"] == 9 and bev.loc["2022", "months"] == 12
     assert bev.index[0] == "2006"
 
@@ -206,8 +211,8 @@ def test_disclosure_cells():
 def test_trend_notice_is_in_the_readers_language(store, kp_area, lang, words):
     # the embedded series starts 2006-01: up to 2008-03 there are 27 months, fewer than the 36 STL needs
     with pytest.raises(StoreError, match="fewer than 36"):
-        structure.trend(store, kp_area, "2008Q1")
-    text = "".join(b.data for b in present.trend_blocks(store, kp_area, "2008Q1", lang))
+        structure.trend(Scope.of(store, kp_area, "2008Q1"))
+    text = "".join(b.data for b in present.trend_blocks(Scope.of(store, kp_area, "2008Q1"), lang))
     assert 'class="notice notice-missing"' in text and "<img" not in text
     for word in words:
         assert word in text
@@ -215,8 +220,8 @@ def test_trend_notice_is_in_the_readers_language(store, kp_area, lang, words):
 
 
 def test_breakdowns_missing_in_embedded_data(store, kp_area):
-    assert structure.breakdowns(store, kp_area, "2023Q3").empty
-    blocks = present.breakdown_blocks(store, kp_area, "2023Q3", "fi")
+    assert structure.breakdowns(Scope.of(store, kp_area, "2023Q3")).empty
+    blocks = present.breakdown_blocks(Scope.of(store, kp_area, "2023Q3"), "fi")
     text = "".join(b.data for b in blocks)
     assert "PITKAAIKAISTYOTTOMAT" in text and "TYOTTOMATMIEHET" in text and "python -m analysis fetch" in text
 
@@ -230,7 +235,7 @@ def test_string_files_have_the_same_keys():
 
 @pytest.mark.parametrize("lang", ["fi", "sv"])
 def test_section_renders(store, kp_area, lang):
-    blocks = present.structure_blocks(store, kp_area, "2023Q3", "embedded", lang)
+    blocks = present.structure_blocks(Scope.of(store, kp_area, "2023Q3"), "embedded", lang)
     text = "".join(b.data for b in blocks)
     assert text.count("<h2>") == 1 and "<h1>" not in text
     assert text.count("<img") == 4 and text.count('alt=""') == 0
@@ -251,7 +256,7 @@ def test_fixture_is_shaped_like_real_12r5(fetched):
 
 
 def test_breakdowns_with_fetched_shape(fetched, kp_area):
-    bd = structure.breakdowns(fetched, kp_area, "2023Q3").set_index("measure")
+    bd = structure.breakdowns(Scope.of(fetched, kp_area, "2023Q3")).set_index("measure")
     # fixture rules (see make_fetched_12r5.py): 2023-09 is k = 34, k % 12 = 10
     unemployed = sum(u + 20 for u in (1600, 180, 120, 40, 30, 85, 75, 70))
     men = sum(round((u + 20) * 0.55) for u in (1600, 180, 120, 40, 30, 85, 75, 70))

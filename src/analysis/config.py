@@ -38,7 +38,10 @@ INTERNAL_DIR: Path = DATA_DIR / "internal"
 NOTEBOOKS_DIR: Path = ROOT / "notebooks"
 OUTPUTS_DIR: Path = ROOT / "outputs"
 
-PERIOD_PATTERN = re.compile(r"^(?P<year>\d{4})Q(?P<quarter>[1-4])$")
+QUARTER_PATTERN = re.compile(r"(?P<year>\d{4})Q(?P<quarter>[1-4])")
+MONTH_PERIOD_PATTERN = re.compile(r"\d{4}-(0[1-9]|1[0-2])")
+PERIOD_PATTERN = re.compile(rf"{QUARTER_PATTERN.pattern}|{MONTH_PERIOD_PATTERN.pattern}")
+"""A reporting period: a quarter or a month (use ``fullmatch``)."""
 LANGUAGES: tuple[str, ...] = ("fi", "sv")
 DATA_SOURCES: tuple[str, ...] = ("embedded", "fetched")
 
@@ -137,18 +140,48 @@ def get_area(slug: str, path: Path = AREAS_FILE) -> Area:
     return areas[slug]
 
 
-def parse_period(period: str) -> tuple[int, int]:
-    """Split a reporting quarter ``"2023Q3"`` into ``(2023, 3)``; refuse any other form."""
-    match = PERIOD_PATTERN.match(period or "")
-    if not match:
-        raise ConfigError(f"period '{period}' is not a quarter of the form YYYYQn, e.g. 2023Q3")
-    return int(match["year"]), int(match["quarter"])
+@dataclass(frozen=True)
+class ReportingPeriod:
+    """A reporting period: a quarter (``2023Q3``) or a month (``2023-09``), with its months."""
+
+    code: str
+    kind: str  # "quarter" | "month"
+    months: tuple[str, ...]
+
+    @property
+    def last_month(self) -> str:
+        """The period's last month, ``YYYY-MM``: the month its end-of-month figures refer to."""
+        return self.months[-1]
+
+    @property
+    def year(self) -> int:
+        return int(self.code[:4])
+
+    @property
+    def quarter(self) -> str:
+        """The quarter (``YYYYQn``) that holds the period's last month."""
+        month = int(self.last_month[5:])
+        return f"{self.last_month[:4]}Q{(month - 1) // 3 + 1}"
 
 
-def quarter_months(period: str) -> list[str]:
-    """The three months (``YYYY-MM``) of a quarter ``YYYYQn``."""
-    year, quarter = parse_period(period)
-    return [f"{year}-{m:02d}" for m in range(3 * quarter - 2, 3 * quarter + 1)]
+def parse_period(period: str) -> ReportingPeriod:
+    """Parse a reporting period: a quarter ``YYYYQn`` or a month ``YYYY-MM``; refuse any other form
+    (the whole string must match: a trailing newline or space is refused)."""
+    text = period if isinstance(period, str) else ""
+    quarter = QUARTER_PATTERN.fullmatch(text)
+    if quarter:
+        year, q = int(quarter["year"]), int(quarter["quarter"])
+        months = tuple(f"{year}-{m:02d}" for m in range(3 * q - 2, 3 * q + 1))
+        return ReportingPeriod(text, "quarter", months)
+    if MONTH_PERIOD_PATTERN.fullmatch(text):
+        return ReportingPeriod(text, "month", (text,))
+    raise ConfigError(
+        f"period {period!r} is not a quarter YYYYQn (e.g. 2023Q3) or a month YYYY-MM (e.g. 2023-09)")
+
+
+def period_months(period: str) -> list[str]:
+    """The months (``YYYY-MM``) of a reporting period: three for a quarter, one for a month."""
+    return list(parse_period(period).months)
 
 
 def check_language(lang: str) -> str:

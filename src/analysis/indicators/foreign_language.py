@@ -15,13 +15,14 @@ summed counts, never averaged. There is no area share from 159t, which has share
 
 from __future__ import annotations
 
+from analysis.store.scope import Scope
+
 import math
 from dataclasses import dataclass
 
 import pandas as pd
 
-from analysis.config import Area, parse_period, quarter_months
-from analysis.schema import TOTAL, Store
+from analysis.schema import TOTAL
 from analysis.sources.language_tables import (
     LANGUAGE_FINNISH,
     LANGUAGE_FOREIGN,
@@ -48,83 +49,83 @@ MIN_LABOUR_FORCE_FOR_RATE = 50
 UNIT_PCT = "%"
 
 
-def _codes(area: Area) -> list[str]:
-    return list(area.members)
+def _codes(scope: Scope) -> list[str]:
+    return list(scope.members)
 
 
-def _language_table_ids(store: Store, measure: str) -> list[str]:
+def _language_table_ids(scope: Scope, measure: str) -> list[str]:
     """Tables that hold ``measure`` broken down by language (some row with language != SSS)."""
-    obs = store.observations
+    obs = scope.store.observations
     mask = (obs["measure"] == measure) & (obs["language"] != TOTAL)
     return sorted(obs.loc[mask, "table_id"].unique())
 
 
-def _language_rows(store: Store, measure: str, codes: list[str]) -> pd.DataFrame:
+def _language_rows(scope: Scope, measure: str, codes: list[str]) -> pd.DataFrame:
     """Rows of ``measure`` from the tables with a language breakdown, for ``codes`` (total rows too)."""
-    tables = _language_table_ids(store, measure)
-    obs = store.observations
+    tables = _language_table_ids(scope, measure)
+    obs = scope.store.observations
     mask = (obs["measure"] == measure) & obs["table_id"].isin(tables) & obs["area_code"].isin(codes)
     return obs.loc[mask].reset_index(drop=True)
 
 
-def _with_area_sum(rows: pd.DataFrame, area: Area) -> pd.DataFrame:
-    """``rows`` for the members plus their sum as area ``area.slug`` (counts only)."""
+def _with_area_sum(rows: pd.DataFrame, scope: Scope) -> pd.DataFrame:
+    """``rows`` for the members plus their sum as area ``scope.area.slug`` (counts only)."""
     if rows.empty:
         return rows
-    summed = aggregate_areas(rows, area.members, area.slug)
+    summed = aggregate_areas(rows, scope.members, scope.area.slug)
     return pd.concat([summed, rows], ignore_index=True)
 
 
 # --- availability -----------------------------------------------------------------------------
 
 
-def availability(store: Store, area: Area) -> dict[str, bool]:
+def availability(scope: Scope) -> dict[str, bool]:
     """Which foreign-language measures the store holds for the area's members (or region).
 
     Keys: ``share`` (159t), ``population_by_language``, ``unemployed_by_language``,
     ``labour_force_by_language``, ``employment_rate_by_language``, ``foreign_nationals``.
     """
-    codes = [*_codes(area), area.region]
+    codes = [*_codes(scope), scope.region]
 
     def has_lang(measure: str) -> bool:
-        rows = _language_rows(store, measure, codes)
+        rows = _language_rows(scope, measure, codes)
         return bool(rows.loc[rows["language"] != TOTAL, "value"].notna().any())
 
     return {
-        "share": store.has(SHARE_MEASURE, area_codes=_codes(area)),
+        "share": scope.store.has(SHARE_MEASURE, area_codes=_codes(scope)),
         "population_by_language": has_lang(POPULATION),
         "unemployed_by_language": has_lang(UNEMPLOYED),
         "labour_force_by_language": has_lang(LABOUR_FORCE),
         "employment_rate_by_language": has_lang(EMPLOYMENT_RATE),
-        "foreign_nationals": store.has(FOREIGN_NATIONALS, area_codes=codes),
+        "foreign_nationals": scope.store.has(FOREIGN_NATIONALS, area_codes=codes),
     }
 
 
 # --- 159t: share of foreign-language speakers (embedded) ---------------------------------------
 
 
-def municipal_share(store: Store, area: Area) -> pd.DataFrame:
+def municipal_share(scope: Scope) -> pd.DataFrame:
     """Share of foreign-language speakers in each member municipality's population, % (31 Dec).
 
     Columns ``period`` (year), ``area_code``, ``value``; empty when the store lacks 159t.
     Published by Statistics Finland (159t, ``vaesto_kieli_ulk_p``); no area total is formed.
     """
-    if not store.has(SHARE_MEASURE, area_codes=_codes(area)):
+    if not scope.store.has(SHARE_MEASURE, area_codes=_codes(scope)):
         return pd.DataFrame({"period": pd.Series(dtype="str"), "area_code": pd.Series(dtype="str"),
                              "value": pd.Series(dtype="float64")})
-    rows = store.select(SHARE_MEASURE, area_codes=_codes(area), language=TOTAL)
+    rows = scope.store.select(SHARE_MEASURE, area_codes=_codes(scope), language=TOTAL)
     out = rows[["period", "area_code", "value"]].sort_values(["area_code", "period"])
     return out.reset_index(drop=True)
 
 
-def share_overview(store: Store, area: Area) -> pd.DataFrame:
+def share_overview(scope: Scope) -> pd.DataFrame:
     """Per member: first and latest share (%), the year before the latest, and changes (pp).
 
     Columns ``area_code``, ``first_period``, ``first_value``, ``previous_period``,
     ``previous_value``, ``latest_period``, ``latest_value``, ``change_pp`` (latest - previous)
     and ``change_since_first_pp``. A missing year gives NaN, never 0.
     """
-    shares = municipal_share(store, area)
+    shares = municipal_share(scope)
     rows = []
     for code, grp in shares.groupby("area_code", sort=False):
         grp = grp.dropna(subset=["value"]).sort_values("period")
@@ -142,7 +143,7 @@ def share_overview(store: Store, area: Area) -> pd.DataFrame:
             "change_pp": float(latest["value"]) - prev_value,
             "change_since_first_pp": float(latest["value"]) - float(first["value"]),
         })
-    order = {c: i for i, c in enumerate(area.members)}
+    order = {c: i for i, c in enumerate(scope.members)}
     out = pd.DataFrame(rows, columns=["area_code", "first_period", "first_value", "previous_period",
                                       "previous_value", "latest_period", "latest_value", "change_pp",
                                       "change_since_first_pp"])
@@ -152,19 +153,19 @@ def share_overview(store: Store, area: Area) -> pd.DataFrame:
 # --- population by language (11rm / 11rl, fetched) ----------------------------------------------
 
 
-def population_by_language(store: Store, area: Area) -> pd.DataFrame:
+def population_by_language(scope: Scope) -> pd.DataFrame:
     """Population 31 Dec by language and its share of all residents, % (from counts).
 
     Columns ``period``, ``area_code`` (members, the area slug as their sum, and the region when
     the store holds it), ``language``, ``population``, ``share_pct`` (= language / total x 100).
     Empty when the store has no population by language.
     """
-    rows = _language_rows(store, POPULATION, [*_codes(area), area.region])
+    rows = _language_rows(scope, POPULATION, [*_codes(scope), scope.region])
     if rows.empty:
         return pd.DataFrame(columns=["period", "area_code", "language", "population", "share_pct"])
-    member_rows = rows[rows["area_code"].isin(_codes(area))]
-    region_rows = rows[(rows["area_code"] == area.region) & (area.region not in area.members)]
-    both = pd.concat([_with_area_sum(member_rows, area), region_rows], ignore_index=True)
+    member_rows = rows[rows["area_code"].isin(_codes(scope))]
+    region_rows = rows[(rows["area_code"] == scope.region) & (scope.region not in scope.members)]
+    both = pd.concat([_with_area_sum(member_rows, scope), region_rows], ignore_index=True)
     wide = both.pivot_table(index=["period", "area_code"], columns="language", values="value",
                             aggfunc="first", dropna=False)
     out = []
@@ -182,18 +183,18 @@ def population_by_language(store: Store, area: Area) -> pd.DataFrame:
 # --- unemployment by language (tyonv by language, fetched) ---------------------------------------
 
 
-def _totals_for(store: Store, lang_rows: pd.DataFrame, codes: list[str]) -> pd.DataFrame:
+def _totals_for(scope: Scope, lang_rows: pd.DataFrame, codes: list[str]) -> pd.DataFrame:
     """All-language unemployed for ``codes``: the language table's own total rows, else 12r5."""
     own = lang_rows[lang_rows["language"] == TOTAL]
     if own["value"].notna().any():
         return own
-    if not store.has(UNEMPLOYED, table_id="12r5", area_codes=codes):
+    if not scope.store.has(UNEMPLOYED, table_id="12r5", area_codes=codes):
         return own
-    return store.select(UNEMPLOYED, table_id="12r5", area_codes=codes, language=TOTAL,
+    return scope.store.select(UNEMPLOYED, table_id="12r5", area_codes=codes, language=TOTAL,
                         occupation_code=TOTAL, age_group=TOTAL, sex=TOTAL)
 
 
-def unemployment_by_language(store: Store, area: Area) -> pd.DataFrame:
+def unemployment_by_language(scope: Scope) -> pd.DataFrame:
     """Unemployed jobseekers by language: count, share of all unemployed (%), unemployment rate (%).
 
     Columns ``period`` (month), ``area_code`` (the area slug = sum of members, then each member),
@@ -205,25 +206,25 @@ def unemployment_by_language(store: Store, area: Area) -> pd.DataFrame:
     """
     cols = ["period", "area_code", "language", "unemployed", "total_unemployed",
             "share_of_unemployed_pct", "labour_force", "unemployment_rate_pct", "rate_unreliable"]
-    codes = _codes(area)
-    rows = _language_rows(store, UNEMPLOYED, codes)
+    codes = _codes(scope)
+    rows = _language_rows(scope, UNEMPLOYED, codes)
     by_lang = rows[rows["language"] != TOTAL]
     if by_lang.empty:
         return pd.DataFrame(columns=cols)
-    totals = _totals_for(store, rows, codes)
-    unemp = _with_area_sum(by_lang, area)[["period", "area_code", "language", "value"]]
+    totals = _totals_for(scope, rows, codes)
+    unemp = _with_area_sum(by_lang, scope)[["period", "area_code", "language", "value"]]
     unemp = unemp.rename(columns={"value": "unemployed"})
-    tot = _with_area_sum(totals, area)[["period", "area_code", "value"]]
+    tot = _with_area_sum(totals, scope)[["period", "area_code", "value"]]
     tot = tot.rename(columns={"value": "total_unemployed"}).drop_duplicates(["period", "area_code"])
     out = unemp.merge(tot, on=["period", "area_code"], how="left")
     out["share_of_unemployed_pct"] = out["unemployed"] / out["total_unemployed"] * 100
 
-    lf_rows = _language_rows(store, LABOUR_FORCE, codes)
+    lf_rows = _language_rows(scope, LABOUR_FORCE, codes)
     lf_rows = lf_rows[lf_rows["language"] != TOTAL]
     if lf_rows.empty:
         out["labour_force"] = math.nan
     else:
-        lf = _with_area_sum(lf_rows, area)[["period", "area_code", "language", "value"]]
+        lf = _with_area_sum(lf_rows, scope)[["period", "area_code", "language", "value"]]
         lf = lf.rename(columns={"value": "labour_force"})
         monthly = lf["period"].str.len() == 7
         exact = out.merge(lf[monthly], on=["period", "area_code", "language"], how="left")
@@ -234,28 +235,13 @@ def unemployment_by_language(store: Store, area: Area) -> pd.DataFrame:
         out = exact.drop(columns=["year", "labour_force_year"])
     out["unemployment_rate_pct"] = out["unemployed"] / out["labour_force"] * 100
     out["rate_unreliable"] = ~(out["labour_force"] >= MIN_LABOUR_FORCE_FOR_RATE)
-    order = {c: i for i, c in enumerate([area.slug, *area.members])}
+    order = {c: i for i, c in enumerate([scope.area.slug, *scope.members])}
     out = out.sort_values(["area_code", "language", "period"],
                           key=lambda s: s.map(order) if s.name == "area_code" else s)
     return out[cols].reset_index(drop=True)
 
 
-def reference_month(months: list[str], period: str) -> str | None:
-    """The month a quarter's figures refer to: its last month, or the latest earlier month held.
-
-    Counts of jobseekers are end-of-month stocks, so a quarter is read at its last month
-    (``2023Q3`` -> ``2023-09``). ``None`` when the data has no month up to the quarter's end.
-    """
-    last = quarter_months(period)[-1]
-    held = sorted(m for m in months if m <= last)
-    return held[-1] if held else None
-
-
-def _year_ago(month: str) -> str:
-    return f"{int(month[:4]) - 1}{month[4:]}"
-
-
-def language_summary(store: Store, area: Area, period: str) -> pd.DataFrame:
+def language_summary(scope: Scope) -> pd.DataFrame:
     """For the area at the quarter's reference month, one row per language group (02, fi, sv).
 
     Columns ``language``, ``month``, ``unemployed``, ``share_of_unemployed_pct``,
@@ -263,16 +249,15 @@ def language_summary(store: Store, area: Area, period: str) -> pd.DataFrame:
     ``unemployed_year_ago``, ``change`` (persons), ``change_pct`` (%),
     ``unemployment_rate_year_ago_pct``, ``rate_change_pp``. Empty when not available.
     """
-    parse_period(period)
     cols = ["language", "month", "unemployed", "share_of_unemployed_pct", "labour_force",
             "unemployment_rate_pct", "rate_unreliable", "month_year_ago", "unemployed_year_ago",
             "change", "change_pct", "unemployment_rate_year_ago_pct", "rate_change_pp"]
-    series = unemployment_by_language(store, area)
-    series = series[series["area_code"] == area.slug]
-    month = reference_month(sorted(series["period"].unique()), period)
+    series = unemployment_by_language(scope)
+    series = series[series["area_code"] == scope.area.slug]
+    month = scope.pick_month(series["period"].unique())
     if month is None:
         return pd.DataFrame(columns=cols)
-    ago = _year_ago(month)
+    ago = scope.year_ago(month)
     rows = []
     for lang in GROUPS:
         cur = series[(series["period"] == month) & (series["language"] == lang)]
@@ -298,14 +283,14 @@ def language_summary(store: Store, area: Area, period: str) -> pd.DataFrame:
 # --- employment rate by language (tyokay by language, fetched) ----------------------------------
 
 
-def employment_rate_by_language(store: Store, area: Area) -> pd.DataFrame:
+def employment_rate_by_language(scope: Scope) -> pd.DataFrame:
     """Employment rate by language, % as Statistics Finland publishes it (age band kept).
 
     Columns ``period``, ``area_code`` (members, and the region as context), ``language``,
     ``age_group`` (the band the table defines, e.g. ``20-64``), ``value``. Rates are not
     summed or averaged over areas.
     """
-    rows = _language_rows(store, EMPLOYMENT_RATE, [*_codes(area), area.region])
+    rows = _language_rows(scope, EMPLOYMENT_RATE, [*_codes(scope), scope.region])
     rows = rows[rows["language"] != TOTAL]
     return rows[["period", "area_code", "language", "age_group", "value"]].sort_values(
         ["area_code", "language", "period"]).reset_index(drop=True)
@@ -314,18 +299,18 @@ def employment_rate_by_language(store: Store, area: Area) -> pd.DataFrame:
 # --- foreign nationals (12r5 TYOTTOMATULK, fetched) ---------------------------------------------
 
 
-def foreign_nationals(store: Store, area: Area) -> pd.DataFrame:
+def foreign_nationals(scope: Scope) -> pd.DataFrame:
     """Unemployed jobseekers who are foreign nationals (12r5 TYOTTOMATULK), end of month.
 
     Columns ``period``, ``area_code`` (area slug = sum of members, then members), ``value``.
     Foreign nationals are not foreign-language speakers: a Finnish citizen with a foreign
     mother tongue is not counted here, and a foreign national may speak Swedish.
     """
-    codes = _codes(area)
-    if not store.has(FOREIGN_NATIONALS, area_codes=codes):
+    codes = _codes(scope)
+    if not scope.store.has(FOREIGN_NATIONALS, area_codes=codes):
         return pd.DataFrame(columns=["period", "area_code", "value"])
-    rows = store.select(FOREIGN_NATIONALS, area_codes=codes, language=TOTAL)
-    out = _with_area_sum(rows, area)
+    rows = scope.store.select(FOREIGN_NATIONALS, area_codes=codes, language=TOTAL)
+    out = _with_area_sum(rows, scope)
     return out[["period", "area_code", "value"]].sort_values(["area_code", "period"]).reset_index(drop=True)
 
 
@@ -344,7 +329,7 @@ NOTE_MISSING_EMPLOYMENT = (
 )
 
 
-def kpi_values(store: Store, area: Area) -> pd.DataFrame:
+def kpi_values(scope: Scope) -> pd.DataFrame:
     """The action plan metric "Vieraskielisten työttömyys- ja työllisyysaste" for the KPI scorecard.
 
     Columns ``metric_name_fi`` (always :data:`METRIC_NAME_FI`), ``period``, ``area_code``,
@@ -355,26 +340,26 @@ def kpi_values(store: Store, area: Area) -> pd.DataFrame:
     store, one row says so (``available`` False, ``value`` NaN, ``period`` empty).
     """
     rows: list[dict[str, object]] = []
-    unemp = unemployment_by_language(store, area)
-    unemp = unemp[(unemp["area_code"] == area.slug) & (unemp["language"] == LANGUAGE_FOREIGN)]
+    unemp = unemployment_by_language(scope)
+    unemp = unemp[(unemp["area_code"] == scope.area.slug) & (unemp["language"] == LANGUAGE_FOREIGN)]
     unemp = unemp[unemp["unemployment_rate_pct"].notna()]
     if unemp.empty:
-        rows.append({"period": "", "area_code": area.slug, "value": math.nan, "unit": UNIT_PCT,
+        rows.append({"period": "", "area_code": scope.area.slug, "value": math.nan, "unit": UNIT_PCT,
                      "available": False, "note": NOTE_MISSING_UNEMPLOYMENT,
                      "component": "unemployment_rate"})
     for rec in unemp.itertuples(index=False):
         note = "Työttömyysaste: vieraskieliset työttömät / vieraskielinen työvoima x 100."
         if rec.rate_unreliable:
             note += " Epäluotettava: työvoima alle 50."
-        rows.append({"period": rec.period, "area_code": area.slug, "value": float(rec.unemployment_rate_pct),
+        rows.append({"period": rec.period, "area_code": scope.area.slug, "value": float(rec.unemployment_rate_pct),
                      "unit": UNIT_PCT, "available": True, "note": note, "component": "unemployment_rate"})
-    emp = employment_rate_by_language(store, area)
+    emp = employment_rate_by_language(scope)
     emp = emp[(emp["language"] == LANGUAGE_FOREIGN) & emp["value"].notna()]
     if emp.empty:
-        rows.append({"period": "", "area_code": area.slug, "value": math.nan, "unit": UNIT_PCT,
+        rows.append({"period": "", "area_code": scope.area.slug, "value": math.nan, "unit": UNIT_PCT,
                      "available": False, "note": NOTE_MISSING_EMPLOYMENT, "component": "employment_rate"})
     for rec in emp.itertuples(index=False):
-        where = "maakunta" if rec.area_code == area.region else "kunta"
+        where = "maakunta" if rec.area_code == scope.region else "kunta"
         rows.append({"period": rec.period, "area_code": rec.area_code, "value": float(rec.value),
                      "unit": UNIT_PCT, "available": True,
                      "note": f"Työllisyysaste, ikäryhmä {rec.age_group} ({where}); Tilastokeskuksen määritelmä.",
@@ -410,27 +395,27 @@ class KeyFigure:
     max_area: str = ""
 
 
-def key_figure(store: Store, area: Area, period: str) -> KeyFigure:
+def key_figure(scope: Scope) -> KeyFigure:
     """The foreign-language key figure for the review's front page (see :class:`KeyFigure`).
 
     Unemployed foreign-language speakers at the quarter's reference month when the store holds
     them; otherwise the range of the latest published municipal shares (159t); otherwise none.
     """
-    summary = language_summary(store, area, period)
+    summary = language_summary(scope)
     foreign = summary[summary["language"] == LANGUAGE_FOREIGN]
     if not foreign.empty and pd.notna(foreign["unemployed"].iloc[0]):
         row = foreign.iloc[0]
-        return KeyFigure("unemployed_foreign_language", True, area.slug, str(row["month"]),
+        return KeyFigure("unemployed_foreign_language", True, scope.area.slug, str(row["month"]),
                          value=float(row["unemployed"]), share_pct=float(row["share_of_unemployed_pct"]),
                          rate_pct=float(row["unemployment_rate_pct"]),
                          rate_unreliable=bool(row["rate_unreliable"]))
-    shares = municipal_share(store, area).dropna(subset=["value"])
+    shares = municipal_share(scope).dropna(subset=["value"])
     if not shares.empty:
         year = shares["period"].max()
         latest = shares[shares["period"] == year]
         lo = latest.loc[latest["value"].idxmin()]
         hi = latest.loc[latest["value"].idxmax()]
-        return KeyFigure("share_range", True, area.slug, str(year),
+        return KeyFigure("share_range", True, scope.area.slug, str(year),
                          min_value=float(lo["value"]), min_area=str(lo["area_code"]),
                          max_value=float(hi["value"]), max_area=str(hi["area_code"]))
-    return KeyFigure("none", False, area.slug)
+    return KeyFigure("none", False, scope.area.slug)

@@ -7,14 +7,14 @@ and the area's region among all regions. Every value is NaN when the data does n
 
 from __future__ import annotations
 
+from analysis.store.scope import Scope
+
 from dataclasses import dataclass
 
 import numpy as np
 import pandas as pd
 
-from analysis.config import Area
 from analysis.indicators import foreign_language, long_term, structure
-from analysis.schema import Store
 
 
 @dataclass(frozen=True)
@@ -45,29 +45,29 @@ class KeyFigures:
         return self.headline.set_index("indicator").loc[indicator]
 
 
-def key_figures(store: Store, area: Area, period: str) -> KeyFigures:
+def key_figures(scope: Scope) -> KeyFigures:
     """The key figures of ``area`` at the last month of quarter ``period`` that the data holds."""
-    headline = structure.key_figures(store, area, period)
+    headline = structure.key_figures(scope)
     month = str(headline["month"].iloc[0])
-    counts = structure.area_counts(store, area, ["unemployed_jobseekers"])
+    counts = scope.counts(["unemployed_jobseekers"])
     by_month = counts.set_index("period")["value"]
-    before = structure.month_shift(month, -1)
+    before = scope.month_ago(month)
     previous_change = float(by_month.get(month, np.nan) - by_month.get(before, np.nan))
-    country = store.select(["unemployed_jobseekers", "labour_force"], table_id=structure.TABLE,
+    country = scope.store.select(["unemployed_jobseekers", "labour_force"], table_id=structure.TABLE,
                            area_codes=["SSS"], occupation_code="SSS")
     country = country[country["period"] == month].set_index("measure")["value"]
     country_rate = float(structure.rate(country.get("unemployed_jobseekers", np.nan),
                                         country.get("labour_force", np.nan)))
-    ranking = structure.region_ranking(store, area, period)
-    mine = ranking[ranking["area_code"] == area.region]
+    ranking = structure.region_ranking(scope)
+    mine = ranking[ranking["area_code"] == scope.region]
     return KeyFigures(
         month=month,
         headline=headline,
         previous_month_change=previous_change,
         country_rate=country_rate,
-        region_code=area.region,
+        region_code=scope.region,
         region_rank=float(mine["rank"].iloc[0]) if not mine.empty else np.nan,
         region_count=int(ranking["rate"].notna().sum()),
-        long_term=long_term.key_figure(store, area, period),
-        foreign=foreign_language.key_figure(store, area, period),
+        long_term=long_term.key_figure(scope),
+        foreign=foreign_language.key_figure(scope),
     )

@@ -20,15 +20,15 @@ means no status; no value means "missing" with the reason. Pure functions: no te
 
 from __future__ import annotations
 
+from analysis.store.scope import Scope
+
 import math
-from collections.abc import Callable
 
 import pandas as pd
 
-from analysis import config
-from analysis.config import Area
-from analysis.indicators import foreign_language, structure
-from analysis.schema import Store, is_missing
+from analysis.config import ReportingPeriod
+from analysis.indicators import foreign_language, long_term
+from analysis.schema import is_missing
 from analysis.sources.workbook import ADDITIVE_UNITS, load_catalogue, load_review_index
 
 ON_TRACK = "on_track"
@@ -97,60 +97,49 @@ def _series(metric_id: str, values: pd.Series, component: str = "", coverage: pd
     return out[SERIES_COLUMNS]
 
 
-def area_monthly(store: Store, area: Area, measure: str, table_id: str = "12r5") -> pd.Series:
-    """Monthly ``measure`` for the area, indexed by ``YYYY-MM``: :func:`structure.area_counts`.
+def area_monthly(scope: Scope, measure: str, table_id: str = "12r5") -> pd.Series:
+    """Monthly ``measure`` for the area, indexed by ``YYYY-MM``: :meth:`Scope.counts`.
 
     The sum over its members (NaN when any member is missing); when the members are exactly the
     municipalities of the area's region, a month whose sum is missing takes the region's published
     total instead (StatFin's region total includes the cells it suppresses for small municipalities).
     """
-    counts = structure.area_counts(store, area, [measure], table_id)
+    counts = scope.counts([measure], table_id)
     return counts.set_index("period")["value"].rename(measure)
 
 
-def open_vacancies_series(store: Store, area: Area) -> tuple[pd.DataFrame, str, str]:
+def open_vacancies_series(scope: Scope) -> tuple[pd.DataFrame, str, str]:
     """Open vacancies at the end of each month (12r5 ``open_vacancies``; a count of jobs, not persons)."""
-    if not store.has("open_vacancies", "12r5", [*area.members, area.region]):
+    if not scope.store.has("open_vacancies", "12r5", [*scope.members, scope.region]):
         return _empty_series(), R_NOT_IN_STORE, "12r5:open_vacancies"
-    return _series("open_vacancies", area_monthly(store, area, "open_vacancies").dropna()), "", ""
+    return _series("open_vacancies", area_monthly(scope, "open_vacancies").dropna()), "", ""
 
 
-def long_term_change_series(store: Store, area: Area) -> tuple[pd.DataFrame, str, str]:
-    """Change in long-term unemployed from the same month a year earlier, % (12r5 ``long_term_unemployed``)."""
-    metric = "long_term_unemployed_change_pct"
-    if not store.has("long_term_unemployed", "12r5", [*area.members, area.region]):
+def long_term_change_series(scope: Scope) -> tuple[pd.DataFrame, str, str]:
+    """Change in long-term unemployed from the same month a year earlier, % (:func:`long_term.area_change`)."""
+    if not long_term.is_available(scope):
         return _empty_series(), R_NOT_IN_STORE, "12r5:long_term_unemployed"
-    level = area_monthly(store, area, "long_term_unemployed")
-    index = pd.period_range(min(level.index), max(level.index), freq="M").astype(str)
-    level = level.reindex(index)
-    change = structure.pct_change(level, level.shift(12))
-    return _series(metric, change.dropna()), "", ""
+    change = long_term.area_change(scope)
+    return _series("long_term_unemployed_change_pct", change["change_year_pct"].dropna()), "", ""
 
 
-def foreign_language_series(store: Store, area: Area,
-                            provider: Callable[[Store, Area], pd.DataFrame] | None = None
-                            ) -> tuple[pd.DataFrame, dict[str, tuple[str, str]]]:
+def foreign_language_series(scope: Scope) -> tuple[pd.DataFrame, dict[str, tuple[str, str]]]:
     """Both components of "Vieraskielisten työttömyys- ja työllisyysaste" from the foreign-language module.
 
-    Returns the series and, per component without values, the reason. When the provider fails,
-    both components are "not available" (the scorecard still renders).
+    Returns the series and, per component without values, the reason.
     """
     metric = "foreign_language_rates"
     reasons: dict[str, tuple[str, str]] = {}
-    provider = provider or foreign_language.kpi_values
-    try:
-        values = provider(store, area)
-    except Exception as exc:  # noqa: BLE001 - another module's failure must not stop the scorecard
-        return _empty_series(), {c: (R_MODULE, type(exc).__name__) for c, _ in COMPONENTS[metric]}
+    values = foreign_language.kpi_values(scope)
     parts = []
     for component, _ in COMPONENTS[metric]:
         rows = values[(values.get("component") == component) & values["value"].notna()] \
             if "component" in values else values.iloc[0:0]
         if "available" in rows:
             rows = rows[rows["available"].astype(bool)]
-        own = rows[rows["area_code"] == area.slug] if "area_code" in rows else rows
+        own = rows[rows["area_code"] == scope.area.slug] if "area_code" in rows else rows
         if own.empty and "area_code" in rows:
-            own = rows[rows["area_code"].isin([area.region] if len(area.members) > 1 else list(area.members))]
+            own = rows[rows["area_code"].isin([scope.region] if len(scope.members) > 1 else list(scope.members))]
         if own.empty:
             detail = "12r5:unemployed_jobseekers[language]" if component == "unemployment_rate" \
                 else "employment:employment_rate_pct[language]"
@@ -161,18 +150,18 @@ def foreign_language_series(store: Store, area: Area,
     return (pd.concat(parts, ignore_index=True) if parts else _empty_series()), reasons
 
 
-def reviews_series(area: Area, period: str, reviews: pd.DataFrame) -> pd.DataFrame:
-    """Reviews made for ``area`` per quarter up to ``period`` (a review in fi and sv counts once)."""
-    year, quarter = config.parse_period(period)
-    end = pd.Period(f"{year}Q{quarter}", freq="Q")
+def reviews_series(scope: Scope, reviews: pd.DataFrame) -> pd.DataFrame:
+    """Reviews made for the area per quarter up to the period's quarter (a review in fi and sv counts
+    once; monthly reviews count in their quarter)."""
+    end = pd.Period(scope.last_month, freq="M").asfreq("Q")
     quarters = [str(q) for q in pd.period_range(end - (TREND_POINTS["Q"] - 1), end, freq="Q")]
-    made = reviews[reviews["area"] == area.slug] if not reviews.empty else reviews
+    made = reviews[reviews["area"] == scope.area.slug] if not reviews.empty else reviews
     counts = made.drop_duplicates(["area", "period"]).groupby("period").size() if not made.empty else pd.Series()
     series = pd.Series([float(counts.get(q, 0)) for q in quarters], index=quarters)
     return _series("employment_reviews", series)
 
 
-def internal_series(internal: pd.DataFrame, area: Area, catalogue: pd.DataFrame
+def internal_series(internal: pd.DataFrame, scope: Scope, catalogue: pd.DataFrame
                     ) -> tuple[pd.DataFrame, dict[str, tuple[str, str]]]:
     """Area-level monthly series of every internal metric from imported (or example) values.
 
@@ -183,15 +172,15 @@ def internal_series(internal: pd.DataFrame, area: Area, catalogue: pd.DataFrame
     """
     reasons: dict[str, tuple[str, str]] = {}
     parts = []
-    values = internal[internal["area"] == area.slug]
-    members = [c for c in area.members if c.startswith("KU")]
+    values = internal[internal["area"] == scope.area.slug]
+    members = [c for c in scope.members if c.startswith("KU")]
     for row in catalogue[catalogue["source"] == "internal"].itertuples(index=False):
         own = values[values["metric_id"] == row.metric_id]
         if own.empty:
             reasons[row.metric_id] = (R_NO_VALUE, "")
             continue
-        whole = own[own["municipality"] == area.slug].set_index("month")["value"]
-        munis = own[own["municipality"] != area.slug]
+        whole = own[own["municipality"] == scope.area.slug].set_index("month")["value"]
+        munis = own[own["municipality"] != scope.area.slug]
         coverage = pd.Series(dtype="str")
         if row.unit in ADDITIVE_UNITS and not munis.empty:
             summed = munis.groupby("month")["value"].sum()
@@ -209,9 +198,8 @@ def internal_series(internal: pd.DataFrame, area: Area, catalogue: pd.DataFrame
     return (pd.concat(parts, ignore_index=True) if parts else _empty_series()), reasons
 
 
-def metric_series(store: Store, area: Area, period: str, internal: pd.DataFrame | None,
+def metric_series(scope: Scope, internal: pd.DataFrame | None,
                   *, catalogue: pd.DataFrame | None = None, reviews: pd.DataFrame | None = None,
-                  foreign_language: Callable[[Store, Area], pd.DataFrame] | None = None,
                   ) -> tuple[pd.DataFrame, dict[tuple[str, str], tuple[str, str]]]:
     """Every metric's series (monthly ``YYYY-MM``, quarterly ``YYYYQn`` or annual ``YYYY``) and the
     reason for each (metric, component) that has none."""
@@ -219,12 +207,12 @@ def metric_series(store: Store, area: Area, period: str, internal: pd.DataFrame 
     reasons: dict[tuple[str, str], tuple[str, str]] = {}
     parts = []
     for func in (open_vacancies_series, long_term_change_series):
-        series, reason, detail = func(store, area)
+        series, reason, detail = func(scope)
         if reason:
             metric = "open_vacancies" if func is open_vacancies_series else "long_term_unemployed_change_pct"
             reasons[(metric, "")] = (reason, detail)
         parts.append(series)
-    series, fl_reasons = foreign_language_series(store, area, foreign_language)
+    series, fl_reasons = foreign_language_series(scope)
     parts.append(series)
     reasons.update({("foreign_language_rates", c): r for c, r in fl_reasons.items()})
     if reviews is None:
@@ -233,14 +221,14 @@ def metric_series(store: Store, area: Area, period: str, internal: pd.DataFrame 
         except ValueError as exc:
             reasons[("employment_reviews", "")] = (R_REVIEW_INDEX, str(exc))
     if reviews is not None:
-        parts.append(reviews_series(area, period, reviews))
+        parts.append(reviews_series(scope, reviews))
     internal_ids = catalogue.loc[catalogue["source"] == "internal", "metric_id"]
-    if not any(c.startswith("KU") for c in area.members):
+    if not any(c.startswith("KU") for c in scope.members):
         reasons.update({(m, ""): (R_NOT_INTERNAL_AREA, "") for m in internal_ids})
-    elif internal is None or internal.empty or not (internal["area"] == area.slug).any():
+    elif internal is None or internal.empty or not (internal["area"] == scope.area.slug).any():
         reasons.update({(m, ""): (R_NO_INTERNAL, "") for m in internal_ids})
     else:
-        series, in_reasons = internal_series(internal, area, catalogue)
+        series, in_reasons = internal_series(internal, scope, catalogue)
         parts.append(series)
         reasons.update({(m, ""): r for m, r in in_reasons.items()})
     parts = [p for p in parts if not p.empty]
@@ -258,21 +246,20 @@ def _annual_ytd(monthly: pd.DataFrame, end_month: int) -> pd.DataFrame:
     return out
 
 
-def trend(series: pd.DataFrame, frequency: str, period: str) -> pd.DataFrame:
+def trend(series: pd.DataFrame, frequency: str, period: ReportingPeriod) -> pd.DataFrame:
     """The points of one metric's trend up to the reporting quarter (``period``, ``value``, ``coverage``).
 
     Monthly: the last 12 months; quarterly: the last 8 quarters; annual: the year-to-date
     total (January to the quarter's last month) of the last 4 years.
     """
-    months = config.quarter_months(period)
-    end = months[-1]
+    end = period.last_month
     if series.empty:
         return pd.DataFrame(columns=["period", "value", "coverage"])
     if frequency == "M":
         held = series[series["period"] <= end].sort_values("period")
         return held.tail(TREND_POINTS["M"])[["period", "value", "coverage"]].reset_index(drop=True)
     if frequency == "Q":
-        held = series[series["period"] <= period].sort_values("period")
+        held = series[series["period"] <= period.quarter].sort_values("period")
         return held.tail(TREND_POINTS["Q"])[["period", "value", "coverage"]].reset_index(drop=True)
     held = series[series["period"] <= end]
     ytd = _annual_ytd(held, int(end[5:]))
@@ -281,12 +268,12 @@ def trend(series: pd.DataFrame, frequency: str, period: str) -> pd.DataFrame:
                          "coverage": ytd["coverage"].to_numpy()})
 
 
-def points(own: pd.DataFrame, frequency: str, period: str) -> pd.DataFrame:
+def points(own: pd.DataFrame, frequency: str, period: ReportingPeriod) -> pd.DataFrame:
     """Trend points of one series (see :func:`trend`); annual levels (``YYYY`` periods) are kept as they are."""
     if own.empty:
         return pd.DataFrame(columns=["period", "value", "coverage"])
     if own["period"].str.len().max() == 4:  # annual levels, e.g. the employment rate
-        end_year = config.quarter_months(period)[-1][:4]
+        end_year = period.last_month[:4]
         held = own[own["period"] <= end_year].sort_values("period").tail(TREND_POINTS["A"])
         out = held[["period", "value", "coverage"]]
     else:
@@ -303,9 +290,8 @@ def previous_label(latest: str) -> str:
     return str(pd.Period(latest, freq="M") - 1)
 
 
-def scorecard(store: Store, area: Area, period: str, internal: pd.DataFrame | None, *,
+def scorecard(scope: Scope, internal: pd.DataFrame | None, *,
               catalogue: pd.DataFrame | None = None, reviews: pd.DataFrame | None = None,
-              foreign_language: Callable[[Store, Area], pd.DataFrame] | None = None,
               is_example: bool = False, example_targets: dict[str, float] | None = None,
               computed: tuple[pd.DataFrame, dict] | None = None) -> pd.DataFrame:
     """The scorecard: one row per metric (and component), in the catalogue's order.
@@ -323,17 +309,16 @@ def scorecard(store: Store, area: Area, period: str, internal: pd.DataFrame | No
     data) fill the targets of internal metrics for the demonstration (``target_is_example``).
     ``computed`` is the result of :func:`metric_series` when the caller already has it.
     """
-    config.parse_period(period)
     catalogue = load_catalogue() if catalogue is None else catalogue
-    series, reasons = computed or metric_series(store, area, period, internal, catalogue=catalogue,
-                                                reviews=reviews, foreign_language=foreign_language)
+    series, reasons = computed or metric_series(scope, internal, catalogue=catalogue,
+                                                reviews=reviews)
     rows = []
     for info in catalogue.itertuples(index=False):
         components = COMPONENTS.get(info.metric_id, [("", None)])
         for component, own_direction in components:
             first = component == components[0][0]
             own = series[(series["metric_id"] == info.metric_id) & (series["component"] == component)]
-            pts = points(own, info.frequency, period)
+            pts = points(own, info.frequency, scope.period)
             value = previous = math.nan
             latest = previous_period = coverage = ""
             if not pts.empty:
@@ -354,7 +339,7 @@ def scorecard(store: Store, area: Area, period: str, internal: pd.DataFrame | No
                 target, target_is_example = float(example_targets[info.metric_id]), True
             effective = target
             if info.frequency == "A" and len(latest) == 4 and not math.isnan(target):
-                months = int(config.quarter_months(period)[-1][5:])
+                months = int(scope.last_month[5:])
                 effective = target * months / 12
                 tolerance = tolerance * months / 12 if not math.isnan(tolerance) else tolerance
             direction = own_direction or info.direction
@@ -373,19 +358,18 @@ def scorecard(store: Store, area: Area, period: str, internal: pd.DataFrame | No
     return pd.DataFrame(rows, columns=SCORECARD_COLUMNS)
 
 
-def trends(store: Store, area: Area, period: str, internal: pd.DataFrame | None, *,
+def trends(scope: Scope, internal: pd.DataFrame | None, *,
            catalogue: pd.DataFrame | None = None, reviews: pd.DataFrame | None = None,
-           foreign_language: Callable[[Store, Area], pd.DataFrame] | None = None,
            computed: tuple[pd.DataFrame, dict] | None = None) -> pd.DataFrame:
     """Tidy trend points of every metric: ``metric_id``, ``component``, ``period``, ``value``, ``coverage``."""
     catalogue = load_catalogue() if catalogue is None else catalogue
-    series, _ = computed or metric_series(store, area, period, internal, catalogue=catalogue, reviews=reviews,
+    series, _ = computed or metric_series(scope, internal, catalogue=catalogue, reviews=reviews,
                                           foreign_language=foreign_language)
     parts = []
     for info in catalogue.itertuples(index=False):
         for component, _dir in COMPONENTS.get(info.metric_id, [("", None)]):
             own = series[(series["metric_id"] == info.metric_id) & (series["component"] == component)]
-            pts = points(own, info.frequency, period)
+            pts = points(own, info.frequency, scope.period)
             if not pts.empty:
                 parts.append(pts.assign(metric_id=info.metric_id, component=component))
     if not parts:
@@ -393,7 +377,7 @@ def trends(store: Store, area: Area, period: str, internal: pd.DataFrame | None,
     return pd.concat(parts, ignore_index=True)[["metric_id", "component", "period", "value", "coverage"]]
 
 
-def municipal_counts(internal: pd.DataFrame | None, area: Area, period: str,
+def municipal_counts(internal: pd.DataFrame | None, scope: Scope,
                      catalogue: pd.DataFrame | None = None) -> pd.DataFrame:
     """Internal count metrics by municipality for the quarter's last month (annual ones: year to date).
 
@@ -404,9 +388,9 @@ def municipal_counts(internal: pd.DataFrame | None, area: Area, period: str,
     cols = ["metric_id", "municipality", "value", "persons"]
     if internal is None or internal.empty:
         return pd.DataFrame(columns=cols)
-    end = config.quarter_months(period)[-1]
+    end = scope.last_month
     counts = catalogue[(catalogue["source"] == "internal") & (catalogue["unit"] == "count")]
-    values = internal[(internal["area"] == area.slug) & internal["municipality"].isin(area.members)]
+    values = internal[(internal["area"] == scope.area.slug) & internal["municipality"].isin(scope.members)]
     parts = []
     for info in counts.itertuples(index=False):
         own = values[values["metric_id"] == info.metric_id]

@@ -13,12 +13,13 @@ Pure functions, no text. A missing value stays NaN; nothing is filled in.
 
 from __future__ import annotations
 
+from analysis.store.scope import Scope, shift_month
+
 import numpy as np
 import pandas as pd
 
-from analysis.config import Area
 from analysis.indicators import structure
-from analysis.schema import Store, StoreError
+from analysis.schema import StoreError
 from analysis.sources.catalog import source_code
 
 MEASURE = "long_term_unemployed"
@@ -28,12 +29,12 @@ WINDOW_MONTHS = 24
 SOTKANET_TABLES = ("sotkanet-3562", "sotkanet-181")
 
 
-def is_available(store: Store, area: Area) -> bool:
+def is_available(scope: Scope) -> bool:
     """True when the store holds monthly long-term unemployed (12r5) for the area's members."""
-    return structure.table_store(store, TABLE).has(MEASURE, TABLE, list(area.members))
+    return scope.table(TABLE).has(MEASURE, TABLE, list(scope.members))
 
 
-def monthly(store: Store, area: Area, period: str, months: int = WINDOW_MONTHS) -> pd.DataFrame:
+def monthly(scope: Scope, months: int = WINDOW_MONTHS) -> pd.DataFrame:
     """Monthly long-term unemployment by member and for the area, ``months`` months up to the
     reference month.
 
@@ -43,16 +44,16 @@ def monthly(store: Store, area: Area, period: str, months: int = WINDOW_MONTHS) 
     ``base_unreliable`` (year-ago count under 20 persons or missing). Raises StoreError without
     the measure.
     """
-    if not is_available(store, area):
-        raise StoreError(f"the store has no {MEASURE} ({TABLE} {SOURCE_CODE}) for {area.slug}; "
+    if not is_available(scope):
+        raise StoreError(f"the store has no {MEASURE} ({TABLE} {SOURCE_CODE}) for {scope.area.slug}; "
                          "run `python -m analysis fetch`")
-    month = structure.reference_month(store, period)
-    first = structure.month_shift(month, -(months - 1))
-    members = [m for m in area.members if m != area.slug]
-    wide = structure.wide_counts(store, area, members, ("unemployed_jobseekers", MEASURE))
+    month = scope.require_month()
+    first = shift_month(month, -(months - 1))
+    members = [m for m in scope.members if m != scope.area.slug]
+    wide = structure.wide_counts(scope, members, ("unemployed_jobseekers", MEASURE))
     wide = wide.sort_values(["area_code", "period"])
     year_ago = wide[["area_code", "period", MEASURE]].assign(
-        period=lambda f: [structure.month_shift(p, 12) for p in f["period"]]
+        period=lambda f: [shift_month(p, 12) for p in f["period"]]
     ).rename(columns={MEASURE: "long_term_year_ago"})
     out = wide.merge(year_ago, on=["area_code", "period"], how="left")
     out = out[(out["period"] >= first) & (out["period"] <= month)]
@@ -61,20 +62,37 @@ def monthly(store: Store, area: Area, period: str, months: int = WINDOW_MONTHS) 
     out["change_year"] = out["long_term"] - out["long_term_year_ago"]
     out["change_year_pct"] = structure.pct_change(out["long_term"], out["long_term_year_ago"])
     out["base_unreliable"] = structure.unreliable_base(out["long_term_year_ago"])
-    out["level"] = np.where(out["area_code"] == area.slug, "area", "municipality")
-    order = {code: i for i, code in enumerate([area.slug, *members])}
+    out["level"] = np.where(out["area_code"] == scope.area.slug, "area", "municipality")
+    order = {code: i for i, code in enumerate([scope.area.slug, *members])}
     out = out.sort_values(["area_code", "period"], key=lambda s: s.map(order) if s.name == "area_code" else s)
     return out[["area_code", "level", "period", "long_term", "unemployed", "share_pct", "long_term_year_ago",
                 "change_year", "change_year_pct", "base_unreliable"]].reset_index(drop=True)
 
 
-def latest(store: Store, area: Area, period: str) -> pd.DataFrame:
+def area_change(scope: Scope) -> pd.DataFrame:
+    """The area's long-term unemployed each month up to the period and the change from the same
+    month a year earlier: columns ``period``, ``long_term``, ``long_term_year_ago``, ``change_year``
+    (persons), ``change_year_pct`` (% of the year-ago count). The one place this change is computed."""
+    level = scope.counts([MEASURE])
+    level = level.set_index("period")["value"].sort_index()
+    if level.empty:
+        return pd.DataFrame(columns=["period", "long_term", "long_term_year_ago", "change_year", "change_year_pct"])
+    months = pd.period_range(level.index.min(), level.index.max(), freq="M").astype(str)
+    level = level.reindex(months)
+    before = pd.Series(level.to_numpy(), index=[shift_month(m, 12) for m in months]).reindex(months)
+    out = pd.DataFrame({"period": months, "long_term": level.to_numpy(), "long_term_year_ago": before.to_numpy()})
+    out["change_year"] = out["long_term"] - out["long_term_year_ago"]
+    out["change_year_pct"] = structure.pct_change(out["long_term"], out["long_term_year_ago"])
+    return out
+
+
+def latest(scope: Scope) -> pd.DataFrame:
     """:func:`monthly` at the reference month only (one row per member and the area)."""
-    frame = monthly(store, area, period)
+    frame = monthly(scope)
     return frame[frame["period"] == frame["period"].max()].reset_index(drop=True)
 
 
-def key_figure(store: Store, area: Area, period: str) -> dict[str, object]:
+def key_figure(scope: Scope) -> dict[str, object]:
     """The area's long-term unemployment at the quarter's last month held, for the front page.
 
     Keys: ``available`` (bool), ``month``, ``value`` (persons), ``value_year_ago``, ``change``
@@ -85,9 +103,9 @@ def key_figure(store: Store, area: Area, period: str) -> dict[str, object]:
     empty = {"available": False, "month": None, "value": np.nan, "value_year_ago": np.nan, "change": np.nan,
              "change_pct": np.nan, "share_pct": np.nan, "base_unreliable": True,
              "missing": {"table": TABLE, "measure": SOURCE_CODE, "command": "python -m analysis fetch"}}
-    if not is_available(store, area):
+    if not is_available(scope):
         return empty
-    row = latest(store, area, period)
+    row = latest(scope)
     row = row[row["level"] == "area"].iloc[0]
     return {"available": True, "month": row["period"], "value": float(row["long_term"]),
             "value_year_ago": float(row["long_term_year_ago"]), "change": float(row["change_year"]),
@@ -95,7 +113,7 @@ def key_figure(store: Store, area: Area, period: str) -> dict[str, object]:
             "base_unreliable": bool(row["base_unreliable"]), "missing": None}
 
 
-def sotkanet_context(store: Store, area: Area) -> pd.DataFrame:
+def sotkanet_context(scope: Scope) -> pd.DataFrame:
     """THL Sotkanet annual figures by member municipality (2019 in the embedded data).
 
     Columns: ``area_code``, ``year``, ``long_term_pct_of_labour_force`` (indicator 3562, %),
@@ -109,13 +127,13 @@ def sotkanet_context(store: Store, area: Area) -> pd.DataFrame:
         "unemployment_rate_pct": "unemployment_rate_pct",
         "unemployed_jobseekers_annual_mean": "unemployed_annual_mean",
     }
-    obs = store.observations
+    obs = scope.store.observations
     obs = obs[obs["table_id"].isin(SOTKANET_TABLES) & obs["measure"].isin(list(measures))]
     if obs.empty:
         raise StoreError("the store has no THL Sotkanet tables (sotkanet-3562, sotkanet-181)")
     years = sorted(obs["period"].unique())
-    grid = pd.MultiIndex.from_product([list(area.members), years], names=["area_code", "year"])
-    obs = obs[obs["area_code"].isin(area.members)]
+    grid = pd.MultiIndex.from_product([list(scope.members), years], names=["area_code", "year"])
+    obs = obs[obs["area_code"].isin(scope.members)]
     wide = obs.pivot_table(index=["area_code", "period"], columns="measure", values="value", aggfunc="first")
     wide.index.names = ["area_code", "year"]
     wide = wide.reindex(grid).rename(columns=measures)

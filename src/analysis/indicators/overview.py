@@ -2,16 +2,17 @@
 
 from __future__ import annotations
 
+from analysis.store.scope import Scope
+
 import pandas as pd
 
-from analysis.config import Area
 from analysis.schema import Store
 from analysis.sources.catalog import source_code
 
 
-def measure_coverage(store: Store) -> pd.DataFrame:
+def measure_coverage(scope: Scope) -> pd.DataFrame:
     """One row per table and measure: areas, first and last period, values and missing cells."""
-    obs = store.observations
+    obs = scope.store.observations
     grouped = obs.groupby(["table_id", "measure"], sort=True)
     out = grouped.agg(
         areas=("area_code", "nunique"),
@@ -24,10 +25,10 @@ def measure_coverage(store: Store) -> pd.DataFrame:
     return out.drop(columns="cells")
 
 
-def area_coverage(store: Store, area: Area) -> pd.DataFrame:
+def area_coverage(scope: Scope) -> pd.DataFrame:
     """For each member of ``area`` and its region: the tables and last period the store holds."""
-    codes = [*area.members, area.region]
-    obs = store.observations[store.observations["area_code"].isin(codes)]
+    codes = [*scope.members, *scope.regions]
+    obs = scope.store.observations[scope.store.observations["area_code"].isin(codes)]
     out = (
         obs.groupby(["area_code", "table_id"], sort=True)["period"].max()
         .rename("last_period").reset_index()
@@ -35,17 +36,29 @@ def area_coverage(store: Store, area: Area) -> pd.DataFrame:
     return out
 
 
+def core_months(store: Store, table_id: str = "12r5", measure: str = "unemployed_jobseekers") -> list[str]:
+    """Months (sorted) in which the core measure (unemployed jobseekers, 12r5) has a value.
+
+    Other measures of the same table may run later (the vacancy series of 2022-2026): the latest
+    review period is decided by the core measure, not by the table's last month."""
+    obs = store.observations
+    mask = (obs["table_id"] == table_id) & (obs["measure"] == measure) & obs["value"].notna()
+    return sorted(obs.loc[mask, "period"].unique())
+
+
 def latest_month(store: Store, table_id: str = "12r5") -> str:
-    """The last month (``YYYY-MM``) of a monthly table."""
-    periods = store.periods(table_id)
-    if not periods:
+    """The last month (``YYYY-MM``) of the core measure of a monthly table."""
+    months = core_months(store, table_id)
+    if not months:
         raise ValueError(f"the store has no table {table_id}")
-    return periods[-1]
+    return months[-1]
 
 
 def latest_complete_quarter(store: Store, table_id: str = "12r5") -> str:
-    """The latest quarter (``YYYYQn``) whose three months are all in the table."""
-    months = set(store.periods(table_id))
+    """The latest quarter (``YYYYQn``) whose three months all have the core measure."""
+    months = set(core_months(store, table_id))
+    if not months:
+        raise ValueError(f"the store has no table {table_id}")
     last = pd.Period(max(months), freq="M")
     for back in range(0, 6):
         quarter = (last - back).asfreq("Q")
@@ -63,11 +76,11 @@ WANTED_MEASURES: tuple[tuple[str, str, str], ...] = tuple(
 )
 
 
-def missing_measures(store: Store, area: Area) -> pd.DataFrame:
+def missing_measures(scope: Scope) -> pd.DataFrame:
     """Measures the analyses use that the store lacks for the area's members (table, measure, code)."""
     rows = [
         {"table_id": table, "measure": measure, "source_code": code}
         for table, measure, code in WANTED_MEASURES
-        if not store.has(measure, table_id=table, area_codes=list(area.members))
+        if not scope.store.has(measure, table_id=table, area_codes=list(scope.members))
     ]
     return pd.DataFrame(rows, columns=["table_id", "measure", "source_code"])

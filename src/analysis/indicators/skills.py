@@ -53,7 +53,6 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from analysis.config import Area
 from analysis.schema import TOTAL, Store
 
 TABLE_ID = "12ti"
@@ -75,31 +74,6 @@ SERIES_COLUMNS: tuple[str, ...] = (
     "area_code", "measure", "level", "group_code", "period",
     "published_sum", "suppressed_cells", "lower", "upper", "value",
 )
-
-
-def occupation_area_code(store: Store, area: Area) -> str | None:
-    """The 12ti area code for ``area``: the area itself when 12ti has it, else its region if the
-    area is exactly that region; ``None`` when 12ti holds no data for the area."""
-    codes = set(store.observations.loc[store.observations["table_id"] == TABLE_ID, "area_code"])
-    if area.is_single_code and area.members[0] in codes:
-        return area.members[0]
-    if area.region in codes and _members_make_region(store, area):
-        return area.region
-    return None
-
-
-def _members_make_region(store: Store, area: Area) -> bool:
-    """True when the area's municipalities are exactly those of its region in the 12r5 data
-    (Keski-Pohjanmaa: the eight municipalities are MK16)."""
-    obs = store.observations
-    r5 = obs[(obs["table_id"] == "12r5") & (obs["measure"] == "unemployed_jobseekers")]
-    if r5.empty:
-        return False
-    month = r5["period"].max()
-    last = r5[r5["period"] == month].set_index("area_code")["value"]
-    if area.region not in last.index or not set(area.members) <= set(last.index):
-        return False
-    return bool(abs(last[list(area.members)].sum() - last[area.region]) < 0.5)
 
 
 def occupation_cells(store: Store, area_code: str, measure: str) -> pd.DataFrame:

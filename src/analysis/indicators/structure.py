@@ -20,16 +20,13 @@ value is the area's value (the sum of the members equals the region where all ce
 from __future__ import annotations
 
 from dataclasses import dataclass
-from functools import lru_cache
 from pathlib import Path
 
 import numpy as np
 import pandas as pd
 
 from analysis import config
-from analysis.config import Area
-from analysis.schema import BREAKDOWNS, TOTAL, Store, StoreError, is_missing
-from analysis.sources import embedded
+from analysis.schema import TOTAL, StoreError, is_missing
 from analysis.sources.catalog import source_code
 from analysis.sources.validation import (
     DataValidationError,
@@ -41,6 +38,7 @@ from analysis.sources.validation import (
     require_unique,
 )
 from analysis.store import aggregate_areas
+from analysis.store.scope import Scope, totals_filter
 
 TABLE = "12r5"
 OCC_TABLE = "12ti"
@@ -61,118 +59,17 @@ SOURCE_CODES: dict[str, str] = {m: source_code(m) for ms in BREAKDOWN_MEASURES.v
 """StatFin 12r5 content code of each breakdown measure (from ``sources.catalog``)."""
 
 
-_TABLE_CACHE: list[tuple[Store, str, Store]] = []
-
-
-def table_store(store: Store, table_id: str) -> Store:
-    """``store`` restricted to one table (cached per store object; selecting on the small frame is fast)."""
-    for held, tid, sub in _TABLE_CACHE:
-        if held is store and tid == table_id:
-            return sub
-    obs = store.observations
-    sub = Store(obs[obs["table_id"] == table_id].reset_index(drop=True), store.provenance)
-    _TABLE_CACHE.append((store, table_id, sub))
-    del _TABLE_CACHE[:-8]
-    return sub
-
-
-# --------------------------------------------------------------------------- periods
-
-
-def month_shift(month: str, months: int) -> str:
-    """``YYYY-MM`` moved by ``months`` (negative = earlier)."""
-    return str(pd.Period(month, freq="M") + months)
-
-
-def reference_month(store: Store, period: str, table_id: str = TABLE) -> str:
-    """The last month of quarter ``period`` that ``table_id`` holds (normally the quarter's last month).
-
-    Raises StoreError when the table holds no month of the quarter.
-    """
-    held = set(table_store(store, table_id).periods(table_id))
-    months = [m for m in config.quarter_months(period) if m in held]
-    if not months:
-        raise StoreError(
-            f"table {table_id} has no month of {period}; it covers "
-            f"{min(held) if held else '-'}–{max(held) if held else '-'}"
-        )
-    return months[-1]
-
-
-# --------------------------------------------------------------------------- areas
-
-
-@lru_cache(maxsize=1)
-def _area_key() -> pd.DataFrame:
-    """The embedded municipality -> subregion -> region key, read once per process (not to be mutated)."""
-    return embedded.load_area_key()
-
-
-def published_equivalent(area: Area) -> str | None:
-    """The published StatFin area whose members are exactly the area's (or None).
-
-    A one-code area is that code; an area made of all municipalities of its region (per the
-    region key in ``data/raw``) is that region.
-    """
-    if area.is_single_code:
-        return area.members[0]
-    key = _area_key()
-    in_region = set(key.loc[key["region_code"] == area.region, "municipality_code"])
-    return area.region if in_region and in_region == set(area.members) else None
-
-
-def subregions(area: Area) -> list[str]:
-    """Subregion codes (SKnnn) that the area's member municipalities belong to."""
-    key = _area_key()
-    rows = key[key["municipality_code"].isin(area.members)]
-    return sorted(rows["subregion_code"].unique())
-
-
-def area_counts(store: Store, area: Area, measures: tuple[str, ...] | list[str] = COUNTS,
-                table_id: str = TABLE) -> pd.DataFrame:
-    """Monthly counts of the area (``area_code`` = the area slug), tidy.
-
-    Sums the members; a month where a member's cell is missing is filled from the published
-    equivalent region when there is one (see :func:`published_equivalent`), else stays NaN.
-    """
-    held = [m for m in measures if table_store(store, table_id).has(m, table_id)]
-    if not held:
-        raise StoreError(f"the store has none of {', '.join(measures)} in table {table_id}")
-    measures = held
-    obs = table_store(store, table_id).select(measures, table_id=table_id, area_codes=list(area.members), **_totals(table_id))
-    summed = aggregate_areas(obs, area.members, area.slug)
-    equivalent = published_equivalent(area)
-    if equivalent is not None and equivalent not in area.members:
-        pub = table_store(store, table_id).select(measures, table_id=table_id, area_codes=[equivalent], **_totals(table_id))
-        keys = ["period", "measure"]
-        merged = summed.merge(pub[keys + ["value"]].rename(columns={"value": "published"}), on=keys, how="outer")
-        merged["value"] = merged["value"].fillna(merged["published"])
-        merged["table_id"] = table_id
-        merged["area_code"] = area.slug
-        for col in BREAKDOWNS:
-            merged[col] = merged[col].fillna(TOTAL)
-        summed = merged.drop(columns="published")
-    return summed.sort_values(["measure", "period"]).reset_index(drop=True)
-
-
-def _totals(table_id: str) -> dict[str, str]:
-    """Breakdown filters that keep the table's totals (all breakdowns SSS)."""
-    if table_id == OCC_TABLE:
-        return {"language": TOTAL, "age_group": TOTAL, "sex": TOTAL}
-    return {"occupation_code": TOTAL, "language": TOTAL, "age_group": TOTAL, "sex": TOTAL}
-
-
-def wide_counts(store: Store, area: Area, codes: list[str], measures: tuple[str, ...] | list[str] = COUNTS,
+def wide_counts(scope: Scope, codes: list[str], measures: tuple[str, ...] | list[str] = COUNTS,
                 table_id: str = TABLE) -> pd.DataFrame:
     """One row per (area_code, month) with one column per measure, for the area and ``codes``.
 
     Adds ``unemployment_rate_pct`` when both unemployed and labour force are present.
     """
-    measures = [m for m in measures if table_store(store, table_id).has(m, table_id)]
-    parts = [area_counts(store, area, measures, table_id)]
-    codes = [c for c in codes if c != area.slug]
+    measures = [m for m in measures if scope.table(table_id).has(m, table_id)]
+    parts = [scope.counts(measures, table_id)]
+    codes = [c for c in codes if c != scope.area.slug]
     if codes:
-        parts.append(table_store(store, table_id).select(measures, table_id=table_id, area_codes=codes, **_totals(table_id)))
+        parts.append(scope.table(table_id).select(measures, table_id=table_id, area_codes=codes, **totals_filter(table_id)))
     long = pd.concat(parts, ignore_index=True)
     wide = long.pivot_table(index=["area_code", "period"], columns="measure", values="value",
                             aggfunc="first", dropna=False).reset_index()
@@ -216,7 +113,7 @@ class Comparison:
     area: str
     municipalities: list[str]
     subregions: list[str]
-    region: str
+    regions: list[str]
     country: str = TOTAL
 
     def ordered(self) -> list[tuple[str, str]]:
@@ -224,18 +121,18 @@ class Comparison:
         rows = [(self.area, "area")]
         rows += [(c, "municipality") for c in self.municipalities]
         rows += [(c, "subregion") for c in self.subregions]
-        rows += [(self.region, "region"), (self.country, "country")]
+        rows += [(r, "region") for r in self.regions]
+        rows += [(self.country, "country")]
         seen: set[str] = set()
         return [(c, lvl) for c, lvl in rows if not (c in seen or seen.add(c))]
 
 
-def comparison(area: Area) -> Comparison:
-    """The area, its municipalities, subregions, region and the whole country."""
-    municipalities = [m for m in area.members if m.startswith("KU")]
-    return Comparison(area.slug, municipalities, subregions(area), area.region)
+def comparison(scope: Scope) -> Comparison:
+    """The area, its municipalities, subregions, region(s) and the whole country."""
+    return Comparison(scope.area.slug, scope.municipalities, scope.subregions, scope.regions)
 
 
-def level_table(store: Store, area: Area, period: str) -> pd.DataFrame:
+def level_table(scope: Scope) -> pd.DataFrame:
     """Unemployed, labour force and rate at the reference month for the area and its comparisons.
 
     Columns: ``area_code``, ``level``, ``month``, ``unemployed``, ``unemployed_year_ago``,
@@ -244,13 +141,13 @@ def level_table(store: Store, area: Area, period: str) -> pd.DataFrame:
     (percentage points), ``quarter_mean_unemployed`` and ``quarter_mean_rate`` (% from the
     quarter's mean counts), ``base_unreliable`` (year-ago base under 20 persons).
     """
-    month = reference_month(store, period)
-    comp = comparison(area)
+    month = scope.require_month()
+    comp = comparison(scope)
     codes = [c for c, _ in comp.ordered()]
-    wide = wide_counts(store, area, codes, ("unemployed_jobseekers", "labour_force"))
+    wide = wide_counts(scope, codes, ("unemployed_jobseekers", "labour_force"))
     idx = wide.set_index(["area_code", "period"])
-    year_ago, month_ago = month_shift(month, -12), month_shift(month, -1)
-    quarter = [m for m in config.quarter_months(period) if m <= month]
+    year_ago, month_ago = scope.year_ago(month), scope.month_ago(month)
+    quarter = [m for m in scope.period.months if m <= month]
     rows = []
     for code, level in comp.ordered():
         def get(m: str, col: str, code: str = code) -> float:
@@ -275,19 +172,19 @@ def level_table(store: Store, area: Area, period: str) -> pd.DataFrame:
     return pd.DataFrame(rows)
 
 
-def region_ranking(store: Store, area: Area, period: str) -> pd.DataFrame:
+def region_ranking(scope: Scope) -> pd.DataFrame:
     """All regions (MKnn) at the reference month ranked by unemployment rate (rank 1 = highest).
 
     Columns: ``area_code``, ``unemployed``, ``labour_force``, ``rate`` (%), ``rate_year_ago`` (%),
     ``rate_change_pp``, ``rank``, ``is_area_region``.
     """
-    month = reference_month(store, period)
-    obs = table_store(store, TABLE).select(["unemployed_jobseekers", "labour_force"], table_id=TABLE, **_totals(TABLE))
-    obs = obs[obs["area_code"].str.match(r"^MK\d{2}$") & obs["period"].isin([month, month_shift(month, -12)])]
+    month = scope.require_month()
+    obs = scope.table(TABLE).select(["unemployed_jobseekers", "labour_force"], table_id=TABLE, **totals_filter(TABLE))
+    obs = obs[obs["area_code"].str.match(r"^MK\d{2}$") & obs["period"].isin([month, scope.year_ago(month)])]
     wide = obs.pivot_table(index=["area_code", "period"], columns="measure", values="value").reset_index()
     wide["rate"] = rate(wide["unemployed_jobseekers"], wide["labour_force"])
     now = wide[wide["period"] == month].set_index("area_code")
-    before = wide[wide["period"] == month_shift(month, -12)].set_index("area_code")
+    before = wide[wide["period"] == scope.year_ago(month)].set_index("area_code")
     out = pd.DataFrame({
         "area_code": now.index,
         "unemployed": now["unemployed_jobseekers"].to_numpy(),
@@ -297,12 +194,12 @@ def region_ranking(store: Store, area: Area, period: str) -> pd.DataFrame:
     out["rate_year_ago"] = out["area_code"].map(before["rate"])
     out["rate_change_pp"] = out["rate"] - out["rate_year_ago"]
     out["rank"] = out["rate"].rank(ascending=False, method="min").astype("Int64")
-    out["is_area_region"] = out["area_code"] == area.region
+    out["is_area_region"] = out["area_code"].isin(scope.regions)
     out["month"] = month
     return out.sort_values(["rank", "area_code"]).reset_index(drop=True)
 
 
-def key_figures(store: Store, area: Area, period: str) -> pd.DataFrame:
+def key_figures(scope: Scope) -> pd.DataFrame:
     """Headline figures of the area at the quarter's last month held, for the review's front page.
 
     One row per indicator: ``unemployed_jobseekers`` (persons), ``unemployment_rate_pct`` (%),
@@ -310,9 +207,9 @@ def key_figures(store: Store, area: Area, period: str) -> pd.DataFrame:
     ``change`` (persons, or percentage points for the rate), ``change_pct`` (% of the year-ago
     value; NaN for the rate), ``unit`` ("persons" | "pct" | "count"), ``base_unreliable``.
     """
-    month = reference_month(store, period)
-    year_ago = month_shift(month, -12)
-    counts = area_counts(store, area)
+    month = scope.require_month()
+    year_ago = scope.year_ago(month)
+    counts = scope.counts(COUNTS)
     idx = counts.set_index(["measure", "period"])["value"]
 
     def val(measure: str, m: str) -> float:
@@ -335,7 +232,7 @@ def key_figures(store: Store, area: Area, period: str) -> pd.DataFrame:
 # --------------------------------------------------------------------------- trend
 
 
-def trend(store: Store, area: Area, period: str, measure: str = "unemployed_jobseekers") -> pd.DataFrame:
+def trend(scope: Scope, measure: str = "unemployed_jobseekers") -> pd.DataFrame:
     """Seasonally adjusted trend of the area's monthly series up to the reference month (STL, period 12).
 
     ``measure`` is a count or ``unemployment_rate_pct``. Columns: ``period``, ``observed``, ``trend``,
@@ -344,8 +241,8 @@ def trend(store: Store, area: Area, period: str, measure: str = "unemployed_jobs
     """
     from statsmodels.tsa.seasonal import STL
 
-    month = reference_month(store, period)
-    wide = wide_counts(store, area, [], ("unemployed_jobseekers", "labour_force"))
+    month = scope.require_month()
+    wide = wide_counts(scope, [], ("unemployed_jobseekers", "labour_force"))
     series = wide.set_index("period")[measure].sort_index()
     series = series[series.index <= month]
     missing = series[series.isna()]
@@ -353,7 +250,7 @@ def trend(store: Store, area: Area, period: str, measure: str = "unemployed_jobs
         series = series[series.index > missing.index.max()]
     expected = pd.period_range(series.index.min(), month, freq="M").astype(str)
     if len(series) < 36 or list(series.index) != list(expected):
-        raise StoreError(f"{measure} for {area.slug}: fewer than 36 consecutive months up to {month}")
+        raise StoreError(f"{measure} for {scope.area.slug}: fewer than 36 consecutive months up to {month}")
     fit = STL(series.to_numpy(dtype=float), period=12).fit()
     return pd.DataFrame({"period": series.index, "observed": series.to_numpy(),
                          "trend": fit.trend, "seasonal": fit.seasonal})
@@ -362,7 +259,7 @@ def trend(store: Store, area: Area, period: str, measure: str = "unemployed_jobs
 # --------------------------------------------------------------------------- breakdowns (fetched 12r5)
 
 
-def breakdown_availability(store: Store, area: Area) -> pd.DataFrame:
+def breakdown_availability(scope: Scope) -> pd.DataFrame:
     """For every breakdown measure of 12r5: whether the store holds it for the area's members.
 
     Columns: ``breakdown``, ``measure``, ``source_code`` (StatFin content code), ``available``.
@@ -371,11 +268,11 @@ def breakdown_availability(store: Store, area: Area) -> pd.DataFrame:
     for breakdown, measures in BREAKDOWN_MEASURES.items():
         for m in measures:
             rows.append({"breakdown": breakdown, "measure": m, "source_code": SOURCE_CODES[m],
-                         "available": table_store(store, TABLE).has(m, TABLE, list(area.members))})
+                         "available": scope.table(TABLE).has(m, TABLE, list(scope.members))})
     return pd.DataFrame(rows)
 
 
-def breakdowns(store: Store, area: Area, period: str) -> pd.DataFrame:
+def breakdowns(scope: Scope) -> pd.DataFrame:
     """Unemployed by gender, age group, duration and lay-off at the reference month (available ones).
 
     Columns: ``breakdown``, ``measure``, ``month``, ``value`` (persons), ``share_pct`` (% of all
@@ -383,15 +280,15 @@ def breakdowns(store: Store, area: Area, period: str) -> pd.DataFrame:
     ``change_year`` (persons), ``change_year_pct`` (%), ``base_unreliable``. Empty when the store
     has none of these measures (the embedded snapshot).
     """
-    avail = breakdown_availability(store, area)
+    avail = breakdown_availability(scope)
     measures = avail.loc[avail["available"], "measure"].tolist()
     cols = ["breakdown", "measure", "month", "value", "share_pct", "value_year_ago", "change_year",
             "change_year_pct", "base_unreliable"]
     if not measures:
         return pd.DataFrame(columns=cols)
-    month = reference_month(store, period)
-    year_ago = month_shift(month, -12)
-    counts = area_counts(store, area, ["unemployed_jobseekers", *measures])
+    month = scope.require_month()
+    year_ago = scope.year_ago(month)
+    counts = scope.counts(["unemployed_jobseekers", *measures])
     idx = counts.set_index(["measure", "period"])["value"]
     total = float(idx.get(("unemployed_jobseekers", month), np.nan))
     rows = []
@@ -431,21 +328,7 @@ def load_occupation_groups(path: Path = OCCUPATION_GROUPS_FILE) -> pd.DataFrame:
     return frame
 
 
-def occupation_area(store: Store, area: Area) -> list[str]:
-    """Codes of 12ti to use for the area: its members if 12ti has them all, else its published
-    equivalent region, else the area's region (context; the caller must say so)."""
-    held = set(table_store(store, OCC_TABLE).observations["area_code"].unique())
-    if set(area.members) <= held:
-        return list(area.members)
-    equivalent = published_equivalent(area)
-    if equivalent in held:
-        return [equivalent]
-    if area.region in held:
-        return [area.region]
-    raise StoreError(f"table {OCC_TABLE} has neither the members nor the region of {area.slug}")
-
-
-def occupation_groups(store: Store, area: Area, period: str, level: int = 1) -> pd.DataFrame:
+def occupation_groups(scope: Scope, level: int = 1) -> pd.DataFrame:
     """Unemployed and open vacancies by occupation group at the reference month, with the remainder.
 
     Four-digit codes are rolled up to ``level``-digit groups; the ``X…`` special classes form one
@@ -458,11 +341,13 @@ def occupation_groups(store: Store, area: Area, period: str, level: int = 1) -> 
     """
     if level not in (1, 2):
         raise ValueError("level must be 1 or 2")
-    month = reference_month(store, period, OCC_TABLE)
-    year_ago = month_shift(month, -12)
-    codes = occupation_area(store, area)
-    obs = table_store(store, OCC_TABLE).select(["unemployed_jobseekers", "open_vacancies"], table_id=OCC_TABLE, area_codes=codes,
-                       **_totals(OCC_TABLE))
+    month = scope.require_month(OCC_TABLE)
+    year_ago = scope.year_ago(month)
+    if scope.occupation_codes is None:
+        raise StoreError(f"table {OCC_TABLE} holds neither the area {scope.area.slug} nor its region")
+    codes = scope.occupation_codes[0]
+    obs = scope.table(OCC_TABLE).select(["unemployed_jobseekers", "open_vacancies"], table_id=OCC_TABLE, area_codes=codes,
+                       **totals_filter(OCC_TABLE))
     obs = obs[obs["period"].isin([month, year_ago])]
     if len(codes) > 1:
         obs = aggregate_areas(obs, codes, "+".join(codes))  # per occupation: it is a key column
@@ -518,17 +403,19 @@ def occupation_groups(store: Store, area: Area, period: str, level: int = 1) -> 
                 "suppressed_cells", "base_unreliable", "area_codes"]]
 
 
-def top_occupations(store: Store, area: Area, period: str, n: int = 10) -> pd.DataFrame:
+def top_occupations(scope: Scope, n: int = 10) -> pd.DataFrame:
     """The ``n`` four-digit occupations with the most unemployed at the reference month.
 
     Columns: ``occupation_code``, ``month``, ``unemployed``, ``unemployed_year_ago``, ``change_year``,
     ``vacancies``, ``tightness``.
     """
-    month = reference_month(store, period, OCC_TABLE)
-    year_ago = month_shift(month, -12)
-    codes = occupation_area(store, area)
-    obs = table_store(store, OCC_TABLE).select(["unemployed_jobseekers", "open_vacancies"], table_id=OCC_TABLE, area_codes=codes,
-                       **_totals(OCC_TABLE))
+    month = scope.require_month(OCC_TABLE)
+    year_ago = scope.year_ago(month)
+    if scope.occupation_codes is None:
+        raise StoreError(f"table {OCC_TABLE} holds neither the area {scope.area.slug} nor its region")
+    codes = scope.occupation_codes[0]
+    obs = scope.table(OCC_TABLE).select(["unemployed_jobseekers", "open_vacancies"], table_id=OCC_TABLE, area_codes=codes,
+                       **totals_filter(OCC_TABLE))
     obs = obs[obs["period"].isin([month, year_ago]) & obs["occupation_code"].str.match(r"^\d{4}$")]
     if len(codes) > 1:
         obs = aggregate_areas(obs, codes, "+".join(codes))
@@ -553,7 +440,7 @@ def top_occupations(store: Store, area: Area, period: str, n: int = 10) -> pd.Da
 # --------------------------------------------------------------------------- vacancies
 
 
-def beveridge(store: Store, area: Area, period: str) -> pd.DataFrame:
+def beveridge(scope: Scope) -> pd.DataFrame:
     """Annual means of the area's unemployment rate and vacancy rate (Beveridge curve), up to the
     reference month; the last year is its months to date.
 
@@ -561,8 +448,8 @@ def beveridge(store: Store, area: Area, period: str) -> pd.DataFrame:
     ``vacancy_rate`` (open vacancies / labour force × 100, %). Years with a missing month of
     vacancies use only the months that have them (``months`` says how many).
     """
-    month = reference_month(store, period)
-    wide = wide_counts(store, area, [])
+    month = scope.require_month()
+    wide = wide_counts(scope, [])
     wide = wide[wide["period"] <= month].dropna(subset=["unemployed_jobseekers", "labour_force", "open_vacancies"])
     wide = wide.assign(year=wide["period"].str[:4])
     g = wide.groupby("year")

@@ -7,11 +7,12 @@ rate whose count is 1–4 is not shown (it would reveal the count).
 
 from __future__ import annotations
 
+from analysis.store.scope import Scope
+
 import math
 
 import pandas as pd
 
-from analysis.config import Area
 from analysis.indicators import foreign_language as fl
 from analysis.present import html
 from analysis.present.disclosure import disclose_count, is_small
@@ -26,7 +27,6 @@ from analysis.present.figures import (
 from analysis.present.fmt import MISSING, fmt_pct, fmt_pp, fmt_signed
 from analysis.present.structure import area_name
 from analysis.present.text import MissingText, data_source_label, t
-from analysis.schema import Store
 
 NS = "foreign_language"
 
@@ -35,9 +35,9 @@ def _t(key: str, lang: str, **values: object) -> str:
     return t(f"{NS}.{key}", lang, **values)
 
 
-def area_label(code: str, area: Area, lang: str = "fi") -> str:
+def area_label(code: str, scope: Scope, lang: str = "fi") -> str:
     """Reader's name of an area code (municipality, region, the employment area) in ``lang``."""
-    return area_name(code, area, lang)
+    return area_name(code, scope, lang)
 
 
 def language_label(code: str, lang: str = "fi") -> str:
@@ -70,14 +70,14 @@ def definitions_blocks(lang: str = "fi") -> list[html.HTML]:
 # --- 159t share ---------------------------------------------------------------------------------
 
 
-def share_table(store: Store, area: Area, lang: str = "fi") -> pd.DataFrame:
+def share_table(scope: Scope, lang: str = "fi") -> pd.DataFrame:
     """Municipalities × years of the published share (%), with the latest one-year change (pp)."""
-    shares = fl.municipal_share(store, area)
-    overview = fl.share_overview(store, area)
+    shares = fl.municipal_share(scope)
+    overview = fl.share_overview(scope)
     wide = shares.pivot(index="area_code", columns="period", values="value")
-    wide = wide.reindex([c for c in area.members if c in wide.index])
+    wide = wide.reindex([c for c in scope.members if c in wide.index])
     years = list(wide.columns)
-    out = pd.DataFrame({_t("col_municipality", lang): [area_label(c, area, lang) for c in wide.index]})
+    out = pd.DataFrame({_t("col_municipality", lang): [area_label(c, scope, lang) for c in wide.index]})
     for year in years:
         out[str(year)] = [fmt_pct(v, 1, lang) for v in wide[year]]
     if len(years) >= 2:
@@ -86,14 +86,14 @@ def share_table(store: Store, area: Area, lang: str = "fi") -> pd.DataFrame:
     return out
 
 
-def share_figure(store: Store, area: Area, lang: str = "fi") -> html.HTML:
+def share_figure(scope: Scope, lang: str = "fi") -> html.HTML:
     """Line chart of each municipality's share over the years, with alt text and its numbers."""
-    shares = fl.municipal_share(store, area)
+    shares = fl.municipal_share(scope)
     fig, ax = new_figure(8, 4.5)
     years = sorted(shares["period"].unique())
-    for i, code in enumerate([c for c in area.members if c in set(shares["area_code"])]):
+    for i, code in enumerate([c for c in scope.members if c in set(shares["area_code"])]):
         part = shares[shares["area_code"] == code].sort_values("period")
-        name = area_label(code, area, lang)
+        name = area_label(code, scope, lang)
         ax.plot(part["period"], part["value"], label=name, color=PALETTE[i % len(PALETTE)],
                 linestyle=LINESTYLES[i % len(LINESTYLES)], marker=MARKERS[i % len(MARKERS)])
         last = part.dropna(subset=["value"]).iloc[-1]
@@ -107,24 +107,24 @@ def share_figure(store: Store, area: Area, lang: str = "fi") -> html.HTML:
     hi = latest.loc[latest["value"].idxmax()]
     lo = latest.loc[latest["value"].idxmin()]
     alt = _t("share_chart_alt", lang, n=latest["area_code"].nunique(), first=years[0], last=years[-1],
-             max_area=area_label(hi["area_code"], area, lang), max_value=fmt_pct(hi["value"], 1, lang),
-             min_area=area_label(lo["area_code"], area, lang), min_value=fmt_pct(lo["value"], 1, lang))
+             max_area=area_label(hi["area_code"], scope, lang), max_value=fmt_pct(hi["value"], 1, lang),
+             min_area=area_label(lo["area_code"], scope, lang), min_value=fmt_pct(lo["value"], 1, lang))
     caption = _t("share_chart_caption", lang, first=years[0], last=years[-1])
-    return html.figure(fig, alt, caption, share_table(store, area, lang), lang)
+    return html.figure(fig, alt, caption, share_table(scope, lang), lang)
 
 
-def share_blocks(store: Store, area: Area, lang: str = "fi") -> list[html.HTML]:
+def share_blocks(scope: Scope, lang: str = "fi") -> list[html.HTML]:
     """The 159t share: definition, table, chart and caveats (no area share is formed)."""
-    shares = fl.municipal_share(store, area)
+    shares = fl.municipal_share(scope)
     if shares.empty:
         return []
     years = sorted(shares["period"].unique())
     return [
         html.heading(_t("share_heading", lang), 3),
         html.paragraph(_t("share_definition", lang)),
-        html.table(share_table(store, area, lang),
+        html.table(share_table(scope, lang),
                    _t("share_table_caption", lang, first=years[0], last=years[-1])),
-        share_figure(store, area, lang),
+        share_figure(scope, lang),
         html.notice(_t("share_caveat_no_area", lang), "caveat", lang),
         html.paragraph(_t("share_caveat_small", lang)),
     ]
@@ -133,15 +133,15 @@ def share_blocks(store: Store, area: Area, lang: str = "fi") -> list[html.HTML]:
 # --- population by language (fetched) ------------------------------------------------------------
 
 
-def population_table(store: Store, area: Area, lang: str = "fi") -> pd.DataFrame:
+def population_table(scope: Scope, lang: str = "fi") -> pd.DataFrame:
     """Latest year: foreign-language, Finnish and Swedish population and share, by area."""
-    pop = fl.population_by_language(store, area)
+    pop = fl.population_by_language(scope)
     year = pop["period"].max()
     pop = pop[(pop["period"] == year) & pop["language"].isin(fl.GROUPS)]
-    order = [area.slug, *area.members, area.region]
+    order = [scope.area.slug, *scope.members, scope.region]
     rows = []
     for code in [c for c in dict.fromkeys(order) if c in set(pop["area_code"])]:
-        rec: dict[str, str] = {_t("col_area", lang): area_label(code, area, lang)}
+        rec: dict[str, str] = {_t("col_area", lang): area_label(code, scope, lang)}
         for g in fl.GROUPS:
             part = pop[(pop["area_code"] == code) & (pop["language"] == g)]
             value = part["population"].iloc[0] if len(part) else math.nan
@@ -153,21 +153,21 @@ def population_table(store: Store, area: Area, lang: str = "fi") -> pd.DataFrame
     return pd.DataFrame(rows)
 
 
-def population_blocks(store: Store, area: Area, data_source: str, lang: str = "fi") -> list[html.HTML]:
+def population_blocks(scope: Scope, lang: str = "fi") -> list[html.HTML]:
     """Population by language (11rm/11rl) when fetched; otherwise what is missing and how to load it."""
     blocks = [html.heading(_t("pop_heading", lang), 3)]
-    if not fl.availability(store, area)["population_by_language"]:
-        return blocks + [html.notice(_t("pop_missing", lang, source=data_source_label(data_source, lang)), "missing", lang)]
-    year = fl.population_by_language(store, area)["period"].max()
-    return blocks + [html.table(population_table(store, area, lang), _t("pop_table_caption", lang, year=year))]
+    if not fl.availability(scope)["population_by_language"]:
+        return blocks + [html.notice(_t("pop_missing", lang, source=data_source_label(scope.data_source, lang)), "missing", lang)]
+    year = fl.population_by_language(scope)["period"].max()
+    return blocks + [html.table(population_table(scope, lang), _t("pop_table_caption", lang, year=year))]
 
 
 # --- unemployment by language (fetched) ----------------------------------------------------------
 
 
-def unemployment_summary_table(store: Store, area: Area, period: str, lang: str = "fi") -> pd.DataFrame:
+def unemployment_summary_table(scope: Scope, lang: str = "fi") -> pd.DataFrame:
     """The area's language groups at the reference month: count, share, rate and year-on-year change."""
-    summary = fl.language_summary(store, area, period)
+    summary = fl.language_summary(scope)
     return pd.DataFrame({
         _t("col_language", lang): [language_label(g, lang) for g in summary["language"]],
         _t("col_unemployed", lang): [disclose_count(v, lang) for v in summary["unemployed"]],
@@ -187,13 +187,13 @@ def unemployment_summary_table(store: Store, area: Area, period: str, lang: str 
     })
 
 
-def unemployment_municipal_table(store: Store, area: Area, month: str, lang: str = "fi") -> pd.DataFrame:
+def unemployment_municipal_table(scope: Scope, month: str, lang: str = "fi") -> pd.DataFrame:
     """Foreign-language unemployed, share and rate in each member municipality at ``month``."""
-    series = fl.unemployment_by_language(store, area)
+    series = fl.unemployment_by_language(scope)
     part = series[(series["period"] == month) & (series["language"] == fl.GROUPS[0])
-                  & (series["area_code"] != area.slug)]
+                  & (series["area_code"] != scope.area.slug)]
     return pd.DataFrame({
-        _t("col_municipality", lang): [area_label(c, area, lang) for c in part["area_code"]],
+        _t("col_municipality", lang): [area_label(c, scope, lang) for c in part["area_code"]],
         _t("col_unemployed", lang): [disclose_count(v, lang) for v in part["unemployed"]],
         _t("col_share_of_unemployed", lang): [
             MISSING if is_small(c) else fmt_pct(v, 1, lang)
@@ -203,14 +203,14 @@ def unemployment_municipal_table(store: Store, area: Area, month: str, lang: str
     })
 
 
-def unemployment_figure(store: Store, area: Area, lang: str = "fi") -> html.HTML:
+def unemployment_figure(scope: Scope, lang: str = "fi") -> html.HTML:
     """Monthly unemployment rate by language group for the area (or the foreign-language count
     when no labour force by language is held), with alt text and numbers."""
-    series = fl.unemployment_by_language(store, area)
-    series = series[series["area_code"] == area.slug].sort_values("period")
+    series = fl.unemployment_by_language(scope)
+    series = series[series["area_code"] == scope.area.slug].sort_values("period")
     months = sorted(series["period"].unique())
     first, last = months[0], months[-1]
-    area_title = area.name(lang)
+    area_title = scope.area.name(lang)
     fig, ax = new_figure(8, 4)
     use_rate = series["unemployment_rate_pct"].notna().any()
     table = pd.DataFrame({_t("col_month", lang): months})
@@ -244,23 +244,23 @@ def unemployment_figure(store: Store, area: Area, lang: str = "fi") -> html.HTML
     return html.figure(fig, alt, caption, table, lang)
 
 
-def unemployment_blocks(store: Store, area: Area, period: str, data_source: str,
+def unemployment_blocks(scope: Scope,
                         lang: str = "fi") -> list[html.HTML]:
     """Unemployed jobseekers by language when held; otherwise what is missing and how to load it."""
     blocks = [html.heading(_t("unemp_heading", lang), 3)]
-    summary = fl.language_summary(store, area, period)
+    summary = fl.language_summary(scope)
     if summary.empty:
-        return blocks + [html.notice(_t("unemp_missing", lang, source=data_source_label(data_source, lang)), "missing", lang)]
+        return blocks + [html.notice(_t("unemp_missing", lang, source=data_source_label(scope.data_source, lang)), "missing", lang)]
     month, ago = summary["month"].iloc[0], summary["month_year_ago"].iloc[0]
     blocks += [
         html.paragraph(_t("unemp_intro", lang, month=month, month_ago=ago)),
-        html.table(unemployment_summary_table(store, area, period, lang),
-                   _t("unemp_table_caption", lang, area=area.name(lang), month=month)),
+        html.table(unemployment_summary_table(scope, lang),
+                   _t("unemp_table_caption", lang, area=scope.area.name(lang), month=month)),
         html.paragraph(f"{_t('rate_flag', lang)} {_t('rate_suppressed', lang)}"),
-        unemployment_figure(store, area, lang),
+        unemployment_figure(scope, lang),
     ]
-    if len(area.members) > 1:
-        blocks.append(html.table(unemployment_municipal_table(store, area, month, lang),
+    if len(scope.members) > 1:
+        blocks.append(html.table(unemployment_municipal_table(scope, month, lang),
                                  _t("unemp_muni_caption", lang, month=month)))
     return blocks
 
@@ -268,16 +268,16 @@ def unemployment_blocks(store: Store, area: Area, period: str, data_source: str,
 # --- employment rate by language (fetched) -------------------------------------------------------
 
 
-def employment_table(store: Store, area: Area, lang: str = "fi") -> pd.DataFrame:
+def employment_table(scope: Scope, lang: str = "fi") -> pd.DataFrame:
     """Latest year's employment rate (%) by language for members and region, age band shown."""
-    emp = fl.employment_rate_by_language(store, area)
+    emp = fl.employment_rate_by_language(scope)
     year = emp["period"].max()
     emp = emp[(emp["period"] == year) & emp["language"].isin(fl.GROUPS)]
-    order = [*area.members, area.region]
+    order = [*scope.members, scope.region]
     rows = []
     for code in [c for c in dict.fromkeys(order) if c in set(emp["area_code"])]:
         part = emp[emp["area_code"] == code]
-        rec = {_t("col_area", lang): area_label(code, area, lang),
+        rec = {_t("col_area", lang): area_label(code, scope, lang),
                _t("col_age_group", lang): ", ".join(sorted(part["age_group"].unique()))}
         for g in fl.GROUPS:
             value = part.loc[part["language"] == g, "value"]
@@ -286,70 +286,70 @@ def employment_table(store: Store, area: Area, lang: str = "fi") -> pd.DataFrame
     return pd.DataFrame(rows)
 
 
-def employment_blocks(store: Store, area: Area, data_source: str, lang: str = "fi") -> list[html.HTML]:
+def employment_blocks(scope: Scope, lang: str = "fi") -> list[html.HTML]:
     """Employment rate by language when held; otherwise what is missing and how to load it."""
     blocks = [html.heading(_t("emp_heading", lang), 3)]
-    emp = fl.employment_rate_by_language(store, area)
+    emp = fl.employment_rate_by_language(scope)
     if emp.empty or not emp["value"].notna().any():
-        return blocks + [html.notice(_t("emp_missing", lang, source=data_source_label(data_source, lang)), "missing", lang)]
+        return blocks + [html.notice(_t("emp_missing", lang, source=data_source_label(scope.data_source, lang)), "missing", lang)]
     return blocks + [
         html.paragraph(_t("emp_intro", lang)),
-        html.table(employment_table(store, area, lang), _t("emp_table_caption", lang, year=emp["period"].max())),
+        html.table(employment_table(scope, lang), _t("emp_table_caption", lang, year=emp["period"].max())),
     ]
 
 
 # --- foreign nationals (12r5 TYOTTOMATULK) ------------------------------------------------------
 
 
-def nationals_table(store: Store, area: Area, period: str, lang: str = "fi") -> tuple[pd.DataFrame, str | None]:
+def nationals_table(scope: Scope, lang: str = "fi") -> tuple[pd.DataFrame, str | None]:
     """Foreign nationals unemployed at the reference month and a year earlier, by area."""
-    nat = fl.foreign_nationals(store, area)
-    month = fl.reference_month(sorted(nat["period"].unique()), period)
+    nat = fl.foreign_nationals(scope)
+    month = scope.pick_month(nat["period"].unique())
     if month is None:
         return pd.DataFrame(), None
     ago = f"{int(month[:4]) - 1}{month[4:]}"
     rows = []
-    for code in dict.fromkeys([area.slug, *area.members]):
+    for code in dict.fromkeys([scope.area.slug, *scope.members]):
         cur = nat[(nat["area_code"] == code) & (nat["period"] == month)]["value"]
         old = nat[(nat["area_code"] == code) & (nat["period"] == ago)]["value"]
         cur_v = cur.iloc[0] if len(cur) else math.nan
         old_v = old.iloc[0] if len(old) else math.nan
-        rows.append({_t("col_area", lang): area_label(code, area, lang),
+        rows.append({_t("col_area", lang): area_label(code, scope, lang),
                      month: disclose_count(cur_v, lang), ago: disclose_count(old_v, lang)})
     return pd.DataFrame(rows), month
 
 
-def nationals_blocks(store: Store, area: Area, period: str, data_source: str,
+def nationals_blocks(scope: Scope,
                      lang: str = "fi") -> list[html.HTML]:
     """Foreign nationals, separately from foreign-language speakers, with their own definition."""
     blocks = [html.heading(_t("nationals_heading", lang), 3), html.paragraph(_t("def_foreign_nationals", lang))]
-    table, month = nationals_table(store, area, period, lang)
+    table, month = nationals_table(scope, lang)
     if month is None:
-        return blocks + [html.notice(_t("nationals_missing", lang, source=data_source_label(data_source, lang)), "missing", lang)]
+        return blocks + [html.notice(_t("nationals_missing", lang, source=data_source_label(scope.data_source, lang)), "missing", lang)]
     return blocks + [html.table(table, _t("nationals_table_caption", lang, month=month))]
 
 
 # --- whole section and front page ----------------------------------------------------------------
 
 
-def section_blocks(store: Store, area: Area, period: str, data_source: str, lang: str = "fi") -> list[html.HTML]:
+def section_blocks(scope: Scope, lang: str = "fi") -> list[html.HTML]:
     """All blocks of the foreign-language section (notebook 30), in reading order."""
     return [
         html.heading(_t("title", lang), 2),
-        html.paragraph(_t("intro", lang, area=area.name(lang), period=period, source=data_source_label(data_source, lang))),
+        html.paragraph(_t("intro", lang, area=scope.area.name(lang), period=scope.period.code, source=data_source_label(scope.data_source, lang))),
         *definitions_blocks(lang),
-        *share_blocks(store, area, lang),
-        *unemployment_blocks(store, area, period, data_source, lang),
-        *employment_blocks(store, area, data_source, lang),
-        *population_blocks(store, area, data_source, lang),
-        *nationals_blocks(store, area, period, data_source, lang),
+        *share_blocks(scope, lang),
+        *unemployment_blocks(scope, lang),
+        *employment_blocks(scope, lang),
+        *population_blocks(scope, lang),
+        *nationals_blocks(scope, lang),
         html.paragraph(_t("source_note", lang)),
     ]
 
 
-def key_figure_text(store: Store, area: Area, period: str, lang: str = "fi") -> str:
+def key_figure_text(scope: Scope, lang: str = "fi") -> str:
     """One sentence for the review's front page: the foreign-language key figure, or that it is missing."""
-    kf = fl.key_figure(store, area, period)
+    kf = fl.key_figure(scope)
     if kf.kind == "unemployed_foreign_language":
         rate = _rate_text(kf.rate_pct, kf.value, kf.rate_unreliable, lang)
         share = MISSING if is_small(kf.value) else fmt_pct(kf.share_pct, 1, lang)
@@ -357,12 +357,12 @@ def key_figure_text(store: Store, area: Area, period: str, lang: str = "fi") -> 
                   share=share, rate=rate)
     if kf.kind == "share_range":
         return _t("key_share_range", lang, year=kf.period,
-                  min_value=fmt_pct(kf.min_value, 1, lang), min_area=area_label(kf.min_area, area, lang),
-                  max_value=fmt_pct(kf.max_value, 1, lang), max_area=area_label(kf.max_area, area, lang))
+                  min_value=fmt_pct(kf.min_value, 1, lang), min_area=area_label(kf.min_area, scope, lang),
+                  max_value=fmt_pct(kf.max_value, 1, lang), max_area=area_label(kf.max_area, scope, lang))
     return _t("key_none", lang)
 
 
-def key_figure_block(store: Store, area: Area, period: str, lang: str = "fi") -> html.HTML:
+def key_figure_block(scope: Scope, lang: str = "fi") -> html.HTML:
     """:func:`key_figure_text` as a displayable paragraph with its label."""
-    return html.paragraph(f"{_t('key_label', lang)}: {key_figure_text(store, area, period, lang)}")
+    return html.paragraph(f"{_t('key_label', lang)}: {key_figure_text(scope, lang)}")
 

@@ -8,9 +8,10 @@ figure the data does not hold is replaced by a plain statement of what is missin
 
 from __future__ import annotations
 
+from analysis.store.scope import Scope
+
 import pandas as pd
 
-from analysis.config import Area
 from analysis.indicators.key_figures import KeyFigures
 from analysis.present import html
 from analysis.present.disclosure import disclose_count
@@ -56,24 +57,24 @@ def _more_less(change: float, lang: str) -> str:
     return _tx(key, lang, n=fmt_int(abs(change), lang))
 
 
-def _where(area: Area, lang: str) -> str:
-    return area.located(lang) or _tx("where_default", lang, area=area.name(lang))
+def _where(scope: Scope, lang: str) -> str:
+    return scope.area.located(lang) or _tx("where_default", lang, area=scope.area.name(lang))
 
 
-def narrative(kf: KeyFigures, area: Area, lang: str = "fi") -> list[str]:
+def narrative(kf: KeyFigures, scope: Scope, lang: str = "fi") -> list[str]:
     """5–8 sentences about the quarter, each built only from figures the data holds."""
     sentences: list[str] = []
     unemployed = kf.row("unemployed_jobseekers")
     n = unemployed["value"]
     when = month_phrase(kf.month, lang)
     if is_missing(n):
-        sentences.append(_tx("unemployed_missing", lang, where=_where(area, lang), when=when))
+        sentences.append(_tx("unemployed_missing", lang, where=_where(scope, lang), when=when))
     else:
         noun = _tx("unemployed_one" if n == 1 else "unemployed_many", lang, n=fmt_int(n, lang))
         if is_missing(unemployed["change"]):
-            sentences.append(_tx("unemployed_level", lang, where=_where(area, lang), when=when, count=noun))
+            sentences.append(_tx("unemployed_level", lang, where=_where(scope, lang), when=when, count=noun))
         else:
-            sentences.append(_tx("unemployed_change", lang, where=_where(area, lang), when=when, count=noun,
+            sentences.append(_tx("unemployed_change", lang, where=_where(scope, lang), when=when, count=noun,
                                  change=_more_less(unemployed["change"], lang)))
     if not is_missing(kf.previous_month_change):
         change = kf.previous_month_change
@@ -92,7 +93,7 @@ def narrative(kf: KeyFigures, area: Area, lang: str = "fi") -> list[str]:
         if not is_missing(kf.country_rate):
             parts.append(_tx("country_rate", lang, rate=fmt_pct(kf.country_rate, 1, lang)))
         if not is_missing(kf.region_rank):
-            parts.append(_tx("region_rank", lang, region=area_name(kf.region_code, area, lang),
+            parts.append(_tx("region_rank", lang, region=area_name(kf.region_code, scope, lang),
                              rank=fmt_int(kf.region_rank, lang), count=fmt_int(kf.region_count, lang)))
         sentences.append(" ".join(parts))
     vacancies = kf.row("open_vacancies")
@@ -104,7 +105,7 @@ def narrative(kf: KeyFigures, area: Area, lang: str = "fi") -> list[str]:
         sentences.append(_tx("vacancies_change", lang, n=fmt_int(vacancies["value"], lang),
                              change=_more_less(vacancies["change"], lang)))
     sentences.append(_long_term_sentence(kf, lang))
-    foreign = _foreign_sentence(kf, area, lang)
+    foreign = _foreign_sentence(kf, scope, lang)
     if foreign:
         sentences.append(foreign)
     return sentences
@@ -124,15 +125,15 @@ def _long_term_sentence(kf: KeyFigures, lang: str) -> str:
                change=fmt_pct_change(change_pct, 1, lang))
 
 
-def _foreign_sentence(kf: KeyFigures, area: Area, lang: str) -> str:
+def _foreign_sentence(kf: KeyFigures, scope: Scope, lang: str) -> str:
     fk = kf.foreign
     if fk.kind == "unemployed_foreign_language":
         return _tx("foreign_unemployed", lang, n=disclose_count(fk.value, lang),
                    share=fmt_pct(fk.share_pct, 1, lang))
     if fk.kind == "share_range":
         return _tx("foreign_share_range", lang, year=fk.period,
-                   low=fmt_pct(fk.min_value, 1, lang), low_area=area_name(fk.min_area, area, lang),
-                   high=fmt_pct(fk.max_value, 1, lang), high_area=area_name(fk.max_area, area, lang))
+                   low=fmt_pct(fk.min_value, 1, lang), low_area=area_name(fk.min_area, scope, lang),
+                   high=fmt_pct(fk.max_value, 1, lang), high_area=area_name(fk.max_area, scope, lang))
     return _tx("foreign_missing", lang)
 
 
@@ -171,12 +172,12 @@ def key_table(kf: KeyFigures, lang: str = "fi") -> pd.DataFrame:
     return pd.DataFrame(rows, columns=columns)
 
 
-def key_figure_blocks(kf: KeyFigures, area: Area, period: str, lang: str = "fi") -> list[html.HTML]:
+def key_figure_blocks(kf: KeyFigures, scope: Scope, period: str, lang: str = "fi") -> list[html.HTML]:
     """The first page of the review, in reading order."""
     return [
         html.heading(_tx("title", lang, period=period), 2),
-        html.HTML("".join(f"<p>{html.esc(s)}</p>" for s in narrative(kf, area, lang))),
-        html.table(key_table(kf, lang), _tx("table_caption", lang, area=area.name(lang),
+        html.HTML("".join(f"<p>{html.esc(s)}</p>" for s in narrative(kf, scope, lang))),
+        html.table(key_table(kf, lang), _tx("table_caption", lang, area=scope.area.name(lang),
                                             when=month_phrase(kf.month, lang))),
         html.paragraph(_tx("table_note", lang)),
     ]

@@ -7,6 +7,8 @@ Status is always a symbol and a text (never colour alone); counts of persons 1â€
 
 from __future__ import annotations
 
+from analysis.store.scope import Scope
+
 import math
 import textwrap
 from dataclasses import dataclass
@@ -15,7 +17,6 @@ from pathlib import Path
 import pandas as pd
 
 from analysis import config
-from analysis.config import Area
 from analysis.indicators import kpi
 from analysis.present import figures, html
 from analysis.present.disclosure import disclose_count, is_small
@@ -31,7 +32,6 @@ from analysis.present.fmt import (
 )
 from analysis.present.structure import area_name
 from analysis.present.text import catalogue, t
-from analysis.schema import Store
 from analysis.sources import workbook
 
 KPI_DATA_MODES: tuple[str, ...] = ("auto", "imported", "example")
@@ -49,26 +49,26 @@ class InternalData:
     source_file: str = ""
 
 
-def resolve_internal(area: Area, kpi_data: str = "auto", internal_dir: Path | None = None) -> InternalData:
+def resolve_internal(scope: Scope, kpi_data: str = "auto", internal_dir: Path | None = None) -> InternalData:
     """Imported values when any exist (``auto``/``imported``), else example values (``auto``/``example``)."""
     if kpi_data not in KPI_DATA_MODES:
         raise config.ConfigError(f"kpi_data '{kpi_data}' is not one of {', '.join(KPI_DATA_MODES)}")
     if kpi_data in ("auto", "imported"):
-        values = workbook.load_internal(internal_dir, area.slug)
+        values = workbook.load_internal(internal_dir, scope.area.slug)
         if values is not None:
             last = values.sort_values("import_seq").iloc[-1]
             return InternalData(values, "imported", str(last["imported_at"]), str(last["source_file"]))
         if kpi_data == "imported":
             return InternalData(None, "none")
-    if not any(c.startswith("KU") for c in area.members):
+    if not any(c.startswith("KU") for c in scope.members):
         return InternalData(None, "none")
-    return InternalData(workbook.example_values(area), "example")
+    return InternalData(workbook.example_values(scope.area), "example")
 
 
-def build(store: Store, area: Area, period: str, kpi_data: str = "auto", internal_dir: Path | None = None,
+def build(scope: Scope, kpi_data: str = "auto", internal_dir: Path | None = None,
           reviews: pd.DataFrame | None = None) -> tuple[pd.DataFrame, pd.DataFrame, InternalData]:
     """The scorecard, its trend points and the internal data used (one computation for all blocks)."""
-    internal = resolve_internal(area, kpi_data, internal_dir)
+    internal = resolve_internal(scope, kpi_data, internal_dir)
     example = internal.mode == "example"
     catalogue = workbook.load_catalogue()
     if reviews is None:
@@ -76,10 +76,10 @@ def build(store: Store, area: Area, period: str, kpi_data: str = "auto", interna
             reviews = workbook.load_review_index()
         except ValueError:
             reviews = None
-    computed = kpi.metric_series(store, area, period, internal.values, catalogue=catalogue, reviews=reviews)
-    card = kpi.scorecard(store, area, period, internal.values, catalogue=catalogue, computed=computed,
+    computed = kpi.metric_series(scope, internal.values, catalogue=catalogue, reviews=reviews)
+    card = kpi.scorecard(scope, internal.values, catalogue=catalogue, computed=computed,
                          is_example=example, example_targets=workbook.EXAMPLE_TARGETS if example else None)
-    points = kpi.trends(store, area, period, internal.values, catalogue=catalogue, computed=computed)
+    points = kpi.trends(scope, internal.values, catalogue=catalogue, computed=computed)
     return card, points, internal
 
 
@@ -188,7 +188,7 @@ def _trend_text(points: pd.DataFrame, row: object, lang: str) -> str:
 
 def scorecard_table(card: pd.DataFrame, points: pd.DataFrame, period: str, lang: str = "fi") -> pd.DataFrame:
     """The scorecard rows formatted for readers (one column per heading, every cell text)."""
-    end_month = int(config.quarter_months(period)[-1][5:])
+    end_month = int(config.period_months(period)[-1][5:])
     records = []
     for row in card.itertuples(index=False):
         label = period_label(row.period, row.frequency, lang)
@@ -295,35 +295,35 @@ def trend_figure(card: pd.DataFrame, points: pd.DataFrame, lang: str, example: b
 # Blocks
 
 
-def municipal_table(internal: InternalData, area: Area, period: str, lang: str = "fi") -> pd.DataFrame:
+def municipal_table(internal: InternalData, scope: Scope, period: str, lang: str = "fi") -> pd.DataFrame:
     """Internal counts by municipality for the quarter's last month, every count 1â€“4 shown as "<5"."""
     catalogue = workbook.load_catalogue()
-    counts = kpi.municipal_counts(internal.values, area, period, catalogue)
+    counts = kpi.municipal_counts(internal.values, scope, catalogue)
     if counts.empty:
         return pd.DataFrame()
     catalogue = catalogue.set_index("metric_id")
     name_col = "name_sv" if lang == "sv" else "name_fi"
-    members = [c for c in area.members if c in set(counts["municipality"])]
+    members = [c for c in scope.members if c in set(counts["municipality"])]
     wide = counts.pivot(index="metric_id", columns="municipality", values="value")
     order = [m for m in catalogue.index if m in wide.index]
     out = pd.DataFrame({t("kpi.col_metric", lang): [catalogue.at[m, name_col] for m in order]})
     for code in members:
-        out[area_name(code, area, lang)] = [disclose_count(wide.at[m, code], lang) if code in wide.columns
+        out[area_name(code, scope, lang)] = [disclose_count(wide.at[m, code], lang) if code in wide.columns
                                             else MISSING for m in order]
     return out
 
 
-def scorecard_blocks(store: Store, area: Area, period: str, lang: str = "fi", kpi_data: str = "auto",
+def scorecard_blocks(scope: Scope, lang: str = "fi", kpi_data: str = "auto",
                      internal_dir: Path | None = None, reviews: pd.DataFrame | None = None) -> list[html.HTML]:
     """All blocks of the scorecard section in reading order (h2 title, notices, one h3 per plan section)."""
     config.check_language(lang)
-    card, points, internal = build(store, area, period, kpi_data, internal_dir, reviews)
+    card, points, internal = build(scope, kpi_data, internal_dir, reviews)
     example = internal.mode == "example"
-    end = config.quarter_months(period)[-1]
+    end = scope.last_month
     month_text = period_label(end, "M", lang)
     blocks: list[html.HTML] = [
         html.heading(t("kpi.title", lang), 2),
-        html.paragraph(t("kpi.intro", lang, n=card["metric_id"].nunique(), area=area.name(lang), period=period,
+        html.paragraph(t("kpi.intro", lang, n=card["metric_id"].nunique(), area=scope.area.name(lang), period=scope.period.code,
                          month=month_text)),
     ]
     n_internal = int(card.loc[card["source"] == "internal", "metric_id"].nunique())
@@ -332,7 +332,7 @@ def scorecard_blocks(store: Store, area: Area, period: str, lang: str = "fi", kp
     elif internal.mode == "imported":
         blocks.append(html.paragraph(t("kpi.imported_notice", lang, imported_at=internal.imported_at,
                                        file=internal.source_file)))
-    elif any(c.startswith("KU") for c in area.members):
+    elif any(c.startswith("KU") for c in scope.members):
         blocks.append(html.notice(t("kpi.no_internal_notice", lang), kind="missing", lang=lang))
 
     counts = kpi.status_counts(card)
@@ -341,7 +341,7 @@ def scorecard_blocks(store: Store, area: Area, period: str, lang: str = "fi", kp
     for section, rows in card.groupby("section", sort=False):
         goal = rows["goal_sv" if lang == "sv" else "goal_fi"].iloc[0]
         blocks.append(html.heading(t("kpi.section_heading", lang, section=section, goal=goal), 3))
-        blocks.append(html.table(scorecard_table(rows, points, period, lang),
+        blocks.append(html.table(scorecard_table(rows, points, scope.period.code, lang),
                                  t("kpi.table_caption", lang, section=section, goal=goal)))
 
     chart = trend_figure(card, points, lang, example, t("kpi.trend_caption", lang))
@@ -358,7 +358,7 @@ def scorecard_blocks(store: Store, area: Area, period: str, lang: str = "fi", kp
         for text, names in grouped.items():
             blocks.append(html.notice(f"{'; '.join(names)}: {text}", kind="missing", lang=lang))
 
-    table = municipal_table(internal, area, period, lang)
+    table = municipal_table(internal, scope, scope.period.code, lang)
     if not table.empty:
         blocks.append(html.heading(t("kpi.municipal_heading", lang), 3))
         blocks.append(html.paragraph(t("kpi.municipal_intro", lang, month=month_text)))
@@ -377,14 +377,14 @@ def scorecard_blocks(store: Store, area: Area, period: str, lang: str = "fi", kp
     return blocks
 
 
-def key_figure(store: Store, area: Area, period: str, lang: str = "fi", kpi_data: str = "auto"
+def key_figure(scope: Scope, lang: str = "fi", kpi_data: str = "auto"
                ) -> dict[str, object]:
     """For the review's front page: status counts, one sentence, and whether example data is in it.
 
     ``{"counts": {...}, "text": "...", "is_example": bool}``; when ``is_example`` is True the
     front page must show the text with the "esimerkkiaineisto" label (``html.notice(..., "example")``).
     """
-    card, _points, internal = build(store, area, period, kpi_data)
+    card, _points, internal = build(scope, kpi_data)
     counts = kpi.status_counts(card)
     return {"counts": counts, "text": t("kpi.key_figure", lang, **counts), "is_example": internal.mode == "example"}
 

@@ -8,16 +8,17 @@ their year.
 
 from __future__ import annotations
 
+from analysis.store.scope import Scope
+
 import pandas as pd
 
-from analysis.config import Area
 from analysis.indicators import long_term
 from analysis.present import figures, html
 from analysis.present.disclosure import disclose_count
 from analysis.present.fmt import MISSING, fmt_pct, is_missing
 from analysis.present.structure import area_name, change_cell, pct_change_cell
 from analysis.present.text import t
-from analysis.schema import Store, StoreError
+from analysis.schema import StoreError
 
 NS = "long_term"
 
@@ -27,10 +28,10 @@ def tx(key: str, lang: str, **values: object) -> str:
     return t(f"{NS}.{key}", lang, **values)
 
 
-def latest_table(frame: pd.DataFrame, area: Area, lang: str = "fi") -> pd.DataFrame:
+def latest_table(frame: pd.DataFrame, scope: Scope, lang: str = "fi") -> pd.DataFrame:
     """Long-term unemployed at one month by area and municipality, formatted with disclosure control."""
     return pd.DataFrame({
-        tx("col_area", lang): [area_name(c, area, lang) for c in frame["area_code"]],
+        tx("col_area", lang): [area_name(c, scope, lang) for c in frame["area_code"]],
         tx("col_long_term", lang): [disclose_count(v, lang) for v in frame["long_term"]],
         tx("col_share", lang): [fmt_pct(v, 1, lang) for v in frame["share_pct"]],
         tx("col_year_ago", lang): [disclose_count(v, lang) for v in frame["long_term_year_ago"]],
@@ -52,13 +53,13 @@ def series_table(frame: pd.DataFrame, lang: str = "fi") -> pd.DataFrame:
     })
 
 
-def monthly_blocks(store: Store, area: Area, period: str, lang: str = "fi") -> list[html.HTML]:
+def monthly_blocks(scope: Scope, lang: str = "fi") -> list[html.HTML]:
     """Latest month by municipality and the area's 24-month chart (fetched 12r5 data only)."""
-    frame = long_term.monthly(store, area, period)
+    frame = long_term.monthly(scope)
     month = frame["period"].max()
     latest = frame[frame["period"] == month]
     blocks = [html.heading(tx("key_heading", lang), 3),
-              html.table(latest_table(latest, area, lang), tx("key_caption", lang, month=month)),
+              html.table(latest_table(latest, scope, lang), tx("key_caption", lang, month=month)),
               html.paragraph(tx("note_small", lang)), html.paragraph(tx("note_unreliable", lang)),
               html.heading(tx("trend_heading", lang), 3)]
     own = frame[frame["level"] == "area"]
@@ -71,10 +72,10 @@ def monthly_blocks(store: Store, area: Area, period: str, lang: str = "fi") -> l
     figures.int_axis(ax, lang)
     ax.set_ylabel(tx("trend_ylabel", lang))
     ax.set_ylim(bottom=0)
-    caption = tx("trend_caption", lang, area=area.name(lang), first=first, last=last)
+    caption = tx("trend_caption", lang, area=scope.area.name(lang), first=first, last=last)
     ax.set_title(caption, fontsize=10)
     end = own.iloc[-1]
-    alt = tx("trend_alt", lang, area=area.name(lang), first=first, last=last,
+    alt = tx("trend_alt", lang, area=scope.area.name(lang), first=first, last=last,
              value=disclose_count(end["long_term"], lang),
              change=change_cell(end["long_term"], end["long_term_year_ago"], lang),
              change_pct=pct_change_cell(end["long_term"], end["long_term_year_ago"], lang))
@@ -83,10 +84,10 @@ def monthly_blocks(store: Store, area: Area, period: str, lang: str = "fi") -> l
     return blocks
 
 
-def context_table(ctx: pd.DataFrame, area: Area, lang: str = "fi") -> pd.DataFrame:
+def context_table(ctx: pd.DataFrame, scope: Scope, lang: str = "fi") -> pd.DataFrame:
     """Sotkanet figures by municipality, formatted; a missing value reads "–"."""
     return pd.DataFrame({
-        tx("col_area", lang): [area_name(c, area, lang) for c in ctx["area_code"]],
+        tx("col_area", lang): [area_name(c, scope, lang) for c in ctx["area_code"]],
         tx("col_lt_pct", lang): [fmt_pct(v, 1, lang) for v in ctx["long_term_pct_of_labour_force"]],
         tx("col_lt_count", lang): [disclose_count(v, lang) for v in ctx["long_term_annual_mean"]],
         tx("col_lt_share", lang): [fmt_pct(v, 1, lang) for v in ctx["long_term_share_pct"]],
@@ -95,16 +96,16 @@ def context_table(ctx: pd.DataFrame, area: Area, lang: str = "fi") -> pd.DataFra
     })
 
 
-def context_blocks(store: Store, area: Area, lang: str = "fi") -> list[html.HTML]:
+def context_blocks(scope: Scope, lang: str = "fi") -> list[html.HTML]:
     """THL Sotkanet context (2019) by municipality: table and bar chart, missing shown as missing."""
     try:
-        ctx = long_term.sotkanet_context(store, area)
+        ctx = long_term.sotkanet_context(scope)
     except StoreError:
         return []
     blocks = []
     for year, part in ctx.groupby("year", sort=True):
         part = part.reset_index(drop=True)
-        names = [area_name(c, area, lang) for c in part["area_code"]]
+        names = [area_name(c, scope, lang) for c in part["area_code"]]
         missing = [n for n, v in zip(names, part["long_term_pct_of_labour_force"]) if is_missing(v)]
         blocks += [html.heading(tx("context_heading", lang, year=year), 3),
                    html.paragraph(tx("context_text", lang, year=year))]
@@ -124,20 +125,20 @@ def context_blocks(store: Store, area: Area, lang: str = "fi") -> list[html.HTML
         caption = tx("context_caption", lang, year=year)
         ax.set_title(caption, fontsize=10)
         top = part.loc[values.idxmax()] if values.notna().any() else None
-        top_name = area_name(top["area_code"], area, lang) if top is not None else MISSING
+        top_name = area_name(top["area_code"], scope, lang) if top is not None else MISSING
         top_value = fmt_pct(top["long_term_pct_of_labour_force"], 1, lang) if top is not None else MISSING
         alt = (tx("context_alt", lang, year=year, top=top_name, top_value=top_value, missing_names=", ".join(missing))
                if missing else tx("context_alt_none", lang, year=year, top=top_name, top_value=top_value))
-        blocks.append(html.figure(fig, alt, caption, context_table(part, area, lang), lang))
+        blocks.append(html.figure(fig, alt, caption, context_table(part, scope, lang), lang))
     blocks.append(html.paragraph(tx("source_sotkanet", lang)))
     return blocks
 
 
-def long_term_blocks(store: Store, area: Area, period: str, data_source: str, lang: str = "fi") -> list[html.HTML]:
+def long_term_blocks(scope: Scope, lang: str = "fi") -> list[html.HTML]:
     """Every block of the long-term unemployment section, in reading order."""
-    blocks = [html.heading(tx("title", lang), 2), html.paragraph(tx("intro", lang, area=area.name(lang)))]
-    if long_term.is_available(store, area):
-        blocks += monthly_blocks(store, area, period, lang)
+    blocks = [html.heading(tx("title", lang), 2), html.paragraph(tx("intro", lang, area=scope.area.name(lang)))]
+    if long_term.is_available(scope):
+        blocks += monthly_blocks(scope, lang)
     else:
-        blocks.append(html.notice(tx("missing", lang, source=data_source), "missing", lang))
-    return blocks + context_blocks(store, area, lang)
+        blocks.append(html.notice(tx("missing", lang, source=scope.data_source), "missing", lang))
+    return blocks + context_blocks(scope, lang)

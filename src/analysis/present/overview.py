@@ -2,15 +2,15 @@
 
 from __future__ import annotations
 
+from analysis.store.scope import Scope
+
 import pandas as pd
 
-from analysis.config import Area
 from analysis.indicators import overview
 from analysis.present import html
 from analysis.present.fmt import MISSING, fmt_int
 from analysis.present.structure import area_name
 from analysis.present.text import catalogue, data_source_label, t
-from analysis.schema import Store
 
 
 def measure_label(measure: str, lang: str = "fi") -> str:
@@ -19,9 +19,9 @@ def measure_label(measure: str, lang: str = "fi") -> str:
     return t(key, lang) if key in catalogue(lang) else measure
 
 
-def coverage_table(store: Store, lang: str = "fi") -> pd.DataFrame:
+def coverage_table(scope: Scope, lang: str = "fi") -> pd.DataFrame:
     """Measures by table with period span and missing cells, labelled for readers."""
-    cov = overview.measure_coverage(store)
+    cov = overview.measure_coverage(scope)
     return pd.DataFrame({
         t("overview.col_table", lang): cov["table_id"],
         t("overview.col_measure", lang): [measure_label(m, lang) for m in cov["measure"]],
@@ -33,9 +33,9 @@ def coverage_table(store: Store, lang: str = "fi") -> pd.DataFrame:
     })
 
 
-def vintage_table(store: Store, lang: str = "fi") -> pd.DataFrame:
+def vintage_table(scope: Scope, lang: str = "fi") -> pd.DataFrame:
     """Each table's source, origin, snapshot or fetch time and period span."""
-    vin = store.vintage()
+    vin = scope.store.vintage()
     origin = {"embedded": t("overview.origin_embedded", lang), "pxweb": t("overview.origin_pxweb", lang),
               "px-file": t("overview.origin_px", lang)}
     return pd.DataFrame({
@@ -50,18 +50,18 @@ def vintage_table(store: Store, lang: str = "fi") -> pd.DataFrame:
     })
 
 
-def area_table(store: Store, area: Area, lang: str = "fi") -> pd.DataFrame:
+def area_table(scope: Scope, lang: str = "fi") -> pd.DataFrame:
     """Tables and last period held for each member of the area and its region."""
-    cov = overview.area_coverage(store, area)
+    cov = overview.area_coverage(scope)
     wide = cov.pivot(index="area_code", columns="table_id", values="last_period").fillna(MISSING)
-    wide.index = [area_name(code, area, lang) for code in wide.index]
+    wide.index = [area_name(code, scope, lang) for code in wide.index]
     wide.index.name = t("overview.col_area", lang)
     return wide.reset_index()
 
 
-def missing_table(store: Store, area: Area, lang: str = "fi") -> pd.DataFrame | None:
+def missing_table(scope: Scope, lang: str = "fi") -> pd.DataFrame | None:
     """Measures the analyses use that the data lacks, with the table and code that hold them."""
-    missing = overview.missing_measures(store, area)
+    missing = overview.missing_measures(scope)
     if missing.empty:
         return None
     return pd.DataFrame({
@@ -87,9 +87,9 @@ def definitions_blocks(lang: str = "fi") -> list[html.HTML]:
     ]
 
 
-def overview_blocks(store: Store, area: Area, data_source: str, lang: str = "fi") -> list[html.HTML]:
+def overview_blocks(scope: Scope, lang: str = "fi") -> list[html.HTML]:
     """All blocks of the data-overview section (sources, vintage, definitions, caveats), in reading order."""
-    missing = missing_table(store, area, lang)
+    missing = missing_table(scope, lang)
     missing_blocks = [
         html.heading(t("overview.missing_heading", lang), 3),
         html.notice(t("overview.missing_intro", lang), "missing", lang),
@@ -97,14 +97,14 @@ def overview_blocks(store: Store, area: Area, data_source: str, lang: str = "fi"
     ] if missing is not None else []
     return [
         html.heading(t("overview.title", lang), 2),
-        html.paragraph(t("overview.intro", lang, area=area.name(lang), source=data_source_label(data_source, lang),
-                         month=overview.latest_month(store))),
+        html.paragraph(t("overview.intro", lang, area=scope.area.name(lang), source=data_source_label(scope.data_source, lang),
+                         month=scope.last_held("12r5", "unemployed_jobseekers"))),
         html.heading(t("overview.vintage_heading", lang), 3),
-        html.table(vintage_table(store, lang), t("overview.vintage_caption", lang)),
+        html.table(vintage_table(scope, lang), t("overview.vintage_caption", lang)),
         html.heading(t("overview.measures_heading", lang), 3),
-        html.table(coverage_table(store, lang), t("overview.measures_caption", lang)),
+        html.table(coverage_table(scope, lang), t("overview.measures_caption", lang)),
         html.heading(t("overview.areas_heading", lang), 3),
-        html.table(area_table(store, area, lang), t("overview.areas_caption", lang, area=area.name(lang))),
+        html.table(area_table(scope, lang), t("overview.areas_caption", lang, area=scope.area.name(lang))),
         *missing_blocks,
         *definitions_blocks(lang),
     ]

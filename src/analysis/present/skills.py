@@ -7,6 +7,8 @@ Front page helpers: :func:`top_shortage_sentence` (one sentence of narrative) an
 
 from __future__ import annotations
 
+from analysis.store.scope import Scope
+
 from dataclasses import dataclass, replace
 from functools import lru_cache
 from pathlib import Path
@@ -22,7 +24,7 @@ from analysis.present import figures, html
 from analysis.present.disclosure import disclose_count
 from analysis.present.fmt import fmt_dec, fmt_int, fmt_pct, fmt_signed
 from analysis.present.text import t
-from analysis.schema import TOTAL, Store
+from analysis.schema import TOTAL
 
 GROUP_NAMES_FILE: Path = config.DATA_DIR / "reference" / "ammattiluokitus2010_groups.csv"
 TOP_N = 5
@@ -81,19 +83,19 @@ class SkillsResult:
     forecast_problem: str = ""
 
 
-def compute(store: Store, area: Area, period: str) -> SkillsResult | None:
+def compute(scope: Scope) -> SkillsResult | None:
     """The section's results, or None when the store has no occupation data for the area."""
-    area_code = skills.occupation_area_code(store, area)
+    area_code = scope.occupation_code
     if area_code is None:
         return None
-    series = skills.group_series(store, area_code)
+    series = skills.group_series(scope.store, area_code)
     have = sorted(set(series["period"]))
-    months = [m for m in config.quarter_months(period) if m in have] or have[-3:]
+    months = [m for m in scope.period.months if m in have] or have[-3:]
     origin = months[-1]
     now = skills.tightness_now(series, months)
-    base = SkillsResult(area, area_code, period, origin, months, series, now)
+    base = SkillsResult(scope, area_code, scope.period.code, origin, months, series, now)
     try:
-        data = occ.occupation_panel(store, area_code, series=series)
+        data = occ.occupation_panel(scope.store, area_code, series=series)
         result, hit_bt = occ.backtest(data)
         fc, hit_fc = occ.forecast(data, origin)
     except occ.NotEnoughData as exc:
@@ -105,37 +107,37 @@ def compute(store: Store, area: Area, period: str) -> SkillsResult | None:
 
 # ---- front page -------------------------------------------------------------------------------
 
-def top_shortage_now(store: Store, area: Area, period: str, n: int = 3) -> pd.DataFrame:
+def top_shortage_now(scope: Scope, n: int = 3) -> pd.DataFrame:
     """The ``n`` two-digit groups with the highest tightness among those classed as shortage in the
     quarter ``period`` (columns: group_code, label_fi, vacancies, unemployed, tightness)."""
-    area_code = skills.occupation_area_code(store, area)
+    area_code = scope.occupation_code
     if area_code is None:
         return pd.DataFrame(columns=["group_code", "label_fi", "vacancies", "unemployed", "tightness"])
-    series = skills.group_series(store, area_code)
-    months = [m for m in config.quarter_months(period) if m in set(series["period"])]
+    series = skills.group_series(scope.store, area_code)
+    months = [m for m in scope.period.months if m in set(series["period"])]
     top = skills.ranked(skills.tightness_now(series, months), "shortage", n)
     top["label_fi"] = [group_label("2", g, "fi") for g in top["group_code"]]
     return top[["group_code", "label_fi", "vacancies", "unemployed", "tightness"]]
 
 
-def top_shortage_sentence(store: Store, area: Area, period: str, lang: str = "fi") -> str:
+def top_shortage_sentence(scope: Scope, lang: str = "fi") -> str:
     """One sentence for the review's front page naming the top shortage occupations of the quarter."""
-    top = top_shortage_now(store, area, period)
+    top = top_shortage_now(scope)
     if top.empty:
-        return t("skills.front_no_shortage", lang, period=period)
+        return t("skills.front_no_shortage", lang, period=scope.period.code)
     names = ", ".join(group_label("2", g, lang) for g in top["group_code"])
-    text = t("skills.front_shortage", lang, period=period, groups=names)
+    text = t("skills.front_shortage", lang, period=scope.period.code, groups=names)
     return text[:-1] if text.endswith("..") else text
 
 
-def headline_accuracy(store: Store, area: Area) -> bt.Headline | None:
+def headline_accuracy(scope: Scope) -> bt.Headline | None:
     """The published backtest figures (cached): relative MASE at h = 6, coverage, series and groups;
     None when the area has no occupation data or too little to forecast."""
-    area_code = skills.occupation_area_code(store, area)
+    area_code = scope.occupation_code
     if area_code is None:
         return None
     try:
-        result, _ = occ.backtest(occ.occupation_panel(store, area_code))
+        result, _ = occ.backtest(occ.occupation_panel(scope.store, area_code))
     except occ.NotEnoughData:
         return None
     return bt.headline(result)
@@ -365,24 +367,24 @@ def _forecast_blocks(res: SkillsResult, lang: str) -> list[html.HTML]:
     return blocks
 
 
-def skills_blocks(store: Store, area: Area, period: str, lang: str = "fi") -> list[html.HTML]:
+def skills_blocks(scope: Scope, lang: str = "fi") -> list[html.HTML]:
     """All blocks of the skills-needs section, in reading order."""
     blocks = [html.heading(t("skills.title", lang), 2)]
-    res = compute(store, area, period)
+    res = compute(scope)
     if res is None:
-        blocks.append(html.notice(t("skills.no_data", lang, area=area.name(lang)), "missing", lang))
+        blocks.append(html.notice(t("skills.no_data", lang, area=scope.area.name(lang)), "missing", lang))
         return blocks
-    blocks.append(html.paragraph(t("skills.intro", lang, area=area.name(lang), first=res.months[0],
+    blocks.append(html.paragraph(t("skills.intro", lang, area=scope.area.name(lang), first=res.months[0],
                                    last=res.months[-1], origin=res.origin)))
     blocks.append(html.paragraph(t("skills.classes_rule", lang,
                                    shortage=fmt_dec(skills.SHORTAGE_AT, 2, lang),
                                    surplus=fmt_dec(skills.SURPLUS_BELOW, 2, lang))))
     # now
     blocks.append(html.heading(t("skills.now_heading", lang), 3))
-    blocks.append(html.table(class_counts_table(res, lang), t("skills.counts_caption", lang, period=period)))
+    blocks.append(html.table(class_counts_table(res, lang), t("skills.counts_caption", lang, period=scope.period.code)))
     for cls in ("shortage", "surplus"):
         top = skills.ranked(res.tight_now, cls, TOP_N)
-        caption = t(f"skills.top_{cls}_caption", lang, period=period, n=TOP_N)
+        caption = t(f"skills.top_{cls}_caption", lang, period=scope.period.code, n=TOP_N)
         if top.empty:
             blocks.append(html.paragraph(t("skills.none_in_class", lang, cls=class_label(cls, lang))))
         else:

@@ -7,10 +7,11 @@ when either of its counts is 1–4; a % change on a base under 20 persons is mar
 
 from __future__ import annotations
 
+from analysis.store.scope import Scope
+
 import pandas as pd
 
 from analysis import config
-from analysis.config import Area
 from analysis.indicators import structure
 from analysis.present import figures, html
 from analysis.present.disclosure import disclose_count, is_small, unreliable_change
@@ -25,7 +26,7 @@ from analysis.present.fmt import (
     is_missing,
 )
 from analysis.present.text import catalogue, data_source_label, t
-from analysis.schema import Store, StoreError
+from analysis.schema import StoreError
 from analysis.sources import embedded
 
 NS = "structure"
@@ -39,10 +40,10 @@ def tx(key: str, lang: str, **values: object) -> str:
 # --------------------------------------------------------------------------- labels and formats
 
 
-def area_name(code: str, area: Area, lang: str = "fi") -> str:
+def area_name(code: str, scope: Scope, lang: str = "fi") -> str:
     """Readable name of an area code (the area slug, a municipality, subregion, region or SSS)."""
-    if code == area.slug:
-        return area.name(lang)
+    if code == scope.area.slug:
+        return scope.area.name(lang)
     key = f"{NS}.area_names.{code}"
     if key in catalogue(lang):
         return t(key, lang)
@@ -92,9 +93,9 @@ def occupation_names() -> dict[str, str]:
 # --------------------------------------------------------------------------- tables
 
 
-def key_table(store: Store, area: Area, period: str, lang: str = "fi") -> pd.DataFrame:
+def key_table(scope: Scope, lang: str = "fi") -> pd.DataFrame:
     """The area's key figures, formatted (unemployed, rate, vacancies; level and change in a year)."""
-    kf = structure.key_figures(store, area, period)
+    kf = structure.key_figures(scope)
     rows = []
     for rec in kf.itertuples(index=False):
         if rec.unit == "pct":
@@ -115,11 +116,11 @@ def key_table(store: Store, area: Area, period: str, lang: str = "fi") -> pd.Dat
     return pd.DataFrame(rows)
 
 
-def levels_table(store: Store, area: Area, period: str, lang: str = "fi") -> pd.DataFrame:
+def levels_table(scope: Scope, lang: str = "fi") -> pd.DataFrame:
     """Unemployed and rate for the area, municipalities, subregions, region and country, formatted."""
-    lv = structure.level_table(store, area, period)
+    lv = structure.level_table(scope)
     return pd.DataFrame({
-        tx("col_area", lang): [area_name(c, area, lang) for c in lv["area_code"]],
+        tx("col_area", lang): [area_name(c, scope, lang) for c in lv["area_code"]],
         tx("col_level", lang): [tx(f"level_{v}", lang) for v in lv["level"]],
         tx("col_unemployed", lang): [disclose_count(v, lang) for v in lv["unemployed"]],
         tx("col_change_year", lang): [change_cell(a, b, lang) for a, b in zip(lv["unemployed"], lv["unemployed_year_ago"])],
@@ -135,11 +136,11 @@ def levels_table(store: Store, area: Area, period: str, lang: str = "fi") -> pd.
     })
 
 
-def ranking_table(ranking: pd.DataFrame, area: Area, lang: str = "fi") -> pd.DataFrame:
+def ranking_table(ranking: pd.DataFrame, scope: Scope, lang: str = "fi") -> pd.DataFrame:
     """The region ranking, formatted (the chart's numbers)."""
     return pd.DataFrame({
         tx("col_rank", lang): [fmt_int(v, lang) for v in ranking["rank"]],
-        tx("col_region", lang): [area_name(c, area, lang) for c in ranking["area_code"]],
+        tx("col_region", lang): [area_name(c, scope, lang) for c in ranking["area_code"]],
         tx("col_rate", lang): [fmt_pct(v, 1, lang) for v in ranking["rate"]],
         tx("col_rate_year_ago", lang): [fmt_pct(v, 1, lang) for v in ranking["rate_year_ago"]],
         tx("col_rate_change", lang): [fmt_pp(v, lang) for v in ranking["rate_change_pp"]],
@@ -199,11 +200,11 @@ def breakdown_table(frame: pd.DataFrame, lang: str = "fi") -> pd.DataFrame:
 # --------------------------------------------------------------------------- charts
 
 
-def ranking_figure(ranking: pd.DataFrame, area: Area, lang: str = "fi") -> html.HTML:
+def ranking_figure(ranking: pd.DataFrame, scope: Scope, lang: str = "fi") -> html.HTML:
     """Horizontal bars of the regions' rates; the area's region hatched and labelled."""
     month = ranking["month"].iloc[0]
     fig, ax = figures.new_figure(8, 6)
-    names = [area_name(c, area, lang) for c in ranking["area_code"]]
+    names = [area_name(c, scope, lang) for c in ranking["area_code"]]
     colours = [figures.PALETTE[1] if own else figures.PALETTE[0] for own in ranking["is_area_region"]]
     bars = ax.barh(names, ranking["rate"], color=colours)
     for bar, own, value in zip(bars, ranking["is_area_region"], ranking["rate"]):
@@ -217,9 +218,9 @@ def ranking_figure(ranking: pd.DataFrame, area: Area, lang: str = "fi") -> html.
     ax.set_xlabel(tx("ranking_xlabel", lang))
     ax.set_title(tx("ranking_caption", lang, month=month))
     own = ranking[ranking["is_area_region"]].iloc[0]
-    alt = tx("ranking_alt", lang, month=month, region=area_name(own["area_code"], area, lang),
+    alt = tx("ranking_alt", lang, month=month, region=area_name(own["area_code"], scope, lang),
              rank=int(own["rank"]), count=len(ranking), rate=fmt_pct(own["rate"], 1, lang))
-    return html.figure(fig, alt, tx("ranking_caption", lang, month=month), ranking_table(ranking, area, lang), lang)
+    return html.figure(fig, alt, tx("ranking_caption", lang, month=month), ranking_table(ranking, scope, lang), lang)
 
 
 def direction(change: float) -> str:
@@ -232,13 +233,13 @@ def direction(change: float) -> str:
     return "up" if change > 0 else "down" if change < 0 else "flat"
 
 
-def trend_blocks(store: Store, area: Area, period: str, lang: str = "fi", years: int = 5) -> list[html.HTML]:
+def trend_blocks(scope: Scope, lang: str = "fi", years: int = 5) -> list[html.HTML]:
     """Trend text and chart: observed monthly series and its STL trend for the last ``years`` years."""
     blocks = [html.heading(tx("trend_heading", lang), 3)]
     try:
-        tr = structure.trend(store, area, period)
+        tr = structure.trend(scope)
     except StoreError:
-        month = config.quarter_months(period)[-1]
+        month = scope.last_month
         return blocks + [html.notice(tx("trend_missing", lang, month=month), "missing", lang)]
     last = tr.iloc[-1]
     change3 = last["trend"] - tr["trend"].iloc[-4]
@@ -259,9 +260,9 @@ def trend_blocks(store: Store, area: Area, period: str, lang: str = "fi", years:
     figures.int_axis(ax, lang)
     ax.set_ylabel(tx("trend_ylabel", lang))
     ax.legend(loc="upper left")
-    caption = tx("trend_caption", lang, area=area.name(lang), first=first_m, last=last_m)
+    caption = tx("trend_caption", lang, area=scope.area.name(lang), first=first_m, last=last_m)
     ax.set_title(caption, fontsize=10)
-    alt = tx("trend_alt", lang, area=area.name(lang), first=first_m, last=last_m, month=last_m,
+    alt = tx("trend_alt", lang, area=scope.area.name(lang), first=first_m, last=last_m, month=last_m,
              trend=fmt_int(last["trend"], lang), direction=dir_text)
     data = pd.DataFrame({tx("col_month", lang): shown["period"],
                          tx("col_observed", lang): [disclose_count(v, lang) for v in shown["observed"]],
@@ -298,7 +299,7 @@ def occupation_figure(groups: pd.DataFrame, names: dict[str, str], month: str, l
     return html.figure(fig, alt, caption, occupation_table(groups, names, lang), lang)
 
 
-def beveridge_figure(bev: pd.DataFrame, area: Area, lang: str = "fi") -> html.HTML:
+def beveridge_figure(bev: pd.DataFrame, scope: Scope, lang: str = "fi") -> html.HTML:
     """Beveridge curve: annual unemployment rate (x) against vacancy rate (y), points labelled by year."""
     fig, ax = figures.new_figure(7, 5)
     ax.plot(bev["unemployment_rate"], bev["vacancy_rate"], linestyle="-", marker="o", color=figures.PALETTE[0])
@@ -313,9 +314,9 @@ def beveridge_figure(bev: pd.DataFrame, area: Area, lang: str = "fi") -> html.HT
     ax.set_xlabel(tx("beveridge_xlabel", lang))
     ax.set_ylabel(tx("beveridge_ylabel", lang))
     first_y, last_y = bev["year"].iloc[0], bev["year"].iloc[-1]
-    caption = tx("beveridge_caption", lang, area=area.name(lang), first=first_y, last=last_y)
+    caption = tx("beveridge_caption", lang, area=scope.area.name(lang), first=first_y, last=last_y)
     ax.set_title(caption, fontsize=10)
-    alt = tx("beveridge_alt", lang, area=area.name(lang), first=first_y, last=last_y,
+    alt = tx("beveridge_alt", lang, area=scope.area.name(lang), first=first_y, last=last_y,
              u=fmt_pct(last["unemployment_rate"], 1, lang), v=fmt_pct(last["vacancy_rate"], 1, lang))
     data = pd.DataFrame({tx("col_year", lang): bev["year"],
                          tx("col_months", lang): [fmt_int(v, lang) for v in bev["months"]],
@@ -327,46 +328,46 @@ def beveridge_figure(bev: pd.DataFrame, area: Area, lang: str = "fi") -> html.HT
 # --------------------------------------------------------------------------- sections
 
 
-def overview_blocks(store: Store, area: Area, period: str, data_source: str, lang: str = "fi") -> list[html.HTML]:
+def overview_blocks(scope: Scope, lang: str = "fi") -> list[html.HTML]:
     """Title, intro, key figures, levels by area and the region ranking."""
-    month = structure.reference_month(store, period)
+    month = scope.require_month()
     blocks = [html.heading(tx("title", lang), 2),
-              html.paragraph(tx("intro", lang, area=area.name(lang), month=month, source=data_source_label(data_source, lang)))]
-    if month != config.quarter_months(period)[-1]:
-        blocks.append(html.notice(tx("month_not_last", lang, period=period, month=month), "caveat", lang))
-    equivalent = structure.published_equivalent(area)
-    if equivalent and equivalent not in area.members:
-        blocks.append(html.paragraph(tx("area_is_region", lang, region=area_name(equivalent, area, lang))))
+              html.paragraph(tx("intro", lang, area=scope.area.name(lang), month=month, source=data_source_label(scope.data_source, lang)))]
+    if month != scope.last_month:
+        blocks.append(html.notice(tx("month_not_last", lang, period=scope.period.code, month=month), "caveat", lang))
+    equivalent = scope.published_code
+    if equivalent and equivalent not in scope.members:
+        blocks.append(html.paragraph(tx("area_is_region", lang, region=area_name(equivalent, scope, lang))))
     blocks += [
         html.heading(tx("key_heading", lang), 3),
-        html.table(key_table(store, area, period, lang), tx("key_caption", lang, area=area.name(lang), month=month)),
+        html.table(key_table(scope, lang), tx("key_caption", lang, area=scope.area.name(lang), month=month)),
         html.heading(tx("levels_heading", lang), 3),
-        html.table(levels_table(store, area, period, lang), tx("levels_caption", lang, month=month)),
+        html.table(levels_table(scope, lang), tx("levels_caption", lang, month=month)),
         html.paragraph(tx("note_small", lang)),
         html.paragraph(tx("note_unreliable", lang)),
         html.heading(tx("ranking_heading", lang), 3),
     ]
-    ranking = structure.region_ranking(store, area, period)
+    ranking = structure.region_ranking(scope)
     own = ranking[ranking["is_area_region"]]
     if not own.empty:
         rec = own.iloc[0]
-        blocks.append(html.paragraph(tx("ranking_text", lang, region=area_name(rec["area_code"], area, lang),
+        blocks.append(html.paragraph(tx("ranking_text", lang, region=area_name(rec["area_code"], scope, lang),
                                         rate=fmt_pct(rec["rate"], 1, lang), rank=int(rec["rank"]),
                                         count=len(ranking), month=month, change=fmt_pp(rec["rate_change_pp"], lang))))
-        blocks.append(ranking_figure(ranking, area, lang))
+        blocks.append(ranking_figure(ranking, scope, lang))
     return blocks
 
 
-def breakdown_blocks(store: Store, area: Area, period: str, lang: str = "fi") -> list[html.HTML]:
+def breakdown_blocks(scope: Scope, lang: str = "fi") -> list[html.HTML]:
     """Gender, age, duration and lay-off breakdowns, or a plain notice of what is missing."""
     blocks = [html.heading(tx("breakdown_heading", lang), 3)]
-    avail = structure.breakdown_availability(store, area)
+    avail = structure.breakdown_availability(scope)
     missing = avail.loc[~avail["available"], "source_code"].tolist()
     if avail["available"].any():
-        frame = structure.breakdowns(store, area, period)
+        frame = structure.breakdowns(scope)
         month = frame["month"].iloc[0]
         blocks.append(html.table(breakdown_table(frame, lang),
-                                 tx("breakdown_caption", lang, area=area.name(lang), month=month)))
+                                 tx("breakdown_caption", lang, area=scope.area.name(lang), month=month)))
         if frame["breakdown"].eq("age").sum() > 1:
             blocks.append(html.paragraph(tx("breakdown_overlap", lang)))
         if missing:
@@ -376,50 +377,56 @@ def breakdown_blocks(store: Store, area: Area, period: str, lang: str = "fi") ->
     return blocks
 
 
-def occupation_blocks(store: Store, area: Area, period: str, lang: str = "fi") -> list[html.HTML]:
+def occupation_blocks(scope: Scope, lang: str = "fi") -> list[html.HTML]:
     """Unemployed by occupation (main groups, sub-major groups, largest occupations)."""
     blocks = [html.heading(tx("occupation_heading", lang), 3)]
-    codes = structure.occupation_area(store, area)
-    if codes != list(area.members) and codes != [structure.published_equivalent(area)]:
-        blocks.append(html.paragraph(tx("occupation_scope_region", lang, region=area_name(codes[0], area, lang))))
+    if scope.occupation_codes is None:
+        blocks.append(html.paragraph(tx("occupation_none", lang)))
+        return blocks
+    codes, is_context = scope.occupation_codes
+    if is_context:
+        blocks.append(html.paragraph(tx("occupation_scope_region", lang, region=area_name(codes[0], scope, lang))))
     blocks.append(html.paragraph(tx("occupation_text", lang)))
     names = group_names()
-    g1 = structure.occupation_groups(store, area, period, 1)
+    g1 = structure.occupation_groups(scope, 1)
     month = g1["month"].iloc[0]
     blocks.append(occupation_figure(g1, names, month, lang))
-    g2 = structure.occupation_groups(store, area, period, 2)
+    g2 = structure.occupation_groups(scope, 2)
     blocks.append(html.heading(tx("occupation_caption_2", lang, month=month), 4))
     blocks.append(html.table(occupation_table(g2, names, lang), tx("occupation_caption_2", lang, month=month)))
     blocks.append(html.heading(tx("top_heading", lang), 4))
-    blocks.append(html.table(top_table(structure.top_occupations(store, area, period), occupation_names(), lang),
+    blocks.append(html.table(top_table(structure.top_occupations(scope), occupation_names(), lang),
                              tx("top_caption", lang, month=month)))
     return blocks
 
 
-def vacancy_blocks(store: Store, area: Area, period: str, lang: str = "fi") -> list[html.HTML]:
+def vacancy_blocks(scope: Scope, lang: str = "fi") -> list[html.HTML]:
     """Vacancies and tightness by main group, and the Beveridge curve."""
-    names = group_names()
-    g1 = structure.occupation_groups(store, area, period, 1)
-    month = g1["month"].iloc[0]
-    blocks = [html.heading(tx("vacancies_heading", lang), 3), html.paragraph(tx("vacancies_text", lang)),
-              html.table(occupation_table(g1, names, lang, vacancies=True), tx("vacancies_caption", lang, month=month)),
-              html.heading(tx("beveridge_heading", lang), 4)]
-    bev = structure.beveridge(store, area, period)
+    blocks = [html.heading(tx("vacancies_heading", lang), 3)]
+    if scope.occupation_codes is not None:
+        names = group_names()
+        g1 = structure.occupation_groups(scope, 1)
+        month = g1["month"].iloc[0]
+        blocks += [html.paragraph(tx("vacancies_text", lang)),
+                   html.table(occupation_table(g1, names, lang, vacancies=True),
+                              tx("vacancies_caption", lang, month=month))]
+    blocks.append(html.heading(tx("beveridge_heading", lang), 4))
+    bev = structure.beveridge(scope)
     if bev.empty:
         return blocks + [html.notice(tx("beveridge_missing", lang), "missing", lang)]
     blocks.append(html.paragraph(tx("beveridge_text", lang, year=bev["year"].iloc[-1], months=int(bev["months"].iloc[-1]))))
-    blocks.append(beveridge_figure(bev, area, lang))
+    blocks.append(beveridge_figure(bev, scope, lang))
     blocks.append(html.paragraph(tx("source_note", lang)))
     return blocks
 
 
-def structure_blocks(store: Store, area: Area, period: str, data_source: str, lang: str = "fi") -> list[html.HTML]:
+def structure_blocks(scope: Scope, lang: str = "fi") -> list[html.HTML]:
     """Every block of the unemployment-structure section, in reading order."""
     return [
-        *overview_blocks(store, area, period, data_source, lang),
-        *trend_blocks(store, area, period, lang),
-        *breakdown_blocks(store, area, period, lang),
-        *occupation_blocks(store, area, period, lang),
-        *vacancy_blocks(store, area, period, lang),
+        *overview_blocks(scope, lang),
+        *trend_blocks(scope, lang),
+        *breakdown_blocks(scope, lang),
+        *occupation_blocks(scope, lang),
+        *vacancy_blocks(scope, lang),
     ]
 

@@ -63,7 +63,7 @@ def check_data_source(data_source: str) -> str:
 def check_period_in_data(period: str, store: Store, table_id: str = "12r5") -> None:
     """Refuse a quarter whose months are not all in the data."""
     months = set(store.periods(table_id))
-    missing = [m for m in config.quarter_months(period) if m not in months]
+    missing = [m for m in config.period_months(period) if m not in months]
     if missing:
         latest = latest_complete_quarter(store, table_id)
         raise config.ConfigError(

@@ -9,8 +9,9 @@ from analysis.store.store import (
     read_store,
     write_store,
 )
+from analysis.store.scope import Scope, load_scope
 
 __all__ = [
     "BREAKDOWNS", "OBS_COLUMNS", "TOTAL", "Store", "StoreError", "tidy", "aggregate_areas",
-    "load_embedded_cached", "load_store", "merge_stores", "read_store", "write_store",
+    "load_embedded_cached", "load_store", "merge_stores", "read_store", "write_store", "Scope", "load_scope",
 ]
