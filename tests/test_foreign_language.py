@@ -24,6 +24,7 @@ from analysis.present import foreign_language as pfl
 from analysis.schema import Store, tidy
 from analysis.sources import language_tables as lt
 from analysis.store import load_store
+from analysis.store.scope import Scope
 
 FIXTURE = Path(__file__).parent / "fixtures" / "language" / "statfin_11rm_jsonstat2_SYNTHETIC.json"
 NOTEBOOK = config.NOTEBOOKS_DIR / "30_foreign_language.ipynb"
@@ -38,18 +39,26 @@ def embedded() -> Store:
     return load_store("embedded")
 
 
+def at(store: Store, area: Area = KP, period: str = "2023Q3", data_source: str = "embedded") -> Scope:
+    """The scope of ``area`` and ``period`` on ``store`` (as of the period)."""
+    return Scope.of(store, area, period, data_source)
+
+
+LATER = "2025Q4"  # a period that sees every 159t year (2020-2025); the embedded 12r5 ends 2023-10
+
+
 # --- embedded path --------------------------------------------------------------------------
 
 
 def test_embedded_has_only_the_share(embedded: Store) -> None:
-    assert fl.availability(embedded, KP) == {
+    assert fl.availability(at(embedded)) == {
         "share": True, "population_by_language": False, "unemployed_by_language": False,
         "labour_force_by_language": False, "employment_rate_by_language": False, "foreign_nationals": False,
     }
 
 
 def test_municipal_share_is_the_published_159t_values(embedded: Store) -> None:
-    shares = fl.municipal_share(embedded, KP)
+    shares = fl.municipal_share(at(embedded, period=LATER))
     assert len(shares) == 48  # 8 municipalities x 2020-2025
     got = shares.set_index(["area_code", "period"])["value"]
     # values from data/raw/vaerak_159t_foreign_language_share_kp_2020_2025.csv
@@ -57,10 +66,14 @@ def test_municipal_share_is_the_published_159t_values(embedded: Store) -> None:
     assert got[("KU421", "2021")] == 1.5
     assert got[("KU584", "2020")] == 0.8
     assert set(shares["area_code"]) == set(KP.members)  # no area or region share is formed
+    # as of 2023Q3 only the years ended by then (2020-2022) are known
+    then = fl.municipal_share(at(embedded))
+    assert len(then) == 24 and sorted(then["period"].unique()) == ["2020", "2021", "2022"]
+    assert then.set_index(["area_code", "period"])["value"][("KU272", "2022")] == 4.2
 
 
 def test_share_overview_changes(embedded: Store) -> None:
-    ov = fl.share_overview(embedded, KP).set_index("area_code")
+    ov = fl.share_overview(at(embedded, period=LATER)).set_index("area_code")
     assert list(ov.index) == list(KP.members)
     assert ov.loc["KU272", "latest_period"] == "2025"
     assert ov.loc["KU272", "change_pp"] == pytest.approx(6.2 - 5.6)
@@ -69,24 +82,28 @@ def test_share_overview_changes(embedded: Store) -> None:
 
 
 def test_key_figure_embedded_is_the_municipal_range(embedded: Store) -> None:
-    kf = fl.key_figure(embedded, KP, "2023Q3")
+    kf = fl.key_figure(at(embedded, period=LATER))
     assert (kf.kind, kf.available, kf.period) == ("share_range", True, "2025")
     assert (kf.min_area, kf.min_value, kf.max_area, kf.max_value) == ("KU584", 1.0, "KU272", 6.2)
     assert math.isnan(kf.value)
-    text_fi = pfl.key_figure_text(embedded, KP, "2023Q3", "fi")
+    text_fi = pfl.key_figure_text(at(embedded, period=LATER), "fi")
     assert "1,0\u00a0% (Perho)" in text_fi and "6,2\u00a0% (Kokkola)" in text_fi
-    assert "Karleby" in pfl.key_figure_text(embedded, KP, "2023Q3", "sv")
+    assert "Karleby" in pfl.key_figure_text(at(embedded, period=LATER), "sv")
+    # a review of 2023Q3 states the latest year known then: 2022 (Perho 0.9, Halsua 4.3)
+    then = fl.key_figure(at(embedded))
+    assert (then.period, then.min_area, then.min_value, then.max_area, then.max_value) == (
+        "2022", "KU584", 0.9, "KU074", 4.3)
 
 
 def test_key_figure_none_without_any_data(embedded: Store) -> None:
     empty = Store(embedded.observations[embedded.observations["table_id"] != "159t"], embedded.provenance)
-    kf = fl.key_figure(empty, KP, "2023Q3")
+    kf = fl.key_figure(at(empty))
     assert (kf.kind, kf.available) == ("none", False)
-    assert pfl.key_figure_text(empty, KP, "2023Q3", "fi") == pfl.t("foreign_language.key_none", "fi")
+    assert pfl.key_figure_text(at(empty), "fi") == pfl.t("foreign_language.key_none", "fi")
 
 
 def test_kpi_values_embedded_say_not_available(embedded: Store) -> None:
-    kpi = fl.kpi_values(embedded, KP)
+    kpi = fl.kpi_values(at(embedded))
     assert list(kpi.columns[:7]) == ["metric_name_fi", "period", "area_code", "value", "unit", "available", "note"]
     assert set(kpi["metric_name_fi"]) == {"Vieraskielisten työttömyys- ja työllisyysaste"}
     assert list(kpi["component"]) == ["unemployment_rate", "employment_rate"]
@@ -98,7 +115,7 @@ def test_kpi_values_embedded_say_not_available(embedded: Store) -> None:
 
 @pytest.mark.parametrize("lang", ["fi", "sv"])
 def test_section_embedded_names_what_is_missing(embedded: Store, lang: str) -> None:
-    blocks = [b.data for b in pfl.section_blocks(embedded, KP, "2023Q3", "embedded", lang)]
+    blocks = [b.data for b in pfl.section_blocks(at(embedded), lang)]
     assert blocks[0].startswith("<h2>") and not any("<h1" in b for b in blocks)
     missing = [b for b in blocks if "notice-missing" in b]
     assert len(missing) == 4  # unemployed by language, employment rate, population, foreign nationals
@@ -108,15 +125,17 @@ def test_section_embedded_names_what_is_missing(embedded: Store, lang: str) -> N
     figures = [b for b in blocks if "<figure>" in b]
     assert len(figures) == 1 and 'alt="' in figures[0] and "<details>" in figures[0]
     table = next(b for b in blocks if '<table class="data">' in b and "<figure>" not in b)
-    assert ("6,2\u00a0%" in table) and ("Kokkola" in table or "Karleby" in table)
+    # as of 2023Q3 the latest share is 2022's (Kokkola 4.2 %); 2025's 6.2 % is not yet known
+    assert ("4,2\u00a0%" in table) and ("Kokkola" in table or "Karleby" in table)
+    assert "6,2\u00a0%" not in table
 
 
 def test_share_table_has_no_area_row(embedded: Store) -> None:
-    table = pfl.share_table(embedded, KP, "fi")
+    table = pfl.share_table(at(embedded, period=LATER), "fi")
     assert list(table["Kunta"]) == ["Kokkola", "Kannus", "Kaustinen", "Halsua", "Lestijärvi", "Perho",
                                     "Toholampi", "Veteli"]
     assert table.columns[-1] == "Muutos 2024–2025"
-    assert table.iloc[0, -1] == "+0,6\u00a0%-yks."
+    assert table.iloc[0, -1] == "+0,6\u00a0%\u2011yks."
 
 
 # --- 11rm fixture: spec and parsing ----------------------------------------------------------
@@ -184,8 +203,8 @@ def test_11rm_fixture_becomes_population_by_language_rows() -> None:
 
 def test_population_by_language_area_share_from_counts(embedded: Store) -> None:
     store = Store(pd.concat([embedded.observations, _population_rows()], ignore_index=True), embedded.provenance)
-    assert fl.availability(store, TWO)["population_by_language"]
-    pop = fl.population_by_language(store, TWO).set_index(["area_code", "period", "language"])
+    assert fl.availability(at(store, TWO, LATER))["population_by_language"]
+    pop = fl.population_by_language(at(store, TWO, LATER)).set_index(["area_code", "period", "language"])
     # KU272 2023: 2000 / 45000
     assert pop.loc[("KU272", "2023", "02"), "share_pct"] == pytest.approx(2000 / 45000 * 100)
     # area 2024: (2400 + 170) / (45200 + 5148)
@@ -193,7 +212,7 @@ def test_population_by_language_area_share_from_counts(embedded: Store) -> None:
     assert pop.loc[("test-two", "2024", "02"), "share_pct"] == pytest.approx(2570 / 50348 * 100)
     # Sámi: KU217 suppressed, so the area sum is missing (a partial sum is never published)
     assert math.isnan(pop.loc[("test-two", "2024", "se"), "population"])
-    table = pfl.population_table(store, TWO, "fi")
+    table = pfl.population_table(at(store, TWO, LATER), "fi")
     assert table.iloc[0, 0] == "Kaksi kuntaa"
     assert table.iloc[0, 1] == "2\u00a0570" and table.iloc[0, 2] == "5,1\u00a0%"
 
@@ -216,6 +235,11 @@ LABOUR = {  # (year, area) -> language -> labour force; no 2024 (the rate must s
     ("2023", "KU272"): {"02": 2000, "fi": 20000, "sv": 2500},
     ("2023", "KU217"): {"02": 40, "fi": 2000, "sv": 60},
 }
+LABOUR_MONTHLY = {  # (month, area) -> language -> labour force at 2023-09, equal to the 2023 year:
+    # a review of 2023Q3 cannot know the annual 2023 figure (published after the year), only a month's
+    ("2023-09", "KU272"): {"02": 2000, "fi": 20000, "sv": 2500},
+    ("2023-09", "KU217"): {"02": 40, "fi": 2000, "sv": 60},
+}
 
 
 def _rows(table: str, measure: str, data: dict, **extra: str) -> list[dict]:
@@ -228,6 +252,7 @@ def _rows(table: str, measure: str, data: dict, **extra: str) -> list[dict]:
 def full(embedded: Store) -> Store:
     rows = _rows("test-tyonv-kieli", "unemployed_jobseekers", UNEMP)
     rows += _rows("test-tyonv-kieli", "labour_force", LABOUR)
+    rows += _rows("test-tyonv-kieli", "labour_force", LABOUR_MONTHLY)
     rows += _rows("test-tyokay-kieli", "employment_rate_pct",
                   {("2022", "KU272"): {"02": 55.5, "fi": 75.1, "sv": 78.0},
                    ("2022", "MK16"): {"02": 54.0, "fi": 74.0, "sv": 77.5}}, age_group="20-64")
@@ -239,7 +264,7 @@ def full(embedded: Store) -> Store:
 
 
 def test_unemployment_by_language_sums_and_rates(full: Store) -> None:
-    ser = fl.unemployment_by_language(full, TWO).set_index(["area_code", "period", "language"])
+    ser = fl.unemployment_by_language(at(full, TWO, "2024Q1")).set_index(["area_code", "period", "language"])
     area = ser.loc[("test-two", "2023-09", "02")]
     assert area["unemployed"] == 306 and area["total_unemployed"] == 1650
     assert area["share_of_unemployed_pct"] == pytest.approx(306 / 1650 * 100)
@@ -250,10 +275,15 @@ def test_unemployment_by_language_sums_and_rates(full: Store) -> None:
     # a member missing -> the area sum is missing; no 2024 labour force -> no 2024 rate
     assert math.isnan(ser.loc[("test-two", "2024-01", "02"), "unemployed"])
     assert math.isnan(ser.loc[("KU272", "2024-01", "02"), "unemployment_rate_pct"])
+    # as of 2023Q3: no 2024 month, and 2023-08 has no rate (the 2023 labour force is not yet known)
+    then = fl.unemployment_by_language(at(full, TWO)).set_index(["area_code", "period", "language"])
+    assert "2024-01" not in set(then.index.get_level_values("period"))
+    assert math.isnan(then.loc[("test-two", "2023-08", "02"), "unemployment_rate_pct"])
+    assert then.loc[("test-two", "2023-09", "02"), "unemployment_rate_pct"] == pytest.approx(15.0)
 
 
 def test_language_summary_quarter_and_year_ago(full: Store) -> None:
-    summary = fl.language_summary(full, TWO, "2023Q3").set_index("language")
+    summary = fl.language_summary(at(full, TWO)).set_index("language")
     assert list(summary.index) == ["02", "fi", "sv"]
     foreign = summary.loc["02"]
     assert (foreign["month"], foreign["month_year_ago"]) == ("2023-09", "2022-09")
@@ -263,14 +293,15 @@ def test_language_summary_quarter_and_year_ago(full: Store) -> None:
     assert summary.loc["fi", "unemployment_rate_pct"] == pytest.approx(1237 / 22000 * 100)
 
 
-def test_reference_month() -> None:
-    assert fl.reference_month(["2023-08", "2023-09", "2023-10"], "2023Q3") == "2023-09"
-    assert fl.reference_month(["2023-07", "2023-08"], "2023Q3") == "2023-08"
-    assert fl.reference_month(["2023-10"], "2023Q3") is None
+def test_reference_month(embedded: Store) -> None:
+    scope = at(embedded)
+    assert scope.pick_month(["2023-08", "2023-09", "2023-10"]) == "2023-09"
+    assert scope.pick_month(["2023-07", "2023-08"]) == "2023-08"
+    assert scope.pick_month(["2023-10"]) is None
 
 
 def test_kpi_values_with_data(full: Store) -> None:
-    kpi = fl.kpi_values(full, TWO)
+    kpi = fl.kpi_values(at(full, TWO, "2024Q1"))
     assert kpi["available"].all()
     unemp = kpi[kpi["component"] == "unemployment_rate"].set_index("period")
     assert list(unemp.index) == ["2022-09", "2023-08", "2023-09"]  # 2024-01 has no rate
@@ -282,17 +313,17 @@ def test_kpi_values_with_data(full: Store) -> None:
 
 
 def test_key_figure_with_data(full: Store) -> None:
-    kf = fl.key_figure(full, TWO, "2023Q3")
+    kf = fl.key_figure(at(full, TWO))
     assert (kf.kind, kf.value, kf.period) == ("unemployed_foreign_language", 306.0, "2023-09")
     assert kf.rate_pct == pytest.approx(15.0)
-    text = pfl.key_figure_text(full, TWO, "2023Q3", "fi")
+    text = pfl.key_figure_text(at(full, TWO), "fi")
     assert "306" in text and "15,0\u00a0%" in text and "18,5\u00a0%" in text
 
 
 def test_foreign_nationals_are_separate(full: Store) -> None:
-    nat = fl.foreign_nationals(full, TWO).set_index(["area_code", "period"])["value"]
+    nat = fl.foreign_nationals(at(full, TWO)).set_index(["area_code", "period"])["value"]
     assert nat[("test-two", "2023-09")] == 213
-    table, month = pfl.nationals_table(full, TWO, "2023Q3", "fi")
+    table, month = pfl.nationals_table(at(full, TWO), "fi")
     assert month == "2023-09"
     assert list(table.iloc[0]) == ["Kaksi kuntaa", "213", "182"]
     assert list(table.iloc[2]) == ["Kannus", "<5", "<5"]  # counts 1-4 are never published
@@ -300,14 +331,14 @@ def test_foreign_nationals_are_separate(full: Store) -> None:
 
 @pytest.mark.parametrize("lang", ["fi", "sv"])
 def test_section_with_data_discloses_and_flags(full: Store, lang: str) -> None:
-    blocks = [b.data for b in pfl.section_blocks(full, TWO, "2023Q3", "fetched", lang)]
+    blocks = [b.data for b in pfl.section_blocks(at(full, TWO, data_source="fetched"), lang)]
     missing = [b for b in blocks if "notice-missing" in b]
     assert len(missing) == 1 and "11rm" in missing[0]  # only population by language is absent
-    summary = pfl.unemployment_summary_table(full, TWO, "2023Q3", lang)
+    summary = pfl.unemployment_summary_table(at(full, TWO), lang)
     assert list(summary.iloc[0])[1:5] == ["306", "18,5\u00a0%", "2\u00a0040", "15,0\u00a0%"]
-    muni = pfl.unemployment_municipal_table(full, TWO, "2023-09", lang)
+    muni = pfl.unemployment_municipal_table(at(full, TWO), "2023-09", lang)
     assert list(muni.iloc[1])[1:] == ["6", "4,0\u00a0%", "15,0\u00a0% *"]  # labour force 40 < 50: flagged
-    emp = pfl.employment_table(full, TWO, lang)
+    emp = pfl.employment_table(at(full, TWO), lang)
     assert list(emp.iloc[-1])[1:3] == ["20-64", "54,0\u00a0%"]
     assert sum("<figure>" in b for b in blocks) == 2
 
@@ -345,7 +376,7 @@ def test_fetch_specs_and_pending_tables() -> None:
 
 @pytest.mark.parametrize("lang", ["fi", "sv"])
 def test_missing_notices_name_the_findings(embedded: Store, lang: str) -> None:
-    blocks = [b.data for b in pfl.section_blocks(embedded, KP, "2023Q3", "embedded", lang)]
+    blocks = [b.data for b in pfl.section_blocks(at(embedded), lang)]
     joined = " ".join(b for b in blocks if "notice-missing" in b)
     # unemployed by language: no StatFin table; the foreigner tables are by nationality
     assert "12tg" in joined and "12t9" in joined
