@@ -8,6 +8,7 @@ import pytest
 
 from analysis import config
 from analysis.store import load_store
+from analysis.store.scope import Scope
 
 FIXTURES = Path(__file__).parent / "fixtures"
 
@@ -22,6 +23,12 @@ def store():
 def kp_area():
     """The default area, Keski-Pohjanmaa."""
     return config.get_area("keski-pohjanmaa")
+
+
+@pytest.fixture(scope="session")
+def kp_scope(store, kp_area) -> Scope:
+    """Keski-Pohjanmaa in 2023Q3 on the embedded store (as of 2023-09)."""
+    return Scope.of(store, kp_area, "2023Q3")
 
 
 @pytest.fixture(scope="session")

@@ -6,7 +6,6 @@ import math
 import pandas as pd
 import pytest
 
-from analysis import config
 from analysis.indicators.key_figures import key_figures
 from analysis.present.key_figures import direction, key_table, narrative
 
@@ -14,8 +13,8 @@ NBSP = "\u00a0"
 
 
 @pytest.fixture(scope="module")
-def kf(store):
-    return key_figures(store, config.get_area("keski-pohjanmaa"), "2023Q3")
+def kf(kp_scope):
+    return key_figures(kp_scope)
 
 
 def test_key_figures_match_12r5(kf):
@@ -29,8 +28,8 @@ def test_key_figures_match_12r5(kf):
     assert (kf.region_rank, kf.region_count) == (16, 19)
 
 
-def test_finnish_narrative_states_the_published_figures(kf, kp_area):
-    text = narrative(kf, kp_area, "fi")
+def test_finnish_narrative_states_the_published_figures(kf, kp_scope):
+    text = narrative(kf, kp_scope, "fi")
     assert 5 <= len(text) <= 8
     assert text[0] == (f"Keski-Pohjanmaan työllisyysalueella oli syyskuun 2023 lopussa 2{NBSP}307 työtöntä "
                        "työnhakijaa, 175 enemmän kuin vuotta aiemmin.")
@@ -40,8 +39,8 @@ def test_finnish_narrative_states_the_published_figures(kf, kp_area):
     assert any("PITKAAIKAISTYOTTOMAT" in s and "python -m analysis fetch" in s for s in text)
 
 
-def test_swedish_narrative(kf, kp_area):
-    text = narrative(kf, kp_area, "sv")
+def test_swedish_narrative(kf, kp_scope):
+    text = narrative(kf, kp_scope, "sv")
     assert text[0] == (f"I Mellersta Österbottens sysselsättningsområde fanns det i slutet av september 2023 "
                        f"2{NBSP}307 arbetslösa arbetssökande, 175 fler än ett år tidigare.")
 
@@ -58,14 +57,14 @@ def _with(kf, **changes):
     (2307, -12, "12 vähemmän kuin vuotta aiemmin."),
     (1, 1, "1 työtön työnhakija, 1 enemmän kuin vuotta aiemmin."),
 ])
-def test_rise_fall_and_no_change_are_grammatical(kf, kp_area, value, change, expected):
-    first = narrative(_with(kf, unemployed_jobseekers=(value, change)), kp_area, "fi")[0]
+def test_rise_fall_and_no_change_are_grammatical(kf, kp_scope, value, change, expected):
+    first = narrative(_with(kf, unemployed_jobseekers=(value, change)), kp_scope, "fi")[0]
     assert first.endswith(expected)
 
 
-def test_no_figure_is_stated_where_the_data_has_none(kf, kp_area):
+def test_no_figure_is_stated_where_the_data_has_none(kf, kp_scope):
     text = narrative(_with(kf, open_vacancies=(math.nan, math.nan), unemployment_rate_pct=(math.nan, math.nan)),
-                     kp_area, "fi")
+                     kp_scope, "fi")
     assert not any(s.startswith("Työttömyysaste") for s in text)
     assert any("Alueen avoimien työpaikkojen määrää ei voida laskea" in s for s in text)
     assert not any("nan" in s.lower() for s in text)
