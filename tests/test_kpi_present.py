@@ -92,7 +92,8 @@ def test_status_is_symbol_and_text(store, kp_area, internal_dir):
 
 def test_municipal_counts_1_to_4_are_shown_as_less_than_5(store, kp_area):
     values = wb.example_values(kp_area)
-    table = pk.municipal_table(pk.InternalData(values, "example"), kp_area, "2023Q3", "fi")
+    table = pk.municipal_table(pk.InternalData(values, "example"), Scope.of(store, kp_area, "2023Q3"), "2023Q3",
+                               "fi")
     cells = table.drop(columns=table.columns[0]).to_numpy().ravel().tolist()
     assert "<5" in cells  # the small municipalities have small example counts
     assert not any(re.fullmatch(r"[1-4]", c) for c in cells)
