@@ -83,11 +83,11 @@ def test_open_vacancies_from_12r5(store, kp_area):
 
 
 def test_area_monthly_sums_members_and_keeps_missing(store, kp_area):
-    series = kpi.area_monthly(store, kp_area, "open_vacancies")
+    series = kpi.area_monthly(Scope.of(store, kp_area, "2023Q3"), "open_vacancies")
     # 2023-07, all eight present in data/raw: 0+20+33+386+5+18+22+14 = 498 (MK16 also 498)
     assert series["2023-07"] == 498.0
     part = Area("test", "Testi", "Test", "MK16", ("KU272", "KU421"))
-    part_series = kpi.area_monthly(store, part, "open_vacancies")
+    part_series = kpi.area_monthly(Scope.of(store, part, "2023Q3"), "open_vacancies")
     assert part_series["2023-07"] == 386.0 + 5.0
     assert math.isnan(part_series["2023-09"])  # Lestijärvi missing: missing stays missing
 
@@ -104,7 +104,7 @@ def test_long_term_change_when_the_store_has_it():
     rows = []
     for month, a, b in [("2022-08", 50, 30), ("2022-09", 60, 40), ("2023-08", 50, 25), ("2023-09", 55, 35)]:
         rows += [(month, "KU001", "long_term_unemployed", a), (month, "KU002", "long_term_unemployed", b)]
-    card = kpi.scorecard(synthetic_store(rows), area, "2023Q3", None, reviews=NO_REVIEWS)
+    card = kpi.scorecard(Scope.of(synthetic_store(rows), area, "2023Q3"), None, reviews=NO_REVIEWS)
     lt = row(card, "long_term_unemployed_change_pct")
     # 2023-09: (55+35) / (60+40) - 1 = -10 %; 2023-08: 75 / 80 - 1 = -6.25 %
     assert lt["period"] == "2023-09"
@@ -113,17 +113,9 @@ def test_long_term_change_when_the_store_has_it():
     assert lt["change"] == pytest.approx(-3.75)
 
 
-def test_foreign_language_module_is_guarded(store, kp_area):
-    def broken(_store, _area):
-        raise RuntimeError("boom")
-
-    card = kpi.scorecard(Scope.of(store, kp_area, "2023Q3"), None, reviews=NO_REVIEWS, foreign_language=broken)
-    for component in ("unemployment_rate", "employment_rate"):
-        assert row(card, "foreign_language_rates", component)["reason"] == kpi.R_MODULE
-
-
-def test_foreign_language_values_are_used_when_present(store, kp_area):
-    def provider(_store, area):
+def test_foreign_language_values_are_used_when_present(store, kp_area, monkeypatch):
+    def provider(scope):
+        area = scope.area
         return pd.DataFrame({
             "metric_name_fi": "Vieraskielisten työttömyys- ja työllisyysaste",
             "period": ["2023-08", "2023-09", "2021", "2022", ""],
@@ -134,7 +126,8 @@ def test_foreign_language_values_are_used_when_present(store, kp_area):
                           "employment_rate"],
         })
 
-    card = kpi.scorecard(Scope.of(store, kp_area, "2023Q3"), None, reviews=NO_REVIEWS, foreign_language=provider)
+    monkeypatch.setattr(kpi.foreign_language, "kpi_values", provider)
+    card = kpi.scorecard(Scope.of(store, kp_area, "2023Q3"), None, reviews=NO_REVIEWS)
     unemp = row(card, "foreign_language_rates", "unemployment_rate")
     assert (unemp["period"], unemp["value"], unemp["change"], unemp["direction"]) == \
         ("2023-09", 12.5, -1.5, "lower")
@@ -272,18 +265,19 @@ def test_example_targets_apply_only_to_internal_metrics_and_are_marked(store, kp
     assert (internal["status"] != kpi.MISSING).all()
 
 
-def test_municipal_counts_for_the_quarters_last_month(kp_area):
+def test_municipal_counts_for_the_quarters_last_month(store, kp_area):
     values = internal_frame([
         ("employer_contacts", "2023-09", "KU272", 110), ("employer_contacts", "2023-09", "KU074", 2),
         ("employer_contacts", "2023-08", "KU074", 4), ("customer_satisfaction", "2023-09", "keski-pohjanmaa", 4),
         ("start_up_grants_granted", "2023-02", "KU217", 1), ("start_up_grants_granted", "2023-09", "KU217", 2),
     ])
-    counts = kpi.municipal_counts(values, kp_area, "2023Q3")
+    counts = kpi.municipal_counts(values, Scope.of(store, kp_area, "2023Q3"))
     got = {(r.metric_id, r.municipality): r.value for r in counts.itertuples()}
     assert got == {("employer_contacts", "KU272"): 110.0, ("employer_contacts", "KU074"): 2.0,
                    ("start_up_grants_granted", "KU217"): 3.0}
 
 
-def test_bad_period_is_refused(store, kp_area):
+@pytest.mark.parametrize("period", ["2023-9", "2023Q5", "2023Q3\n", "Q3"])
+def test_bad_period_is_refused(store, kp_area, period):
     with pytest.raises(config.ConfigError):
-        kpi.scorecard(Scope.of(store, kp_area, "2023-09"), None, reviews=NO_REVIEWS)
+        kpi.scorecard(Scope.of(store, kp_area, period), None, reviews=NO_REVIEWS)

@@ -120,7 +120,8 @@ def long_term_change_series(scope: Scope) -> tuple[pd.DataFrame, str, str]:
     if not long_term.is_available(scope):
         return _empty_series(), R_NOT_IN_STORE, "12r5:long_term_unemployed"
     change = long_term.area_change(scope)
-    return _series("long_term_unemployed_change_pct", change["change_year_pct"].dropna()), "", ""
+    change = change.set_index("period")["change_year_pct"].dropna()
+    return _series("long_term_unemployed_change_pct", change), "", ""
 
 
 def foreign_language_series(scope: Scope) -> tuple[pd.DataFrame, dict[str, tuple[str, str]]]:
@@ -363,8 +364,7 @@ def trends(scope: Scope, internal: pd.DataFrame | None, *,
            computed: tuple[pd.DataFrame, dict] | None = None) -> pd.DataFrame:
     """Tidy trend points of every metric: ``metric_id``, ``component``, ``period``, ``value``, ``coverage``."""
     catalogue = load_catalogue() if catalogue is None else catalogue
-    series, _ = computed or metric_series(scope, internal, catalogue=catalogue, reviews=reviews,
-                                          foreign_language=foreign_language)
+    series, _ = computed or metric_series(scope, internal, catalogue=catalogue, reviews=reviews)
     parts = []
     for info in catalogue.itertuples(index=False):
         for component, _dir in COMPONENTS.get(info.metric_id, [("", None)]):
