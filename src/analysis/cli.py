@@ -43,7 +43,7 @@ def build_parser() -> argparse.ArgumentParser:
     )
     review.add_argument("--area", help="area id from config/areas.yaml (default: the period's parameter file, "
                         "else the configured default)")
-    review.add_argument("--period", help="reporting quarter YYYYQn (default: latest complete quarter in the data)")
+    review.add_argument("--period", help="reporting period: a quarter YYYYQn or a month YYYY-MM (default: latest complete quarter in the data)")
     review.add_argument("--lang", default=None, choices=config.LANGUAGES,
                         help="language of the review (default: the period's parameter file, else fi)")
     review.add_argument("--data-source", default=None,
@@ -51,6 +51,10 @@ def build_parser() -> argparse.ArgumentParser:
     review.add_argument("--force", action="store_true", help="replace an existing review for the same area and period")
     review.add_argument("--output-dir", default=None, help="folder for reviews (default: outputs/)")
     review.add_argument("--no-progress", action="store_true", help="do not show the progress bar")
+    review.add_argument("--all-areas", action="store_true",
+                        help="build the review of every configured area for the period in one run")
+    review.add_argument("--kpi-demo", action="store_true",
+                        help="show the labelled example data for the internal KPI metrics (demonstration only)")
 
     fetch = sub.add_parser(
         "fetch", help="load tables from the StatFin PxWeb API into data/fetched",
@@ -131,7 +135,8 @@ def main(argv: Sequence[str] | None = None) -> int:
 
             return run_review_cli(area=args.area, period=args.period, lang=args.lang,
                                   data_source=args.data_source, force=args.force,
-                                  progress=not args.no_progress, output_dir=args.output_dir)
+                                  progress=not args.no_progress, output_dir=args.output_dir,
+                                  all_areas=args.all_areas, kpi_demo=args.kpi_demo)
     except config.ConfigError as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 2

@@ -60,5 +60,5 @@ def fmt_pct_change(value: float | int | None, decimals: int = 1, lang: str = "fi
 
 def fmt_pp(value: float | int | None, lang: str = "fi") -> str:
     """A change in percentage points: ``+0,3 %-yks.`` / ``+0,3 procentenheter``."""
-    unit = "\u00a0%-yks." if lang == "fi" else "\u00a0procentenheter"
+    unit = "\u00a0%\u2011yks." if lang == "fi" else "\u00a0procentenheter"  # no break inside the unit
     return fmt_signed(value, 1, lang, unit)

@@ -52,7 +52,7 @@ def notice(text: str, kind: str = "missing", lang: str = "fi") -> HTML:
 
 
 _NUMBER_START = re.compile(r"^[+\u2212\-±<]?\d")
-_UNITS = re.compile(r"%-yks\.|procentenheter|pp")
+_UNITS = re.compile(r"%[-\u2011]yks\.|procentenheter|pp")
 _LETTER = re.compile(r"[^\W\d_]")
 
 

@@ -34,7 +34,9 @@ from analysis.present.structure import area_name
 from analysis.present.text import catalogue, t
 from analysis.sources import workbook
 
-KPI_DATA_MODES: tuple[str, ...] = ("auto", "imported", "example")
+KPI_DATA_MODES: tuple[str, ...] = ("imported", "example")
+"""``imported``: the workbooks imported for the area (none yet: internal metrics "not yet reported");
+``example``: the labelled demonstration data, only when asked for (``review --kpi-demo``)."""
 TREND_TEXT_POINTS = 6
 """How many of the latest trend points the table's trend column lists."""
 
@@ -49,31 +51,34 @@ class InternalData:
     source_file: str = ""
 
 
-def resolve_internal(scope: Scope, kpi_data: str = "auto", internal_dir: Path | None = None) -> InternalData:
+def resolve_internal(scope: Scope, kpi_data: str = "imported", internal_dir: Path | None = None) -> InternalData:
     """Imported values when any exist (``auto``/``imported``), else example values (``auto``/``example``)."""
     if kpi_data not in KPI_DATA_MODES:
         raise config.ConfigError(f"kpi_data '{kpi_data}' is not one of {', '.join(KPI_DATA_MODES)}")
-    if kpi_data in ("auto", "imported"):
+    if kpi_data == "imported":
         values = workbook.load_internal(internal_dir, scope.area.slug)
         if values is not None:
             last = values.sort_values("import_seq").iloc[-1]
             return InternalData(values, "imported", str(last["imported_at"]), str(last["source_file"]))
-        if kpi_data == "imported":
-            return InternalData(None, "none")
+        return InternalData(None, "none")
     if not any(c.startswith("KU") for c in scope.members):
         return InternalData(None, "none")
     return InternalData(workbook.example_values(scope.area), "example")
 
 
-def build(scope: Scope, kpi_data: str = "auto", internal_dir: Path | None = None,
-          reviews: pd.DataFrame | None = None) -> tuple[pd.DataFrame, pd.DataFrame, InternalData]:
-    """The scorecard, its trend points and the internal data used (one computation for all blocks)."""
+def build(scope: Scope, kpi_data: str = "imported", internal_dir: Path | None = None,
+          reviews: pd.DataFrame | None = None, output_dir: Path | str = config.OUTPUTS_DIR,
+          ) -> tuple[pd.DataFrame, pd.DataFrame, InternalData]:
+    """The scorecard, its trend points and the internal data used (one computation for all blocks).
+
+    ``reviews``: the published reviews (for the "reviews made" metric); by default those listed in
+    ``output_dir``'s index."""
     internal = resolve_internal(scope, kpi_data, internal_dir)
     example = internal.mode == "example"
     catalogue = workbook.load_catalogue()
     if reviews is None:
         try:
-            reviews = workbook.load_review_index()
+            reviews = workbook.load_review_index(Path(output_dir) / "index.json")
         except ValueError:
             reviews = None
     computed = kpi.metric_series(scope, internal.values, catalogue=catalogue, reviews=reviews)
@@ -313,11 +318,12 @@ def municipal_table(internal: InternalData, scope: Scope, period: str, lang: str
     return out
 
 
-def scorecard_blocks(scope: Scope, lang: str = "fi", kpi_data: str = "auto",
-                     internal_dir: Path | None = None, reviews: pd.DataFrame | None = None) -> list[html.HTML]:
+def scorecard_blocks(scope: Scope, lang: str = "fi", kpi_data: str = "imported",
+                     internal_dir: Path | None = None, reviews: pd.DataFrame | None = None,
+                     output_dir: Path | str = config.OUTPUTS_DIR) -> list[html.HTML]:
     """All blocks of the scorecard section in reading order (h2 title, notices, one h3 per plan section)."""
     config.check_language(lang)
-    card, points, internal = build(scope, kpi_data, internal_dir, reviews)
+    card, points, internal = build(scope, kpi_data, internal_dir, reviews, output_dir)
     example = internal.mode == "example"
     end = scope.last_month
     month_text = period_label(end, "M", lang)
@@ -377,7 +383,7 @@ def scorecard_blocks(scope: Scope, lang: str = "fi", kpi_data: str = "auto",
     return blocks
 
 
-def key_figure(scope: Scope, lang: str = "fi", kpi_data: str = "auto"
+def key_figure(scope: Scope, lang: str = "fi", kpi_data: str = "imported"
                ) -> dict[str, object]:
     """For the review's front page: status counts, one sentence, and whether example data is in it.
 

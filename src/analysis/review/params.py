@@ -8,7 +8,7 @@ from pathlib import Path
 import yaml
 
 from analysis import config
-from analysis.indicators.overview import latest_complete_quarter
+from analysis.indicators.overview import core_months, latest_complete_quarter
 from analysis.schema import Store
 
 
@@ -21,6 +21,7 @@ class ReviewParams:
     data_source: str
     lang: str
     output_dir: str
+    kpi_data: str = "imported"  # imported | example (the labelled demonstration, --kpi-demo)
 
     def as_notebook_parameters(self) -> dict[str, str]:
         """The values papermill injects into each notebook's ``parameters`` cell."""
@@ -61,8 +62,8 @@ def check_data_source(data_source: str) -> str:
 
 
 def check_period_in_data(period: str, store: Store, table_id: str = "12r5") -> None:
-    """Refuse a quarter whose months are not all in the data."""
-    months = set(store.periods(table_id))
+    """Refuse a period whose months do not all have the core measure (unemployed jobseekers)."""
+    months = set(core_months(store, table_id))
     missing = [m for m in config.period_months(period) if m not in months]
     if missing:
         latest = latest_complete_quarter(store, table_id)
@@ -79,6 +80,7 @@ def resolve(
     lang: str | None = None,
     data_source: str | None = None,
     output_dir: Path = config.OUTPUTS_DIR,
+    kpi_demo: bool = False,
 ) -> tuple[ReviewParams, Store]:
     """Validated parameters: command line over the committed per-period file over the defaults.
 
@@ -108,6 +110,7 @@ def resolve(
         data_source=source,
         lang=config.check_language(lang or from_file.get("lang", "fi")),
         output_dir=str(output_dir),
+        kpi_data="example" if kpi_demo else "imported",
     )
     check_period_in_data(params.period, store)
     return params, store

@@ -10,6 +10,9 @@ from __future__ import annotations
 
 import copy
 import html
+import re
+from datetime import datetime, timezone
+from zoneinfo import ZoneInfo
 from collections.abc import Sequence
 
 import nbformat
@@ -51,7 +54,66 @@ summary { cursor: pointer; color: var(--accent); }
 .status { white-space: nowrap; }
 footer { margin-top: 3rem; border-top: 1px solid var(--line); color: var(--muted); font-size: .88rem; }
 .jp-Cell, .jp-OutputArea-output { margin: 0; padding: 0; }
+.lead { font-size: 1.3rem; line-height: 1.4; margin: .4rem 0 .8rem; }
+.story p { margin: .35rem 0; max-width: 48rem; }
+.note-missing { color: var(--muted); font-size: .92rem; border-left: 4px solid var(--line); padding-left: .6rem; }
+.toc ul { display: flex; flex-wrap: wrap; gap: .3rem 1.2rem; list-style: none; padding: 0; margin: .8rem 0; }
+.tiles { display: grid; grid-template-columns: repeat(auto-fill, minmax(13.5rem, 1fr)); gap: .7rem; margin: .8rem 0; }
+.tile { border: 1px solid var(--line); border-top: 4px solid var(--accent); padding: .5rem .7rem; background: #fafbfd; }
+.tile h3 { font-size: .95rem; margin: 0 0 .2rem; }
+.tile-value { font-size: 1.7rem; font-weight: 700; margin: 0; white-space: nowrap; }
+.tile-period { margin: 0 0 .3rem; color: var(--muted); font-size: .88rem; }
+.tile dl { display: grid; grid-template-columns: 1fr auto; gap: 0 .6rem; margin: 0; font-size: .88rem; }
+.tile dd { margin: 0; text-align: right; white-space: nowrap; font-variant-numeric: tabular-nums; }
+.plan { border: 2px solid var(--accent); background: var(--bg-note); padding: .2rem 1rem .6rem; margin: 1.4rem 0; }
+.plan h2 { margin-top: .6rem; border: none; }
+.source-line { color: var(--muted); font-size: .9rem; border-top: 1px solid var(--line); padding-top: .4rem; }
+figure img { max-width: 100%; }
+@media (max-width: 600px) {
+  body { padding: .8rem; }
+  h1 { font-size: 1.45rem; }
+  .lead { font-size: 1.12rem; }
+  .tiles { grid-template-columns: 1fr 1fr; gap: .5rem; }
+  .tile-value { font-size: 1.35rem; }
+  table.data { font-size: .85rem; }
+}
+@media print {
+  body { max-width: none; padding: 0; font-size: 10.5pt; }
+  .toc, details, a[href$=".html"] { display: none; }
+  .tiles { grid-template-columns: repeat(3, 1fr); }
+  .tile, figure, .plan { break-inside: avoid; }
+  h2 { break-after: avoid; }
+}
 """
+
+
+_PAGE = re.compile(r'<section data-page="(?P<name>[a-z0-9-]+\.html)" data-title="(?P<title>[^"]*)">(?P<body>.*?)</section>',
+                   re.S)
+
+
+def split_pages(body: str) -> list[tuple[str, str, str]]:
+    """The pages a notebook marked with ``<section data-page=…>`` (file name, title, body)."""
+    return [(m["name"], html.unescape(m["title"]), m["body"]) for m in _PAGE.finditer(body)]
+
+
+def period_words(period: str, lang: str) -> str:
+    """A reporting period for readers: "heinä–syyskuu 2023" or "syyskuu 2023"."""
+    from analysis.config import parse_period
+    from analysis.present.text import t
+
+    months = parse_period(period).months
+    names = t("common.month_names", lang).split(",")
+    if len(months) == 1:
+        return f"{names[int(months[0][5:]) - 1]} {months[0][:4]}"
+    stems = t("common.month_stems", lang).split(",")
+    return f"{stems[int(months[0][5:]) - 1]}–{names[int(months[-1][5:]) - 1]} {months[-1][:4]}"
+
+
+def made_at_words(lang: str, now: datetime | None = None) -> str:
+    """When the review was made, in the reader's local time: "1.12.2026 klo 20.57" / "1.12.2026 kl. 20.57"."""
+    now = (now or datetime.now(timezone.utc)).astimezone(ZoneInfo("Europe/Helsinki"))
+    clock = "klo" if lang == "fi" else "kl."
+    return f"{now.day}.{now.month}.{now.year} {clock} {now.hour}.{now.minute:02d}"
 
 
 def _for_readers(nb: nbformat.NotebookNode) -> nbformat.NotebookNode:

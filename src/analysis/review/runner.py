@@ -14,6 +14,7 @@ Layout of one review: ``outputs/<area>/<period>/<lang>/``
 from __future__ import annotations
 
 import json
+import logging
 import os
 import shutil
 import sys
@@ -28,12 +29,14 @@ import nbformat
 
 from analysis import config
 from analysis.present.text import t
-from analysis.review import index, render
+from analysis.indicators.overview import latest_month
+from analysis.review import facts, index, render
 from analysis.review.notebooks import parameters_cell
 from analysis.review.params import ReviewParams, resolve
 from analysis.store import load_store
 
 REVIEW_FILE = "review.html"
+LOG_FILE = "review.log"
 EXECUTION_TIMEOUT_S = 600
 
 
@@ -67,24 +70,59 @@ def review_dir(params: ReviewParams) -> Path:
     return Path(params.output_dir) / params.area / params.period / params.lang
 
 
-def combined_order(names: list[str]) -> list[str]:
-    """Sections of the combined review: the key figures and analyses in numeric order, then the
-    ``00_`` data overview (sources, vintage, definitions, caveats) as the closing section."""
+MAIN_NOTEBOOK = "01_review"
+MUNICIPALITY_NOTEBOOK = "02_municipalities"
+APPENDIX_FILE = "appendix.html"
+
+
+def appendix_order(names: list[str]) -> list[str]:
+    """Sections of the methods and data appendix: the analyses in numeric order, then the ``00_``
+    data overview (sources, vintage, definitions, caveats); the main page and the municipality
+    pages are rendered on their own."""
+    own = {MAIN_NOTEBOOK, MUNICIPALITY_NOTEBOOK}
     back = [n for n in names if n.startswith("00_")]
-    return [n for n in names if n not in back] + back
+    return [n for n in names if n not in back and n not in own] + back
 
 
-def _log_stderr_to(path: str) -> None:
-    """Worker initializer: send the worker's and its kernels' stderr (kernel start-up chatter) to
-    ``path``, so the console shows only the progress bar and the result; errors are reported from
-    the notebooks themselves."""
-    fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_APPEND, 0o644)
+_KERNEL = None
+"""The worker process's kernel: started once, reused for every notebook the worker runs (imports are
+paid once per worker, not once per notebook), shut down when the worker exits."""
+
+
+def _worker_init(log_path: str) -> None:
+    """Worker initializer: send the worker's and its kernel's stderr (start-up chatter) to
+    ``log_path``, so the console shows only the progress bar and the result; errors are reported
+    from the notebooks themselves."""
+    Path(log_path).parent.mkdir(parents=True, exist_ok=True)
+    fd = os.open(log_path, os.O_WRONLY | os.O_CREAT | os.O_APPEND, 0o644)
     os.dup2(fd, 2)
     os.close(fd)
 
 
+def _kernel(cwd: str):
+    """The worker's kernel manager (started on first use), its namespace cleared for the next notebook."""
+    global _KERNEL
+    if _KERNEL is None:
+        import atexit
+
+        from jupyter_client.manager import KernelManager
+
+        _KERNEL = KernelManager(kernel_name="python3")
+        _KERNEL.start_kernel(cwd=cwd)
+        atexit.register(_KERNEL.shutdown_kernel, now=True)
+    else:
+        client = _KERNEL.client()
+        client.start_channels()
+        try:
+            client.wait_for_ready(timeout=60)
+            client.execute_interactive("%reset -f", timeout=60)
+        finally:
+            client.stop_channels()
+    return _KERNEL
+
+
 def _execute_one(source: str, target: str, parameters: dict[str, str], cwd: str) -> float:
-    """Execute one notebook with papermill (runs in a worker process)."""
+    """Execute one notebook with papermill in the worker's kernel (runs in a worker process)."""
     import logging
 
     import papermill
@@ -94,57 +132,68 @@ def _execute_one(source: str, target: str, parameters: dict[str, str], cwd: str)
     started = time.perf_counter()
     try:
         papermill.execute_notebook(
-            source, target, parameters=parameters, cwd=cwd, progress_bar=False,
-            log_output=False, execution_timeout=EXECUTION_TIMEOUT_S, kernel_name="python3",
+            source, target, parameters=parameters, cwd=cwd, progress_bar=False, log_output=False,
+            execution_timeout=EXECUTION_TIMEOUT_S, kernel_name="python3", km=_kernel(cwd),
         )
     except PapermillExecutionError as exc:
         raise ReviewFailed(
             f"notebook {Path(source).name} failed in cell {exc.cell_index} "
-            f"(execution count {exc.exec_count}): {exc.ename}: {exc.evalue}\n"
-            f"the executed notebook with the full traceback is kept at {target}"
+            f"(execution count {exc.exec_count}): {exc.ename}: {exc.evalue}"
         ) from None
     return time.perf_counter() - started
 
 
-def execute_notebooks(notebooks: list[Path], params: ReviewParams, workdir: Path,
-                      progress: bool = True, workers: int | None = None) -> list[NotebookResult]:
-    """Execute ``notebooks`` with papermill in parallel worker processes, in a fresh kernel each.
+@dataclass
+class _Build:
+    """One review being built: its parameters, folders and executed notebooks."""
 
-    Each notebook gets only the parameters its ``parameters`` cell declares. The first failure
-    stops the run with a :class:`ReviewFailed` naming the notebook, cell and error.
-    """
+    params: ReviewParams
+    destination: Path
+    workdir: Path
+    results: dict[str, NotebookResult]
+    started: float
+
+
+def _jobs(build: _Build, notebooks: list[Path]) -> list[tuple[Path, Path, dict[str, str]]]:
+    out_dir = build.workdir / "notebooks"
+    out_dir.mkdir(parents=True, exist_ok=True)
+    all_params = build.params.as_notebook_parameters()
+    return [(nb, out_dir / nb.name, {k: v for k, v in all_params.items() if k in parameters_cell(nb)})
+            for nb in notebooks]
+
+
+def execute_all(builds: list[_Build], notebooks: list[Path], log: Path, progress: bool = True,
+                workers: int | None = None) -> None:
+    """Execute every notebook of every review in ``builds`` with papermill, in worker processes that
+    each keep one kernel, with one progress bar. The first failure stops the run with a
+    :class:`ReviewFailed` naming the review, the notebook, the cell and the error."""
     from tqdm import tqdm
 
-    out_dir = workdir / "notebooks"
-    out_dir.mkdir(parents=True, exist_ok=True)
-    all_params = params.as_notebook_parameters()
-    jobs = {}
-    workers = workers or min(len(notebooks), os.cpu_count() or 1, 4)
-    results: dict[str, NotebookResult] = {}
-    bar = tqdm(total=len(notebooks), desc=t("review.progress", params.lang), unit="nb",
-               disable=not progress, file=sys.stderr, leave=False)
-    log = workdir / "kernels.log"
-    with ProcessPoolExecutor(max_workers=workers, initializer=_log_stderr_to, initargs=(str(log),)) as pool:
-        for nb in notebooks:
-            declared = parameters_cell(nb)
-            parameters = {k: v for k, v in all_params.items() if k in declared}
-            target = out_dir / nb.name
-            jobs[pool.submit(_execute_one, str(nb), str(target), parameters, str(nb.parent))] = (nb, target)
-        pending = set(jobs)
-        while pending:
-            done, pending = wait(pending, return_when=FIRST_EXCEPTION)
-            for future in done:
-                nb, target = jobs[future]
-                error = future.exception()
-                if error is not None:
-                    for other in pending:
-                        other.cancel()
-                    bar.close()
-                    raise error
-                results[nb.name] = NotebookResult(nb.stem, target, future.result())
-                bar.update(1)
-    bar.close()
-    return [results[nb.name] for nb in notebooks]
+    jobs = [(b, *job) for b in builds for job in _jobs(b, notebooks)]
+    workers = workers or min(len(jobs), os.cpu_count() or 1, 4)
+    lang = builds[0].params.lang if builds else "fi"
+    bar = tqdm(total=len(jobs), desc=t("review.progress", lang), unit="nb", disable=not progress,
+               file=sys.stderr, leave=False)
+    futures = {}
+    try:
+        with ProcessPoolExecutor(max_workers=workers, initializer=_worker_init, initargs=(str(log),)) as pool:
+            for build, nb, target, parameters in jobs:
+                futures[pool.submit(_execute_one, str(nb), str(target), parameters, str(nb.parent))] = (build, nb, target)
+            pending = set(futures)
+            while pending:
+                done, pending = wait(pending, return_when=FIRST_EXCEPTION)
+                for future in done:
+                    build, nb, target = futures[future]
+                    error = future.exception()
+                    if error is not None:
+                        for other in pending:
+                            other.cancel()
+                        where = f"{build.params.area} {build.params.period} ({build.params.lang}): "
+                        raise ReviewFailed(where + str(error)) from None
+                    build.results[nb.stem] = NotebookResult(nb.stem, target, future.result())
+                    bar.update(1)
+    finally:
+        bar.close()
 
 
 def _vintage_lines(store) -> list[dict[str, str]]:
@@ -157,36 +206,45 @@ def _vintage_lines(store) -> list[dict[str, str]]:
     ]
 
 
-def _vintage_summary(store, lang: str = "fi") -> str:
-    """One line for readers: where the monthly data comes from and up to which month it runs."""
+def _vintage_summary(store, period: str, lang: str = "fi") -> str:
+    """One line for readers: the monthly data's last month as of the period, and when it was fetched."""
     row = store.vintage().set_index("table_id").loc["12r5"]
+    last = min(latest_month(store), config.parse_period(period).last_month)
+    words = render.period_words(last, lang)
     if row.origin == "embedded":
-        return t("review.vintage_embedded", lang, last=row.last_period, snapshot=row.snapshot)
-    return t("review.vintage_fetched", lang, last=row.last_period, fetched=row.fetched_at or "–",
-             updated=row.last_updated or "–")
+        return t("review.vintage_embedded", lang, last=words)
+    fetched = str(row.fetched_at or "")[:10]
+    fetched_words = f"{int(fetched[8:10])}.{int(fetched[5:7])}.{fetched[:4]}" if len(fetched) == 10 else "–"
+    return t("review.vintage_fetched", lang, last=words, fetched=fetched_words)
 
 
 def render_pages(results: list[NotebookResult], params: ReviewParams, workdir: Path, vintage: str) -> Path:
-    """Render each executed notebook and the combined review into ``workdir``."""
+    """Render the main page (``review.html``), the methods and data appendix and one page per member
+    municipality into ``workdir``; returns the main page's path."""
     area = config.get_area(params.area)
     lang = params.lang
-    title = t("review.title", lang, area=area.name(lang), period=params.period)
-    made_at = datetime.now(timezone.utc).strftime("%Y-%m-%d %H:%M UTC")
-    meta = [t("review.meta", lang, made_at=made_at, vintage=vintage)]
+    period_words = render.period_words(params.period, lang)
+    title = t("review.title", lang, area=area.name(lang), period=period_words)
+    meta = [t("review.meta", lang, made_at=render.made_at_words(lang), vintage=vintage)]
     footer = [t("review.footer_licence", lang), t("review.footer_tool", lang)]
-    executed = [nbformat.read(r.path, as_version=4) for r in results]
-    for result, nb in zip(results, executed):
-        body = render.body_html([nb])
-        banner = t("review.example_banner", lang) if "notice-example" in body else None
-        (workdir / f"{result.name}.html").write_text(
-            render.page(title, body, lang, meta, footer, banner), encoding="utf-8")
-    order = combined_order([r.name for r in results])
-    by_name = dict(zip((r.name for r in results), executed))
-    body = render.body_html([by_name[name] for name in order])
-    banner = t("review.example_banner", lang) if "notice-example" in body else None
-    target = workdir / REVIEW_FILE
-    target.write_text(render.page(title, body, lang, meta, footer, banner), encoding="utf-8")
-    return target
+    by_name = {r.name: nbformat.read(r.path, as_version=4) for r in results}
+    example = t("review.example_banner", lang)
+
+    def write(name: str, page_title: str, body: str, nav: bool = True) -> Path:
+        banner = example if "notice-example" in body or "watermark-example" in body else None
+        target = workdir / name
+        target.write_text(render.page(page_title, body, lang, meta, footer, banner), encoding="utf-8")
+        return target
+
+    main = write(REVIEW_FILE, title, render.body_html([by_name[MAIN_NOTEBOOK]]))
+    appendix = [by_name[n] for n in appendix_order(list(by_name))]
+    if appendix:
+        write(APPENDIX_FILE, t("review_page.appendix_title", lang, area=area.name(lang), period=period_words),
+              render.body_html(appendix))
+    if MUNICIPALITY_NOTEBOOK in by_name:
+        for name, page_title, body in render.split_pages(render.body_html([by_name[MUNICIPALITY_NOTEBOOK]])):
+            write(name, page_title, body)
+    return main
 
 
 def publish(workdir: Path, destination: Path, force: bool) -> None:
@@ -207,56 +265,145 @@ def publish(workdir: Path, destination: Path, force: bool) -> None:
         os.replace(workdir, destination)
 
 
+FAILED_SUFFIX = ".failed"
+"""``outputs/<area>/<period>/<lang>.failed/``: the executed notebooks and ``run.json`` of the last
+failed run (the published review beside it is untouched); removed by the next successful run."""
+
+
+def _log_start(build: _Build, store) -> logging.Logger:
+    """The review's log (``review.log`` in the review folder): parameters and data vintage first."""
+    logger = logging.getLogger(f"analysis.review.{build.params.area}.{build.params.period}.{build.params.lang}")
+    logger.setLevel(logging.INFO)
+    logger.propagate = False
+    handler = logging.FileHandler(build.workdir / LOG_FILE, encoding="utf-8")
+    handler.setFormatter(logging.Formatter("%(asctime)s %(levelname)s %(message)s"))
+    logger.handlers[:] = [handler]
+    logger.info("parameters %s", json.dumps(build.params.as_notebook_parameters(), ensure_ascii=False))
+    for line in _vintage_lines(store):
+        logger.info("data %s", json.dumps(line, ensure_ascii=False))
+    return logger
+
+
+def _record(build: _Build, store, vintage: str, status: str, error: str = "") -> dict:
+    params = build.params
+    return {
+        "status": status,
+        "error": error,
+        "area": params.area,
+        "area_name": config.get_area(params.area).name(params.lang),
+        "period": params.period,
+        "lang": params.lang,
+        "data_source": params.data_source,
+        "data_vintage": vintage,
+        "last_month": min(latest_month(store), config.parse_period(params.period).last_month),
+        "tables": _vintage_lines(store),
+        "made_at": datetime.now(timezone.utc).isoformat(timespec="seconds"),
+        "notebooks": {r.name: round(r.seconds, 2) for r in build.results.values()},
+        "seconds": round(time.perf_counter() - build.started, 2),
+    }
+
+
+def _keep_failed(build: _Build, record: dict) -> Path:
+    """Move a failed build beside the destination (``<lang>.failed``) with a run.json saying why."""
+    (build.workdir / "run.json").write_text(json.dumps(record, ensure_ascii=False, indent=2), encoding="utf-8")
+    failed = build.destination.with_name(build.destination.name + FAILED_SUFFIX)
+    if failed.exists():
+        shutil.rmtree(failed, ignore_errors=True)
+    os.replace(build.workdir, failed)
+    return failed
+
+
+def run_reviews(requests: list[dict], force: bool = False, progress: bool = True,
+                output_dir: Path = config.OUTPUTS_DIR, notebooks_dir: Path = config.NOTEBOOKS_DIR,
+                kpi_demo: bool = False) -> list[Path]:
+    """Build several reviews in one run (one store, one pool of kernels, one progress bar) and return
+    the paths of their main pages. Each request holds ``area``, ``period``, ``lang``, ``data_source``
+    (any may be None: the period file and defaults decide). Every parameter is validated and every
+    existing review refused (without ``force``) before any notebook runs."""
+    output_dir = Path(output_dir)
+    stores: dict[str, object] = {}
+
+    def loader(source: str):
+        if source not in stores:
+            stores[source] = load_store(source)
+        return stores[source]
+
+    resolved = [resolve(loader, output_dir=output_dir, kpi_demo=kpi_demo, **req) for req in requests]
+    existing = [review_dir(p) for p, _ in resolved if review_dir(p).exists()]
+    if existing and not force:
+        raise ReviewExists(f"a review already exists at {existing[0]}; use --force to replace it"
+                           + (f" ({len(existing)} reviews exist)" if len(existing) > 1 else ""))
+    notebooks = discover_notebooks(notebooks_dir)
+    builds: list[tuple[_Build, object]] = []
+    for params, store in resolved:
+        destination = review_dir(params)
+        destination.parent.mkdir(parents=True, exist_ok=True)
+        workdir = Path(tempfile.mkdtemp(prefix=f".{params.lang}-building-", dir=destination.parent))
+        workdir.chmod(0o755)  # mkdtemp makes it private; a published review is readable like any output
+        builds.append((_Build(params, destination, workdir, {}, time.perf_counter()), store))
+    log = output_dir / ".logs" / "kernels.log"
+    published: list[Path] = []
+    try:
+        for build, store in builds:
+            logger = _log_start(build, store)
+            facts.load_facts(build.params.area, build.params.period, build.params.data_source,
+                             build.params.output_dir, build.params.kpi_data)  # computed once, before any notebook
+            logger.info("figures computed")
+        try:
+            execute_all([b for b, _ in builds], notebooks, log, progress)
+        except ReviewFailed as exc:
+            for build, store in builds:
+                if build.workdir.exists() and len(build.results) < len(notebooks):
+                    vintage = _vintage_summary(store, build.params.period, build.params.lang)
+                    failed = _keep_failed(build, _record(build, store, vintage, "failed", str(exc)))
+                    raise ReviewFailed(f"{exc}\nthe executed notebooks and run.json are kept at {failed}") from None
+            raise
+        for build, store in builds:
+            vintage = _vintage_summary(store, build.params.period, build.params.lang)
+            ordered = [build.results[nb.stem] for nb in notebooks]
+            render_pages(ordered, build.params, build.workdir, vintage)
+            record = _record(build, store, vintage, "published")
+            (build.workdir / "run.json").write_text(json.dumps(record, ensure_ascii=False, indent=2), encoding="utf-8")
+            publish(build.workdir, build.destination, force)
+            shutil.rmtree(build.destination.with_name(build.destination.name + FAILED_SUFFIX), ignore_errors=True)
+            published.append(build.destination / REVIEW_FILE)
+    finally:
+        for build, _ in builds:
+            if build.workdir.exists():
+                shutil.rmtree(build.workdir, ignore_errors=True)
+        index.write_index(output_dir)
+    return published
+
+
 def run_review(area: str | None = None, period: str | None = None, lang: str | None = None,
                data_source: str | None = None, force: bool = False, progress: bool = True,
-               output_dir: Path = config.OUTPUTS_DIR, notebooks_dir: Path = config.NOTEBOOKS_DIR) -> Path:
-    """Run the whole review and return the path of the combined HTML.
+               output_dir: Path = config.OUTPUTS_DIR, notebooks_dir: Path = config.NOTEBOOKS_DIR,
+               kpi_demo: bool = False) -> Path:
+    """Run one whole review and return the path of its main page (see :func:`run_reviews`)."""
+    request = {"area": area, "period": period, "lang": lang, "data_source": data_source}
+    return run_reviews([request], force, progress, output_dir, notebooks_dir, kpi_demo)[0]
 
-    Parameters are validated before anything runs; an existing review is refused without
-    ``force`` before any notebook runs.
-    """
-    started = time.perf_counter()
-    params, store = resolve(load_store, area=area, period=period, lang=lang, data_source=data_source,
-                            output_dir=Path(output_dir))
-    destination = review_dir(params)
-    if destination.exists() and not force:
-        raise ReviewExists(f"a review already exists at {destination}; use --force to replace it")
-    notebooks = discover_notebooks(notebooks_dir)
-    destination.parent.mkdir(parents=True, exist_ok=True)
-    workdir = Path(tempfile.mkdtemp(prefix=f".{params.lang}-building-", dir=destination.parent))
-    workdir.chmod(0o755)  # mkdtemp makes it private; a published review is readable like any output
-    try:
-        results = execute_notebooks(notebooks, params, workdir, progress)
-        vintage = _vintage_summary(store, params.lang)
-        render_pages(results, params, workdir, vintage)
-        record = {
-            "area": params.area,
-            "area_name": config.get_area(params.area).name(params.lang),
-            "period": params.period,
-            "lang": params.lang,
-            "data_source": params.data_source,
-            "data_vintage": vintage,
-            "tables": _vintage_lines(store),
-            "made_at": datetime.now(timezone.utc).isoformat(timespec="seconds"),
-            "notebooks": {r.name: round(r.seconds, 2) for r in results},
-            "seconds": round(time.perf_counter() - started, 2),
-        }
-        (workdir / "run.json").write_text(json.dumps(record, ensure_ascii=False, indent=2), encoding="utf-8")
-        publish(workdir, destination, force)
-    finally:
-        if workdir.exists():
-            shutil.rmtree(workdir, ignore_errors=True)
-    index.write_index(Path(output_dir))
-    return destination / REVIEW_FILE
+
+def all_area_requests(period: str | None, lang: str | None, data_source: str | None) -> list[dict]:
+    """One request per configured area (``--all-areas``)."""
+    return [{"area": slug, "period": period, "lang": lang, "data_source": data_source}
+            for slug in config.load_areas()]
 
 
 def run_review_cli(area: str | None, period: str | None, lang: str | None, data_source: str | None,
-                   force: bool, progress: bool, output_dir: str | None = None) -> int:
-    """``python -m analysis review``: run, report errors plainly, print the review's path last."""
+                   force: bool, progress: bool, output_dir: str | None = None, all_areas: bool = False,
+                   kpi_demo: bool = False) -> int:
+    """``python -m analysis review``: run, report errors plainly, print the review's path last
+    (with ``--all-areas``, the index of all reviews)."""
+    out = Path(output_dir) if output_dir else config.OUTPUTS_DIR
+    show = progress and sys.stderr.isatty()
     try:
-        path = run_review(area=area, period=period, lang=lang, data_source=data_source, force=force,
-                          progress=progress and sys.stderr.isatty(),
-                          output_dir=Path(output_dir) if output_dir else config.OUTPUTS_DIR)
+        if all_areas:
+            run_reviews(all_area_requests(period, lang, data_source), force, show, out, kpi_demo=kpi_demo)
+            path = out / "index.html"
+        else:
+            path = run_review(area=area, period=period, lang=lang, data_source=data_source, force=force,
+                              progress=show, output_dir=out, kpi_demo=kpi_demo)
     except (ReviewFailed, ReviewExists) as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 1

@@ -57,7 +57,6 @@ HISTORY_NAME = "kpi_history.csv"
 """All imported values with their import date, in ``config.INTERNAL_DIR``."""
 ARCHIVE_NAME = "kpi_imports"
 """Folder in ``config.INTERNAL_DIR`` with a copy of every imported workbook."""
-REVIEW_INDEX: Path = config.OUTPUTS_DIR / "index.json"
 
 UNITS: tuple[str, ...] = ("count", "pct", "pct_change", "scale_1_5", "average", "eur")
 ADDITIVE_UNITS: frozenset[str] = frozenset({"count", "eur"})
@@ -672,7 +671,7 @@ def write_example_workbook(path: str | Path, *, texts: Mapping[str, str], area: 
 # Reviews made (for "Työllisyyskatsausten toteutuminen osavuosikatsausten yhteydessä")
 
 
-def load_review_index(path: Path = REVIEW_INDEX) -> pd.DataFrame:
+def load_review_index(path: Path) -> pd.DataFrame:
     """The reviews listed in ``outputs/index.json`` (area, period, lang, made_at, path).
 
     An absent file means no reviews yet (empty frame). Entries without an area or a valid

@@ -1,0 +1,128 @@
+"""The standard groups every employment review leads with, for one scope.
+
+The regional monthly reviews (elinvoimakeskus / ELY "Työllisyyskatsaus", KEHA's national review)
+always report: unemployed jobseekers at the end of the month and the unemployment rate; the
+long-term unemployed (12 months or more, and over two years); the under-25s and over-50s; foreign
+nationals; the fully laid off; persons in services; new vacancies and vacancies open at the end of
+the month or during it. :data:`GROUPS` lists them with the table and measure that hold each.
+
+:func:`standard_groups` gives one row per group: the value at the reference month of the period,
+at the comparison month of the previous period (a quarter earlier for a quarterly review, a month
+earlier for a monthly one), a month earlier and a year earlier. Each measure is read at its own
+reference month (:meth:`Scope.month`); a measure that ends before the period is marked
+``ends_earlier`` with its last month, one the data does not hold at all ``available`` = False.
+Nothing is filled in.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+import pandas as pd
+
+from analysis.indicators import structure
+from analysis.store.scope import Scope
+
+
+@dataclass(frozen=True)
+class Group:
+    """One standard group: ``key`` (stable id), the table and the measure(s) summed for it, its unit."""
+
+    key: str
+    table_id: str
+    measures: tuple[str, ...]
+    unit: str = "persons"  # persons | count (jobs) | pct
+
+
+SERVICE_MEASURES: tuple[str, ...] = (
+    "in_subsidised_employment", "in_work_practice_or_coaching", "in_work_or_training_trial",
+    "in_labour_market_training", "in_coaching", "in_other_services",
+)
+"""12r5 measures of persons in employment services at the end of the month (TYOLLISTETTYLOP,
+TYOHARJOITTELULOP, KOKEILULOP, TVKOULUTUSLOP, VALMENNUSLOP, MTPPALVELUTLOP)."""
+
+GROUPS: tuple[Group, ...] = (
+    Group("unemployed", "12r5", ("unemployed_jobseekers",)),
+    Group("rate", "12r5", ("unemployed_jobseekers", "labour_force"), "pct"),
+    Group("long_term", "12r5", ("long_term_unemployed",)),
+    Group("over_two_years", "12ta", ("unemployed_over_24_months",)),
+    Group("under_25", "12r5", ("unemployed_under_25",)),
+    Group("over_50", "12r5", ("unemployed_over_50",)),
+    Group("foreign_nationals", "12r5", ("unemployed_foreign_nationals",)),
+    Group("laid_off", "12r5", ("laid_off_full_time",)),
+    Group("in_services", "12r5", SERVICE_MEASURES),
+    Group("new_vacancies", "12r5", ("new_vacancies",), "count"),
+    Group("open_vacancies", "12r5", ("open_vacancies",), "count"),
+    Group("vacancies_during_month", "12tu", ("vacancies_open_during_month",), "count"),
+)
+
+COLUMNS = ["group", "unit", "available", "month", "value", "previous_month", "previous", "month_ago_value",
+           "year_ago_month", "year_ago", "change_previous", "change_month", "change_year", "change_year_pct",
+           "base_unreliable", "ends_earlier", "last_month"]
+
+
+def _series(scope: Scope, group: Group) -> pd.Series:
+    """The group's monthly area series up to the period (index ``YYYY-MM``); empty when not held."""
+    counts = scope.counts(list(group.measures), group.table_id)
+    if counts.empty:
+        return pd.Series(dtype="float64")
+    wide = counts.pivot_table(index="period", columns="measure", values="value", aggfunc="first", dropna=False)
+    if any(m not in wide.columns for m in group.measures):
+        if group.unit == "pct" or group.key == "in_services":
+            return pd.Series(dtype="float64")
+    if group.unit == "pct":
+        return structure.rate(wide["unemployed_jobseekers"], wide["labour_force"]).dropna()
+    return wide[list(group.measures)].sum(axis=1, min_count=len(group.measures)).dropna()
+
+
+def standard_groups(scope: Scope) -> pd.DataFrame:
+    """One row per standard group (see the module docstring and :data:`COLUMNS`).
+
+    ``change_*`` are in persons (counts) or percentage points (the rate); ``change_year_pct`` is
+    % of the year-ago value (NaN for the rate); ``base_unreliable``: year-ago base under 20.
+    """
+    rows = []
+    for group in GROUPS:
+        series = _series(scope, group)
+        row = dict.fromkeys(COLUMNS, np.nan)
+        row.update(group=group.key, unit=group.unit, available=not series.empty, ends_earlier=False,
+                   month=None, previous_month=None, year_ago_month=None, last_month=None, base_unreliable=True)
+        if series.empty:
+            rows.append(row)
+            continue
+        row["last_month"] = str(series.index.max())
+        month = scope.pick_month(series.index)
+        if month is None:
+            row["ends_earlier"] = True
+            rows.append(row)
+            continue
+        prev, ago = scope.previous_period_month(month), scope.year_ago(month)
+        value = float(series[month])
+        previous = float(series.get(prev, np.nan))
+        month_ago = float(series.get(scope.month_ago(month), np.nan))
+        year_ago = float(series.get(ago, np.nan))
+        row.update(month=month, value=value, previous_month=prev, previous=previous, month_ago_value=month_ago,
+                   year_ago_month=ago, year_ago=year_ago, change_previous=value - previous,
+                   change_month=value - month_ago, change_year=value - year_ago,
+                   change_year_pct=np.nan if group.unit == "pct" else structure.pct_change(value, year_ago),
+                   base_unreliable=group.unit != "pct" and bool(structure.unreliable_base(year_ago)))
+        rows.append(row)
+    return pd.DataFrame(rows, columns=COLUMNS)
+
+
+def year_change_history(scope: Scope, months: int = 4) -> pd.DataFrame:
+    """Change of unemployed jobseekers from a year earlier at the reference month and at the
+    ``months - 1`` comparison months before it (a quarter apart for a quarterly review): whether
+    the change is speeding up or slowing down. Columns ``month``, ``value``, ``change_year``."""
+    series = _series(scope, GROUPS[0])
+    month = scope.pick_month(series.index)
+    if month is None:
+        return pd.DataFrame(columns=["month", "value", "change_year"])
+    rows = []
+    m = month
+    for _ in range(months):
+        value = float(series.get(m, np.nan))
+        rows.append({"month": m, "value": value, "change_year": value - float(series.get(scope.year_ago(m), np.nan))})
+        m = scope.previous_period_month(m)
+    return pd.DataFrame(rows)

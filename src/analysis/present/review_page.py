@@ -1,0 +1,464 @@
+"""The review's main page: the story first, for managers and councillors with five minutes.
+
+Reading order, as in the regional monthly reviews: a headline that states the period's story, five
+to seven sentences in an analyst's voice, tiles for the standard groups (the period, the previous
+period and a year earlier), what it means for the action plan, the municipalities (highest, lowest,
+biggest change, a sorted chart), the occupations, one source line. Tables, definitions, methods and
+codes are in the appendix. Every number comes from :class:`ReviewFacts`, computed once per run.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+
+import numpy as np
+import pandas as pd
+
+from analysis.indicators import groups as groups_mod
+from analysis.indicators import structure
+from analysis.present import html
+from analysis.present.disclosure import disclose_count as mask_count
+from analysis.present.fmt import MISSING, fmt_int, fmt_pct, fmt_pct_change, fmt_pp, fmt_signed
+from analysis.present.text import t
+from analysis.store.scope import Scope
+
+
+def tx(key: str, lang: str, **values: object) -> str:
+    return t(f"review_page.{key}", lang, **values)
+
+
+# --------------------------------------------------------------------------- words for periods
+
+
+def month_name(month: str, lang: str) -> str:
+    """``2023-09`` -> "syyskuu 2023" / "september 2023"."""
+    return f"{t('common.month_names', lang).split(',')[int(month[5:]) - 1]} {month[:4]}"
+
+
+def month_end(month: str, lang: str) -> str:
+    """"Syyskuun 2023 lopussa" / "I slutet av september 2023" (a sentence opening)."""
+    genitive = t("common.month_genitive", lang).split(",")[int(month[5:]) - 1]
+    text = tx("month_end", lang, month=f"{genitive} {month[:4]}")
+    return text[0].upper() + text[1:]
+
+
+def period_name(scope: Scope, lang: str) -> str:
+    """"heinä–syyskuu 2023" for a quarter, "syyskuu 2023" for a month."""
+    months = scope.period.months
+    if len(months) == 1:
+        return month_name(months[0], lang)
+    stems = t("common.month_stems", lang).split(",")
+    names = t("common.month_names", lang).split(",")
+    first, last = int(months[0][5:]), int(months[-1][5:])
+    return f"{stems[first - 1]}–{names[last - 1]} {months[-1][:4]}"
+
+
+def ordinal_rank(rank: int, lang: str) -> str:
+    """Ranks 2–10 as words ("neljänneksi"); others as digits with a period ("12.")."""
+    words = tx("ordinals", lang).split(",")
+    return words[rank - 1] if 1 < rank <= len(words) else f"{rank}."
+
+
+def _more_less(change: float, lang: str, persons: bool = True) -> str:
+    if math.isnan(change):
+        return MISSING
+    if round(change) == 0:
+        return tx("as_many", lang)
+    return f"{fmt_int(abs(change), lang)} {tx('more' if change > 0 else 'less', lang)}"
+
+
+# --------------------------------------------------------------------------- facts
+
+
+@dataclass(frozen=True)
+class ReviewFacts:
+    """Every figure the main page and the municipality pages show, computed once per run."""
+
+    scope: Scope
+    groups: pd.DataFrame  # indicators.groups.standard_groups
+    history: pd.DataFrame  # indicators.groups.year_change_history
+    levels: pd.DataFrame  # indicators.structure.level_table (area, municipalities, ..., country)
+    ranking: pd.DataFrame  # indicators.structure.region_ranking
+    occupations: pd.DataFrame | None  # indicators.structure.occupation_groups(level 2)
+    occupation_context: bool
+    scorecard: pd.DataFrame | None  # indicators.kpi.scorecard (public + imported internal metrics)
+
+
+def compute_facts(scope: Scope, scorecard: pd.DataFrame | None = None) -> ReviewFacts:
+    """The main page's figures for ``scope`` (the scorecard is passed in by the caller that built it)."""
+    occupations, context = None, False
+    if scope.occupation_codes is not None and scope.month(structure.OCC_TABLE) is not None:
+        occupations = structure.occupation_groups(scope, 2)
+        context = scope.occupation_codes[1]
+    return ReviewFacts(
+        scope=scope,
+        groups=groups_mod.standard_groups(scope),
+        history=groups_mod.year_change_history(scope),
+        levels=structure.level_table(scope),
+        ranking=structure.region_ranking(scope),
+        occupations=occupations,
+        occupation_context=context,
+        scorecard=scorecard,
+    )
+
+
+def _group(facts: ReviewFacts, key: str) -> pd.Series:
+    return facts.groups.set_index("group").loc[key]
+
+
+def _where(scope: Scope, lang: str) -> str:
+    """"Keski-Pohjanmaan työllisyysalueella" / "i Mellersta Österbottens …" inside a sentence."""
+    located = scope.area.located(lang)
+    if located and lang == "sv":
+        located = located[0].lower() + located[1:]
+    return located or tx("where_default", lang, area=scope.area.name(lang))
+
+
+def _name_of(code: str, scope: Scope, lang: str) -> str:
+    from analysis.present.structure import area_name
+
+    return area_name(code, scope, lang)
+
+
+# --------------------------------------------------------------------------- headline and story
+
+
+def headline(facts: ReviewFacts, lang: str) -> str:
+    """The period's story in one sentence: direction of unemployment from a year earlier, and
+    whether the change sped up or slowed compared with the previous period."""
+    where = _where(facts.scope, lang)
+    hist = facts.history
+    if hist.empty or math.isnan(hist["change_year"].iloc[0]):
+        return tx("headline_flat", lang, where=where)
+    now = float(hist["change_year"].iloc[0])
+    before = float(hist["change_year"].iloc[1]) if len(hist) > 1 else math.nan
+    base = float(hist["value"].iloc[0])
+    if abs(now) < max(1.0, 0.005 * base):
+        return tx("headline_flat", lang, where=where)
+    kind = "rise" if now > 0 else "fall"
+    if math.isnan(before):
+        suffix = ""
+    elif (before > 0) != (now > 0):
+        suffix = "_turned"
+    else:
+        suffix = "_faster" if abs(now) > abs(before) else "_slower"
+    return tx(f"headline_{kind}{suffix}", lang, where=where)
+
+
+def story(facts: ReviewFacts, lang: str) -> list[str]:
+    """Five to seven sentences about the period, each only from figures the data holds."""
+    scope, out = facts.scope, []
+    u = _group(facts, "unemployed")
+    if u["available"] and u["month"]:
+        out.append(tx("s_unemployed", lang, month_end=month_end(u["month"], lang), n=fmt_int(u["value"], lang),
+                      change=_more_less(u["change_year"], lang), change_pct=fmt_pct_change(u["change_year_pct"], 1, lang)))
+        if not math.isnan(u["change_month"]) and round(u["change_month"]) != 0:
+            genitive = t("common.month_genitive", lang).split(",")[int(scope.month_ago(u["month"])[5:]) - 1]
+            verb = tx("grew" if u["change_month"] > 0 else "fell", lang)
+            out.append(tx("s_month", lang, month=genitive.capitalize() if lang == "fi" else genitive, verb=verb,
+                          n=fmt_int(abs(u["change_month"]), lang)))
+    r = _group(facts, "rate")
+    if r["available"] and r["month"]:
+        country = facts.levels.loc[facts.levels["level"] == "country", "rate"]
+        pp = r["change_year"]
+        direction = tx("same", lang) if round(pp, 1) == 0 else tx("higher" if pp > 0 else "lower", lang)
+        pp_text = fmt_pp(abs(pp), lang).lstrip("+±")
+        if len(country) and not math.isnan(country.iloc[0]):
+            out.append(tx("s_rate", lang, rate=fmt_pct(r["value"], 1, lang), pp=pp_text, direction=direction,
+                          country=fmt_pct(country.iloc[0], 1, lang)))
+        else:
+            out.append(tx("s_rate_no_country", lang, rate=fmt_pct(r["value"], 1, lang), pp=pp_text, direction=direction))
+    rank_text = _rank_sentence(facts, lang)
+    if rank_text:
+        out.append(rank_text)
+    out += _municipality_sentences(facts, lang)
+    v = _group(facts, "open_vacancies")
+    if v["available"] and v["month"]:
+        out.append(tx("s_vacancies", lang, month_end=month_end(v["month"], lang).lower() if lang == "fi" else
+                      month_end(v["month"], lang), n=fmt_int(v["value"], lang), change=_more_less(v["change_year"], lang)))
+    items = []
+    for key in ("long_term", "over_two_years", "under_25", "over_50", "foreign_nationals", "laid_off"):
+        g = _group(facts, key)
+        if g["available"] and g["month"]:
+            items.append(tx("s_group_item", lang, label=tx(f"group_{key}", lang), n=mask_count(g["value"], lang),
+                            change=fmt_signed(g["change_year"], 0, lang)))
+    if items:
+        out.append(tx("s_groups", lang, items="; ".join(items)))
+    occ = occupation_sentence(facts, lang)
+    if occ:
+        out.append(occ)
+    return out
+
+
+def _rank_sentence(facts: ReviewFacts, lang: str) -> str:
+    scope, ranking = facts.scope, facts.ranking
+    region = scope.region
+    if region is None or ranking.empty or region not in set(ranking["area_code"]):
+        return ""
+    count = int(ranking["rate"].notna().sum())
+    rank = int(ranking.loc[ranking["area_code"] == region, "rank"].iloc[0])
+    name = _name_of(region, scope, lang)
+    from_low = count - rank + 1
+    if from_low == 1:
+        return tx("s_rank_lowest", lang, region=name)
+    if rank == 1:
+        return tx("s_rank_highest", lang, region=name)
+    if from_low <= rank:
+        return tx("s_rank_low", lang, region=name, ordinal=ordinal_rank(from_low, lang), count=count)
+    return tx("s_rank_high", lang, region=name, ordinal=ordinal_rank(rank, lang), count=count)
+
+
+def municipality_rows(facts: ReviewFacts) -> pd.DataFrame:
+    """The member municipalities with a rate, highest rate first."""
+    munis = facts.levels[facts.levels["level"] == "municipality"]
+    return munis.dropna(subset=["rate"]).sort_values("rate", ascending=False).reset_index(drop=True)
+
+
+def _municipality_sentences(facts: ReviewFacts, lang: str) -> list[str]:
+    munis = municipality_rows(facts)
+    if len(munis) < 2:
+        return []
+    scope = facts.scope
+    hi, lo = munis.iloc[0], munis.iloc[-1]
+    out = [tx("s_municipalities", lang, low=fmt_pct(lo["rate"], 1, lang), low_name=_name_of(lo["area_code"], scope, lang),
+              high=fmt_pct(hi["rate"], 1, lang), high_name=_name_of(hi["area_code"], scope, lang))]
+    changes = munis.dropna(subset=["rate_change_pp"]).sort_values("rate_change_pp")
+    if not changes.empty:
+        up, down = changes.iloc[-1], changes.iloc[0]
+        down_text = (tx("s_municipality_down", lang, name=_name_of(down["area_code"], scope, lang),
+                        pp=fmt_pp(down["rate_change_pp"], lang))
+                     if down["rate_change_pp"] < 0 else tx("s_municipality_no_down", lang))
+        text = tx("s_municipality_change", lang, up_name=_name_of(up["area_code"], scope, lang),
+                  up=fmt_pp(up["rate_change_pp"], lang), down_text=down_text)
+        out.append(text if text.endswith(".") else text + ".")
+    return out
+
+
+def occupation_items(facts: ReviewFacts, lang: str, n: int = 3) -> tuple[list[str], list[str]]:
+    """The two-digit groups whose unemployed grew and fell most from a year earlier, as
+    "rakennustyöntekijät +48 (+33 %)"; groups on a base under 20 persons are left out."""
+    from analysis.present.skills import group_names
+
+    occ = facts.occupations
+    if occ is None:
+        return [], []
+    names = group_names()
+    body = occ[(occ["kind"] == "group") & ~occ["base_unreliable"].astype(bool)].dropna(subset=["change_year"])
+
+    def item(row: pd.Series) -> str:
+        name = names.get(str(row["group_code"]), str(row["group_code"]))
+        name = name[0].lower() + name[1:] if name else name
+        return f"{name} {fmt_signed(row['change_year'], 0, lang)} ({fmt_pct_change(row['change_year_pct'], 0, lang)})"
+
+    up = body[body["change_year"] > 0].sort_values("change_year", ascending=False).head(n)
+    down = body[body["change_year"] < 0].sort_values("change_year").head(n)
+    return [item(r) for _, r in up.iterrows()], [item(r) for _, r in down.iterrows()]
+
+
+def occupation_sentence(facts: ReviewFacts, lang: str) -> str:
+    up, down = occupation_items(facts, lang)
+    parts = []
+    if up:
+        parts.append(tx("s_occupations_up", lang, items=", ".join(up)))
+    if down:
+        parts.append(tx("s_occupations_down", lang, items=", ".join(down)))
+    return " ".join(parts)
+
+
+def missing_line(facts: ReviewFacts, lang: str) -> str:
+    """One line naming the standard groups this data lacks (empty when it has them all)."""
+    missing = facts.groups[~facts.groups["available"].astype(bool)]["group"]
+    if missing.empty:
+        return ""
+    labels = [tx(f"group_{g}", lang).lower() if lang == "fi" else tx(f"group_{g}", lang) for g in missing]
+    return tx("missing_groups", lang, items=", ".join(labels))
+
+
+def ends_earlier_lines(facts: ReviewFacts, lang: str) -> list[str]:
+    rows = facts.groups[facts.groups["ends_earlier"].astype(bool)]
+    return [tx("ends_earlier", lang, label=tx(f"group_{r.group}", lang), month=month_name(r.last_month, lang))
+            for r in rows.itertuples()]
+
+
+# --------------------------------------------------------------------------- blocks
+
+
+def _tile(facts: ReviewFacts, row: pd.Series, lang: str) -> str:
+    esc = html.esc
+    pct = row["unit"] == "pct"
+
+    def value(v: float) -> str:
+        return fmt_pct(v, 1, lang) if pct else mask_count(v, lang)
+
+    change = fmt_pp(row["change_year"], lang) if pct else fmt_signed(row["change_year"], 0, lang)
+    return (
+        f'<div class="tile"><h3>{esc(tx("group_" + row["group"], lang))}</h3>'
+        f'<p class="tile-value">{esc(value(row["value"]))}</p>'
+        f'<p class="tile-period">{esc(month_name(row["month"], lang))}</p>'
+        f'<dl><dt>{esc(month_name(row["previous_month"], lang))}</dt><dd>{esc(value(row["previous"]))}</dd>'
+        f'<dt>{esc(tx("tile_year_ago", lang, period=month_name(row["year_ago_month"], lang)))}</dt>'
+        f'<dd>{esc(value(row["year_ago"]))}</dd>'
+        f'<dt>{esc(tx("tile_change_year", lang))}</dt><dd>{esc(change)}</dd></dl></div>'
+    )
+
+
+def tiles_block(facts: ReviewFacts, lang: str) -> html.HTML:
+    shown = facts.groups[facts.groups["available"].astype(bool) & facts.groups["month"].notna()]
+    tiles = "".join(_tile(facts, row, lang) for _, row in shown.iterrows())
+    return html.HTML(f'<div class="tiles">{tiles}</div>')
+
+
+def plan_block(facts: ReviewFacts, lang: str) -> html.HTML:
+    """"What this means for the plan": how many metrics are on track, and those that are not."""
+    from analysis.indicators import kpi
+
+    paragraphs = []
+    card = facts.scorecard
+    if card is not None and not card.empty:
+        first = card.drop_duplicates("metric_id")
+        counts = kpi.status_counts(first)
+        judged = counts[kpi.ON_TRACK] + counts[kpi.AT_RISK] + counts[kpi.OFF_TRACK]
+        paragraphs.append(tx("plan_summary", lang, total=len(first), on_track=counts[kpi.ON_TRACK],
+                             at_risk=counts[kpi.AT_RISK], off_track=counts[kpi.OFF_TRACK],
+                             no_status=counts[kpi.NO_TARGET] + counts[kpi.MISSING]))
+        behind = first[first["status"].isin([kpi.OFF_TRACK, kpi.AT_RISK])]
+        name_col = "name_sv" if lang == "sv" else "name_fi"
+        if not behind.empty:
+            paragraphs.append(tx("plan_not_on_track", lang, items="; ".join(behind[name_col])))
+        elif judged:
+            paragraphs.append(tx("plan_all_on_track", lang))
+        internal = first[first["source"] == "internal"]
+        if len(internal) and (internal["status"] == kpi.MISSING).all():
+            paragraphs.append(tx("plan_internal_missing", lang))
+    u = _group(facts, "unemployed")
+    if u["available"] and u["month"] and not math.isnan(u["change_year"]):
+        verdict = "flat" if round(u["change_year"]) == 0 else ("bad" if u["change_year"] > 0 else "good")
+        paragraphs.append(tx("plan_unemployed_link", lang, verdict=tx(f"verdict_{verdict}", lang)))
+    body = "".join(f"<p>{html.esc(p)}</p>" for p in paragraphs)
+    return html.HTML(f'<section class="plan" aria-labelledby="plan"><h2 id="plan">{html.esc(tx("plan_heading", lang))}</h2>'
+                     f"{body}</section>")
+
+
+def municipality_figure(facts: ReviewFacts, lang: str) -> html.HTML | None:
+    """Sorted horizontal bars of the municipalities' rates, a dot for the rate a year earlier."""
+    from analysis.present.figures import new_figure, pct_axis
+
+    munis = municipality_rows(facts).iloc[::-1]
+    if munis.empty:
+        return None
+    scope = facts.scope
+    names = [_name_of(c, scope, lang) for c in munis["area_code"]]
+    fig, ax = new_figure(7.5, 0.45 * len(munis) + 1.2)
+    ax.barh(names, munis["rate"], color="#0b5394")
+    ax.plot(munis["rate_year_ago"], names, "o", color="#e69f00", markersize=7, markeredgecolor="black")
+    pct_axis(ax, lang, axis="x")
+    ax.set_xlabel(tx("col_rate", lang))
+    month = month_name(str(munis["month"].iloc[0]), lang)
+    data = pd.DataFrame({
+        tx("col_municipality", lang): names[::-1],
+        tx("col_rate", lang): [fmt_pct(v, 1, lang) for v in munis["rate"][::-1]],
+        tx("col_rate_year_ago", lang): [fmt_pct(v, 1, lang) for v in munis["rate_year_ago"][::-1]],
+        tx("col_change_pp", lang): [fmt_pp(v, lang) for v in munis["rate_change_pp"][::-1]],
+        tx("col_unemployed", lang): [mask_count(v, lang) for v in munis["unemployed"][::-1]],
+    })
+    return html.figure(fig, tx("municipality_chart_alt", lang, month=month),
+                       tx("municipality_chart_caption", lang, month=month), data, lang)
+
+
+def municipality_page_slug(code: str) -> str:
+    """The file name of a member municipality's one-page summary."""
+    return f"kunta-{code.lower()}.html"
+
+
+def toc_block(facts: ReviewFacts, lang: str) -> html.HTML:
+    items = [("story", "toc_story"), ("groups", "toc_groups"), ("plan", "toc_plan"),
+             ("municipalities", "toc_municipalities"), ("occupations", "toc_occupations")]
+    links = "".join(f'<li><a href="#{a}">{html.esc(tx(k, lang))}</a></li>' for a, k in items)
+    links += f'<li><a href="appendix.html">{html.esc(tx("toc_appendix", lang))}</a></li>'
+    return html.HTML(f'<nav class="toc" aria-label="{html.esc(tx("toc_heading", lang))}"><ul>{links}</ul></nav>')
+
+
+def main_blocks(facts: ReviewFacts, lang: str) -> list[html.HTML]:
+    """Every block of the main page, in reading order."""
+    scope = facts.scope
+    blocks = [html.HTML(f'<p class="lead" id="story"><strong>{html.esc(headline(facts, lang))}.</strong></p>'),
+              html.HTML('<div class="story">' + "".join(f"<p>{html.esc(s)}</p>" for s in story(facts, lang)) + "</div>")]
+    note = missing_line(facts, lang)
+    if note:
+        blocks.append(html.HTML(f'<p class="note-missing">{html.esc(note)}</p>'))
+    for line in ends_earlier_lines(facts, lang):
+        blocks.append(html.HTML(f'<p class="note-missing">{html.esc(line)}</p>'))
+    blocks.append(toc_block(facts, lang))
+    blocks.append(html.HTML(f'<h2 id="groups">{html.esc(tx("groups_heading", lang))}</h2>'))
+    blocks.append(tiles_block(facts, lang))
+    blocks.append(plan_block(facts, lang))
+    blocks.append(html.HTML(f'<h2 id="municipalities">{html.esc(tx("municipalities_heading", lang))}</h2>'))
+    for s in _municipality_sentences(facts, lang):
+        blocks.append(html.paragraph(s))
+    fig = municipality_figure(facts, lang)
+    if fig is not None:
+        blocks.append(fig)
+    munis = municipality_codes(facts)
+    if munis:
+        links = ", ".join(f'<a href="{municipality_page_slug(m)}">{html.esc(_name_of(m, scope, lang))}</a>' for m in munis)
+        blocks.append(html.HTML(f"<p>{html.esc(tx('municipality_pages', lang))} {links}</p>"))
+    blocks.append(html.HTML(f'<h2 id="occupations">{html.esc(tx("occupations_heading", lang))}</h2>'))
+    if facts.occupations is None:
+        blocks.append(html.paragraph(tx("occupations_none", lang)))
+    else:
+        if facts.occupation_context and scope.region:
+            blocks.append(html.paragraph(tx("occupations_context", lang, region=_name_of(scope.region, scope, lang))))
+        sentence = occupation_sentence(facts, lang)
+        if sentence:
+            blocks.append(html.paragraph(sentence))
+    blocks.append(html.HTML(f'<p><a href="appendix.html">{html.esc(tx("appendix_link", lang))}</a></p>'))
+    u = _group(facts, "unemployed")
+    last = u["month"] if isinstance(u["month"], str) else scope.last_month
+    blocks.append(html.HTML(f'<p class="source-line">{html.esc(tx("source_line", lang, month=month_name(last, lang)))}</p>'))
+    return blocks
+
+
+def municipality_blocks(facts: ReviewFacts, code: str, lang: str) -> list[html.HTML]:
+    """A member municipality's one-page summary (its council reads only its own)."""
+    scope = facts.scope
+    name = _name_of(code, scope, lang)
+    levels = facts.levels.set_index("area_code")
+    blocks = [html.paragraph(tx("municipality_intro", lang, name=name, area=scope.area.name(lang)))]
+    if code in levels.index and not np.isnan(levels.loc[code, "unemployed"]):
+        row = levels.loc[code]
+        area_rate = levels.loc[scope.area.slug, "rate"] if scope.area.slug in levels.index else np.nan
+        blocks.append(html.paragraph(tx(
+            "municipality_sentence", lang, month_end=month_end(row["month"], lang), n=mask_count(row["unemployed"], lang),
+            change=_more_less(row["change_year"], lang) if not row["base_unreliable"] else fmt_signed(row["change_year"], 0, lang),
+            rate=fmt_pct(row["rate"], 1, lang), pp=fmt_pp(row["rate_change_pp"], lang), area_rate=fmt_pct(area_rate, 1, lang))))
+        munis = municipality_rows(facts)
+        if code in set(munis["area_code"]):
+            rank = int(munis.index[munis["area_code"] == code][0]) + 1
+            blocks.append(html.paragraph(tx("municipality_rank", lang, count=len(munis), name=name, rank=rank)))
+    fig = municipality_figure(facts, lang)
+    if fig is not None:
+        blocks.append(fig)
+    blocks.append(html.HTML(f'<p><a href="review.html">{html.esc(tx("back_to_review", lang))}</a></p>'))
+    return blocks
+
+
+def municipality_codes(facts: ReviewFacts) -> list[str]:
+    """Member municipalities that get a page: those the data holds (none for a one-code area)."""
+    if len(facts.scope.members) < 2 and not facts.scope.members[0].startswith("MK"):
+        return []
+    held = set(facts.levels.loc[facts.levels["level"] == "municipality", "area_code"])
+    return [m for m in facts.scope.municipalities if m in held]
+
+
+PAGE_MARK = "data-page"
+
+
+def page_start(facts: ReviewFacts, code: str, lang: str) -> html.HTML:
+    """Opens a municipality page in the notebook's output; the runner renders each as its own file."""
+    title = tx("municipality_title", lang, name=_name_of(code, facts.scope, lang), period=period_name(facts.scope, lang))
+    return html.HTML(f'<section {PAGE_MARK}="{municipality_page_slug(code)}" data-title="{html.esc(title)}">')
+
+
+def page_end() -> html.HTML:
+    return html.HTML("</section>")
