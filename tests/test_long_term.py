@@ -36,7 +36,7 @@ def fetched():
 
 
 def test_embedded_has_no_monthly_measure(store, kp_area):
-    assert not long_term.is_available(Scope.of(Scope.of(store, kp_area, LATEST), LATEST))
+    assert not long_term.is_available(Scope.of(store, kp_area, LATEST))
     with pytest.raises(StoreError, match="python -m analysis fetch"):
         long_term.monthly(Scope.of(store, kp_area, "2023Q3"))
     kf = long_term.key_figure(Scope.of(store, kp_area, "2023Q3"))
@@ -45,7 +45,7 @@ def test_embedded_has_no_monthly_measure(store, kp_area):
 
 
 def test_sotkanet_context_2019(store, kp_area):
-    ctx = long_term.sotkanet_context(Scope.of(Scope.of(store, kp_area, LATEST), LATEST)).set_index("area_code")
+    ctx = long_term.sotkanet_context(Scope.of(store, kp_area, LATEST)).set_index("area_code")
     assert set(ctx["year"]) == {"2019"} and len(ctx) == 8
     assert ctx.loc["KU272", "long_term_pct_of_labour_force"] == 1.5
     assert ctx.loc["KU272", "long_term_annual_mean"] == 315
@@ -64,14 +64,14 @@ def test_sotkanet_context_2019(store, kp_area):
     ("sv", ["Uppgift saknas", "PITKAAIKAISTYOTTOMAT", "python -m analysis fetch", "12r5", "THL Sotkanet 2019"]),
 ])
 def test_embedded_section_says_what_is_missing(store, kp_area, lang, words):
-    text = "".join(b.data for b in present.long_term_blocks(Scope.of(store, kp_area, "2023Q3"), "embedded", lang))
+    text = "".join(b.data for b in present.long_term_blocks(Scope.of(store, kp_area, "2023Q3", "embedded"), lang))
     for word in words:
         assert word in text
     assert text.count("<h2>") == 1 and text.count("<img") == 1
 
 
 def test_context_table_shows_missing_as_dash(store, kp_area):
-    table = present.context_table(long_term.sotkanet_context(Scope.of(Scope.of(store, kp_area, LATEST), LATEST)), kp_area, "fi")
+    table = present.context_table(long_term.sotkanet_context(Scope.of(store, kp_area, LATEST)), Scope.of(store, kp_area, LATEST), "fi")
     lesti = table[table.iloc[:, 0] == "Lestijärvi"].iloc[0]
     assert lesti.iloc[1] == "–" and lesti.iloc[2] == "–"
 
@@ -113,13 +113,14 @@ def test_fetched_section_masks_small_counts(fetched, kp_area):
         long_term.monthly(Scope.of(fetched, kp_area, "2023Q1")).query("area_code == 'KU421'"), "fi")
     first = table.iloc[0]  # 2021-04: k = 5, long-term 7, base missing
     assert first.iloc[1] == "7"
-    latest = present.latest_table(long_term.latest(Scope.of(fetched, kp_area, "2021Q4")), kp_area, "fi")
+    latest = present.latest_table(long_term.latest(Scope.of(fetched, kp_area, "2021Q4")), Scope.of(fetched, kp_area, "2021Q4"),
+                                 "fi")
     lesti = latest[latest.iloc[:, 0] == "Lestijärvi"].iloc[0]  # 2021-12: 15, base 3 (<5)
     assert lesti.iloc[3] == "<5" and lesti.iloc[4] == ".." and lesti.iloc[5] == ".."
 
 
 @pytest.mark.parametrize("lang", ["fi", "sv"])
 def test_fetched_section_renders(fetched, kp_area, lang):
-    text = "".join(b.data for b in present.long_term_blocks(Scope.of(fetched, kp_area, "2023Q3"), "fetched", lang))
+    text = "".join(b.data for b in present.long_term_blocks(Scope.of(fetched, kp_area, "2023Q3", "fetched"), lang))
     assert "PITKAAIKAISTYOTTOMAT" not in text  # nothing missing
     assert text.count("<img") == 2 and "+16,6\u00a0%" in text
