@@ -5,18 +5,21 @@ from __future__ import annotations
 import pytest
 
 from analysis.present import overview
+from analysis.store.scope import Scope
+
+LATEST = "2026Q4"  # a period after all embedded data: the as-of cut keeps everything
 
 
 @pytest.mark.parametrize("lang", ["fi", "sv"])
-def test_every_embedded_measure_has_a_readers_name(store, lang):
-    table = overview.coverage_table(store, lang)
+def test_every_embedded_measure_has_a_readers_name(store, kp_area, lang):
+    table = overview.coverage_table(Scope.of(store, kp_area, LATEST), lang)
     names = table.iloc[:, 1].tolist()
     assert len(names) == 15  # 3 + 2 + 1 + 1 + 4 + 2 + 2 measures in the seven embedded tables
     assert not [n for n in names if "_" in n], "a stable English identifier is shown to readers"
 
 
-def test_coverage_counts_match_sources_md(store):
-    table = overview.coverage_table(store, "fi").set_index(["Taulukko", "Mittari"])
+def test_coverage_counts_match_sources_md(store, kp_area):
+    table = overview.coverage_table(Scope.of(store, kp_area, LATEST), "fi").set_index(["Taulukko", "Mittari"])
     vacancies = table.loc[("12r5", "Avoimet työpaikat kuukauden lopussa")]
     # data/SOURCES.md: 438 empty open_vacancies cells in 12r5; 6 420 rows, 30 areas, 2006-01..2023-10
     assert vacancies["Puuttuvia"] == "438"
@@ -24,9 +27,19 @@ def test_coverage_counts_match_sources_md(store):
     assert (vacancies["Alueita"], vacancies["Alkaa"], vacancies["Päättyy"]) == ("30", "2006-01", "2023-10")
 
 
+def test_coverage_is_as_of_the_period(store, kp_area):
+    table = overview.coverage_table(Scope.of(store, kp_area, "2023Q3"), "fi").set_index(["Taulukko", "Mittari"])
+    # a review of 2023Q3 sees 12r5 up to 2023-09 and 159t up to 2022 (the years ended by then)
+    vacancies = table.loc[("12r5", "Avoimet työpaikat kuukauden lopussa")]
+    assert vacancies["Päättyy"] == "2023-09"
+    assert set(table.loc["159t", "Päättyy"]) == {"2022"}
+
+
 def test_area_table_names_the_municipalities(store, kp_area):
-    table = overview.area_table(store, kp_area, "sv").set_index("Område")
+    table = overview.area_table(Scope.of(store, kp_area, LATEST), "sv").set_index("Område")
     assert "Karleby" in table.index and "KU272" not in table.index
     # Lestijärvi has no THL Sotkanet 3562 row: missing, shown as a dash
     assert table.loc["Lestijärvi", "sotkanet-3562"] == "–"
     assert table.loc["Karleby", "12r5"] == "2023-10"
+    then = overview.area_table(Scope.of(store, kp_area, "2023Q3"), "sv").set_index("Område")
+    assert then.loc["Karleby", "12r5"] == "2023-09"
