@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from analysis.store.scope import Scope
-
 import json
 import math
 
@@ -15,6 +13,7 @@ from analysis.config import Area
 from analysis.indicators import kpi
 from analysis.schema import PROVENANCE_COLUMNS, Store, tidy
 from analysis.sources import workbook as wb
+from analysis.store.scope import Scope
 
 NO_REVIEWS = pd.DataFrame(columns=["area", "period", "lang", "made_at", "path"])
 

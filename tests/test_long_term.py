@@ -8,8 +8,6 @@ StatFin 12r5 (rules in its ``make_fetched_12r5.py``: long-term = L[member] + k, 
 
 from __future__ import annotations
 
-from analysis.store.scope import Scope
-
 from pathlib import Path
 
 import numpy as np
@@ -19,6 +17,7 @@ from analysis.indicators import long_term
 from analysis.present import long_term as present
 from analysis.schema import StoreError
 from analysis.store import load_store
+from analysis.store.scope import Scope
 
 LATEST = "2026Q4"  # a period after all embedded data: the as-of cut keeps everything
 

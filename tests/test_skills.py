@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from analysis.store.scope import Scope
-
 import math
 from pathlib import Path
 
@@ -14,6 +12,7 @@ import pytest
 from analysis.indicators import skills
 from analysis.present import skills as present_skills
 from analysis.present.text import catalogue
+from analysis.store.scope import Scope
 
 LATEST = "2026Q4"  # a period after all embedded data: the as-of cut keeps everything
 
@@ -75,13 +74,6 @@ def test_real_data_suppression_is_small_counts_and_totals_match_sources(store):
     assert published["open_vacancies"] == 251
     total = series[(series["period"] == "2023-10") & (series["level"] == "total")].set_index("measure")["value"]
     assert total["unemployed_jobseekers"] == 2371 and total["open_vacancies"] == 399
-
-
-def test_occupation_area_code(store, kp_area):
-    from analysis import config
-
-    assert skills.occupation_area_code(Scope.of(Scope.of(store, kp_area, LATEST), LATEST)) == "MK16"
-    assert skills.occupation_area_code(store, config.get_area("maakunta-lappi")) is None
 
 
 def _series(values: dict[str, list[float]], start: str = "2010-01") -> pd.DataFrame:
@@ -200,4 +192,4 @@ def test_section_says_so_when_data_too_short(store, kp_area):
     html = "".join(b.data for b in present_skills.skills_blocks(Scope.of(small, kp_area, "2023Q3"), "fi"))
     assert "Ennusteita ei voitu laskea" in html and "python -m analysis fetch" in html
     assert "Pula- ja ylitarjonta-ammatit nyt" in html  # the current situation is still shown
-    assert present_skills.headline_accuracy(Scope.of(Scope.of(small, kp_area, LATEST), LATEST)) is None
+    assert present_skills.headline_accuracy(Scope.of(small, kp_area, LATEST)) is None

@@ -7,8 +7,6 @@ computed by hand in the comments.
 
 from __future__ import annotations
 
-from analysis.store.scope import Scope
-
 import re
 from pathlib import Path
 
@@ -23,9 +21,7 @@ from analysis.schema import StoreError
 from analysis.sources.catalog import MEASURES_12R5
 from analysis.sources.validation import DataValidationError
 from analysis.store import aggregate_areas, load_store
-
-LATEST = "2026Q4"  # a period after all embedded data: the as-of cut keeps everything
-
+from analysis.store.scope import Scope
 
 FIXTURE_12R5 = Path(__file__).parent / "fixtures" / "structure" / "fetched_12r5"
 PX_SAMPLE = Path(__file__).parent / "fixtures" / "pxweb" / "statfin_tyonv_pxt_12r5_eckero_2024.px"
@@ -93,7 +89,7 @@ def test_level_table_2023q3(store, kp_area):
     ("2015Q1", "2015-03", 3288, 2933, 31275),  # MK16 2015-03 vs 2014-03
 ])
 def test_area_in_earlier_years(store, kp_area, period, month, unemployed, year_ago, labour_force):
-    kf = structure.key_figures(Scope.of(Scope.of(store, kp_area, LATEST), period)).set_index("indicator")
+    kf = structure.key_figures(Scope.of(store, kp_area, period)).set_index("indicator")
     u = kf.loc["unemployed_jobseekers"]
     assert (u["month"], u["value"], u["value_year_ago"]) == (month, unemployed, year_ago)
     assert u["change_pct"] == pytest.approx((unemployed - year_ago) / year_ago * 100)
@@ -117,7 +113,7 @@ def test_vacancies_of_area_use_the_region_where_small_cells_are_suppressed(store
     obs = store.select("open_vacancies", table_id="12r5")
     partial = aggregate_areas(obs, kp_area.members, "sum").set_index("period")["value"]
     assert np.isnan(partial["2023-10"])  # Halsua and Lestijärvi cells are empty, never 0
-    counts = structure.area_counts(Scope.of(store, kp_area, LATEST), ["open_vacancies"]).set_index("period")["value"]
+    counts = Scope.of(store, kp_area, "2023Q4").counts(["open_vacancies"]).set_index("period")["value"]
     assert counts["2023-10"] == 399  # the published MK16 value
 
 
@@ -140,9 +136,9 @@ def test_trend_removes_the_season(store, kp_area):
     assert (july > 0).all()
 
 
-def test_reference_month_outside_data(store):
+def test_reference_month_outside_data(store, kp_area):
     with pytest.raises(StoreError, match="no month of 2024Q1"):
-        structure.reference_month(store, "2024Q1")
+        structure.level_table(Scope.of(store, kp_area, "2024Q1"))
 
 
 # --------------------------------------------------------------------------- occupations
@@ -235,7 +231,7 @@ def test_string_files_have_the_same_keys():
 
 @pytest.mark.parametrize("lang", ["fi", "sv"])
 def test_section_renders(store, kp_area, lang):
-    blocks = present.structure_blocks(Scope.of(store, kp_area, "2023Q3"), "embedded", lang)
+    blocks = present.structure_blocks(Scope.of(store, kp_area, "2023Q3", "embedded"), lang)
     text = "".join(b.data for b in blocks)
     assert text.count("<h2>") == 1 and "<h1>" not in text
     assert text.count("<img") == 4 and text.count('alt=""') == 0
