@@ -51,7 +51,7 @@ def period_name(scope: Scope, lang: str) -> str:
     stems = t("common.month_stems", lang).split(",")
     names = t("common.month_names", lang).split(",")
     first, last = int(months[0][5:]), int(months[-1][5:])
-    return f"{stems[first - 1]}–{names[last - 1]} {months[-1][:4]}"
+    return f"{stems[first - 1]}–\u2060{names[last - 1]}\u00a0{months[-1][:4]}"  # never broken across lines
 
 
 def ordinal_rank(rank: int, lang: str) -> str:
@@ -156,8 +156,8 @@ def story(facts: ReviewFacts, lang: str) -> list[str]:
         if not math.isnan(u["change_month"]) and round(u["change_month"]) != 0:
             genitive = t("common.month_genitive", lang).split(",")[int(scope.month_ago(u["month"])[5:]) - 1]
             verb = tx("grew" if u["change_month"] > 0 else "fell", lang)
-            out.append(tx("s_month", lang, month=genitive.capitalize() if lang == "fi" else genitive, verb=verb,
-                          n=fmt_int(abs(u["change_month"]), lang)))
+            out[-1] += " " + tx("s_month", lang, month=genitive.capitalize() if lang == "fi" else genitive,
+                                verb=verb, n=fmt_int(abs(u["change_month"]), lang))
     r = _group(facts, "rate")
     if r["available"] and r["month"]:
         country = facts.levels.loc[facts.levels["level"] == "country", "rate"]
@@ -172,7 +172,8 @@ def story(facts: ReviewFacts, lang: str) -> list[str]:
     rank_text = _rank_sentence(facts, lang)
     if rank_text:
         out.append(rank_text)
-    out += _municipality_sentences(facts, lang)
+    munis = _municipality_sentences(facts, lang)
+    out += munis[:1]
     v = _group(facts, "open_vacancies")
     if v["available"] and v["month"]:
         out.append(tx("s_vacancies", lang, month_end=month_end(v["month"], lang).lower() if lang == "fi" else
@@ -185,9 +186,6 @@ def story(facts: ReviewFacts, lang: str) -> list[str]:
                             change=fmt_signed(g["change_year"], 0, lang)))
     if items:
         out.append(tx("s_groups", lang, items="; ".join(items)))
-    occ = occupation_sentence(facts, lang)
-    if occ:
-        out.append(occ)
     return out
 
 
@@ -297,7 +295,7 @@ def _tile(facts: ReviewFacts, row: pd.Series, lang: str) -> str:
         f'<p class="tile-value">{esc(value(row["value"]))}</p>'
         f'<p class="tile-period">{esc(month_name(row["month"], lang))}</p>'
         f'<dl><dt>{esc(month_name(row["previous_month"], lang))}</dt><dd>{esc(value(row["previous"]))}</dd>'
-        f'<dt>{esc(tx("tile_year_ago", lang, period=month_name(row["year_ago_month"], lang)))}</dt>'
+        f'<dt>{esc(month_name(row["year_ago_month"], lang))}</dt>'
         f'<dd>{esc(value(row["year_ago"]))}</dd>'
         f'<dt>{esc(tx("tile_change_year", lang))}</dt><dd>{esc(change)}</dd></dl></div>'
     )
@@ -319,9 +317,13 @@ def plan_block(facts: ReviewFacts, lang: str) -> html.HTML:
         first = card.drop_duplicates("metric_id")
         counts = kpi.status_counts(first)
         judged = counts[kpi.ON_TRACK] + counts[kpi.AT_RISK] + counts[kpi.OFF_TRACK]
-        paragraphs.append(tx("plan_summary", lang, total=len(first), on_track=counts[kpi.ON_TRACK],
-                             at_risk=counts[kpi.AT_RISK], off_track=counts[kpi.OFF_TRACK],
-                             no_status=counts[kpi.NO_TARGET] + counts[kpi.MISSING]))
+        if judged:
+            paragraphs.append(tx("plan_summary", lang, total=len(first), on_track=counts[kpi.ON_TRACK],
+                                 at_risk=counts[kpi.AT_RISK], off_track=counts[kpi.OFF_TRACK],
+                                 no_status=counts[kpi.NO_TARGET] + counts[kpi.MISSING]))
+        else:
+            paragraphs.append(tx("plan_none_judged", lang, total=len(first), no_target=counts[kpi.NO_TARGET],
+                                 missing=counts[kpi.MISSING]))
         behind = first[first["status"].isin([kpi.OFF_TRACK, kpi.AT_RISK])]
         name_col = "name_sv" if lang == "sv" else "name_fi"
         if not behind.empty:
@@ -336,8 +338,8 @@ def plan_block(facts: ReviewFacts, lang: str) -> html.HTML:
         verdict = "flat" if round(u["change_year"]) == 0 else ("bad" if u["change_year"] > 0 else "good")
         paragraphs.append(tx("plan_unemployed_link", lang, verdict=tx(f"verdict_{verdict}", lang)))
     body = "".join(f"<p>{html.esc(p)}</p>" for p in paragraphs)
-    return html.HTML(f'<section class="plan" aria-labelledby="plan"><h2 id="plan">{html.esc(tx("plan_heading", lang))}</h2>'
-                     f"{body}</section>")
+    return html.HTML(f'<aside class="plan" aria-labelledby="plan"><h2 id="plan">{html.esc(tx("plan_heading", lang))}</h2>'
+                     f"{body}</aside>")
 
 
 def municipality_figure(facts: ReviewFacts, lang: str) -> html.HTML | None:
@@ -372,7 +374,7 @@ def municipality_page_slug(code: str) -> str:
 
 
 def toc_block(facts: ReviewFacts, lang: str) -> html.HTML:
-    items = [("story", "toc_story"), ("groups", "toc_groups"), ("plan", "toc_plan"),
+    items = [("story", "toc_story"), ("plan", "toc_plan"), ("groups", "toc_groups"),
              ("municipalities", "toc_municipalities"), ("occupations", "toc_occupations")]
     links = "".join(f'<li><a href="#{a}">{html.esc(tx(k, lang))}</a></li>' for a, k in items)
     links += f'<li><a href="appendix.html">{html.esc(tx("toc_appendix", lang))}</a></li>'
@@ -380,19 +382,20 @@ def toc_block(facts: ReviewFacts, lang: str) -> html.HTML:
 
 
 def main_blocks(facts: ReviewFacts, lang: str) -> list[html.HTML]:
-    """Every block of the main page, in reading order."""
+    """Every block of the main page, in reading order: the first screen (headline, story, the plan
+    box beside it, the standard groups' tiles), then the contents, municipalities, occupations."""
     scope = facts.scope
-    blocks = [html.HTML(f'<p class="lead" id="story"><strong>{html.esc(headline(facts, lang))}.</strong></p>'),
-              html.HTML('<div class="story">' + "".join(f"<p>{html.esc(s)}</p>" for s in story(facts, lang)) + "</div>")]
-    note = missing_line(facts, lang)
-    if note:
+    story_html = "".join(f"<p>{html.esc(s)}</p>" for s in story(facts, lang))
+    first = (f'<div class="first-screen"><div class="story" id="story">'
+             f'<p class="lead"><strong>{html.esc(headline(facts, lang))}.</strong></p>{story_html}</div>'
+             f"{plan_block(facts, lang).data}</div>")
+    blocks = [html.HTML(first),
+              html.HTML(f'<h2 id="groups">{html.esc(tx("groups_heading", lang))}</h2>'),
+              tiles_block(facts, lang)]
+    notes = [missing_line(facts, lang), *ends_earlier_lines(facts, lang)]
+    for note in filter(None, notes):
         blocks.append(html.HTML(f'<p class="note-missing">{html.esc(note)}</p>'))
-    for line in ends_earlier_lines(facts, lang):
-        blocks.append(html.HTML(f'<p class="note-missing">{html.esc(line)}</p>'))
     blocks.append(toc_block(facts, lang))
-    blocks.append(html.HTML(f'<h2 id="groups">{html.esc(tx("groups_heading", lang))}</h2>'))
-    blocks.append(tiles_block(facts, lang))
-    blocks.append(plan_block(facts, lang))
     blocks.append(html.HTML(f'<h2 id="municipalities">{html.esc(tx("municipalities_heading", lang))}</h2>'))
     for s in _municipality_sentences(facts, lang):
         blocks.append(html.paragraph(s))
@@ -402,7 +405,7 @@ def main_blocks(facts: ReviewFacts, lang: str) -> list[html.HTML]:
     munis = municipality_codes(facts)
     if munis:
         links = ", ".join(f'<a href="{municipality_page_slug(m)}">{html.esc(_name_of(m, scope, lang))}</a>' for m in munis)
-        blocks.append(html.HTML(f"<p>{html.esc(tx('municipality_pages', lang))} {links}</p>"))
+        blocks.append(html.HTML(f'<p class="screen-only">{html.esc(tx("municipality_pages", lang))} {links}</p>'))
     blocks.append(html.HTML(f'<h2 id="occupations">{html.esc(tx("occupations_heading", lang))}</h2>'))
     if facts.occupations is None:
         blocks.append(html.paragraph(tx("occupations_none", lang)))
@@ -412,7 +415,7 @@ def main_blocks(facts: ReviewFacts, lang: str) -> list[html.HTML]:
         sentence = occupation_sentence(facts, lang)
         if sentence:
             blocks.append(html.paragraph(sentence))
-    blocks.append(html.HTML(f'<p><a href="appendix.html">{html.esc(tx("appendix_link", lang))}</a></p>'))
+    blocks.append(html.HTML(f'<p class="screen-only"><a href="appendix.html">{html.esc(tx("appendix_link", lang))}</a></p>'))
     u = _group(facts, "unemployed")
     last = u["month"] if isinstance(u["month"], str) else scope.last_month
     blocks.append(html.HTML(f'<p class="source-line">{html.esc(tx("source_line", lang, month=month_name(last, lang)))}</p>'))

@@ -65,10 +65,16 @@ footer { margin-top: 3rem; border-top: 1px solid var(--line); color: var(--muted
 .tile-period { margin: 0 0 .3rem; color: var(--muted); font-size: .88rem; }
 .tile dl { display: grid; grid-template-columns: 1fr auto; gap: 0 .6rem; margin: 0; font-size: .88rem; }
 .tile dd { margin: 0; text-align: right; white-space: nowrap; font-variant-numeric: tabular-nums; }
-.plan { border: 2px solid var(--accent); background: var(--bg-note); padding: .2rem 1rem .6rem; margin: 1.4rem 0; }
-.plan h2 { margin-top: .6rem; border: none; }
+.first-screen { display: grid; grid-template-columns: minmax(0, 3fr) minmax(0, 2fr); gap: 1.2rem; align-items: start; }
+.plan { border: 2px solid var(--accent); background: var(--bg-note); padding: .1rem .9rem .5rem; font-size: .95rem; }
+.plan h2 { font-size: 1.1rem; margin: .6rem 0 .3rem; border: none; }
+.plan p { margin: .35rem 0; }
 .source-line { color: var(--muted); font-size: .9rem; border-top: 1px solid var(--line); padding-top: .4rem; }
 figure img { max-width: 100%; }
+@media (max-width: 760px) {
+  .first-screen { display: block; }
+  .plan { margin: 1rem 0; }
+}
 @media (max-width: 600px) {
   body { padding: .8rem; }
   h1 { font-size: 1.45rem; }
@@ -79,7 +85,8 @@ figure img { max-width: 100%; }
 }
 @media print {
   body { max-width: none; padding: 0; font-size: 10.5pt; }
-  .toc, details, a[href$=".html"] { display: none; }
+  .toc, details, .screen-only { display: none; }
+  figure img { max-height: 9cm; width: auto; }
   .tiles { grid-template-columns: repeat(3, 1fr); }
   .tile, figure, .plan { break-inside: avoid; }
   h2 { break-after: avoid; }
@@ -106,7 +113,7 @@ def period_words(period: str, lang: str) -> str:
     if len(months) == 1:
         return f"{names[int(months[0][5:]) - 1]} {months[0][:4]}"
     stems = t("common.month_stems", lang).split(",")
-    return f"{stems[int(months[0][5:]) - 1]}–{names[int(months[-1][5:]) - 1]} {months[-1][:4]}"
+    return f"{stems[int(months[0][5:]) - 1]}–\u2060{names[int(months[-1][5:]) - 1]}\u00a0{months[-1][:4]}"  # no break
 
 
 def made_at_words(lang: str, now: datetime | None = None) -> str:

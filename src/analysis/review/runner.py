@@ -30,12 +30,13 @@ import nbformat
 from analysis import config
 from analysis.present.text import t
 from analysis.indicators.overview import latest_month
-from analysis.review import facts, index, render
+from analysis.review import facts, index, pdf, render
 from analysis.review.notebooks import parameters_cell
 from analysis.review.params import ReviewParams, resolve
 from analysis.store import load_store
 
 REVIEW_FILE = "review.html"
+PDF_FILE = "review.pdf"
 LOG_FILE = "review.log"
 EXECUTION_TIMEOUT_S = 600
 
@@ -236,8 +237,10 @@ def render_pages(results: list[NotebookResult], params: ReviewParams, workdir: P
         target.write_text(render.page(page_title, body, lang, meta, footer, banner), encoding="utf-8")
         return target
 
-    main = write(REVIEW_FILE, title, render.body_html([by_name[MAIN_NOTEBOOK]]))
     appendix = [by_name[n] for n in appendix_order(list(by_name))]
+    if MAIN_NOTEBOOK not in by_name:  # a partial set of notebooks (analysts' runs, tests): one page
+        return write(REVIEW_FILE, title, render.body_html(appendix))
+    main = write(REVIEW_FILE, title, render.body_html([by_name[MAIN_NOTEBOOK]]))
     if appendix:
         write(APPENDIX_FILE, t("review_page.appendix_title", lang, area=area.name(lang), period=period_words),
               render.body_html(appendix))
@@ -361,8 +364,14 @@ def run_reviews(requests: list[dict], force: bool = False, progress: bool = True
         for build, store in builds:
             vintage = _vintage_summary(store, build.params.period, build.params.lang)
             ordered = [build.results[nb.stem] for nb in notebooks]
-            render_pages(ordered, build.params, build.workdir, vintage)
+            main = render_pages(ordered, build.params, build.workdir, vintage)
             record = _record(build, store, vintage, "published")
+            problem = pdf.print_pdf(main, build.workdir / PDF_FILE) if MAIN_NOTEBOOK in build.results else "no main page"
+            record["pdf"] = PDF_FILE if problem is None else None
+            if problem:
+                record["pdf_missing"] = problem
+                print(f"note: no PDF for {build.params.area} {build.params.period} ({build.params.lang}): {problem}; "
+                      "the HTML review is published", file=sys.stderr)
             (build.workdir / "run.json").write_text(json.dumps(record, ensure_ascii=False, indent=2), encoding="utf-8")
             publish(build.workdir, build.destination, force)
             shutil.rmtree(build.destination.with_name(build.destination.name + FAILED_SUFFIX), ignore_errors=True)

@@ -1,0 +1,143 @@
+"""The review's main page: the story, the standard groups and the municipalities, pinned to 12r5.
+
+Published figures of Keski-Pohjanmaa (MK16), StatFin 12r5: 2023-09 2 307 unemployed (2022-09 2 132,
+2023-08 2 364, 2023-06 2 668), labour force 30 259 (rate 7,6 %), open vacancies 429 (2022-09 713);
+the whole country 249 769 / 2 648 166; MK16's rate is the 16th highest of 19 regions.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import math
+import re
+
+import pandas as pd
+import pytest
+
+from analysis.indicators import groups
+from analysis.present import review_page as rp
+from analysis.store.scope import Scope
+
+NBSP = "\u00a0"
+
+
+@pytest.fixture(scope="module")
+def facts(kp_scope):
+    return rp.compute_facts(kp_scope)
+
+
+def _group(facts, key):
+    return facts.groups.set_index("group").loc[key]
+
+
+def test_standard_groups_hold_the_published_figures(facts):
+    u = _group(facts, "unemployed")
+    assert (u["month"], u["value"], u["year_ago"], u["month_ago_value"]) == ("2023-09", 2307, 2132, 2364)
+    assert (u["previous_month"], u["previous"]) == ("2023-06", 2668)  # the quarter before
+    assert u["change_year_pct"] == pytest.approx(175 / 2132 * 100)
+    assert _group(facts, "rate")["value"] == pytest.approx(2307 / 30259 * 100)
+    v = _group(facts, "open_vacancies")
+    assert (v["value"], v["change_year"]) == (429, 429 - 713)
+    # the 2023 snapshot has no long-term, age or foreign-national counts: absent, never 0
+    assert not _group(facts, "long_term")["available"] and math.isnan(_group(facts, "long_term")["value"])
+
+
+def test_a_monthly_review_compares_with_the_month_before(store, kp_area):
+    month = groups.standard_groups(Scope.of(store, kp_area, "2023-09")).set_index("group").loc["unemployed"]
+    assert (month["previous_month"], month["previous"]) == ("2023-08", 2364)
+
+
+def test_headline_and_story_state_the_published_figures(facts):
+    assert rp.headline(facts, "fi") == "Työttömyys kasvoi Keski-Pohjanmaan työllisyysalueella, ja kasvu kiihtyi"
+    story = rp.story(facts, "fi")
+    assert 5 <= len(story) <= 9
+    assert story[0] == (f"Syyskuun 2023 lopussa työttömiä työnhakijoita oli 2{NBSP}307, mikä on 175 enemmän kuin "
+                        f"vuotta aiemmin (+8,2{NBSP}%).")
+    assert "Elokuun lopusta määrä väheni 57 henkilöllä." in story
+    assert any(s.startswith(f"Työttömyysaste oli 7,6{NBSP}%") and f"koko maassa aste oli 9,4{NBSP}%" in s for s in story)
+    assert "Maakunnista Keski-Pohjanmaa oli työttömyysasteella mitattuna neljänneksi alhaisin 19 maakunnan joukossa." in story
+    assert any("429, mikä on 284 vähemmän kuin vuotta aiemmin" in s for s in story)
+    assert not any(re.search(r"\bnan\b", s.lower()) for s in story)
+
+
+def test_swedish_story(facts):
+    assert rp.headline(facts, "sv") == "Arbetslösheten ökade i Mellersta Österbottens sysselsättningsområde, och ökningen tilltog"
+    assert rp.story(facts, "sv")[0].startswith(f"I slutet av september 2023 fanns det 2{NBSP}307 arbetslösa")
+
+
+def _history(*changes: float) -> pd.DataFrame:
+    return pd.DataFrame({"month": [f"2023-{m:02d}" for m in (9, 6, 3, 12)][:len(changes)],
+                         "value": [2000.0] * len(changes), "change_year": list(changes)})
+
+
+@pytest.mark.parametrize("changes, start", [
+    ((175, 138), "Työttömyys kasvoi Keski-Pohjanmaan työllisyysalueella, ja kasvu kiihtyi"),
+    ((100, 138), "Työttömyys kasvoi Keski-Pohjanmaan työllisyysalueella, mutta kasvu hidastui"),
+    ((50, -20), "Työttömyys kääntyi kasvuun"),
+    ((-80, -20), "Työttömyys väheni Keski-Pohjanmaan työllisyysalueella, ja lasku nopeutui"),
+    ((-10, -20), "Työttömyys väheni Keski-Pohjanmaan työllisyysalueella, mutta lasku hidastui"),
+    ((-30, 40), "Työttömyys kääntyi laskuun"),
+    ((3, 40), "Työttömyys pysyi ennallaan"),  # 3 of 2 000 is under 0,5 %
+])
+def test_headline_follows_the_direction_and_its_speed(facts, changes, start):
+    assert rp.headline(dataclasses.replace(facts, history=_history(*changes)), "fi").startswith(start)
+
+
+@pytest.mark.parametrize("rank, count, expected", [
+    (16, 19, "neljänneksi alhaisin"), (19, 19, "se, jossa työttömyysaste oli alhaisin"),
+    (1, 19, "se, jossa työttömyysaste oli korkein"), (3, 19, "kolmanneksi korkein"), (8, 19, "kahdeksanneksi korkein"),
+])
+def test_rank_is_in_words_where_natural(facts, rank, count, expected):
+    ranking = facts.ranking.copy()
+    ranking.loc[ranking["area_code"] == "MK16", "rank"] = rank
+    ranking = ranking.head(count) if count < len(ranking) else ranking
+    assert expected in rp._rank_sentence(dataclasses.replace(facts, ranking=ranking), "fi")
+
+
+def test_municipalities_named_highest_lowest_and_biggest_change(facts):
+    rows = rp.municipality_rows(facts)
+    assert list(rows["area_code"][:1]) == ["KU074"] and list(rows["area_code"][-1:]) == ["KU421"]  # Halsua, Lestijärvi
+    text = " ".join(rp._municipality_sentences(facts, "fi"))
+    assert f"vaihteli 5,2{NBSP}% (Lestijärvi) ja 10,0{NBSP}% (Halsua) välillä" in text
+    assert "nousi eniten: Halsua +1,8" in text and "laski eniten: Lestijärvi −2,0" in text
+
+
+def test_occupations_in_sentences_with_names(facts):
+    up, down = rp.occupation_items(facts, "fi")
+    assert up[0] == f"rakennustyöntekijät ym. (pl. sähköasentajat) +48 (+33{NBSP}%)"
+    assert len(up) == 3 and len(down) == 3 and not any(item[0].isdigit() for item in up + down)
+
+
+def test_missing_groups_are_named_once(facts):
+    line = rp.missing_line(facts, "fi")
+    assert line.count("pitkäaikaistyöttömät") == 1 and "ulkomaan kansalaiset" in line
+    html_text = "".join(b.data for b in rp.main_blocks(facts, "fi"))
+    assert html_text.count("Tästä aineistosta puuttuvat ryhmät") == 1
+
+
+def test_tiles_show_small_counts_as_less_than_five(facts):
+    table = facts.groups.copy()
+    row = table["group"] == "unemployed"
+    table.loc[row, ["value", "previous", "year_ago"]] = [3.0, 12.0, 4.0]
+    block = rp.tiles_block(dataclasses.replace(facts, groups=table), "fi").data
+    assert block.count("&lt;5") == 2 and ">3<" not in block
+
+
+def test_plan_box_counts_metrics_and_names_those_behind(facts):
+    card = pd.DataFrame({
+        "metric_id": ["a", "b", "c", "d"], "status": ["on_track", "off_track", "at_risk", "missing"],
+        "name_fi": ["A", "Pitkäaikaistyöttömien määrän muutos", "Avoimet työpaikat", "D"],
+        "name_sv": ["A", "B", "C", "D"], "source": ["public", "public", "public", "internal"],
+    })
+    box = rp.plan_block(dataclasses.replace(facts, scorecard=card), "fi").data
+    assert "4 mittarista 1 on tavoitteessa, 1 lähellä rajaa ja 1 jäljessä tavoitteesta; 1 mittarilla" in box
+    assert "Pitkäaikaistyöttömien määrän muutos; Avoimet työpaikat" in box
+    assert "Työllisyysalueen omat mittarit" in box  # every internal metric is still unreported
+
+
+def test_period_words():
+    from analysis.review.render import made_at_words, period_words
+
+    assert period_words("2023Q3", "fi") == "heinä–\u2060syyskuu\u00a02023"
+    assert period_words("2023-09", "sv") == "september 2023"
+    assert made_at_words("fi", pd.Timestamp("2026-12-01 18:57", tz="UTC").to_pydatetime()) == "1.12.2026 klo 20.57"
