@@ -58,7 +58,7 @@ def test_value_formats_and_small_counts():
 
 
 def test_example_scorecard_is_labelled_everywhere(store, kp_area, internal_dir):
-    blocks = pk.scorecard_blocks(Scope.of(store, kp_area, "2023Q3"), "fi", reviews=NO_REVIEWS)
+    blocks = pk.scorecard_blocks(Scope.of(store, kp_area, "2023Q3"), "fi", kpi_data="example", reviews=NO_REVIEWS)
     html_text = page(blocks)
     assert html_text.count("<h2>") == 1 and "<h1" not in html_text
     assert "<h2>Toiminnallinen mittaristo</h2>" in html_text
@@ -104,7 +104,8 @@ def test_municipal_counts_1_to_4_are_shown_as_less_than_5(store, kp_area):
 
 
 def test_swedish_blocks(store, kp_area, internal_dir):
-    html_text = page(pk.scorecard_blocks(Scope.of(store, kp_area, "2023Q3"), "sv", reviews=NO_REVIEWS))
+    html_text = page(pk.scorecard_blocks(Scope.of(store, kp_area, "2023Q3"), "sv", kpi_data="example",
+                                         reviews=NO_REVIEWS))
     assert "<h2>Verksamhetens mätare</h2>" in html_text
     assert "<strong>Exempeldata:</strong>" in html_text
     assert "Lediga arbetsplatser (st./mån.)" in html_text
@@ -143,7 +144,7 @@ def test_bad_kpi_data_mode_is_refused(kp_area):
 
 
 def test_key_figure_for_the_front_page(store, kp_area, internal_dir):
-    figure = pk.key_figure(Scope.of(store, kp_area, "2023Q3"), "fi")
+    figure = pk.key_figure(Scope.of(store, kp_area, "2023Q3"), "fi", kpi_data="example")
     assert figure["is_example"] is True
     counts = figure["counts"]
     assert sum(counts.values()) == 27  # 26 metrics, the foreign-language one with two components
