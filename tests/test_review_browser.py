@@ -1,8 +1,14 @@
-"""A real browser opens the review: headless Chromium takes a screenshot, axe-core checks accessibility.
+"""A real browser opens the review as its readers would: headless Chromium at 1280 px and 390 px.
 
-CI installs Debian's chromium (.ci/run). Without a browser the test skips and says why.
+Checks the main page's height, what the first screen holds, no page overflow on a phone, no developer
+text on the reader's pages (Finnish and Swedish), and axe-core on the main page, the appendix, a
+municipality page and the index. CI installs Debian's chromium (.ci/run); without a browser the test
+skips and says why.
 """
 
+from __future__ import annotations
+
+import re
 import shutil
 from pathlib import Path
 
@@ -18,25 +24,104 @@ pytestmark = [
                        "(apt-get install chromium); .ci/run does this, so CI always runs this test"),
 ]
 
+DEVELOPER_TOKENS: dict[str, str] = {
+    "command": r"python -m|\bmake [a-z]|--[a-z]{3,}",
+    "file path": r"\b(data|src|outputs|config|notebooks)/|\.(csv|ya?ml|px|py|ipynb|json)\b",
+    "code identifier": r"\b[a-z]+_[a-z0-9_]+\b",
+    "StatFin content code": r"\b[A-Z]{8,}\b",
+    "table id": r"\b(12r5|12ti|12tu|12ta|159t|11rm|2310|13aj)\b",
+    "data-source word": r"\b(embedded|fetched)\b",
+    "snapshot hash": r"\b[0-9a-f]{7,40}\b",
+    "accuracy metric": r"\bMASE\b",
+    "ISO date or UTC stamp": r"\b\d{4}-\d{2}(-\d{2})?\b|\bUTC\b",
+}
 
-def test_review_opens_in_a_browser_with_no_serious_accessibility_violation(full_review: Path, tmp_path: Path):
+
+def developer_text(text: str) -> list[str]:
+    """Every developer token found in a reader's text, as "kind: token"."""
+    return [f"{kind}: {m.group(0)}" for kind, pattern in DEVELOPER_TOKENS.items() for m in re.finditer(pattern, text)]
+
+
+def test_the_token_list_catches_developer_text():
+    assert developer_text("Aja python -m analysis fetch (data/raw/x.csv, PITKAAIKAISTYOTTOMAT, 12r5, ad33418)")
+    assert developer_text("lähde embedded, MASE 0,83, 2023-09") and developer_text("unemployed_jobseekers")
+    assert not developer_text("Syyskuun 2023 lopussa työttömiä oli 2 307 (+8,2 %), heinä–syyskuu 2023.")
+
+
+@pytest.fixture(scope="module")
+def swedish_review(tmp_path_factory) -> Path:
+    from analysis.review import runner
+
+    return runner.run_review(period="2023Q3", lang="sv", output_dir=tmp_path_factory.mktemp("sv"), progress=False)
+
+
+@pytest.fixture(scope="module")
+def browser():
     playwright = pytest.importorskip("playwright.sync_api")
-    axe_module = pytest.importorskip("axe_playwright_python.sync_playwright")
     with playwright.sync_playwright() as pw:
-        browser = pw.chromium.launch(executable_path=CHROMIUM, headless=True, args=FLAGS)
-        try:
-            page = browser.new_page(viewport={"width": 1280, "height": 900})
-            page.route("http*://**", lambda route: route.abort())  # offline: nothing may be fetched
-            page.goto(full_review.as_uri())
-            assert page.locator("h1").count() == 1
-            assert page.title().startswith("Työllisyyskatsaus")
-            images = page.locator("main img")
-            assert all(images.nth(i).evaluate("img => img.naturalWidth > 0") for i in range(images.count()))
-            shot = tmp_path / "review.png"
-            page.screenshot(path=str(shot), full_page=True)
-            assert shot.stat().st_size > 10_000
-            results = axe_module.Axe().run(page)
-        finally:
-            browser.close()
-    bad = [v for v in results.response["violations"] if v.get("impact") in ("serious", "critical")]
-    assert not bad, "\n".join(f"{v['id']} ({v['impact']}): {v['help']} — {len(v['nodes'])} node(s)" for v in bad)
+        chromium = pw.chromium.launch(executable_path=CHROMIUM, headless=True, args=FLAGS)
+        yield chromium
+        chromium.close()
+
+
+def _open(browser, path: Path, width: int):
+    page = browser.new_page(viewport={"width": width, "height": 900})
+    page.route("http*://**", lambda route: route.abort())  # offline: nothing may be fetched
+    page.goto(path.as_uri())
+    return page
+
+
+def _serious(page) -> list[str]:
+    axe = pytest.importorskip("axe_playwright_python.sync_playwright")
+    results = axe.Axe().run(page)
+    return [f"{v['id']} ({v['impact']}): {v['help']} — {len(v['nodes'])} node(s)"
+            for v in results.response["violations"] if v.get("impact") in ("serious", "critical")]
+
+
+def test_main_page_first_screen_height_and_phone(browser, full_review: Path, tmp_path: Path):
+    page = _open(browser, full_review, 1280)
+    assert page.locator("h1").count() == 1 and page.title().startswith("Työllisyyskatsaus")
+    height = page.evaluate("document.documentElement.scrollHeight")
+    assert height <= 9000, f"main page is {height} px tall at 1280 px"
+    top = {name: page.locator(sel).first.bounding_box()["y"]
+           for name, sel in (("headline", ".lead"), ("plan box", ".plan"), ("first tile", ".tile"))}
+    assert all(y < 1000 for y in top.values()), f"not on the first screen: {top}"
+    assert 5 <= page.locator(".story p:not(.lead)").count() <= 7
+    assert "Mitä tämä tarkoittaa toimintasuunnitelmalle" in page.locator(".plan h2").inner_text()
+    images = page.locator("main img")
+    assert all(images.nth(i).evaluate("img => img.naturalWidth > 0") for i in range(images.count()))
+    page.screenshot(path=str(tmp_path / "first_screen.png"))
+    assert (tmp_path / "first_screen.png").stat().st_size > 10_000
+    assert not _serious(page)
+    phone = _open(browser, full_review, 390)
+    assert phone.evaluate("document.documentElement.scrollWidth") <= 390, "the page overflows at 390 px"
+    phone.close()
+    page.close()
+
+
+@pytest.mark.parametrize("lang", ["fi", "sv"])
+def test_reader_pages_carry_no_developer_text(browser, full_review: Path, swedish_review: Path, lang: str):
+    review = full_review if lang == "fi" else swedish_review
+    pages = [review, review.parent / "kunta-ku584.html", review.parents[3] / "index.html"]
+    for path in pages:
+        page = _open(browser, path, 1280)
+        text = page.evaluate("document.body.innerText")
+        page.close()
+        found = developer_text(text)
+        assert not found, f"{path.name} ({lang}): {found[:10]}"
+    if lang == "sv":
+        assert "Källa: Statistikcentralen" in review.read_text(encoding="utf-8")
+
+
+def test_appendix_municipality_page_and_index_pass_axe(browser, full_review: Path):
+    for path in (full_review.parent / "appendix.html", full_review.parent / "kunta-ku584.html",
+                 full_review.parents[3] / "index.html"):
+        page = _open(browser, path, 1280)
+        bad = _serious(page)
+        page.close()
+        assert not bad, f"{path.name}: " + "\n".join(bad)
+
+
+def test_the_pdf_of_the_main_page_is_made(full_review: Path):
+    pdf = full_review.parent / "review.pdf"
+    assert pdf.exists() and pdf.read_bytes()[:5] == b"%PDF-"

@@ -342,8 +342,9 @@ def plan_block(facts: ReviewFacts, lang: str) -> html.HTML:
                      f"{body}</aside>")
 
 
-def municipality_figure(facts: ReviewFacts, lang: str) -> html.HTML | None:
-    """Sorted horizontal bars of the municipalities' rates, a dot for the rate a year earlier."""
+def municipality_figure(facts: ReviewFacts, lang: str, highlight: str | None = None) -> html.HTML | None:
+    """Sorted horizontal bars of the municipalities' rates, a dot for the rate a year earlier
+    (``highlight``: the municipality whose page it is, in a darker colour)."""
     from analysis.present.figures import new_figure, pct_axis
 
     munis = municipality_rows(facts).iloc[::-1]
@@ -352,7 +353,8 @@ def municipality_figure(facts: ReviewFacts, lang: str) -> html.HTML | None:
     scope = facts.scope
     names = [_name_of(c, scope, lang) for c in munis["area_code"]]
     fig, ax = new_figure(7.5, 0.45 * len(munis) + 1.2)
-    ax.barh(names, munis["rate"], color="#0b5394")
+    colours = ["#08306b" if code == highlight else ("#9ecae1" if highlight else "#0b5394") for code in munis["area_code"]]
+    ax.barh(names, munis["rate"], color=colours)
     ax.plot(munis["rate_year_ago"], names, "o", color="#e69f00", markersize=7, markeredgecolor="black")
     pct_axis(ax, lang, axis="x")
     ax.set_xlabel(tx("col_rate", lang))
@@ -438,8 +440,13 @@ def municipality_blocks(facts: ReviewFacts, code: str, lang: str) -> list[html.H
         munis = municipality_rows(facts)
         if code in set(munis["area_code"]):
             rank = int(munis.index[munis["area_code"] == code][0]) + 1
-            blocks.append(html.paragraph(tx("municipality_rank", lang, count=len(munis), name=name, rank=rank)))
-    fig = municipality_figure(facts, lang)
+            from_low = len(munis) - rank + 1
+            key, place = ("municipality_rank_high", rank) if rank <= from_low else ("municipality_rank_low", from_low)
+            words = tx("municipality_top" if place == 1 and key.endswith("high") else
+                       "municipality_bottom" if place == 1 else key, lang, count=len(munis), name=name,
+                       ordinal=ordinal_rank(place, lang))
+            blocks.append(html.paragraph(words))
+    fig = municipality_figure(facts, lang, highlight=code)
     if fig is not None:
         blocks.append(fig)
     blocks.append(html.HTML(f'<p><a href="review.html">{html.esc(tx("back_to_review", lang))}</a></p>'))

@@ -33,31 +33,88 @@ def collect(output_dir: Path) -> list[dict]:
     return records
 
 
+def _last_month(record: dict) -> str:
+    """The data's last month of a review: recorded, or the last month of its period."""
+    from analysis.config import ConfigError, parse_period
+
+    if record.get("last_month"):
+        return str(record["last_month"])
+    try:
+        return parse_period(str(record.get("period", ""))).last_month
+    except ConfigError:
+        return ""
+
+
+def _made_at_words(stamp: str, lang: str) -> str:
+    from datetime import datetime
+
+    try:
+        return render.made_at_words(lang, datetime.fromisoformat(stamp))
+    except (TypeError, ValueError):
+        return "–"
+
+
+def grouped(records: list[dict]) -> list[tuple[str, list[dict]]]:
+    """Published reviews grouped by area (by name), each area's newest period first, one row per
+    period with the languages side by side: ``[(area_name, [{"period", "last_month", "made_at",
+    "paths": {lang: path}}, …]), …]``."""
+    areas: dict[str, dict[str, dict]] = {}
+    names: dict[str, str] = {}
+    for r in records:
+        if r.get("status", "published") != "published":
+            continue
+        area = str(r.get("area", ""))
+        if r.get("lang") == INDEX_LANG or area not in names:
+            names[area] = str(r.get("area_name", area))
+        row = areas.setdefault(area, {}).setdefault(str(r.get("period", "")), {
+            "period": str(r.get("period", "")), "last_month": _last_month(r), "made_at": "", "paths": {}})
+        row["paths"][str(r.get("lang", ""))] = r["path"]
+        row["made_at"] = max(row["made_at"], str(r.get("made_at", "")))
+    out = []
+    for area in sorted(areas, key=lambda a: names[a]):
+        rows = sorted(areas[area].values(), key=lambda row: (row["last_month"], row["period"]), reverse=True)
+        out.append((names[area], rows))
+    return out
+
+
 def write_index(output_dir: Path) -> Path:
     """Write ``index.json`` and ``index.html`` listing every review; returns the HTML path."""
+    from analysis.config import ConfigError, LANGUAGES
+
     output_dir = Path(output_dir)
     output_dir.mkdir(parents=True, exist_ok=True)
     records = collect(output_dir)
-    summary = [{k: r.get(k) for k in ("area", "area_name", "period", "lang", "data_vintage", "made_at", "path")}
-               for r in records]
+    summary = [{k: r.get(k) for k in ("area", "area_name", "period", "lang", "data_vintage", "last_month",
+                                       "made_at", "path")} for r in records if r.get("status", "published") == "published"]
     write_atomic(output_dir / "index.json", json.dumps(summary, ensure_ascii=False, indent=2))
     lang = INDEX_LANG
-    head = [t(f"review.index_{c}", lang) for c in ("area", "period", "lang", "vintage", "made_at")]
-    rows = "".join(
-        "<tr>"
-        f'<th scope="row"><a href="{html.escape(r["path"])}">{html.escape(str(r["area_name"]))}</a></th>'
-        f"<td>{html.escape(str(r['period']))}</td><td>{html.escape(str(r['lang']))}</td>"
-        f"<td>{html.escape(str(r['data_vintage']))}</td><td>{html.escape(str(r['made_at']))}</td>"
-        "</tr>"
-        for r in summary
-    )
-    body = (
-        f'<table class="data"><caption>{html.escape(t("review.index_caption", lang))}</caption><thead><tr>'
-        + "".join(f'<th scope="col">{html.escape(h)}</th>' for h in head)
-        + f"</tr></thead><tbody>{rows}</tbody></table>"
-        if summary else f"<p>{html.escape(t('review.index_empty', lang))}</p>"
-    )
-    page = render.page(t("review.index_title", lang), body, lang, [], [t("review.footer_licence", lang)])
+    esc = html.escape
+    sections = []
+    for area_name, rows in grouped(records):
+        body = ""
+        for row in rows:
+            try:
+                period = render.period_words(row["period"], lang)
+            except ConfigError:
+                period = row["period"]
+            links = "".join(
+                f'<td><a href="{esc(row["paths"][code])}" hreflang="{code}" '
+                f'aria-label="{esc(area_name)}, {esc(period)}, {esc(t(f"review.index_lang_{code}", lang))}">'
+                f'{esc(t("review.index_open", code))}</a></td>'
+                if code in row["paths"] else "<td>–</td>" for code in LANGUAGES)
+            last = render.period_words(row["last_month"], lang) if row["last_month"] else "–"
+            body += (f'<tr><th scope="row">{esc(period)}</th>{links}<td>{esc(last)}</td>'
+                     f"<td>{esc(_made_at_words(row['made_at'], lang))}</td></tr>")
+        head = [t("review.index_period", lang), *[t(f"review.index_lang_{code}", lang) for code in LANGUAGES],
+                t("review.index_last_month", lang), t("review.index_made_at", lang)]
+        sections.append(
+            f"<h2>{esc(area_name)}</h2>"
+            f'<div class="table-wrap" tabindex="0" role="region" aria-label="{esc(area_name)}"><table class="data">'
+            f"<caption>{esc(t('review.index_caption', lang, area=area_name))}</caption><thead><tr>"
+            + "".join(f'<th scope="col">{esc(h)}</th>' for h in head)
+            + f"</tr></thead><tbody>{body}</tbody></table></div>")
+    page_body = "".join(sections) if sections else f"<p>{esc(t('review.index_empty', lang))}</p>"
+    page = render.page(t("review.index_title", lang), page_body, lang, [], [t("review.footer_licence", lang)])
     target = output_dir / "index.html"
     write_atomic(target, page)
     return target

@@ -94,13 +94,34 @@ figure img { max-width: 100%; }
 """
 
 
-_PAGE = re.compile(r'<section data-page="(?P<name>[a-z0-9-]+\.html)" data-title="(?P<title>[^"]*)">(?P<body>.*?)</section>',
-                   re.S)
+_PAGE_START = re.compile(r'<section data-page="(?P<name>[a-z0-9-]+\.html)" data-title="(?P<title>[^"]*)">')
 
 
-def split_pages(body: str) -> list[tuple[str, str, str]]:
-    """The pages a notebook marked with ``<section data-page=…>`` (file name, title, body)."""
-    return [(m["name"], html.unescape(m["title"]), m["body"]) for m in _PAGE.finditer(body)]
+def split_pages(nb: nbformat.NotebookNode) -> list[tuple[str, str, str]]:
+    """The pages a notebook marked in its outputs: a ``<section data-page=… data-title=…>`` output
+    opens a page, a ``</section>`` output closes it. Returns (file name, title, body HTML) each."""
+    pages: list[tuple[str, str, list]] = []
+    current: list | None = None
+    for cell in _for_readers(nb).cells:
+        for output in cell.get("outputs", []):
+            text = "".join(output.get("data", {}).get("text/html", ""))
+            start = _PAGE_START.fullmatch(text.strip())
+            if start:
+                current = []
+                pages.append((start["name"], html.unescape(start["title"]), current))
+            elif text.strip() == "</section>":
+                current = None
+            elif current is not None:
+                current.append(output)
+    out = []
+    for name, title, outputs in pages:
+        page_nb = nbformat.v4.new_notebook()
+        page_nb.metadata = copy.deepcopy(nb.metadata)
+        cell = nbformat.v4.new_code_cell("")
+        cell["outputs"] = outputs
+        page_nb.cells.append(cell)
+        out.append((name, title, body_html([page_nb])))
+    return out
 
 
 def period_words(period: str, lang: str) -> str:

@@ -245,7 +245,7 @@ def render_pages(results: list[NotebookResult], params: ReviewParams, workdir: P
         write(APPENDIX_FILE, t("review_page.appendix_title", lang, area=area.name(lang), period=period_words),
               render.body_html(appendix))
     if MUNICIPALITY_NOTEBOOK in by_name:
-        for name, page_title, body in render.split_pages(render.body_html([by_name[MUNICIPALITY_NOTEBOOK]])):
+        for name, page_title, body in render.split_pages(by_name[MUNICIPALITY_NOTEBOOK]):
             write(name, page_title, body)
     return main
 
