@@ -46,6 +46,32 @@ MEASURES_12TI: dict[str, str] = {
     "AVPAIKATLOPUSSA": "open_vacancies",
 }
 
+# StatFin 12tu: jobseekers and vacancies by occupation in each region *during* the month (a stock plus
+# flow count; not comparable with the end-of-month 12r5/12ti vacancies).
+MEASURES_12TU: dict[str, str] = {
+    "AVPAIKATYHT": "vacancies_open_during_month",
+    "HAKIJAYHT": "jobseekers_during_month",
+}
+
+# The 12r5 measures of persons in services ("palveluissa olevat"), stable names. Their sum is the
+# numerator of the activation rate (indicators/activation.py).
+SERVICE_MEASURES: tuple[str, ...] = (
+    "in_subsidised_employment",
+    "in_work_practice_or_coaching",
+    "in_work_or_training_trial",
+    "in_labour_market_training",
+    "in_coaching",
+    "in_other_services",
+)
+
+# Employment statistics (tyokay), persons unemployed at the end of the year and those continuously
+# unemployed for over a year (release appendix tables 2017 and 2018; see data/SOURCES.md).
+MEASURES_TYOKAY_LONG_TERM: dict[str, str] = {
+    "unemployed_year_end": "unemployed_year_end",
+    "long_term_unemployed_year_end": "long_term_unemployed_year_end",
+    "long_term_share_pct": "long_term_unemployed_year_end_share_pct",
+}
+
 # Measures that are not counts and must never be summed over areas.
 NON_ADDITIVE: frozenset[str] = frozenset(
     {
@@ -55,6 +81,8 @@ NON_ADDITIVE: frozenset[str] = frozenset(
         "long_term_unemployed_pct_of_labour_force",
         "filled_vacancy_mean_duration_days",
         "employment_rate_pct",
+        "long_term_unemployed_year_end_share_pct",
+        "activation_rate_pct",
     }
 )
 
@@ -68,7 +96,7 @@ class TableInfo:
     producer: str
     citation: str
     frequency: str  # "M" monthly (period YYYY-MM) or "A" annual (period YYYY)
-    pxweb_path: str | None = None  # path under the PxWeb database root, e.g. "StatFin/12r5.px"
+    pxweb_path: str | None = None  # path under the API root with the subject folder: "StatFin/tyonv/12r5.px"
     measures: dict[str, str] = field(default_factory=dict)
 
 
@@ -81,7 +109,7 @@ TABLES: dict[str, TableInfo] = {
             TYONV_PRODUCER,
             "Lähde: Tilastokeskus, StatFin, taulukko 12r5 (CC BY 4.0)",
             "M",
-            "StatFin/12r5.px",
+            "StatFin/tyonv/12r5.px",
             MEASURES_12R5,
         ),
         TableInfo(
@@ -90,8 +118,27 @@ TABLES: dict[str, TableInfo] = {
             TYONV_PRODUCER,
             "Lähde: Tilastokeskus, StatFin, taulukko 12ti (CC BY 4.0)",
             "M",
-            "StatFin/12ti.px",
+            "StatFin/tyonv/12ti.px",
             MEASURES_12TI,
+        ),
+        TableInfo(
+            "12tu",
+            "Työnhakijat ja avoimet työpaikat ammateittain maakunnittain kuukauden aikana",
+            TYONV_PRODUCER,
+            "Lähde: Tilastokeskus, StatFin, taulukko 12tu (CC BY 4.0)",
+            "M",
+            "StatFin/tyonv/12tu.px",
+            MEASURES_12TU,
+        ),
+        TableInfo(
+            "tyokay-long-term",
+            "Työttömät ja yli vuoden yhtäjaksoisesti työttömänä olleet vuoden lopussa maakunnittain "
+            "(työssäkäyntitilasto, liitetaulukot 2017 ja 2018)",
+            "Tilastokeskus, työssäkäyntitilasto",
+            "Lähde: Tilastokeskus, työssäkäyntitilasto 2017 (liitetaulukko 5) ja 2018 (liitetaulukko 3) (CC BY 4.0)",
+            "A",
+            None,
+            MEASURES_TYOKAY_LONG_TERM,
         ),
         TableInfo(
             "2310",
@@ -172,23 +219,41 @@ class FetchSpec:
 
 
 # --- PxWeb fetch specs (``python -m analysis fetch``; see docs/statfin_tables.md) -------------
+# Paths keep the table's subject folder, as the live service (2026) requires:
+# ``StatFin/tyonv/12r5.px`` (``StatFin/12r5.px`` answers 404, the old long id
+# ``statfin_tyonv_pxt_12r5.px`` answers 400). A path without a folder is completed by the client
+# from the database search (``StatFin?query=12r5`` -> ``{"id": "12r5.px", "path": "/tyonv"}``).
+#
 # Area tokens in a "geo" selection are resolved at run time by ``sources.fetch`` from
 # config/areas.yaml, so adding an area needs no code change:
 #   "@areas"   every code named in config/areas.yaml (members and regions) and the subregions
 #              of the member municipalities (from the embedded area key)
 #   "@regions" the configured regions (each area's ``region`` and MKnn members)
-# Glob patterns such as "MK*" are matched against the codes in the table's metadata.
+# Glob patterns are matched against the codes in the table's metadata. The 19 regions are asked for
+# by the pattern in :data:`REGIONS`, which leaves out the 2026 pseudo-regions ``MK91`` (unknown) and
+# ``MKJO`` (flexible); ``KUJOU``/``KU199``/``SKJOU`` and the ``ELY…`` areas are never asked for.
+REGIONS: list[str] = ["MK0[1-9]", "MK1[0-9]", "MK2[01]"]
+QUARTER_END_MONTHS: list[str] = ["*M03", "*M06", "*M09", "*M12"]
+
 FETCH_12R5 = FetchSpec(
     table_id="12r5",
-    path="StatFin/12r5.px",
-    select={"geo": ["SSS", "MK*", "@areas"], "time": "*"},
+    path="StatFin/tyonv/12r5.px",
+    select={"geo": ["SSS", *REGIONS, "@areas"], "time": "*"},
     measures=MEASURES_12R5,
 )
 FETCH_12TI = FetchSpec(
     table_id="12ti",
-    path="StatFin/12ti.px",
+    path="StatFin/tyonv/12ti.px",
     select={"geo": ["SSS", "@regions"], "time": "*", "Ammattiryhmä": "*"},
     measures=MEASURES_12TI,
     breakdowns={"Ammattiryhmä": "occupation_code"},
 )
-FETCH_SPECS: list[FetchSpec] = [FETCH_12R5, FETCH_12TI]
+FETCH_12TU = FetchSpec(
+    table_id="12tu",
+    path="StatFin/tyonv/12tu.px",
+    select={"geo": ["SSS", *REGIONS], "time": QUARTER_END_MONTHS, "Ammattiryhmä": "*",
+            "Työmarkkina-asema": ["SSS"]},
+    measures={"AVPAIKATYHT": "vacancies_open_during_month"},
+    breakdowns={"Ammattiryhmä": "occupation_code"},
+)
+FETCH_SPECS: list[FetchSpec] = [FETCH_12R5, FETCH_12TI, FETCH_12TU]
