@@ -64,6 +64,27 @@ SERVICE_MEASURES: tuple[str, ...] = (
     "in_other_services",
 )
 
+# StatFin 12ta: unemployed jobseekers by duration of unemployment at the end of the month (1207). Stable
+# names of the two groups the regional reviews report ("yli vuoden", "yli kaksi vuotta").
+MEASURES_12TA: dict[str, str] = {
+    "12m_plus": "unemployed_12m_plus",
+    "24m_plus": "unemployed_24m_plus",
+}
+
+# The groups every review leads with: table id -> stable measure names (docs/statfin_tables.md). A fetched
+# store for an area holds each of them for the area's municipalities, subregions, region, the whole country
+# and all 19 regions (12tu: regions and the whole country only, the table has no smaller areas).
+GROUP_MEASURES: dict[str, tuple[str, ...]] = {
+    "12r5": (
+        "unemployed_jobseekers", "labour_force", "unemployment_rate_pct", "long_term_unemployed",
+        "unemployed_foreign_nationals", "unemployed_men", "unemployed_women", "unemployed_under_20",
+        "unemployed_under_25", "unemployed_over_50", "laid_off_full_time", *SERVICE_MEASURES,
+        "open_vacancies", "new_vacancies",
+    ),
+    "12ta": ("unemployed_12m_plus", "unemployed_24m_plus"),
+    "12tu": ("vacancies_open_during_month",),
+}
+
 # Employment statistics (tyokay), persons unemployed at the end of the year and those continuously
 # unemployed for over a year (release appendix tables 2017 and 2018; see data/SOURCES.md).
 MEASURES_TYOKAY_LONG_TERM: dict[str, str] = {
@@ -129,6 +150,15 @@ TABLES: dict[str, TableInfo] = {
             "M",
             "StatFin/tyonv/12tu.px",
             MEASURES_12TU,
+        ),
+        TableInfo(
+            "12ta",
+            "Työttömät työnhakijat työttömyyden keston mukaan kuukauden lopussa",
+            TYONV_PRODUCER,
+            "Lähde: Tilastokeskus, StatFin, taulukko 12ta (CC BY 4.0)",
+            "M",
+            "StatFin/tyonv/12ta.px",
+            MEASURES_12TA,
         ),
         TableInfo(
             "tyokay-long-term",
