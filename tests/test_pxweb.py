@@ -461,3 +461,42 @@ def test_throttle_waits_when_the_call_limit_is_reached(statfin, tmp_path):
     for _ in range(3):
         client.metadata(R5)
     assert len(sleeps) == 1 and 9 < sleeps[0] <= 10
+
+
+# --- groups that are categories of a variable (12ta-like) -------------------------------------
+
+def _duration_table():
+    """TEST FIXTURE: a hand-written table shaped like a duration table; codes and values are test values."""
+    meta = {"title": "TEST FIXTURE duration table", "variables": [
+        {"code": "Alue", "text": "Alue", "values": ["SSS", "MK16"], "valueTexts": ["KOKO MAA", "Keski-Pohjanmaa"],
+         "elimination": True},
+        {"code": "Kesto", "text": "Työttömyyden kesto", "values": ["SSS", "T1", "T2", "T3"],
+         "valueTexts": ["Yhteensä", "test group 1", "test group 2", "test group 3"], "elimination": True},
+        {"code": "timeperiod_m", "text": "Kuukausi", "values": ["2026M05", "2026M06"],
+         "valueTexts": ["2026M05", "2026M06"], "time": True},
+        {"code": "contentscode", "text": "Tiedot", "values": ["TYOTTOMAT"], "valueTexts": ["Työttömät (lkm.)"]},
+    ]}
+    values = {("MK16", "T2", "2026M06", "TYOTTOMAT"): 700.0, ("MK16", "T3", "2026M06", "TYOTTOMAT"): 300.0,
+              ("SSS", "T2", "2026M06", "TYOTTOMAT"): 70000.0}
+    keys = {"Alue": 0, "Kesto": 1, "timeperiod_m": 2, "contentscode": 3}
+    return fake.FakeTable("99dd", "tyonv", meta, keys, values, "2026-07-01T05:00:00Z", meta["title"])
+
+
+def test_categories_become_measures(httpserver, tmp_path):
+    statfin = fake.FakeStatFin(httpserver, [_duration_table()])
+    spec = FetchSpec("99dd", "StatFin/tyonv/99dd.px", {"geo": ["SSS", "MK16"], "time": "*"},
+                     {"TYOTTOMAT": "unemployed"}, categories={"Työttömyyden kesto": {"T2": "g2", "T3": "g3"}})
+    obs = make_client(statfin, tmp_path).fetch_table(spec).observations
+    assert set(obs["measure"]) == {"g2", "g3"}
+    assert val(obs, "2026-06", "MK16", "g2") == 700 and val(obs, "2026-06", "MK16", "g3") == 300
+    assert math.isnan(val(obs, "2026-05", "MK16", "g2"))
+    sent = {q["code"]: q["selection"]["values"] for q in statfin.tables["99dd"].posts[-1]["query"]}
+    assert sent["Kesto"] == ["T2", "T3"]
+
+
+def test_unknown_categories_list_what_the_table_has(httpserver, tmp_path):
+    statfin = fake.FakeStatFin(httpserver, [_duration_table()])
+    spec = FetchSpec("99dd", "StatFin/tyonv/99dd.px", {"geo": ["MK16"], "time": "*"},
+                     {"TYOTTOMAT": "unemployed"}, categories={"Työttömyyden kesto": {"12KK": "unemployed_12m_plus"}})
+    with pytest.raises(PxWebError, match=r"categories \['12KK'\] are not in variable Kesto.*T1 \(test group 1\)"):
+        make_client(statfin, tmp_path).fetch_table(spec)

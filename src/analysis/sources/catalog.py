@@ -238,6 +238,10 @@ class FetchSpec:
       after the 2026 change (``tyonv-TYOTTOMATLOPUSSA``); matching ignores such a prefix.
     - ``breakdowns``: variable label -> store breakdown column (``occupation_code``, ``language``,
       ``age_group``, ``sex``).
+    - ``categories``: variable label or code -> {category code: stable measure name}, for a table whose
+      groups are categories of a variable rather than content codes (12ta: duration of unemployment).
+      Only those categories are asked for and each becomes its own measure; the table's content
+      variable must then hold one selected measure.
     """
 
     table_id: str
@@ -246,6 +250,7 @@ class FetchSpec:
     measures: dict[str, str]
     breakdowns: dict[str, str] = field(default_factory=dict)
     frequency: str = "M"
+    categories: dict[str, dict[str, str]] = field(default_factory=dict)
 
 
 # --- PxWeb fetch specs (``python -m analysis fetch``; see docs/statfin_tables.md) -------------

@@ -86,7 +86,8 @@ def all_specs() -> list[FetchSpec]:
 def configured_region_codes(areas: dict[str, config.Area] | None = None) -> list[str]:
     """Regions of the configured areas (each area's ``region`` and its MKnn members), sorted."""
     areas = areas if areas is not None else config.load_areas()
-    codes = {a.region for a in areas.values()} | {m for a in areas.values() for m in a.members if m.startswith("MK")}
+    codes = {a.region for a in areas.values() if a.region} | {m for a in areas.values() for m in a.members
+                                                               if m.startswith("MK")}
     return sorted(codes)
 
 
@@ -95,7 +96,7 @@ def configured_area_codes(areas: dict[str, config.Area] | None = None,
     """Every area code the configuration names (members, regions) and the subregions of its
     member municipalities, as found in the embedded area key (``data/raw``)."""
     areas = areas if areas is not None else config.load_areas()
-    codes = {a.region for a in areas.values()} | {m for a in areas.values() for m in a.members}
+    codes = {a.region for a in areas.values() if a.region} | {m for a in areas.values() for m in a.members}
     if area_key is None:
         from analysis.sources.embedded import load_area_key
 

@@ -211,9 +211,20 @@ def build_selection(spec: FetchSpec, meta: TableMeta) -> tuple[dict[str, list[st
     """
     select = {k.casefold(): v for k, v in spec.select.items()}
     breakdowns = {k.casefold() for k in spec.breakdowns}
+    categories = {k.casefold(): v for k, v in spec.categories.items()}
     selection: dict[str, list[str]] = {}
     notes: list[str] = []
     for var in meta.variables:
+        groups = categories.get(var.label.casefold(), categories.get(var.code.casefold()))
+        if groups is not None:
+            absent = [c for c in groups if c not in var.values]
+            if absent:
+                listed = ", ".join(f"{c} ({t})" for c, t in zip(var.values, var.value_texts))
+                raise PxWebError(spec.table_id, meta.url, f"categories {absent} are not in variable {var.code} "
+                                 f"('{var.label}'); it has {listed}. Correct the spec's categories in "
+                                 "sources/catalog.py", 200)
+            selection[var.code] = [c for c in var.values if c in groups]
+            continue
         wanted = select.get(var.role) if var.role in ROLES else None
         if wanted is None:
             wanted = select.get(var.label.casefold(), select.get(var.code.casefold()))
@@ -339,11 +350,20 @@ def jsonstat2_observations(doc: dict[str, Any], spec: FetchSpec, meta: TableMeta
         for dim_id in dim_ids or []:
             roles[dim_id] = role
     breakdowns = {k.casefold(): v for k, v in spec.breakdowns.items()}
+    categories = {k.casefold(): v for k, v in spec.categories.items()}
     out = pd.DataFrame(index=frame.index)
+    category_measure = None
     for dim_id in doc["id"]:
         role = roles.get(dim_id, "other")
         label = str(doc["dimension"][dim_id].get("label", dim_id))
-        if role == "time":
+        groups = categories.get(label.casefold(), categories.get(dim_id.casefold()))
+        if groups is not None and role != "metric":
+            unknown = sorted(set(frame[dim_id]) - set(groups))
+            if unknown:
+                raise PxWebError(spec.table_id, url, f"response has categories {unknown} of {dim_id} that the spec "
+                                 "does not name", 200)
+            category_measure = frame[dim_id].map(groups)
+        elif role == "time":
             out["period"] = frame[dim_id].map(to_period)
         elif role == "geo":
             out["area_code"] = frame[dim_id]
@@ -360,6 +380,10 @@ def jsonstat2_observations(doc: dict[str, Any], spec: FetchSpec, meta: TableMeta
         elif frame[dim_id].nunique() > 1:
             raise PxWebError(spec.table_id, url, f"dimension {dim_id} ('{label}') has several values but no "
                              "store column", 200)
+    if category_measure is not None:
+        if "measure" in out and out["measure"].nunique() > 1:
+            raise PxWebError(spec.table_id, url, "a spec with categories must select one content code", 200)
+        out["measure"] = category_measure
     if "area_code" not in out:
         out["area_code"] = "SSS"  # a table without an area variable covers the whole country
     for column in ("period", "measure"):
