@@ -259,7 +259,7 @@ def test_timeout_option_reaches_the_client(monkeypatch, capsys):
     monkeypatch.setattr("analysis.store.refresh.run_fetch", fake_run_fetch)
     assert main(["fetch", "--timeout", "12.5"]) == 0
     assert seen["timeout"] == 12.5
-    assert main(["fetch"]) == 0 and seen["timeout"] == 300
+    assert main(["fetch"]) == 0 and seen["timeout"] == 600
 
 
 def test_non_positive_timeout_is_refused(tmp_path, capsys):

@@ -18,11 +18,9 @@ from analysis import config
 from analysis.sources.catalog import GROUP_MEASURES, NON_ADDITIVE
 from analysis.store import load_store, read_store
 
+from fixtures.fetched_kp import STORE, fetched_kp_store  # noqa: F401  (the pytest fixture)
+
 HERE = Path(__file__).parent / "fixtures" / "fetched_kp"
-_spec = importlib.util.spec_from_file_location("fetched_kp_conftest", HERE / "conftest.py")
-_mod = importlib.util.module_from_spec(_spec)
-_spec.loader.exec_module(_mod)
-STORE = _mod.STORE
 
 KP = config.get_area("keski-pohjanmaa")
 REGIONS = ["MK01", "MK02", "MK04", "MK05", "MK06", "MK07", "MK08", "MK09", "MK10", "MK11", "MK12", "MK13",
@@ -31,8 +29,8 @@ SMALL_AREAS = [*KP.members, "SK161", "SK162"]
 
 
 @pytest.fixture(scope="module")
-def store():
-    return load_store(str(STORE))
+def store(fetched_kp_store):
+    return load_store(str(fetched_kp_store))
 
 
 def test_every_group_measure_for_every_area(store):

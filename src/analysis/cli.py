@@ -63,7 +63,7 @@ def build_parser() -> argparse.ArgumentParser:
     fetch.add_argument("--base-url", default=None, help="PxWeb API root (default: Statistics Finland's)")
     fetch.add_argument("--refresh", action="store_true", help="ignore the cache and fetch again")
     fetch.add_argument("--timeout", type=float, default=None, metavar="SECONDS",
-                       help="overall time limit for the whole fetch (default: 300 s)")
+                       help="overall time limit for the whole fetch (default: 600 s)")
     fetch.add_argument("--px-file", nargs="*", default=None,
                        help="read these .px files (downloaded from StatFin pages) instead of the API")
 

@@ -59,8 +59,9 @@ DEFAULT_BASE_URL = "https://pxdata.stat.fi/PxWeb/api/v1/fi/"
 DEFAULT_MAX_CELLS = 100_000
 DEFAULT_MAX_CALLS = 30
 DEFAULT_TIME_WINDOW = 10.0
-DEFAULT_DEADLINE = 300.0
-"""Seconds the whole ``fetch`` may take by default (``--timeout``)."""
+DEFAULT_DEADLINE = 600.0
+"""Seconds the whole ``fetch`` may take by default (``--timeout``): a first fetch of every table is
+about 80 queries (12ti alone about 40 of 100 000 cells), paced to 30 calls per 10 s."""
 RETRY_STATUSES = frozenset({429, 502, 503, 504})
 _STORE_AREA = re.compile(rf"^({AREA_CODE_PATTERN})$")
 ROLES = ("time", "geo", "metric")
