@@ -40,7 +40,7 @@ def test_every_member_and_region_is_a_valid_statfin_code(areas):
 
 def test_employment_areas_are_municipalities_and_disjoint(areas):
     employment = [a for a in areas.values() if a.kind == "employment_area"]
-    assert len(employment) >= 9
+    assert len(employment) >= 10
     seen: dict[str, str] = {}
     for area in employment:
         assert all(m.startswith("KU") for m in area.members), area.slug
@@ -59,6 +59,9 @@ def test_named_members_as_in_the_sources(areas):
         ["Jämsä", "Joutsa", "Keuruu", "Luhanka", "Multia", "Mänttä-Vilppula", "Petäjävesi", "Toivakka"])
     assert len(areas["pohjoisen-keski-suomen-tyollisyysalue"].members) == 13
     assert names("kirkkonummen-vihdin-siuntion-tyollisyysalue") == ["Kirkkonummi", "Siuntio", "Vihti"]
+    # the 12r5 area list (en) gives Swedish names for Swedish-majority municipalities
+    assert names("pohjanmaan-tyollisyysalue") == sorted(["Vaasa", "Nykarleby", "Vöyri", "Korsholm", "Laihia", "Malax",
+                                                         "Närpes", "Korsnäs", "Kaskinen"])
 
 
 def test_elinvoimakeskus_areas_cover_the_mainland_regions_once(areas):
