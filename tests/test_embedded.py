@@ -121,3 +121,103 @@ def test_raw_data_is_not_written_by_loading(raw_copy):
     embedded.load_embedded(raw_copy)
     assert {p.name: p.stat().st_mtime_ns for p in raw_copy.iterdir()} == before
     assert np.isnan(embedded.load_12r5(raw_copy).query("measure == 'open_vacancies'")["value"]).any()
+
+
+# --- real 2022-2026 series (data/SOURCES.md, "Added in December 2026") -----------------------
+
+@pytest.fixture(scope="module")
+def recent():
+    """The embedded store with the December 2026 series (embedded.EMBED_RECENT_SERIES may still be off)."""
+    return embedded.load_embedded_with_recent()
+
+
+def test_12r5_quarter_end_vacancies_2022_2026():
+    vac = embedded.load_12r5_vacancies()
+    assert set(vac["table_id"]) == {"12r5"} and set(vac["measure"]) == {"open_vacancies", "new_vacancies"}
+    assert len(vac) == 211 * 2
+    mk16 = vac[vac["area_code"] == "MK16"].set_index(["period", "measure"])["value"]
+    assert mk16[("2026-06", "open_vacancies")] == 174 and mk16[("2026-06", "new_vacancies")] == 152
+    assert mk16[("2023-09", "new_vacancies")] == 438
+    assert vac.loc[vac["measure"] == "open_vacancies", "value"].isna().sum() == 30  # SOURCES.md empty cells
+    assert vac.loc[vac["measure"] == "new_vacancies", "value"].isna().sum() == 37
+    assert set(vac["period"].str[5:]) == {"03", "06", "09", "12"}
+
+
+def test_12r5_vintages_agree_cell_for_cell_on_the_overlap():
+    old, new = embedded.load_12r5(), embedded.load_12r5_vacancies()
+    keys = ["period", "area_code", "measure"]
+    both = old.merge(new, on=keys, suffixes=("_2023", "_2026"))
+    assert len(both) == 79  # open vacancies, 2022-03 … 2023-09, the areas of the 2026 file
+    assert ((both["value_2023"] == both["value_2026"]) | (both["value_2023"].isna() & both["value_2026"].isna())).all()
+    assert both.loc[(both["area_code"] == "KU272") & (both["period"] == "2022-03"), "value_2023"].iloc[0] == 2497
+    merged = embedded.merge_vintages(old, new, Path("x.csv"))
+    assert len(merged) == len(old) + len(new) - 79
+    last = embedded.last_periods(embedded.Store(merged, embedded.embedded_provenance())).set_index("measure")
+    assert last.loc["open_vacancies", "last_period"] == "2026-06"
+    assert last.loc["unemployed_jobseekers", "last_period"] == "2023-10"  # each measure its own last month
+
+
+def test_disagreeing_vintages_are_refused():
+    old, new = embedded.load_12r5(), embedded.load_12r5_vacancies()
+    hit = (new["area_code"] == "KU272") & (new["period"] == "2022-03") & (new["measure"] == "open_vacancies")
+    new.loc[hit, "value"] = 2498
+    with pytest.raises(DataValidationError, match="open_vacancies KU272 2022-03 is 2498.0 here but 2497.0"):
+        embedded.merge_vintages(old, new, Path("x.csv"))
+
+
+def test_12tu_vacancies_open_during_month_by_occupation(recent):
+    store = recent
+    tu = store.select("vacancies_open_during_month", table_id="12tu")
+    assert set(tu["area_code"]) == {"MK16"} and len(tu) == 23436  # 434 codes x 54 quarter ends
+    assert tu["occupation_code"].nunique() == 434 and "0110" in set(tu["occupation_code"])
+    assert (tu["period"].min(), tu["period"].max()) == ("2013-03", "2026-06")
+    assert tu["value"].isna().sum() == 4654  # suppressed cells stay missing (SOURCES.md)
+    assert _value(store, "12tu", "MK16", "vacancies_open_during_month", "2013-03", occupation_code="SSS") == 1215
+    assert _value(store, "12tu", "MK16", "vacancies_open_during_month", "2026-06", occupation_code="SSS") == 405
+    assert np.isnan(_value(store, "12tu", "MK16", "vacancies_open_during_month", "2026-06", occupation_code="5120"))
+
+
+def test_year_end_long_term_unemployed_is_its_own_table(recent):
+    store = recent
+    t = "tyokay-long-term"
+    assert _value(store, t, "MK16", "unemployed_year_end", "2017") == 2770
+    assert _value(store, t, "MK16", "long_term_unemployed_year_end", "2017") == 669
+    assert _value(store, t, "MK16", "long_term_unemployed_year_end_share_pct", "2018") == 18.7
+    assert _value(store, t, "SSS", "long_term_unemployed_year_end", "2018") == 66211
+    regions = store.select("long_term_unemployed_year_end", table_id=t)
+    for year, part in regions.groupby("period"):
+        mk = part[part["area_code"] != "SSS"]
+        assert mk["area_code"].nunique() == 19
+        assert mk["value"].sum() == part.loc[part["area_code"] == "SSS", "value"].iloc[0]  # regions sum to SSS
+    assert not store.has("long_term_unemployed", table_id=t)  # never under the monthly 12r5 name
+
+
+def test_embedded_provenance_covers_the_new_tables(recent):
+    prov = recent.provenance.set_index("table_id")
+    assert "Lion504/JobAI" in prov.loc["12tu", "snapshot"] and "Lion504/JobAI" in prov.loc["12r5", "snapshot"]
+    assert "tyokay 2017" in prov.loc["tyokay-long-term", "snapshot"]
+    assert "työssäkäyntitilasto" in prov.loc["tyokay-long-term", "citation"]
+
+
+@pytest.mark.parametrize("file_key, line, old, new, loader, message, column", [
+    ("12r5_vacancies", 2, "2022-06", "2022-05", "load_12r5_vacancies", "not a quarter-end month", "month"),
+    ("12tu", 2, ",1215,", ",-1,", "load_12tu", "below 0", "value"),
+    ("tyokay-long-term", 17, ",669,", ",6690,", "load_tyokay_long_term", "more long-term unemployed",
+     "long_term_unemployed_over_1_year"),
+])
+def test_bad_cells_in_the_new_files(raw_copy, file_key, line, old, new, loader, message, column):
+    path = raw_copy / embedded.FILES[file_key]
+    _edit(path, line, old, new)
+    with pytest.raises(DataValidationError, match=message) as err:
+        getattr(embedded, loader)(raw_copy)
+    assert (err.value.file, err.value.row, err.value.column) == (str(path), line, column)
+
+
+def test_recent_series_extend_12r5_vacancies_to_2026(recent):
+    last = embedded.last_periods(recent).set_index(["table_id", "measure"])["last_period"]
+    assert last[("12r5", "open_vacancies")] == "2026-06" and last[("12r5", "new_vacancies")] == "2026-06"
+    assert last[("12r5", "unemployed_jobseekers")] == "2023-10"
+    assert last[("12tu", "vacancies_open_during_month")] == "2026-06"
+    assert last[("tyokay-long-term", "long_term_unemployed_year_end")] == "2018"
+    assert _value(recent, "12r5", "MK16", "open_vacancies", "2026-06") == 174
+    assert _value(recent, "12r5", "MK16", "open_vacancies", "2023-10") == 399  # the 2023 snapshot kept

@@ -17,7 +17,10 @@ import pytest
 
 from analysis import config
 from analysis.cli import main
-from analysis.sources.catalog import FETCH_12R5, FETCH_12TI
+from dataclasses import replace
+
+from analysis.sources import fetch as fetch_module
+from analysis.sources.catalog import FETCH_12R5, FETCH_12TI, FETCH_12TU, REGIONS
 from analysis.sources.fetch import (
     all_specs,
     configured_area_codes,
@@ -44,7 +47,19 @@ def no_sleep(seconds: float) -> None:
 
 @pytest.fixture
 def statfin(httpserver):
-    return fake.FakeStatFin(httpserver, [fake.table_12r5(), fake.table_12ti()])
+    return fake.FakeStatFin(httpserver, [fake.table_12r5(), fake.table_12ti(), fake.table_12tu()])
+
+
+@pytest.fixture
+def small_fetch(monkeypatch):
+    """The command's specs cut to two months and the Keski-Pohjanmaa area, so each fetch is fast."""
+    kp = {"keski-pohjanmaa": config.get_area("keski-pohjanmaa")}
+    monkeypatch.setattr(fetch_module.config, "load_areas", lambda *a, **k: kp)
+    specs = [replace(FETCH_12R5, select={**FETCH_12R5.select, "time": ["2023M09", "2023M10"]}),
+             FETCH_12TI,
+             replace(FETCH_12TU, select={**FETCH_12TU.select, "time": ["2023M09"]})]
+    monkeypatch.setattr(fetch_module, "FETCH_SPECS", specs)
+    return specs
 
 
 @pytest.fixture
@@ -77,7 +92,7 @@ def test_a_new_configured_area_is_fetched_without_code_change():
     key = pd.DataFrame({"municipality_code": ["KU598"], "subregion_code": ["SK154"]})
     spec = resolve_spec(FETCH_12R5, areas, key)
     assert {"KU598", "SK154", "MK15"} <= set(spec.select["geo"])
-    assert spec.select["geo"][:2] == ["SSS", "MK*"]
+    assert spec.select["geo"][:4] == ["SSS", *REGIONS]
 
 
 def test_12ti_asks_for_the_country_and_configured_regions():
@@ -86,9 +101,15 @@ def test_12ti_asks_for_the_country_and_configured_regions():
     assert spec.select["Ammattiryhmä"] == "*"
 
 
-def test_all_specs_unique_and_include_12r5_12ti():
+def test_all_specs_unique_and_include_12r5_12ti_12tu():
     ids = [s.table_id for s in all_specs()]
-    assert ids[:2] == ["12r5", "12ti"] and len(ids) == len(set(ids))
+    assert ids[:3] == ["12r5", "12ti", "12tu"] and len(ids) == len(set(ids))
+
+
+def test_every_spec_path_keeps_its_subject_folder():
+    for spec in all_specs():
+        parts = spec.path.split("/")
+        assert len(parts) == 3 and parts[0] == "StatFin" and parts[2] == f"{spec.table_id}.px", spec.path
 
 
 def test_every_spec_resolves_to_plain_codes():
@@ -99,7 +120,7 @@ def test_every_spec_resolves_to_plain_codes():
 
 # --- the command -------------------------------------------------------------------------
 
-def test_fetch_writes_store_with_provenance(client, tmp_path, capsys):
+def test_fetch_writes_store_with_provenance(small_fetch, client, tmp_path, capsys):
     folder = tmp_path / "fetched"
     assert run_fetch(BOTH, None, False, None, folder=folder, client=client) == 0
     store = read_store(folder)
@@ -109,13 +130,15 @@ def test_fetch_writes_store_with_provenance(client, tmp_path, capsys):
     assert val(obs, "12ti", "2023-10", "MK16", "open_vacancies") == 399
     prov = store.provenance.set_index("table_id")
     assert set(prov.index) == {"12r5", "12ti"}
-    assert set(prov["origin"]) == {"pxweb"} and set(prov["last_updated"]) == {"2023-11-22T06:00:00Z"}
+    assert set(prov["origin"]) == {"pxweb"}
+    assert (prov.loc["12r5", "last_updated"], prov.loc["12ti", "last_updated"]) == ("2026-08-25T05:00:00Z",
+                                                                                   "2023-11-22T06:00:00Z")
     assert (prov["snapshot"] == "").all() and prov["fetched_at"].str.match(r"^\d{4}-\d\d-\d\dT.*Z$").all()
     out = capsys.readouterr().out
     assert "12r5: " in out and "12ti: " in out and str(folder) in out
 
 
-def test_fetched_store_overlays_the_embedded_one(client, tmp_path):
+def test_fetched_store_overlays_the_embedded_one(small_fetch, client, tmp_path):
     folder = tmp_path / "fetched"
     run_fetch(["12r5"], None, False, None, folder=folder, client=client)
     store = load_store(str(folder))
@@ -125,7 +148,7 @@ def test_fetched_store_overlays_the_embedded_one(client, tmp_path):
     assert val(store.observations, "12r5", "2023-10", "MK16", "unemployed_jobseekers") == 2371
 
 
-def test_second_fetch_uses_cache(client, statfin, tmp_path, capsys):
+def test_second_fetch_uses_cache(small_fetch, client, statfin, tmp_path, capsys):
     folder = tmp_path / "fetched"
     run_fetch(BOTH, None, False, None, folder=folder, client=client)
     posts = len(statfin.tables["12r5"].posts) + len(statfin.tables["12ti"].posts)
@@ -134,14 +157,14 @@ def test_second_fetch_uses_cache(client, statfin, tmp_path, capsys):
     assert "from cache" in capsys.readouterr().out
 
 
-def test_failed_table_keeps_previous_data(client, statfin, tmp_path, capsys):
+def test_failed_table_keeps_previous_data(small_fetch, client, statfin, tmp_path, capsys):
     folder = tmp_path / "fetched"
     assert run_fetch(BOTH, None, False, None, folder=folder, client=client) == 0
     before = read_store(folder)
     statfin.fail_next("12ti", 500, body="Internal Server Error")
     assert run_fetch(BOTH, None, True, None, folder=folder, client=client) == 1
     err = capsys.readouterr().err
-    assert "table 12ti" in err and "HTTP 500" in err and "StatFin/12ti.px" in err
+    assert "table 12ti" in err and "HTTP 500" in err and "StatFin/tyonv/12ti.px" in err
     after = read_store(folder)
     ti_before = before.observations[before.observations["table_id"] == "12ti"].reset_index(drop=True)
     ti_after = after.observations[after.observations["table_id"] == "12ti"].reset_index(drop=True)
@@ -150,7 +173,7 @@ def test_failed_table_keeps_previous_data(client, statfin, tmp_path, capsys):
                                   after.provenance.set_index("table_id").loc[["12ti"]])
 
 
-def test_total_failure_leaves_files_untouched(client, statfin, tmp_path):
+def test_total_failure_leaves_files_untouched(small_fetch, client, statfin, tmp_path):
     folder = tmp_path / "fetched"
     run_fetch(["12r5"], None, False, None, folder=folder, client=client)
     files = {p.name: p.read_bytes() for p in folder.iterdir()}
@@ -196,3 +219,49 @@ def test_bad_px_file_changes_nothing(tmp_path, capsys):
     assert run_fetch(None, None, False, [str(bad)], folder=folder) == 1
     assert "bad.px" in capsys.readouterr().err
     assert {p.name: p.read_bytes() for p in folder.iterdir()} == files
+
+
+# --- progress and the overall time limit -------------------------------------------------
+
+def test_progress_line_per_table(small_fetch, statfin, tmp_path, capsys):
+    lines: list[str] = []
+    client = PxWebClient(statfin.root, cache_dir=tmp_path / "cache", timeout=5, max_attempts=2, sleep=no_sleep,
+                         progress=lines.append)
+    assert run_fetch(["12r5", "12tu"], None, False, None, folder=tmp_path / "f", client=client) == 0
+    assert lines[0] == "[1/2] 12r5: fetching StatFin/tyonv/12r5.px"
+    assert any(line.startswith("[1/2] 12r5: 1380 rows") for line in lines)
+    assert any(line.startswith("[2/2] 12tu: ") and "rows" in line for line in lines)
+
+
+def test_server_that_never_answers_ends_at_the_deadline(small_fetch, statfin, tmp_path, capsys):
+    import time
+
+    folder = tmp_path / "fetched"
+    statfin.delay_next("12r5", 2.0)
+    client = PxWebClient(statfin.root, cache_dir=tmp_path / "cache", timeout=30, max_attempts=5, deadline=0.7)
+    started = time.monotonic()
+    assert run_fetch(["12r5", "12ti"], None, False, None, folder=folder, client=client) == 1
+    assert time.monotonic() - started < 1.6
+    err = capsys.readouterr().err
+    assert "time limit of 0.7 s" in err and "--timeout" in err and "tables not fetched: 12r5, 12ti" in err
+    assert "Traceback" not in err
+    assert not folder.exists()  # nothing written
+    time.sleep(1.5)  # let the server finish the abandoned request
+
+
+def test_timeout_option_reaches_the_client(monkeypatch, capsys):
+    seen = {}
+
+    def fake_run_fetch(**kwargs):
+        seen.update(kwargs)
+        return 0
+
+    monkeypatch.setattr("analysis.store.refresh.run_fetch", fake_run_fetch)
+    assert main(["fetch", "--timeout", "12.5"]) == 0
+    assert seen["timeout"] == 12.5
+    assert main(["fetch"]) == 0 and seen["timeout"] == 600
+
+
+def test_non_positive_timeout_is_refused(tmp_path, capsys):
+    assert run_fetch(["12r5"], "http://127.0.0.1:9/", False, None, folder=tmp_path / "f", timeout=0) == 2
+    assert "--timeout" in capsys.readouterr().err

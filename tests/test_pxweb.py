@@ -1,10 +1,12 @@
-"""The PxWeb client driven over real HTTP against a local server (pytest-httpserver).
+"""The PxWeb client driven over real HTTP against a local server (pytest-httpserver) that mirrors the
+real 2026 service (``tests/fixtures/pxweb/fake_statfin.py``).
 
-Served documents: the real samples (135z metadata, the 11re json-stat2 response) and the
-TEST FIXTURE tables 12r5 / 12ti of ``tests/fixtures/pxweb/fake_statfin.py`` whose cell values
-are the real embedded StatFin figures (data/raw). Expected numbers: 11re from the sample
-file; 12r5 / 12ti from ``data/raw/tyonv_12r5_monthly_2006_2023.csv`` and SOURCES.md
-(MK16 2023-10: 2 371 unemployed jobseekers, 399 open vacancies, labour force 30 259).
+Served documents: the REAL samples (12r5 metadata of 2026-08 with 421 areas and months from 2009M01,
+the REAL 12r5 json-stat2 response of 2026-08, 12tu metadata, 135z metadata, the 11re response) and
+the TEST FIXTURE 12ti metadata. Expected numbers: 11re from the sample file; 12r5 / 12ti from
+``data/raw/tyonv_12r5_monthly_2006_2023.csv`` and SOURCES.md (MK16 2023-10: 2 371 unemployed
+jobseekers, 399 open vacancies, labour force 30 259); 2024-2026 vacancies from
+``data/raw/tyonv_12r5_vacancies_quarter_end_2022_2026_kp.csv`` (MK16 2026-06: 174 open, 152 new).
 """
 
 from __future__ import annotations
@@ -13,15 +15,18 @@ import importlib.util
 import json
 import math
 import time
+from dataclasses import replace
 from pathlib import Path
 
 import pandas as pd
 import pytest
 
-from analysis.sources.catalog import FETCH_12R5, FETCH_12TI, MEASURES_12R5, FetchSpec
+from analysis import config
+from analysis.sources.catalog import FETCH_12R5, FETCH_12TI, FETCH_12TU, MEASURES_12R5, FetchSpec
 from analysis.sources.fetch import resolve_spec
 from analysis.sources.pxweb import (
     ApiLimits,
+    DeadlineError,
     PxWebClient,
     PxWebError,
     TableMeta,
@@ -38,8 +43,12 @@ _spec = importlib.util.spec_from_file_location("fake_statfin", FIXTURES / "fake_
 fake = importlib.util.module_from_spec(_spec)
 _spec.loader.exec_module(fake)
 
-R5 = resolve_spec(FETCH_12R5)
-TI = resolve_spec(FETCH_12TI)
+KP = {"keski-pohjanmaa": config.get_area("keski-pohjanmaa")}
+KEY = pd.DataFrame({"municipality_code": ["KU272", "KU217", "KU236", "KU074", "KU421", "KU584", "KU849", "KU924"],
+                    "subregion_code": ["SK162", "SK162", "SK161", "SK161", "SK161", "SK161", "SK161", "SK161"]})
+R5_ALL = resolve_spec(FETCH_12R5, KP, KEY)  # every month of the table
+R5 = replace(R5_ALL, select={**R5_ALL.select, "time": ["2023M09", "2023M10"]})  # two months: fast tests
+TI = resolve_spec(FETCH_12TI, KP, KEY)
 
 
 class Sleeps(list):
@@ -51,7 +60,7 @@ class Sleeps(list):
 
 @pytest.fixture
 def statfin(httpserver):
-    return fake.FakeStatFin(httpserver, [fake.table_12r5(), fake.table_12ti()])
+    return fake.FakeStatFin(httpserver, [fake.table_12r5(), fake.table_12ti(), fake.table_12tu()])
 
 
 def make_client(statfin, tmp_path, **kw):
@@ -71,9 +80,9 @@ def val(obs: pd.DataFrame, period: str, area: str, measure: str, occupation: str
 
 def test_real_135z_metadata_roles_over_http(httpserver, tmp_path):
     doc = json.loads((FIXTURES / "statfin_135z_metadata_fi_2026.json").read_text(encoding="utf-8"))
-    httpserver.expect_request("/PxWeb/api/v1/fi/StatFin/135z.px").respond_with_json(doc)
+    httpserver.expect_request("/PxWeb/api/v1/fi/StatFin/tyti/135z.px").respond_with_json(doc)
     client = PxWebClient(httpserver.url_for("/PxWeb/api/v1/fi/"), cache_dir=tmp_path, sleep=Sleeps())
-    meta = client.metadata(FetchSpec("135z", "StatFin/135z.px", {}, {}))
+    meta = client.metadata(FetchSpec("135z", "StatFin/tyti/135z.px", {}, {}))
     time_var, metric = meta.by_role("time"), meta.by_role("metric")
     assert (time_var.code, time_var.label) == ("timeperiod_m", "Kuukausi")
     assert (time_var.values[0], time_var.values[-1], len(time_var.values)) == ("2010M01", "2026M04", 196)
@@ -83,11 +92,13 @@ def test_real_135z_metadata_roles_over_http(httpserver, tmp_path):
 
 def test_real_11re_jsonstat2_over_http(httpserver, tmp_path):
     doc = json.loads((FIXTURES / "statfin_11re_jsonstat2_three_cities_2025.json").read_text(encoding="utf-8"))
-    httpserver.expect_request("/PxWeb/api/v1/fi/StatFin/11re.px", method="POST").respond_with_json(doc)
+    httpserver.expect_request("/PxWeb/api/v1/fi/StatFin/vaerak/11re.px", method="POST").respond_with_json(doc)
     root = httpserver.url_for("/PxWeb/api/v1/fi/")
     client = PxWebClient(root, cache_dir=tmp_path, sleep=Sleeps())
-    got = client.request("POST", root + "StatFin/11re.px", "11re", {"query": [], "response": {"format": "json-stat2"}})
-    spec = FetchSpec("11re", "StatFin/11re.px", {}, {"vaesto": "population"}, frequency="A")
+    got = client.request("POST", root + "StatFin/vaerak/11re.px", "11re",
+                         {"query": [], "response": {"format": "json-stat2"}})
+    assert got["id"][0] == "alue_23_20260101"  # 11re's area variable is version-stamped, 12r5's is not
+    spec = FetchSpec("11re", "StatFin/vaerak/11re.px", {}, {"vaesto": "population"}, frequency="A")
     obs = jsonstat2_observations(got, spec, TableMeta("11re", root, "", ()), root)
     pop = obs.set_index("area_code")["value"]
     assert pop["KU091"] == 694392  # Helsinki
@@ -131,13 +142,108 @@ def test_fetch_12r5_all_measures(statfin, tmp_path):
     assert val(obs, "2023-09", "KU272", "unemployed_jobseekers") == 1711
     assert val(obs, "2023-10", "SK161", "unemployed_jobseekers") == 413
     assert val(obs, "2023-10", "SSS", "unemployed_jobseekers") == 256070
+    assert val(obs, "2023-09", "MK16", "new_vacancies") == 438  # from the real 2026 response
     assert math.isnan(val(obs, "2023-10", "MK16", "long_term_unemployed"))
-    # SSS, 19 regions, the 2 subregions and 8 municipalities of the configured area
+    # SSS, 19 regions, the 2 subregions and 8 municipalities of the configured area; no MK91/MKJO
     assert len(set(obs["area_code"])) == 1 + 19 + 2 + 8
+    assert not {"MK91", "MKJO", "KUJOU", "KU199"} & set(obs["area_code"])
     assert result.posts == 1 and not result.from_cache
     prov = result.provenance.iloc[0]
-    assert (prov["origin"], prov["last_updated"], prov["snapshot"]) == ("pxweb", "2023-11-22T06:00:00Z", "")
+    assert (prov["origin"], prov["last_updated"], prov["snapshot"]) == ("pxweb", "2026-08-25T05:00:00Z", "")
     assert prov["fetched_at"].endswith("Z")
+
+
+def test_urls_keep_the_subject_folder(statfin, tmp_path):
+    client = make_client(statfin, tmp_path)
+    client.fetch_table(R5)
+    urls = {url for _, url in client.requests_made}
+    table_urls = {u for u in urls if u.endswith(".px")}
+    assert table_urls == {statfin.root + "StatFin/tyonv/12r5.px"}
+    assert statfin.root + "StatFin/tyonv" in urls  # the folder list gives the 'updated' stamp
+
+
+def test_a_path_without_folder_is_completed_from_the_search(statfin, tmp_path):
+    client = make_client(statfin, tmp_path)
+    spec = replace(R5, path="StatFin/12r5.px")
+    assert client.table_path(spec) == "StatFin/tyonv/12r5.px"
+    assert val(client.fetch_table(spec).observations, "2023-10", "MK16", "unemployed_jobseekers") == 2371
+    searches = [u for _, u in client.requests_made if "?query=" in u]
+    assert searches == [statfin.root + "StatFin?query=12r5"]  # searched once, then remembered
+
+
+def test_table_without_folder_404_and_old_long_id_400(statfin, tmp_path):
+    client = make_client(statfin, tmp_path)
+    with pytest.raises(PxWebError) as info:
+        client.request("GET", statfin.root + "StatFin/12r5.px", "12r5")
+    assert info.value.status == 404
+    with pytest.raises(PxWebError) as info:
+        client.request("GET", statfin.root + "StatFin/tyonv/statfin_tyonv_pxt_12r5.px", "12r5")
+    assert info.value.status == 400
+    with pytest.raises(PxWebError, match="HTTP 400"):
+        client.fetch_table(replace(R5, path="StatFin/tyonv/statfin_tyonv_pxt_12r5.px"))
+
+
+def test_every_language_root_is_served(statfin, tmp_path):
+    for lang in ("fi", "en", "sv"):
+        client = PxWebClient(statfin.url(lang), cache_dir=tmp_path / lang, sleep=Sleeps())
+        assert client.metadata(R5).by_role("geo").code == "Alue"
+
+
+def test_real_12r5_metadata_codes_per_table(statfin, tmp_path):
+    meta = make_client(statfin, tmp_path).metadata(R5)
+    geo, time_var, metric = meta.by_role("geo"), meta.by_role("time"), meta.by_role("metric")
+    assert (geo.code, time_var.code, metric.code) == ("Alue", "timeperiod_m", "contentscode")
+    assert len(geo.values) == 421 and {"KUJOU", "KU199", "MK91", "MKJO", "SKJOU", "ELY80"} <= set(geo.values)
+    assert (time_var.values[0], time_var.values[-1], len(time_var.values)) == ("2009M01", "2026M07", 211)
+    assert len(metric.values) == 23
+
+
+def test_table_that_lost_2006_2008_is_fetched_from_2009(statfin, tmp_path):
+    result = make_client(statfin, tmp_path).fetch_table(R5_ALL)
+    obs = result.observations
+    periods = sorted(set(obs["period"]))
+    assert (periods[0], periods[-1], len(periods)) == ("2009-01", "2026-07", 211)
+    assert val(obs, "2009-01", "MK16", "unemployed_jobseekers") == 2904  # data/raw 12r5, 2009-01
+    assert val(obs, "2026-06", "MK16", "open_vacancies") == 174  # the real 2026 response
+    assert math.isnan(val(obs, "2026-07", "MK16", "unemployed_jobseekers"))  # not in any source: null
+    assert result.posts == 2  # 30 areas x 211 months x 23 measures = 145 590 cells: split in two
+    # a spec that asks for the lost months by name gets a note, not a failure
+    old = replace(R5, select={**R5.select, "time": ["2008M12", "2009M01"]})
+    result = make_client(statfin, tmp_path / "old").fetch_table(old)
+    assert set(result.observations["period"]) == {"2009-01"}
+    assert any("2008M12" in note for note in result.notes)
+
+
+def test_new_area_codes_are_ignored(statfin, tmp_path):
+    """Asking for every area (KUJOU, KU199, MK91, MKJO, SKJOU, ELY…) keeps only store codes."""
+    spec = replace(R5, select={"geo": "*", "time": ["2023M09"]},
+                   measures={"AVPAIKATLOPUSSA": "open_vacancies"})
+    result = make_client(statfin, tmp_path).fetch_table(spec)
+    areas = set(result.observations["area_code"])
+    assert "KU199" in areas and "MK91" in areas  # they have the store's code form; the analyses never ask
+    assert not any(a.startswith("ELY") or a.endswith("JO") or a.endswith("JOU") for a in areas)
+    assert any("ELY01" in n and "KUJOU" in n and "MKJO" in n for n in result.notes)
+    assert len(areas) == 421 - 18 - 3  # 18 ELY areas, KUJOU, MKJO, SKJOU
+
+
+def test_query_answered_with_the_real_12r5_response(statfin, tmp_path):
+    """The recorded 2026-08 response (all 421 areas, 70 quarter-end months, 2 measures) byte for byte."""
+    table = statfin.tables["12r5"]
+    quarter_ends = [m for m in table.metadata["variables"][1]["values"] if m[5:] in ("03", "06", "09", "12")
+                    and "2009M03" <= m <= "2026M06"]
+    spec = FetchSpec("12r5", "StatFin/tyonv/12r5.px", {"geo": "*", "time": quarter_ends},
+                     {"AVPAIKATLOPUSSA": "open_vacancies", "UUDETAVP": "new_vacancies"})
+    obs = make_client(statfin, tmp_path).fetch_table(spec).observations
+    assert table.served_recorded == 1
+    raw = pd.read_csv(config.RAW_DIR / "tyonv_12r5_monthly_2006_2023.csv", dtype=str)
+    new = pd.read_csv(config.RAW_DIR / "tyonv_12r5_vacancies_quarter_end_2022_2026_kp.csv", dtype=str)
+    for month in ("2013-03", "2019-12", "2023-09"):
+        expected = float(raw.loc[(raw["month"] == month) & (raw["area_code"] == "MK16"), "open_vacancies"].iloc[0])
+        assert val(obs, month, "MK16", "open_vacancies") == expected
+    row = new[(new["month"] == "2026-06") & (new["area_code"] == "MK16")].iloc[0]
+    assert val(obs, "2026-06", "MK16", "open_vacancies") == float(row["open_vacancies"]) == 174
+    assert val(obs, "2026-06", "MK16", "new_vacancies") == float(row["new_vacancies_during_month"]) == 152
+    assert obs["value"].isna().sum() > 0 and (obs["value"].dropna() >= 0).all()
 
 
 def test_fetch_12ti_by_occupation(statfin, tmp_path):
@@ -149,19 +255,34 @@ def test_fetch_12ti_by_occupation(statfin, tmp_path):
     assert val(obs, "2023-10", "MK16", "open_vacancies", "SSS") == 399
     # the configured regions other than MK16 are not in this fixture table: said, not invented
     assert set(obs["area_code"]) == {"SSS", "MK16"}
-    assert any("MK01" in note for note in result.notes)
+
+
+def test_fetch_12tu_quarter_end_months_from_real_metadata(statfin, tmp_path):
+    spec = replace(FETCH_12TU, select={**FETCH_12TU.select, "geo": ["MK16"],
+                                       "time": ["2013M03", "2023M09", "2026M06"]})
+    result = make_client(statfin, tmp_path).fetch_table(spec)
+    obs = result.observations
+    assert set(obs["measure"]) == {"vacancies_open_during_month"}
+    assert len(set(obs["occupation_code"])) == 434
+    assert val(obs, "2013-03", "MK16", "vacancies_open_during_month") == 1215  # data/raw 12tu, SOURCES.md
+    sent = {q["code"]: q["selection"]["values"] for q in statfin.tables["12tu"].posts[-1]["query"]}
+    assert sent["Työmarkkina-asema"] == ["SSS"] and sent["contentscode"] == ["AVPAIKATYHT"]
+    whole = make_client(statfin, tmp_path / "b").metadata(FETCH_12TU)
+    chosen, _ = build_selection(FETCH_12TU, whole)
+    months = chosen["timeperiod_m"]
+    assert months[0] == "2009M03" and months[-1] == "2026M06" and len(months) == 70  # quarter ends only
+    assert len(chosen["Alue"]) == 20 and "MKJO" not in chosen["Alue"] and "MK90" not in chosen["Alue"]
 
 
 def test_renamed_variables_and_prefixed_content_codes(statfin, tmp_path):
     table = statfin.tables["12r5"]
+    table.rename("Alue", "alue_27_20270101")
     meta = table.metadata
-    meta["variables"][0]["code"] = "alue_24_20270101"
     meta["variables"][2]["values"] = ["tyonv-" + c for c in meta["variables"][2]["values"]]
-    table.keys = {"alue_24_20270101": 0, "timeperiod_m": 1, "contentscode": 2}
     result = make_client(statfin, tmp_path).fetch_table(R5)
     assert val(result.observations, "2023-10", "MK16", "unemployed_jobseekers") == 2371
     sent = {q["code"] for q in table.posts[-1]["query"]}
-    assert sent == {"alue_24_20270101", "timeperiod_m", "contentscode"}
+    assert sent == {"alue_27_20270101", "timeperiod_m", "contentscode"}
     assert "tyonv-PITKAAIKAISTYOTTOMAT" in table.posts[-1]["query"][2]["selection"]["values"]
 
 
@@ -170,7 +291,7 @@ def test_missing_measure_is_an_error(statfin, tmp_path):
     keep = [i for i, c in enumerate(var["values"]) if c != "PITKAAIKAISTYOTTOMAT"]
     var["values"] = [var["values"][i] for i in keep]
     var["valueTexts"] = [var["valueTexts"][i] for i in keep]
-    with pytest.raises(PxWebError, match=r"table 12r5: .*12r5\.px.*PITKAAIKAISTYOTTOMAT"):
+    with pytest.raises(PxWebError, match=r"table 12r5: .*tyonv/12r5\.px.*PITKAAIKAISTYOTTOMAT"):
         make_client(statfin, tmp_path).fetch_table(R5)
 
 
@@ -189,8 +310,8 @@ def test_split_over_cell_limit_and_merge(httpserver, tmp_path):
     statfin = fake.FakeStatFin(httpserver, [fake.table_12r5()], max_values=1000)
     result = make_client(statfin, tmp_path / "b").fetch_table(R5)
     posts = statfin.tables["12r5"].posts
-    # 30 areas x 23 measures = 690 cells a month: one month per query, 10 months
-    assert result.posts == len(posts) == 10
+    # 30 areas x 23 measures = 690 cells a month: one month per query, 2 months
+    assert result.posts == len(posts) == 2
     assert all(cell_count({q["code"]: q["selection"]["values"] for q in p["query"]}) <= 1000 for p in posts)
     key = ["period", "area_code", "measure"]
     pd.testing.assert_frame_equal(result.observations.sort_values(key).reset_index(drop=True),
@@ -216,6 +337,45 @@ def test_429_then_success_honours_retry_after(statfin, tmp_path):
     assert 2.0 in sleeps
 
 
+def test_retry_after_is_capped_and_reported(statfin, tmp_path):
+    sleeps, lines = Sleeps(), []
+    statfin.fail_next("12r5", 429, {"Retry-After": "3600"}, "Too Many Requests")
+    client = make_client(statfin, tmp_path, sleep=sleeps, max_wait=60, progress=lines.append)
+    result = client.fetch_table(R5)
+    assert val(result.observations, "2023-10", "MK16", "unemployed_jobseekers") == 2371
+    assert sleeps == [60]
+    assert any("asks to wait 3600 s" in line and "waiting 60 s" in line for line in lines)
+
+
+def test_503_then_success_is_retried_and_reported(statfin, tmp_path):
+    sleeps, lines = Sleeps(), []
+    statfin.fail_next("12r5", 503, body="Service Unavailable")
+    client = make_client(statfin, tmp_path, sleep=sleeps, backoff=1.0, progress=lines.append)
+    assert val(client.fetch_table(R5).observations, "2023-10", "MK16", "open_vacancies") == 399
+    assert sleeps == [1.0] and any("HTTP 503" in line for line in lines)
+
+
+def test_deadline_ends_a_server_that_never_answers(statfin, tmp_path):
+    statfin.delay_next("12r5", 1.5)  # longer than the whole fetch may take
+    client = make_client(statfin, tmp_path, timeout=30, max_attempts=5, sleep=time.sleep, deadline=0.6)
+    started = time.monotonic()
+    with pytest.raises(DeadlineError, match=r"table 12r5: .*time limit of 0.6 s .*--timeout"):
+        client.fetch_table(R5)
+    assert time.monotonic() - started < 1.4
+    time.sleep(1.2)  # let the server finish the abandoned request before the next test
+
+
+def test_deadline_cuts_retry_waits(statfin, tmp_path):
+    for _ in range(4):
+        statfin.fail_next("12r5", 429, {"Retry-After": "30"}, "Too Many Requests")
+    client = make_client(statfin, tmp_path, sleep=time.sleep, max_attempts=5, deadline=0.5)
+    started = time.monotonic()
+    with pytest.raises(DeadlineError, match="time limit of 0.5 s"):
+        client.fetch_table(R5)
+    assert time.monotonic() - started < 1.5  # not 30 s: the wait was cut to the time left
+    assert len(statfin.tables["12r5"].posts) == 1
+
+
 def test_429_retries_are_bounded(statfin, tmp_path):
     for _ in range(3):
         statfin.fail_next("12r5", 429, {"Retry-After": "1"}, "Too Many Requests")
@@ -231,7 +391,7 @@ def test_500_fails_at_once_naming_table_url_status(statfin, tmp_path):
     with pytest.raises(PxWebError) as info:
         make_client(statfin, tmp_path).fetch_table(R5)
     message = str(info.value)
-    assert message.startswith("table 12r5: http://") and "StatFin/12r5.px" in message
+    assert message.startswith("table 12r5: http://") and "StatFin/tyonv/12r5.px" in message
     assert "HTTP 500" in message and "Internal Server Error" in message
     assert len(statfin.tables["12r5"].posts) == 1
     assert not list((tmp_path / "cache").glob("*.json"))  # nothing cached from a failed fetch
@@ -278,7 +438,7 @@ def test_cache_reused_until_updated_changes(statfin, tmp_path):
 
 
 def test_no_stamp_means_no_cache_use(statfin, tmp_path):
-    statfin.tables["12r5"].folder = "elsewhere"  # search points to a folder that is not served
+    statfin.tables["12r5"].listed = None  # the folder list gives no 'updated' stamp
     client = make_client(statfin, tmp_path)
     client.fetch_table(R5)
     client.fetch_table(R5)
@@ -290,7 +450,7 @@ def test_selection_eliminates_or_totals_other_variables(statfin, tmp_path):
     meta = client.metadata(TI)
     spec = FetchSpec("12ti", "StatFin/12ti.px", {"geo": ["MK16"], "time": ["2023M10"]}, {"TYOTTOMATLOPUSSA": "u"})
     selection, notes = build_selection(spec, meta)
-    assert selection["ammattiryhma_10_20100101"] == ["SSS"]  # not asked for: its total
+    assert selection["Ammattiryhmä"] == ["SSS"]  # not asked for: its total
     assert selection["contentscode"] == ["TYOTTOMATLOPUSSA"] and not notes
 
 
@@ -301,3 +461,42 @@ def test_throttle_waits_when_the_call_limit_is_reached(statfin, tmp_path):
     for _ in range(3):
         client.metadata(R5)
     assert len(sleeps) == 1 and 9 < sleeps[0] <= 10
+
+
+# --- groups that are categories of a variable (12ta-like) -------------------------------------
+
+def _duration_table():
+    """TEST FIXTURE: a hand-written table shaped like a duration table; codes and values are test values."""
+    meta = {"title": "TEST FIXTURE duration table", "variables": [
+        {"code": "Alue", "text": "Alue", "values": ["SSS", "MK16"], "valueTexts": ["KOKO MAA", "Keski-Pohjanmaa"],
+         "elimination": True},
+        {"code": "Kesto", "text": "Työttömyyden kesto", "values": ["SSS", "T1", "T2", "T3"],
+         "valueTexts": ["Yhteensä", "test group 1", "test group 2", "test group 3"], "elimination": True},
+        {"code": "timeperiod_m", "text": "Kuukausi", "values": ["2026M05", "2026M06"],
+         "valueTexts": ["2026M05", "2026M06"], "time": True},
+        {"code": "contentscode", "text": "Tiedot", "values": ["TYOTTOMAT"], "valueTexts": ["Työttömät (lkm.)"]},
+    ]}
+    values = {("MK16", "T2", "2026M06", "TYOTTOMAT"): 700.0, ("MK16", "T3", "2026M06", "TYOTTOMAT"): 300.0,
+              ("SSS", "T2", "2026M06", "TYOTTOMAT"): 70000.0}
+    keys = {"Alue": 0, "Kesto": 1, "timeperiod_m": 2, "contentscode": 3}
+    return fake.FakeTable("99dd", "tyonv", meta, keys, values, "2026-07-01T05:00:00Z", meta["title"])
+
+
+def test_categories_become_measures(httpserver, tmp_path):
+    statfin = fake.FakeStatFin(httpserver, [_duration_table()])
+    spec = FetchSpec("99dd", "StatFin/tyonv/99dd.px", {"geo": ["SSS", "MK16"], "time": "*"},
+                     {"TYOTTOMAT": "unemployed"}, categories={"Työttömyyden kesto": {"T2": "g2", "T3": "g3"}})
+    obs = make_client(statfin, tmp_path).fetch_table(spec).observations
+    assert set(obs["measure"]) == {"g2", "g3"}
+    assert val(obs, "2026-06", "MK16", "g2") == 700 and val(obs, "2026-06", "MK16", "g3") == 300
+    assert math.isnan(val(obs, "2026-05", "MK16", "g2"))
+    sent = {q["code"]: q["selection"]["values"] for q in statfin.tables["99dd"].posts[-1]["query"]}
+    assert sent["Kesto"] == ["T2", "T3"]
+
+
+def test_unknown_categories_list_what_the_table_has(httpserver, tmp_path):
+    statfin = fake.FakeStatFin(httpserver, [_duration_table()])
+    spec = FetchSpec("99dd", "StatFin/tyonv/99dd.px", {"geo": ["MK16"], "time": "*"},
+                     {"TYOTTOMAT": "unemployed"}, categories={"Työttömyyden kesto": {"12KK": "unemployed_12m_plus"}})
+    with pytest.raises(PxWebError, match=r"categories \['12KK'\] are not in variable Kesto.*T1 \(test group 1\)"):
+        make_client(statfin, tmp_path).fetch_table(spec)

@@ -66,6 +66,8 @@ def build_parser() -> argparse.ArgumentParser:
     fetch.add_argument("--tables", nargs="*", help="table ids to fetch (default: all the analyses need)")
     fetch.add_argument("--base-url", default=None, help="PxWeb API root (default: Statistics Finland's)")
     fetch.add_argument("--refresh", action="store_true", help="ignore the cache and fetch again")
+    fetch.add_argument("--timeout", type=float, default=None, metavar="SECONDS",
+                       help="overall time limit for the whole fetch (default: 600 s)")
     fetch.add_argument("--px-file", nargs="*", default=None,
                        help="read these .px files (downloaded from StatFin pages) instead of the API")
 
@@ -128,8 +130,11 @@ def main(argv: Sequence[str] | None = None) -> int:
         if args.command == "fetch":
             from analysis.store.refresh import run_fetch
 
+            from analysis.sources.pxweb import DEFAULT_DEADLINE
+
             return run_fetch(tables=args.tables, base_url=args.base_url, refresh=args.refresh,
-                             px_files=args.px_file)
+                             px_files=args.px_file,
+                             timeout=args.timeout if args.timeout is not None else DEFAULT_DEADLINE)
         if args.command == "review":
             from analysis.review.runner import run_review_cli
 

@@ -57,10 +57,11 @@ class Area:
     slug: str
     name_fi: str
     name_sv: str
-    region: str
+    region: str | None
     members: tuple[str, ...]
     in_fi: str = ""
     in_sv: str = ""
+    kind: str = "employment_area"  # "employment_area", "elinvoimakeskus" or "region"
 
     def name(self, lang: str = "fi") -> str:
         """The area's name in ``lang`` ("fi" or "sv")."""
@@ -78,6 +79,7 @@ class Area:
 
 
 _SLUG = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
+AREA_KINDS: tuple[str, ...] = ("employment_area", "elinvoimakeskus", "region")
 _AREA_CODE = re.compile(rf"^({AREA_CODE_PATTERN})$")
 
 
@@ -86,26 +88,33 @@ def _area_from_entry(slug: str, entry: Any, path: Path) -> Area:
     if not _SLUG.match(slug):
         raise ConfigError(f"{where}: the id must be a lowercase slug such as 'keski-pohjanmaa'")
     if not isinstance(entry, dict):
-        raise ConfigError(f"{where}: expected a mapping with name_fi, name_sv, region, members")
-    missing = [k for k in ("name_fi", "name_sv", "region", "members") if k not in entry]
+        raise ConfigError(f"{where}: expected a mapping with name_fi, name_sv, members (and region, kind)")
+    missing = [k for k in ("name_fi", "name_sv", "members") if k not in entry]
     if missing:
         raise ConfigError(f"{where}: missing key(s) {', '.join(missing)}")
     members = entry["members"]
     if not isinstance(members, list) or not members:
         raise ConfigError(f"{where}, key 'members': expected a non-empty list of area codes")
-    for code in [*members, entry["region"]]:
+    region = entry.get("region")
+    for code in [*members, *([region] if region is not None else [])]:
         if not isinstance(code, str) or not _AREA_CODE.match(code):
             raise ConfigError(f"{where}: '{code}' is not a StatFin area code (SSS, MKnn, SKnnn, KUnnn)")
     if len(set(members)) != len(members):
         raise ConfigError(f"{where}, key 'members': a code is listed twice")
+    regions_only = all(m.startswith("MK") for m in members)
+    kind = entry.get("kind") or ("employment_area" if not regions_only else
+                                 "region" if len(members) == 1 else "elinvoimakeskus")
+    if kind not in AREA_KINDS:
+        raise ConfigError(f"{where}, key 'kind': '{kind}' is not one of {', '.join(AREA_KINDS)}")
     return Area(
         slug=slug,
         name_fi=str(entry["name_fi"]),
         name_sv=str(entry["name_sv"]),
-        region=entry["region"],
+        region=region,
         members=tuple(members),
         in_fi=str(entry.get("in_fi", "")),
         in_sv=str(entry.get("in_sv", "")),
+        kind=kind,
     )
 
 

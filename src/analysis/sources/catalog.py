@@ -46,6 +46,53 @@ MEASURES_12TI: dict[str, str] = {
     "AVPAIKATLOPUSSA": "open_vacancies",
 }
 
+# StatFin 12tu: jobseekers and vacancies by occupation in each region *during* the month (a stock plus
+# flow count; not comparable with the end-of-month 12r5/12ti vacancies).
+MEASURES_12TU: dict[str, str] = {
+    "AVPAIKATYHT": "vacancies_open_during_month",
+    "HAKIJAYHT": "jobseekers_during_month",
+}
+
+# The 12r5 measures of persons in services ("palveluissa olevat"), stable names. Their sum is the
+# numerator of the activation rate (indicators/activation.py).
+SERVICE_MEASURES: tuple[str, ...] = (
+    "in_subsidised_employment",
+    "in_work_practice_or_coaching",
+    "in_work_or_training_trial",
+    "in_labour_market_training",
+    "in_coaching",
+    "in_other_services",
+)
+
+# StatFin 12ta: unemployed jobseekers by duration of unemployment at the end of the month (1207). Stable
+# names of the two groups the regional reviews report ("yli vuoden", "yli kaksi vuotta").
+MEASURES_12TA: dict[str, str] = {
+    "12m_plus": "unemployed_12m_plus",
+    "24m_plus": "unemployed_24m_plus",
+}
+
+# The groups every review leads with: table id -> stable measure names (docs/statfin_tables.md). A fetched
+# store for an area holds each of them for the area's municipalities, subregions, region, the whole country
+# and all 19 regions (12tu: regions and the whole country only, the table has no smaller areas).
+GROUP_MEASURES: dict[str, tuple[str, ...]] = {
+    "12r5": (
+        "unemployed_jobseekers", "labour_force", "unemployment_rate_pct", "long_term_unemployed",
+        "unemployed_foreign_nationals", "unemployed_men", "unemployed_women", "unemployed_under_20",
+        "unemployed_under_25", "unemployed_over_50", "laid_off_full_time", *SERVICE_MEASURES,
+        "open_vacancies", "new_vacancies",
+    ),
+    "12ta": ("unemployed_12m_plus", "unemployed_24m_plus"),
+    "12tu": ("vacancies_open_during_month",),
+}
+
+# Employment statistics (tyokay), persons unemployed at the end of the year and those continuously
+# unemployed for over a year (release appendix tables 2017 and 2018; see data/SOURCES.md).
+MEASURES_TYOKAY_LONG_TERM: dict[str, str] = {
+    "unemployed_year_end": "unemployed_year_end",
+    "long_term_unemployed_year_end": "long_term_unemployed_year_end",
+    "long_term_share_pct": "long_term_unemployed_year_end_share_pct",
+}
+
 # Measures that are not counts and must never be summed over areas.
 NON_ADDITIVE: frozenset[str] = frozenset(
     {
@@ -55,6 +102,8 @@ NON_ADDITIVE: frozenset[str] = frozenset(
         "long_term_unemployed_pct_of_labour_force",
         "filled_vacancy_mean_duration_days",
         "employment_rate_pct",
+        "long_term_unemployed_year_end_share_pct",
+        "activation_rate_pct",
     }
 )
 
@@ -68,7 +117,7 @@ class TableInfo:
     producer: str
     citation: str
     frequency: str  # "M" monthly (period YYYY-MM) or "A" annual (period YYYY)
-    pxweb_path: str | None = None  # path under the PxWeb database root, e.g. "StatFin/12r5.px"
+    pxweb_path: str | None = None  # path under the API root with the subject folder: "StatFin/tyonv/12r5.px"
     measures: dict[str, str] = field(default_factory=dict)
 
 
@@ -81,7 +130,7 @@ TABLES: dict[str, TableInfo] = {
             TYONV_PRODUCER,
             "Lähde: Tilastokeskus, StatFin, taulukko 12r5 (CC BY 4.0)",
             "M",
-            "StatFin/12r5.px",
+            "StatFin/tyonv/12r5.px",
             MEASURES_12R5,
         ),
         TableInfo(
@@ -90,8 +139,36 @@ TABLES: dict[str, TableInfo] = {
             TYONV_PRODUCER,
             "Lähde: Tilastokeskus, StatFin, taulukko 12ti (CC BY 4.0)",
             "M",
-            "StatFin/12ti.px",
+            "StatFin/tyonv/12ti.px",
             MEASURES_12TI,
+        ),
+        TableInfo(
+            "12tu",
+            "Työnhakijat ja avoimet työpaikat ammateittain maakunnittain kuukauden aikana",
+            TYONV_PRODUCER,
+            "Lähde: Tilastokeskus, StatFin, taulukko 12tu (CC BY 4.0)",
+            "M",
+            "StatFin/tyonv/12tu.px",
+            MEASURES_12TU,
+        ),
+        TableInfo(
+            "12ta",
+            "Työttömät työnhakijat työttömyyden keston mukaan kuukauden lopussa",
+            TYONV_PRODUCER,
+            "Lähde: Tilastokeskus, StatFin, taulukko 12ta (CC BY 4.0)",
+            "M",
+            "StatFin/tyonv/12ta.px",
+            MEASURES_12TA,
+        ),
+        TableInfo(
+            "tyokay-long-term",
+            "Työttömät ja yli vuoden yhtäjaksoisesti työttömänä olleet vuoden lopussa maakunnittain "
+            "(työssäkäyntitilasto, liitetaulukot 2017 ja 2018)",
+            "Tilastokeskus, työssäkäyntitilasto",
+            "Lähde: Tilastokeskus, työssäkäyntitilasto 2017 (liitetaulukko 5) ja 2018 (liitetaulukko 3) (CC BY 4.0)",
+            "A",
+            None,
+            MEASURES_TYOKAY_LONG_TERM,
         ),
         TableInfo(
             "2310",
@@ -161,6 +238,10 @@ class FetchSpec:
       after the 2026 change (``tyonv-TYOTTOMATLOPUSSA``); matching ignores such a prefix.
     - ``breakdowns``: variable label -> store breakdown column (``occupation_code``, ``language``,
       ``age_group``, ``sex``).
+    - ``categories``: variable label or code -> {category code: stable measure name}, for a table whose
+      groups are categories of a variable rather than content codes (12ta: duration of unemployment).
+      Only those categories are asked for and each becomes its own measure; the table's content
+      variable must then hold one selected measure.
     """
 
     table_id: str
@@ -169,26 +250,45 @@ class FetchSpec:
     measures: dict[str, str]
     breakdowns: dict[str, str] = field(default_factory=dict)
     frequency: str = "M"
+    categories: dict[str, dict[str, str]] = field(default_factory=dict)
 
 
 # --- PxWeb fetch specs (``python -m analysis fetch``; see docs/statfin_tables.md) -------------
+# Paths keep the table's subject folder, as the live service (2026) requires:
+# ``StatFin/tyonv/12r5.px`` (``StatFin/12r5.px`` answers 404, the old long id
+# ``statfin_tyonv_pxt_12r5.px`` answers 400). A path without a folder is completed by the client
+# from the database search (``StatFin?query=12r5`` -> ``{"id": "12r5.px", "path": "/tyonv"}``).
+#
 # Area tokens in a "geo" selection are resolved at run time by ``sources.fetch`` from
 # config/areas.yaml, so adding an area needs no code change:
 #   "@areas"   every code named in config/areas.yaml (members and regions) and the subregions
 #              of the member municipalities (from the embedded area key)
 #   "@regions" the configured regions (each area's ``region`` and MKnn members)
-# Glob patterns such as "MK*" are matched against the codes in the table's metadata.
+# Glob patterns are matched against the codes in the table's metadata. The 19 regions are asked for
+# by the pattern in :data:`REGIONS`, which leaves out the 2026 pseudo-regions ``MK91`` (unknown) and
+# ``MKJO`` (flexible); ``KUJOU``/``KU199``/``SKJOU`` and the ``ELY…`` areas are never asked for.
+REGIONS: list[str] = ["MK0[1-9]", "MK1[0-9]", "MK2[01]"]
+QUARTER_END_MONTHS: list[str] = ["*M03", "*M06", "*M09", "*M12"]
+
 FETCH_12R5 = FetchSpec(
     table_id="12r5",
-    path="StatFin/12r5.px",
-    select={"geo": ["SSS", "MK*", "@areas"], "time": "*"},
+    path="StatFin/tyonv/12r5.px",
+    select={"geo": ["SSS", *REGIONS, "@areas"], "time": "*"},
     measures=MEASURES_12R5,
 )
 FETCH_12TI = FetchSpec(
     table_id="12ti",
-    path="StatFin/12ti.px",
+    path="StatFin/tyonv/12ti.px",
     select={"geo": ["SSS", "@regions"], "time": "*", "Ammattiryhmä": "*"},
     measures=MEASURES_12TI,
     breakdowns={"Ammattiryhmä": "occupation_code"},
 )
-FETCH_SPECS: list[FetchSpec] = [FETCH_12R5, FETCH_12TI]
+FETCH_12TU = FetchSpec(
+    table_id="12tu",
+    path="StatFin/tyonv/12tu.px",
+    select={"geo": ["SSS", *REGIONS], "time": QUARTER_END_MONTHS, "Ammattiryhmä": "*",
+            "Työmarkkina-asema": ["SSS"]},
+    measures={"AVPAIKATYHT": "vacancies_open_during_month"},
+    breakdowns={"Ammattiryhmä": "occupation_code"},
+)
+FETCH_SPECS: list[FetchSpec] = [FETCH_12R5, FETCH_12TI, FETCH_12TU]

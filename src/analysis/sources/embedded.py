@@ -14,6 +14,7 @@ import pandas as pd
 from analysis import config
 from analysis.schema import (
     AREA_CODE_PATTERN,
+    KEY_COLUMNS,
     MONTH_PATTERN,
     PROVENANCE_COLUMNS,
     YEAR_PATTERN,
@@ -39,20 +40,41 @@ FILES: dict[str, str] = {
     "13aj": "tyti_13aj_unemployment_rate_by_age_finland_2009_2025.csv",
     "159t": "vaerak_159t_foreign_language_share_kp_2020_2025.csv",
     "sotkanet": "sotkanet_2019_unemployment_longterm_kp_municipalities.csv",
+    "12r5_vacancies": "tyonv_12r5_vacancies_quarter_end_2022_2026_kp.csv",
+    "12tu": "tyonv_12tu_vacancies_during_month_by_occupation_mk16_2013_2026.csv",
+    "tyokay-long-term": "tyokay_longterm_unemployed_by_region_2017_2018.csv",
     "area_key": "area_key_keski_pohjanmaa.csv",
     "occupations": "occupation_names_ammattiluokitus2010_fi.csv",
 }
 
 # Where each embedded table was copied from (see data/SOURCES.md).
 SNAPSHOTS: dict[str, str] = {
-    "12r5": "pttry/kohtaantoindeksit ad33418 (2023-12-05)",
+    "12r5": "pttry/kohtaantoindeksit ad33418 (2023-12-05); open and new vacancies at the quarter ends "
+            "2022-03…2026-06: Lion504/JobAI 0b19f74 (StatFin API, fetched 2026-09-14, updated 2026-08-25)",
     "12ti": "pttry/kohtaantoindeksit ad33418 (2023-12-05)",
     "2310": "pttry/statfiLaborMarkets f129c71 (2020-10-12)",
     "13aj": "AaroTer/tyottomyysaste-ikaantyneet-nuoret-analyysi 15cceac (StatFin export 2026-07-30)",
+    "12tu": "Lion504/JobAI 1c0f0c0/cffecc4 (StatFin API, fetched 2026-09-14, updated 2026-08-25)",
+    "tyokay-long-term": "stat.fi release appendix tables, tyokay 2017 (table 5) and 2018 (table 3)",
     "159t": "jvmarten/naapurustot 3e5c7dd",
     "sotkanet-181": "OlliLeh/spatialcourseOL a090445 (Sotkanet 2019)",
     "sotkanet-3562": "OlliLeh/spatialcourseOL a090445 (Sotkanet 2019)",
 }
+
+
+EMBED_RECENT_SERIES = False
+"""Whether :func:`load_embedded` includes the real series added in December 2026: the 12r5 quarter-end
+open and new vacancies 2022-03…2026-06 (merged into table 12r5), 12tu by occupation (MK16, quarter ends
+2013-03…2026-06) and the employment statistics' year-end long-term unemployed 2017-2018
+(``tyokay-long-term``).
+
+Off on this branch only because code owned elsewhere is not ready for them: with the 2026 rows 12r5's
+last month is 2026-06 while unemployed jobseekers end in 2023-10, so
+``indicators.overview.latest_complete_quarter`` (which reads every 12r5 month) finds no complete quarter,
+and the data overview has no reader's names for the tyokay measures. The lead switches it on when merging
+the review developer's per-measure last months (the loaders, the overlap check and their tests run
+either way: ``load_recent_series``).
+"""
 
 
 def _read(name: str, raw_dir: Path) -> tuple[pd.DataFrame, Path]:
@@ -101,6 +123,99 @@ def load_12r5(raw_dir: Path = config.RAW_DIR) -> pd.DataFrame:
     long = long.rename(columns={"month": "period"})
     long["table_id"] = "12r5"
     return tidy(long)
+
+
+def load_12r5_vacancies(raw_dir: Path = config.RAW_DIR) -> pd.DataFrame:
+    """12r5 quarter-end months 2022-03…2026-06 (fetched from the 2026 API): open vacancies at the end of
+    the month (``open_vacancies``) and new vacancies notified during the month (``new_vacancies``)."""
+    frame, path = _read("12r5_vacancies", raw_dir)
+    counts = {"open_vacancies": "open_vacancies", "new_vacancies_during_month": "new_vacancies"}
+    require_columns(frame, ["month", "quarter", "area_code", *counts], path)
+    require_pattern(frame, "month", r"\d{4}-(03|06|09|12)", path, "a quarter-end month YYYY-MM")
+    require_pattern(frame, "area_code", AREA_CODE_PATTERN, path, "a StatFin area code")
+    require_unique(frame, ["month", "area_code"], path)
+    for col in counts:
+        frame[col] = to_number(frame, col, path, minimum=0, integer=True)
+    long = frame.melt(id_vars=["month", "area_code"], value_vars=list(counts), var_name="measure",
+                      value_name="value").rename(columns={"month": "period"})
+    long["measure"] = long["measure"].map(counts)
+    long["table_id"] = "12r5"
+    return tidy(long)
+
+
+def merge_vintages(older: pd.DataFrame, newer: pd.DataFrame, path: Path) -> pd.DataFrame:
+    """``older`` with the cells of ``newer`` that it lacks; a cell in both must agree (NaN with NaN).
+
+    The two embedded 12r5 files overlap in 2022-03…2023-09 (open vacancies); SOURCES.md records that
+    they agree cell for cell. A disagreement raises DataValidationError: vintages are never mixed
+    silently.
+    """
+    keys = list(KEY_COLUMNS)
+    both = older.merge(newer, on=keys, how="inner", suffixes=("_old", "_new"))
+    a, b = both["value_old"], both["value_new"]
+    differ = ~((a == b) | (a.isna() & b.isna()))
+    if differ.any():
+        row = both[differ].iloc[0]
+        raise DataValidationError(path, f"{row['measure']} {row['area_code']} {row['period']} is {row['value_new']} "
+                                  f"here but {row['value_old']} in the 2023 snapshot", column="value")
+    fresh = newer.merge(both[keys], on=keys, how="left", indicator=True)
+    fresh = fresh[fresh["_merge"] == "left_only"].drop(columns="_merge")
+    return tidy(pd.concat([older, fresh], ignore_index=True))
+
+
+def load_12tu(raw_dir: Path = config.RAW_DIR) -> pd.DataFrame:
+    """12tu quarter-end months 2013-03…2026-06, MK16: vacancies open during the month by occupation
+    (``vacancies_open_during_month``; a stock plus flow count, not the end-of-month ``open_vacancies``)."""
+    frame, path = _read("12tu", raw_dir)
+    require_columns(frame, ["period", "month", "area_code", "occupation_code", "measure_code", "value"], path)
+    require_pattern(frame, "month", r"\d{4}-(03|06|09|12)", path, "a quarter-end month YYYY-MM")
+    require_pattern(frame, "area_code", AREA_CODE_PATTERN, path, "a StatFin area code")
+    require_pattern(frame, "occupation_code", r"SSS|\d{4}|X\w*", path, "an occupation code")
+    require_known(frame, "measure_code", ["AVPAIKATYHT"], path, "content code")
+    require_unique(frame, ["month", "area_code", "occupation_code"], path)
+    frame["value"] = to_number(frame, "value", path, minimum=0, integer=True)
+    out = frame.rename(columns={"month": "period_month"})[["period_month", "area_code", "occupation_code", "value"]]
+    out = out.rename(columns={"period_month": "period"})
+    out["measure"] = "vacancies_open_during_month"
+    out["table_id"] = "12tu"
+    return tidy(out)
+
+
+def load_tyokay_long_term(raw_dir: Path = config.RAW_DIR) -> pd.DataFrame:
+    """Employment statistics, end of 2017 and 2018, regions and the whole country: persons unemployed on
+    31 Dec, those continuously unemployed for over a year, and their published share (%). Its own
+    concept (table id ``tyokay-long-term``): not the monthly 12r5 ``long_term_unemployed``."""
+    frame, path = _read("tyokay-long-term", raw_dir)
+    columns = {"unemployed": "unemployed_year_end", "long_term_unemployed_over_1_year": "long_term_unemployed_year_end",
+               "long_term_share_of_unemployed_pct": "long_term_unemployed_year_end_share_pct"}
+    require_columns(frame, ["reference_date", "area_code", *columns], path)
+    require_pattern(frame, "reference_date", r"\d{4}-12-31", path, "a year-end date YYYY-12-31")
+    require_pattern(frame, "area_code", r"SSS|MK\d{2}", path, "the whole country or a region code")
+    require_unique(frame, ["reference_date", "area_code"], path)
+    for col in columns:
+        frame[col] = to_number(frame, col, path, minimum=0, maximum=100 if col.endswith("_pct") else None,
+                               integer=not col.endswith("_pct"))
+    over = frame["long_term_unemployed_over_1_year"] > frame["unemployed"]
+    if over.any():
+        raise DataValidationError(path, "more long-term unemployed than unemployed",
+                                  csv_row(int(over.to_numpy().nonzero()[0][0])), "long_term_unemployed_over_1_year")
+    frame["period"] = frame["reference_date"].str[:4]
+    long = frame.melt(id_vars=["period", "area_code"], value_vars=list(columns), var_name="measure",
+                      value_name="value")
+    long["measure"] = long["measure"].map(columns)
+    long["table_id"] = "tyokay-long-term"
+    return tidy(long)
+
+
+def last_periods(store: Store) -> pd.DataFrame:
+    """The last period with a value of every table x measure (``table_id``, ``measure``, ``last_period``).
+
+    Measures of one table end in different months (12r5: unemployed 2023-10, vacancies 2026-06), so a
+    review states each measure up to its own last month.
+    """
+    obs = store.observations.dropna(subset=["value"])
+    out = obs.groupby(["table_id", "measure"])["period"].max().rename("last_period").reset_index()
+    return out.sort_values(["table_id", "measure"]).reset_index(drop=True)
 
 
 def load_12ti(raw_dir: Path = config.RAW_DIR, known_occupations: set[str] | None = None) -> pd.DataFrame:
@@ -212,6 +327,9 @@ def load_embedded(raw_dir: Path = config.RAW_DIR) -> Store:
     """The whole embedded snapshot as a validated :class:`Store`."""
     known_areas = set(load_area_key(raw_dir)["municipality_code"])
     r5 = load_12r5(raw_dir)
+    recent: list[pd.DataFrame] = []
+    if EMBED_RECENT_SERIES:
+        r5, recent = load_recent_series(raw_dir, r5)
     by_area = {"159t": load_159t(raw_dir), "sotkanet": load_sotkanet(raw_dir)}
     for name, frame in by_area.items():
         unknown = sorted(set(frame["area_code"]) - known_areas - set(r5["area_code"]))
@@ -219,7 +337,33 @@ def load_embedded(raw_dir: Path = config.RAW_DIR) -> Store:
             raise DataValidationError(Path(raw_dir) / FILES[name], f"unknown area code(s) {unknown}",
                                       column="area_code")
     obs = pd.concat(
-        [r5, load_12ti(raw_dir), load_2310(raw_dir), load_13aj(raw_dir), *by_area.values()],
+        [r5, load_12ti(raw_dir), load_2310(raw_dir), load_13aj(raw_dir), *recent, *by_area.values()],
         ignore_index=True,
     )
-    return Store(obs, embedded_provenance())
+    prov = embedded_provenance()
+    if not EMBED_RECENT_SERIES:
+        prov = prov[~prov["table_id"].isin(RECENT_TABLES)].reset_index(drop=True)
+        prov.loc[prov["table_id"] == "12r5", "snapshot"] = SNAPSHOTS["12r5"].split(";")[0]
+    return Store(obs, prov)
+
+
+RECENT_TABLES: tuple[str, ...] = ("12tu", "tyokay-long-term")
+
+
+def load_recent_series(raw_dir: Path = config.RAW_DIR, r5: pd.DataFrame | None = None
+                       ) -> tuple[pd.DataFrame, list[pd.DataFrame]]:
+    """The December 2026 series: 12r5 with the 2022-2026 quarter-end vacancies merged in (overlap checked
+    cell for cell), and the frames of 12tu and ``tyokay-long-term``."""
+    r5 = load_12r5(raw_dir) if r5 is None else r5
+    r5 = merge_vintages(r5, load_12r5_vacancies(raw_dir), Path(raw_dir) / FILES["12r5_vacancies"])
+    return r5, [load_12tu(raw_dir), load_tyokay_long_term(raw_dir)]
+
+
+def load_embedded_with_recent(raw_dir: Path = config.RAW_DIR) -> Store:
+    """The embedded snapshot with the December 2026 series, whatever :data:`EMBED_RECENT_SERIES` says."""
+    base = load_embedded(raw_dir)
+    if EMBED_RECENT_SERIES:
+        return base
+    r5, recent = load_recent_series(raw_dir, base.observations[base.observations["table_id"] == "12r5"])
+    others = base.observations[base.observations["table_id"] != "12r5"]
+    return Store(tidy(pd.concat([r5, others, *recent], ignore_index=True)), embedded_provenance())

@@ -3,7 +3,8 @@
 Two ways in:
 
 - the PxWeb API (default): every :class:`~analysis.sources.catalog.FetchSpec` of
-  ``catalog.FETCH_SPECS`` (12r5 with all 23 measures, 12ti by occupation) and, when that
+  ``catalog.FETCH_SPECS`` (12r5 with all 23 measures, 12ti by occupation at the end of the month,
+  12tu by occupation during the quarter-end months) and, when that
   module exists, ``sources.language_tables.LANGUAGE_FETCH_SPECS`` (tables by mother tongue);
 - ``.px`` files saved from StatFin's web pages (``--px-file F.px``).
 
@@ -39,6 +40,7 @@ from analysis.sources.px import (
     table_id_of,
 )
 from analysis.sources.pxweb import (
+    DeadlineError,
     FetchResult,
     PxWebClient,
     PxWebError,
@@ -84,7 +86,8 @@ def all_specs() -> list[FetchSpec]:
 def configured_region_codes(areas: dict[str, config.Area] | None = None) -> list[str]:
     """Regions of the configured areas (each area's ``region`` and its MKnn members), sorted."""
     areas = areas if areas is not None else config.load_areas()
-    codes = {a.region for a in areas.values()} | {m for a in areas.values() for m in a.members if m.startswith("MK")}
+    codes = {a.region for a in areas.values() if a.region} | {m for a in areas.values() for m in a.members
+                                                               if m.startswith("MK")}
     return sorted(codes)
 
 
@@ -93,7 +96,7 @@ def configured_area_codes(areas: dict[str, config.Area] | None = None,
     """Every area code the configuration names (members, regions) and the subregions of its
     member municipalities, as found in the embedded area key (``data/raw``)."""
     areas = areas if areas is not None else config.load_areas()
-    codes = {a.region for a in areas.values()} | {m for a in areas.values() for m in a.members}
+    codes = {a.region for a in areas.values() if a.region} | {m for a in areas.values() for m in a.members}
     if area_key is None:
         from analysis.sources.embedded import load_area_key
 
@@ -142,19 +145,28 @@ def check_observations(obs: pd.DataFrame, table_id: str, frequency: str = "M") -
 def fetch_api(client: PxWebClient, specs: Iterable[FetchSpec], refresh: bool = False,
               ) -> tuple[list[FetchResult], list[str]]:
     """Fetch each spec; returns the results and one error message per failed table."""
+    specs = list(specs)
     results, failures = [], []
     client.limits()
     if client.unreachable is not None:
         return [], [f"cannot reach the PxWeb API at {client.base_url} ({client.unreachable}); tables not "
                     f"fetched: {', '.join(s.table_id for s in specs)}"]
-    for spec in specs:
+    for number, spec in enumerate(specs, start=1):
+        client.progress(f"[{number}/{len(specs)}] {spec.table_id}: fetching {spec.path}")
         try:
             result = client.fetch_table(resolve_spec(spec), refresh=refresh)
             check_observations(result.observations, spec.table_id, spec.frequency)
             _describe(result.provenance, table_info(spec.table_id))
+        except DeadlineError as exc:
+            rest = [s.table_id for s in specs[number - 1:]]
+            failures.append(f"{exc}; tables not fetched: {', '.join(rest)}")
+            break
         except (PxWebError, FetchError, StoreError, ValueError) as exc:
+            client.progress(f"[{number}/{len(specs)}] {spec.table_id}: failed")
             failures.append(str(exc))
             continue
+        how = "from cache" if result.from_cache else f"{result.posts} queries"
+        client.progress(f"[{number}/{len(specs)}] {spec.table_id}: {len(result.observations)} rows ({how})")
         results.append(result)
     return results, failures
 

@@ -54,7 +54,7 @@ LANGUAGE_TABLES: dict[str, TableInfo] = {
             STATFIN_VAERAK,
             "Lähde: Tilastokeskus, StatFin, taulukko 11rm (CC BY 4.0)",
             "A",
-            "StatFin/11rm.px",
+            "StatFin/vaerak/11rm.px",
             {"vaerak-vaesto": "population"},
         ),
         TableInfo(
@@ -63,7 +63,7 @@ LANGUAGE_TABLES: dict[str, TableInfo] = {
             STATFIN_VAERAK,
             "Lähde: Tilastokeskus, StatFin, taulukko 11rl (CC BY 4.0)",
             "A",
-            "StatFin/11rl.px",
+            "StatFin/vaerak/11rl.px",
             {"vaerak-vaesto": "population"},
         ),
         TableInfo(
@@ -72,7 +72,7 @@ LANGUAGE_TABLES: dict[str, TableInfo] = {
             STATFIN_VAERAK,
             "Lähde: Tilastokeskus, StatFin, taulukko 159t (CC BY 4.0)",
             "A",
-            "StatFin/159t.px",
+            "StatFin/vaerak/159t.px",
             {"vaesto_kieli_ulk_p": "foreign_language_share_pct"},
         ),
     ]
@@ -99,7 +99,7 @@ def language_fetch_specs(municipalities: list[str] | str = "@areas",
     return [
         FetchSpec(
             table_id="11rm",
-            path="StatFin/11rm.px",
+            path="StatFin/vaerak/11rm.px",
             select={"geo": ["SSS", *munis], "time": "*", LANGUAGE_VARIABLE_LABEL: languages,
                     "Sukupuoli": ["SSS"]},
             measures=dict(LANGUAGE_TABLES["11rm"].measures),
@@ -108,7 +108,7 @@ def language_fetch_specs(municipalities: list[str] | str = "@areas",
         ),
         FetchSpec(
             table_id="11rl",
-            path="StatFin/11rl.px",
+            path="StatFin/vaerak/11rl.px",
             select={"geo": ["SSS", *regs], "time": "*", LANGUAGE_VARIABLE_LABEL: languages,
                     "Sukupuoli": ["SSS"], "Ikä": ["SSS"]},
             measures=dict(LANGUAGE_TABLES["11rl"].measures),
@@ -117,7 +117,7 @@ def language_fetch_specs(municipalities: list[str] | str = "@areas",
         ),
         FetchSpec(
             table_id="159t",
-            path="StatFin/159t.px",
+            path="StatFin/vaerak/159t.px",
             select={"geo": munis, "time": "*"},
             measures=dict(LANGUAGE_TABLES["159t"].measures),
             frequency="A",

@@ -1,19 +1,29 @@
 """Client for Statistics Finland's PxWeb API (v1): metadata, json-stat2 queries, cache, retries.
 
-The production data path. Since Statistics Finland's change of 8 June 2026 tables are
-addressed by short ids (``StatFin/12r5.px``) and variable codes are table-specific and
-version-stamped (``alue_23_20260101``, ``timeperiod_m``, ``contentscode``). The client
-therefore never names a variable code: it reads each table's metadata (GET) and finds the
-variables by their role (time, geo, metric) or label, then asks for the data with POST
-queries in json-stat2 format. See ``docs/statfin_tables.md``.
+The production data path, written against the live service as recorded in 2026 (real samples in
+``tests/fixtures/pxweb``):
 
-Respecting the service:
+- tables are addressed with their subject folder, ``<root>StatFin/tyonv/12r5.px`` (``<root>`` =
+  ``…/PxWeb/api/v1/{fi|en|sv}/``); ``StatFin/12r5.px`` answers 404 and an old long id such as
+  ``statfin_tyonv_pxt_12r5.px`` answers 400. A spec path without a folder is completed from the
+  database search (``StatFin?query=12r5`` -> ``{"id": "12r5.px", "path": "/tyonv"}``);
+- variable codes differ by table (12r5/12ti: ``Alue``, ``timeperiod_m``, ``contentscode``;
+  11re: ``alue_23_20260101``), so the client never names one: it reads each table's metadata (GET)
+  and finds the variables by their role (time, geo, metric) or label, then asks for the data
+  with POST queries in json-stat2 format. Codes a table lacks (months it lost, such as 12r5's
+  2006-2008) are skipped with a note; area codes the store cannot hold (``KUJOU``, ``MKJO``,
+  ``ELY…``) are dropped with a note. See ``docs/statfin_tables.md``.
+
+Respecting the service and the analyst's time:
 
 - the cell limit (``maxValues``) and the call limit (``maxCalls`` per ``timeWindow`` seconds)
   are read from ``<root>?config``; when that fails the documented defaults apply
   (100 000 cells, 30 calls per 10 s). A query above the cell limit is split into pieces;
 - HTTP 429 and 502/503/504, time-outs and dropped connections are retried a bounded number
-  of times with exponential back-off; ``Retry-After`` is honoured (capped);
+  of times with exponential back-off; ``Retry-After`` is honoured up to ``max_wait`` (60 s) and
+  every wait is reported through ``progress``;
+- an overall ``deadline`` (seconds for the whole fetch) bounds every request and wait: a
+  server that never answers ends the fetch at the deadline with a clear message;
 - raw responses are cached on disk under ``data/cache/pxweb`` keyed by a hash of URL and
   query; a cached response is used only while the table's ``updated`` stamp (from the
   subject folder's table list) is unchanged.
@@ -27,6 +37,7 @@ import fnmatch
 import hashlib
 import json
 import math
+import re
 import time
 from collections import deque
 from collections.abc import Callable, Iterable
@@ -41,14 +52,18 @@ import requests
 
 from analysis import config
 from analysis.files import write_atomic
-from analysis.schema import KEY_COLUMNS, PROVENANCE_COLUMNS, tidy
+from analysis.schema import AREA_CODE_PATTERN, KEY_COLUMNS, PROVENANCE_COLUMNS, tidy
 from analysis.sources.catalog import STATFIN, TABLES, FetchSpec, citation
 
 DEFAULT_BASE_URL = "https://pxdata.stat.fi/PxWeb/api/v1/fi/"
 DEFAULT_MAX_CELLS = 100_000
 DEFAULT_MAX_CALLS = 30
 DEFAULT_TIME_WINDOW = 10.0
+DEFAULT_DEADLINE = 600.0
+"""Seconds the whole ``fetch`` may take by default (``--timeout``): a first fetch of every table is
+about 80 queries (12ti alone about 40 of 100 000 cells), paced to 30 calls per 10 s."""
 RETRY_STATUSES = frozenset({429, 502, 503, 504})
+_STORE_AREA = re.compile(rf"^({AREA_CODE_PATTERN})$")
 ROLES = ("time", "geo", "metric")
 _TIME_LABELS = {"kuukausi", "vuosi", "neljännes", "månad", "år", "kvartal", "month", "year", "quarter"}
 _GEO_LABELS = {"alue", "område", "region", "area", "maakunta", "kunta", "landskap", "kommun"}
@@ -64,6 +79,10 @@ class PxWebError(RuntimeError):
         self.status = status
         code = f"HTTP {status}" if status is not None else "no HTTP response"
         super().__init__(f"table {table_id}: {url}: {code}: {message}")
+
+
+class DeadlineError(PxWebError):
+    """The overall time limit of the fetch ran out before the table was fetched."""
 
 
 @dataclass(frozen=True)
@@ -181,7 +200,8 @@ def _match_values(var: Variable, wanted: list[str] | str) -> tuple[list[str], li
         if not hits:
             missing.append(item)
         chosen.extend(h for h in hits if h not in chosen)
-    return chosen, missing
+    order = {v: i for i, v in enumerate(var.values)}
+    return sorted(chosen, key=order.__getitem__), missing
 
 
 def build_selection(spec: FetchSpec, meta: TableMeta) -> tuple[dict[str, list[str]], list[str]]:
@@ -192,9 +212,20 @@ def build_selection(spec: FetchSpec, meta: TableMeta) -> tuple[dict[str, list[st
     """
     select = {k.casefold(): v for k, v in spec.select.items()}
     breakdowns = {k.casefold() for k in spec.breakdowns}
+    categories = {k.casefold(): v for k, v in spec.categories.items()}
     selection: dict[str, list[str]] = {}
     notes: list[str] = []
     for var in meta.variables:
+        groups = categories.get(var.label.casefold(), categories.get(var.code.casefold()))
+        if groups is not None:
+            absent = [c for c in groups if c not in var.values]
+            if absent:
+                listed = ", ".join(f"{c} ({t})" for c, t in zip(var.values, var.value_texts))
+                raise PxWebError(spec.table_id, meta.url, f"categories {absent} are not in variable {var.code} "
+                                 f"('{var.label}'); it has {listed}. Correct the spec's categories in "
+                                 "sources/catalog.py", 200)
+            selection[var.code] = [c for c in var.values if c in groups]
+            continue
         wanted = select.get(var.role) if var.role in ROLES else None
         if wanted is None:
             wanted = select.get(var.label.casefold(), select.get(var.code.casefold()))
@@ -320,11 +351,20 @@ def jsonstat2_observations(doc: dict[str, Any], spec: FetchSpec, meta: TableMeta
         for dim_id in dim_ids or []:
             roles[dim_id] = role
     breakdowns = {k.casefold(): v for k, v in spec.breakdowns.items()}
+    categories = {k.casefold(): v for k, v in spec.categories.items()}
     out = pd.DataFrame(index=frame.index)
+    category_measure = None
     for dim_id in doc["id"]:
         role = roles.get(dim_id, "other")
         label = str(doc["dimension"][dim_id].get("label", dim_id))
-        if role == "time":
+        groups = categories.get(label.casefold(), categories.get(dim_id.casefold()))
+        if groups is not None and role != "metric":
+            unknown = sorted(set(frame[dim_id]) - set(groups))
+            if unknown:
+                raise PxWebError(spec.table_id, url, f"response has categories {unknown} of {dim_id} that the spec "
+                                 "does not name", 200)
+            category_measure = frame[dim_id].map(groups)
+        elif role == "time":
             out["period"] = frame[dim_id].map(to_period)
         elif role == "geo":
             out["area_code"] = frame[dim_id]
@@ -341,6 +381,10 @@ def jsonstat2_observations(doc: dict[str, Any], spec: FetchSpec, meta: TableMeta
         elif frame[dim_id].nunique() > 1:
             raise PxWebError(spec.table_id, url, f"dimension {dim_id} ('{label}') has several values but no "
                              "store column", 200)
+    if category_measure is not None:
+        if "measure" in out and out["measure"].nunique() > 1:
+            raise PxWebError(spec.table_id, url, "a spec with categories must select one content code", 200)
+        out["measure"] = category_measure
     if "area_code" not in out:
         out["area_code"] = "SSS"  # a table without an area variable covers the whole country
     for column in ("period", "measure"):
@@ -349,6 +393,13 @@ def jsonstat2_observations(doc: dict[str, Any], spec: FetchSpec, meta: TableMeta
     out["value"] = frame["value"]
     out["table_id"] = spec.table_id
     return tidy(out)
+
+
+def split_store_areas(obs: pd.DataFrame) -> tuple[pd.DataFrame, list[str]]:
+    """Rows whose area code the store can hold (``SSS``, ``MKnn``, ``SKnnn``, ``KUnnn``), and the
+    other codes found (``KUJOU``, ``MKJO``, ``ELY01`` …), which the analyses do not use."""
+    ok = obs["area_code"].str.match(_STORE_AREA)
+    return obs[ok].reset_index(drop=True), sorted(set(obs.loc[~ok, "area_code"]))
 
 
 def _retry_after(response: requests.Response, default: float) -> float:
@@ -381,13 +432,18 @@ class PxWebClient:
     cache_dir:
         Folder for raw responses (``data/cache/pxweb``).
     timeout:
-        Seconds to wait for the server (connect, read).
+        Seconds to wait for the server (connect, read) in one request.
     max_attempts:
         Attempts per request for retryable failures (429, 502-504, time-outs).
     max_wait:
-        Longest single wait in seconds, also for a larger ``Retry-After``.
+        Longest single wait in seconds, also for a larger ``Retry-After`` (which is then reported).
+    deadline:
+        Seconds from now that all requests together may take (None: no overall limit). Every
+        request's time-out and every wait is cut to what is left; past it, :class:`DeadlineError`.
     sleep:
         The sleeping function (tests pass a recorder).
+    progress:
+        Called with one line of text for each wait and each table (``print`` to stderr in the CLI).
     """
 
     def __init__(
@@ -400,6 +456,8 @@ class PxWebClient:
         max_wait: float = 60.0,
         sleep: Callable[[float], None] = time.sleep,
         session: requests.Session | None = None,
+        deadline: float | None = None,
+        progress: Callable[[str], None] | None = None,
     ):
         self.base_url = base_url if base_url.endswith("/") else base_url + "/"
         self.cache_dir = Path(cache_dir) if cache_dir is not None else config.CACHE_DIR / "pxweb"
@@ -410,10 +468,41 @@ class PxWebClient:
         self.sleep = sleep
         self.session = session or requests.Session()
         self.session.headers.setdefault("User-Agent", "analysis-employment-review (python-requests)")
+        self.progress = progress or (lambda line: None)
+        self.deadline_seconds = deadline
+        self._deadline = None if deadline is None else time.monotonic() + float(deadline)
         self._limits: ApiLimits | None = None
         self.unreachable: PxWebError | None = None
         self._calls: deque[float] = deque()
+        self._folders: dict[str, str] = {}
         self.requests_made: list[tuple[str, str]] = []
+
+    # --- time ---------------------------------------------------------------------------
+    def remaining(self) -> float | None:
+        """Seconds left before the overall deadline (None without one)."""
+        return None if self._deadline is None else self._deadline - time.monotonic()
+
+    def _check_deadline(self, table_id: str, url: str) -> None:
+        left = self.remaining()
+        if left is not None and left <= 0:
+            raise DeadlineError(table_id, url, f"the overall time limit of {self.deadline_seconds:g} s for the "
+                                "fetch ran out (option --timeout)")
+
+    def _request_timeout(self) -> float | tuple[float, float]:
+        left = self.remaining()
+        if left is None:
+            return self.timeout
+        left = max(0.05, left)
+        if isinstance(self.timeout, tuple):
+            return (min(self.timeout[0], left), min(self.timeout[1], left))
+        return min(float(self.timeout), left)
+
+    def _wait(self, seconds: float) -> None:
+        left = self.remaining()
+        if left is not None:
+            seconds = min(seconds, max(0.0, left))
+        if seconds > 0:
+            self.sleep(seconds)
 
     # --- HTTP -------------------------------------------------------------------------
     def _throttle(self) -> None:
@@ -422,7 +511,7 @@ class PxWebClient:
         while self._calls and now - self._calls[0] > limits.time_window:
             self._calls.popleft()
         if len(self._calls) >= limits.max_calls:
-            self.sleep(max(0.0, limits.time_window - (now - self._calls[0])))
+            self._wait(max(0.0, limits.time_window - (now - self._calls[0])))
             self._calls.popleft()
         self._calls.append(time.monotonic())
 
@@ -432,13 +521,15 @@ class PxWebClient:
         status: int | None = None
         attempts = attempts or self.max_attempts
         for attempt in range(1, attempts + 1):
+            self._check_deadline(table_id, url)
             self._throttle()
             self.requests_made.append((method, url))
             wait = min(self.max_wait, self.backoff * 2 ** (attempt - 1))
+            timeout = self._request_timeout()
             try:
-                response = self.session.request(method, url, json=body, timeout=self.timeout)
+                response = self.session.request(method, url, json=body, timeout=timeout)
             except requests.Timeout:
-                last, status = f"timed out after {self.timeout} s", None
+                last, status = f"timed out after {timeout} s", None
             except requests.ConnectionError as exc:
                 last, status = f"connection failed ({exc.__class__.__name__})", None
             else:
@@ -452,9 +543,21 @@ class PxWebClient:
                 if status not in RETRY_STATUSES:
                     raise PxWebError(table_id, url, last or "request refused", status)
                 if status == 429:
-                    wait = min(self.max_wait, _retry_after(response, wait))
+                    asked = _retry_after(response, wait)
+                    wait = min(self.max_wait, asked)
+                    if asked > self.max_wait:
+                        self.progress(f"  {table_id}: HTTP 429, the server asks to wait {asked:g} s; waiting "
+                                      f"{wait:g} s (the longest wait allowed)")
+                    else:
+                        self.progress(f"  {table_id}: HTTP 429, waiting {wait:g} s as the server asks")
+                else:
+                    self.progress(f"  {table_id}: HTTP {status}, retrying in {wait:g} s")
             if attempt < attempts:
-                self.sleep(wait)
+                if status is None:
+                    self.progress(f"  {table_id}: {last}, retrying in {wait:g} s")
+                self._check_deadline(table_id, url)
+                self._wait(wait)
+        self._check_deadline(table_id, url)
         raise PxWebError(table_id, url, f"gave up after {attempts} attempts: {last}", status)
 
     # --- API ---------------------------------------------------------------------------
@@ -469,6 +572,8 @@ class PxWebClient:
                     int(doc.get("maxCalls", DEFAULT_MAX_CALLS)),
                     float(doc.get("timeWindow", DEFAULT_TIME_WINDOW)),
                 )
+            except DeadlineError as exc:
+                self.unreachable = exc
             except PxWebError as exc:
                 if exc.status is None:
                     self.unreachable = exc  # no HTTP answer at all: no network or a wrong root
@@ -476,23 +581,50 @@ class PxWebClient:
                 pass  # the defaults are the documented limits of pxdata.stat.fi
         return self._limits
 
+    def search_folder(self, database: str, table_file: str, table_id: str) -> str:
+        """The subject folder of ``table_file`` (``12r5.px``) from the database search: ``tyonv``."""
+        key = f"{database}/{table_file}"
+        if key not in self._folders:
+            url = f"{self.base_url}{database}?query={table_file.removesuffix('.px')}"
+            hits = self.request("GET", url, table_id)
+            try:
+                folder = next(str(h["path"]).strip("/") for h in hits if str(h.get("id")) == table_file)
+            except (StopIteration, AttributeError, TypeError, KeyError) as exc:
+                raise PxWebError(table_id, url, f"the database search does not list {table_file}", 200) from exc
+            self._folders[key] = folder
+        return self._folders[key]
+
+    def table_path(self, spec: FetchSpec) -> str:
+        """``spec.path`` with its subject folder: ``StatFin/12r5.px`` -> ``StatFin/tyonv/12r5.px``."""
+        parts = spec.path.strip("/").split("/")
+        if len(parts) >= 3:
+            return "/".join(parts)
+        if len(parts) != 2:
+            raise PxWebError(spec.table_id, self.base_url + spec.path, "a table path is DATABASE/FOLDER/ID.px")
+        folder = self.search_folder(parts[0], parts[1], spec.table_id)
+        return "/".join([parts[0], *[p for p in folder.split("/") if p], parts[1]])
+
+    def table_url(self, spec: FetchSpec) -> str:
+        """The table's URL under the API root."""
+        return self.base_url + self.table_path(spec)
+
     def metadata(self, spec: FetchSpec) -> TableMeta:
         """The table's metadata, variables tagged with their roles."""
-        url = self.base_url + spec.path
+        url = self.table_url(spec)
         return parse_metadata(self.request("GET", url, spec.table_id), spec.table_id, url)
 
     def table_stamp(self, spec: FetchSpec) -> str | None:
         """The table's ``updated`` stamp from its subject folder's table list, or None.
 
-        The folder (``tyonv``) is found with the database search (``StatFin?query=12r5``);
-        both are GET requests, so checking for news never POSTs.
+        The folder is the one in the table's path (``StatFin/tyonv`` lists ``12r5.px``); this is a
+        GET request, so checking for news never POSTs.
         """
-        database, _, name = spec.path.rpartition("/")
         try:
-            hits = self.request("GET", f"{self.base_url}{database}?query={spec.table_id}", spec.table_id)
-            folder = next(str(h["path"]).strip("/") for h in hits if h.get("id") == name)
-            listing = self.request("GET", f"{self.base_url}{database}/{folder}", spec.table_id)
+            folder, _, name = self.table_path(spec).rpartition("/")
+            listing = self.request("GET", f"{self.base_url}{folder}", spec.table_id, attempts=2)
             stamp = next(h.get("updated") for h in listing if h.get("id") == name)
+        except DeadlineError:
+            raise
         except (PxWebError, StopIteration, AttributeError, TypeError, KeyError):
             return None
         return str(stamp) if stamp else None
@@ -524,25 +656,29 @@ class PxWebClient:
         """
         limits = self.limits()
         meta = self.metadata(spec)
+        url = meta.url
         selection, notes = build_selection(spec, meta)
         stamp = self.table_stamp(spec)
         order = [v.code for v in sorted(meta.variables, key=lambda v: (v.role != "time", -len(v.values)))
                  if v.code in selection]
         pieces = split_selection(selection, limits.max_cells, order)
-        url = self.base_url + spec.path
         entries, fresh, posts = [], [], 0
-        for piece in pieces:
+        for number, piece in enumerate(pieces, start=1):
             body = query_body(piece)
             path = self.cache_path(url, body)
             entry = None if refresh else self._read_cache(path, stamp)
             if entry is None:
+                if len(pieces) > 1:
+                    self.progress(f"  {spec.table_id}: query {number}/{len(pieces)}")
                 doc = self.request("POST", url, spec.table_id, body)
                 posts += 1
                 entry = {"url": url, "query": body, "stamp": stamp, "fetched_at": utc_now(), "response": doc}
                 fresh.append((path, entry))
             entries.append(entry)
         frames = [jsonstat2_observations(e["response"], spec, meta, url) for e in entries]
-        obs = pd.concat(frames, ignore_index=True)
+        obs, dropped = split_store_areas(pd.concat(frames, ignore_index=True))
+        if dropped:
+            notes.append(f"area codes not used by the analyses left out: {', '.join(dropped)}")
         dup = obs.duplicated(list(KEY_COLUMNS))
         if dup.any():
             raise PxWebError(spec.table_id, url, f"{int(dup.sum())} duplicate cells after merging the pieces", 200)
@@ -572,7 +708,7 @@ def provenance_row(table_id: str, title: str, entries: list[dict[str, Any]]) -> 
 
 
 __all__ = [
-    "DEFAULT_BASE_URL", "ApiLimits", "FetchResult", "PxWebClient", "PxWebError", "TableMeta",
+    "DEFAULT_BASE_URL", "DEFAULT_DEADLINE", "ApiLimits", "DeadlineError", "split_store_areas", "FetchResult", "PxWebClient", "PxWebError", "TableMeta",
     "Variable", "build_selection", "cell_count", "jsonstat2_observations", "measure_key", "parse_jsonstat2",
     "parse_metadata", "query_body", "split_selection", "strip_prefix", "to_period", "variable_role",
 ]

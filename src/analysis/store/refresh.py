@@ -17,7 +17,7 @@ from analysis import config
 from analysis.schema import Store, StoreError
 from analysis.sources.fetch import all_specs, fetch_api, load_px_files
 from analysis.sources.px import PxFileError
-from analysis.sources.pxweb import DEFAULT_BASE_URL, PxWebClient
+from analysis.sources.pxweb import DEFAULT_BASE_URL, DEFAULT_DEADLINE, PxWebClient
 from analysis.store.store import merge_stores, read_store, write_store
 
 
@@ -35,6 +35,10 @@ def save(new: Store, folder: Path) -> Store:
     return merged
 
 
+def _progress(line: str) -> None:
+    print(line, file=sys.stderr, flush=True)
+
+
 def _summary(table_id: str, obs: pd.DataFrame, how: str) -> str:
     periods = sorted(obs["period"].unique())
     span = f"{periods[0]}–{periods[-1]}" if periods else "no periods"
@@ -50,8 +54,13 @@ def run_fetch(
     *,
     folder: Path | None = None,
     client: PxWebClient | None = None,
+    timeout: float | None = DEFAULT_DEADLINE,
 ) -> int:
-    """Run ``python -m analysis fetch``; returns the exit status (0 ok, 1 a table failed, 2 bad input)."""
+    """Run ``python -m analysis fetch``; returns the exit status (0 ok, 1 a table failed, 2 bad input).
+
+    ``timeout`` is the overall limit in seconds for all API requests (``--timeout``); a progress line
+    per table goes to stderr.
+    """
     folder = Path(folder) if folder is not None else config.FETCHED_DIR
     if px_files:
         try:
@@ -73,7 +82,10 @@ def run_fetch(
             print(f"error: unknown table(s) {', '.join(unknown)}; fetch knows {', '.join(known)}", file=sys.stderr)
             return 2
         specs = [known[t] for t in tables]
-    client = client or PxWebClient(base_url or DEFAULT_BASE_URL)
+    if timeout is not None and timeout <= 0:
+        print(f"error: --timeout must be a positive number of seconds, not {timeout:g}", file=sys.stderr)
+        return 2
+    client = client or PxWebClient(base_url or DEFAULT_BASE_URL, deadline=timeout, progress=_progress)
     results, failures = fetch_api(client, specs, refresh)
     if results:
         new = Store(
