@@ -6,11 +6,12 @@ Expected values from the embedded snapshot (data/raw; see data/SOURCES.md): 12r5
 
 from __future__ import annotations
 
+import pandas as pd
 import pytest
 
 from analysis import config
 from analysis.config import Area
-from analysis.schema import StoreError
+from analysis.schema import PROVENANCE_COLUMNS, Store, StoreError, tidy
 from analysis.store.scope import Scope, as_of, shift_month
 
 PART = Area("test-part", "Osa", "Del", "MK16", ("KU272", "KU421"))  # two of the eight: no published area
@@ -83,8 +84,9 @@ def test_as_of_cut_2020q3(store, kp_area):
     assert not (obs["table_id"] == "159t").any()  # no 159t share of 2020 or later (2020 ends 31 Dec)
     assert annual["period"].max() == "2019"  # 13aj and Sotkanet up to 2019
     # what happened afterwards is only in later(), for a forecast beside its outcome
-    assert scope.later("12r5").observations["period"].min() == "2020-10"
-    assert scope.later("12r5").observations["period"].max() == "2023-10"
+    later = scope.later("12r5").observations
+    assert later["period"].min() == "2020-10"
+    assert later.loc[later["measure"] == "unemployed_jobseekers", "period"].max() == "2023-10"
 
 
 def test_annual_data_of_a_year_is_seen_only_after_its_end(store, kp_area):
@@ -152,3 +154,18 @@ def test_counts_leave_out_measures_the_table_lacks(store, kp_area):
     assert set(scope.counts(["unemployed_jobseekers", "long_term_unemployed"])["measure"]) == {
         "unemployed_jobseekers"}
     assert scope.counts(["long_term_unemployed"]).empty
+
+
+def test_the_core_measure_decides_the_reference_month(kp_area):
+    # synthetic (tests only): vacancies run two months past the unemployed, as the embedded 12r5
+    # vacancies at the quarter ends do (2026-06 against 2023-10)
+    rows = [("2023-10", "unemployed_jobseekers", 2371.0), ("2023-10", "open_vacancies", 399.0),
+            ("2023-12", "open_vacancies", 350.0)]
+    obs = pd.DataFrame([{"table_id": "12r5", "period": p, "area_code": "MK16", "measure": m, "value": v}
+                        for p, m, v in rows])
+    store = Store(tidy(obs), pd.DataFrame(columns=list(PROVENANCE_COLUMNS)))
+    scope = Scope.of(store, kp_area, "2023Q4")
+    assert scope.month() == scope.require_month() == "2023-10"
+    assert scope.month(measure="open_vacancies") == "2023-12"
+    with pytest.raises(StoreError, match="12r5 unemployed_jobseekers has no month of 2023-12"):
+        Scope.of(store, kp_area, "2023-12").require_month()  # only vacancies are held then

@@ -32,6 +32,10 @@ from analysis.store.store import aggregate_areas
 MONTHLY_TABLE = "12r5"
 """The table whose end-of-month counts define the review's reference month."""
 OCCUPATION_TABLE = "12ti"
+CORE_MEASURES: dict[str, str] = {MONTHLY_TABLE: "unemployed_jobseekers", OCCUPATION_TABLE: "unemployed_jobseekers"}
+"""The measure whose months decide a table's reference month when no measure is named: other measures
+of the same table may run later (12r5 open vacancies at the quarter ends up to 2026-06, while unemployed
+jobseekers end in 2023-10), and a review month must hold the unemployed."""
 
 
 def shift_month(month: str, months: int) -> str:
@@ -115,8 +119,9 @@ class Scope:
     def month(self, table_id: str = MONTHLY_TABLE, measure: str | None = None) -> str | None:
         """The reference month of ``table_id`` (and ``measure``) for the period: the period's last
         month that the table holds, or ``None`` when it holds no month of the period (the measure
-        ends earlier, or starts later). The one rule for "which month does this period show"."""
-        return self.pick_month(self.months_held(table_id, measure))
+        ends earlier, or starts later). The one rule for "which month does this period show".
+        Without ``measure``, the table's core measure (:data:`CORE_MEASURES`) decides, if it has one."""
+        return self.pick_month(self.months_held(table_id, measure or CORE_MEASURES.get(table_id)))
 
     def pick_month(self, held: list[str] | set[str]) -> str | None:
         """Of the months ``held`` by some series, the one that stands for the period: the period's
@@ -127,6 +132,7 @@ class Scope:
 
     def require_month(self, table_id: str = MONTHLY_TABLE, measure: str | None = None) -> str:
         """:meth:`month`, raising :class:`StoreError` when the table holds no month of the period."""
+        measure = measure or CORE_MEASURES.get(table_id)
         month = self.month(table_id, measure)
         if month is None:
             held = self.months_held(table_id, measure)
