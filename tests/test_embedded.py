@@ -127,8 +127,8 @@ def test_raw_data_is_not_written_by_loading(raw_copy):
 
 @pytest.fixture(scope="module")
 def recent():
-    """The embedded store with the December 2026 series (embedded.EMBED_RECENT_SERIES may still be off)."""
-    return embedded.load_embedded_with_recent()
+    """The embedded store, which holds the December 2026 series."""
+    return embedded.load_embedded()
 
 
 def test_12r5_quarter_end_vacancies_2022_2026():

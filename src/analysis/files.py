@@ -6,6 +6,8 @@ reader sees either the old or the new content, never half a file. Imports nothin
 
 from __future__ import annotations
 
+import hashlib
+
 import os
 import pickle
 import tempfile
@@ -63,3 +65,21 @@ def pickle_cached(path: Path, compute: Callable[[], T]) -> tuple[T, bool]:
     except OSError:
         pass
     return value, False
+
+
+PACKAGE_DIR = Path(__file__).resolve().parent
+
+
+def code_digest(*parts: str) -> str:
+    """Hash of the package's source and text files under ``parts`` (sub-folders or files of the
+    package; all of it by default): the code half of a cache key, so a changed rule, citation or
+    text is never served stale from a cache."""
+    digest = hashlib.sha256()
+    roots = [PACKAGE_DIR / p for p in parts] if parts else [PACKAGE_DIR]
+    for root in roots:
+        files = [root] if root.is_file() else sorted(root.rglob("*"))
+        for path in files:
+            if path.suffix in (".py", ".yaml") and "__pycache__" not in path.parts:
+                digest.update(str(path.relative_to(PACKAGE_DIR)).encode())
+                digest.update(path.read_bytes())
+    return digest.hexdigest()[:16]

@@ -21,7 +21,8 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
-from analysis.indicators import structure
+from analysis.indicators import activation, structure
+from analysis.sources.catalog import SERVICE_MEASURES
 from analysis.store.scope import Scope
 
 
@@ -35,23 +36,17 @@ class Group:
     unit: str = "persons"  # persons | count (jobs) | pct
 
 
-SERVICE_MEASURES: tuple[str, ...] = (
-    "in_subsidised_employment", "in_work_practice_or_coaching", "in_work_or_training_trial",
-    "in_labour_market_training", "in_coaching", "in_other_services",
-)
-"""12r5 measures of persons in employment services at the end of the month (TYOLLISTETTYLOP,
-TYOHARJOITTELULOP, KOKEILULOP, TVKOULUTUSLOP, VALMENNUSLOP, MTPPALVELUTLOP)."""
-
 GROUPS: tuple[Group, ...] = (
     Group("unemployed", "12r5", ("unemployed_jobseekers",)),
     Group("rate", "12r5", ("unemployed_jobseekers", "labour_force"), "pct"),
     Group("long_term", "12r5", ("long_term_unemployed",)),
-    Group("over_two_years", "12ta", ("unemployed_over_24_months",)),
+    Group("over_two_years", "12ta", ("unemployed_24m_plus",)),
     Group("under_25", "12r5", ("unemployed_under_25",)),
     Group("over_50", "12r5", ("unemployed_over_50",)),
     Group("foreign_nationals", "12r5", ("unemployed_foreign_nationals",)),
     Group("laid_off", "12r5", ("laid_off_full_time",)),
     Group("in_services", "12r5", SERVICE_MEASURES),
+    Group("activation_rate", "12r5", activation.INPUTS, "pct"),
     Group("new_vacancies", "12r5", ("new_vacancies",), "count"),
     Group("open_vacancies", "12r5", ("open_vacancies",), "count"),
     Group("vacancies_during_month", "12tu", ("vacancies_open_during_month",), "count"),
@@ -69,8 +64,10 @@ def _series(scope: Scope, group: Group) -> pd.Series:
         return pd.Series(dtype="float64")
     wide = counts.pivot_table(index="period", columns="measure", values="value", aggfunc="first", dropna=False)
     if any(m not in wide.columns for m in group.measures):
-        if group.unit == "pct" or group.key == "in_services":
-            return pd.Series(dtype="float64")
+        return pd.Series(dtype="float64")  # a sum or a rate of a partial set is never shown
+    if group.key == "activation_rate":
+        frame = activation.activation_frame(counts)
+        return frame.set_index("period")[activation.MEASURE].dropna()
     if group.unit == "pct":
         return structure.rate(wide["unemployed_jobseekers"], wide["labour_force"]).dropna()
     return wide[list(group.measures)].sum(axis=1, min_count=len(group.measures)).dropna()

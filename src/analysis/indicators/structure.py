@@ -248,8 +248,10 @@ def trend(scope: Scope, measure: str = "unemployed_jobseekers") -> pd.DataFrame:
     missing = series[series.isna()]
     if not missing.empty:
         series = series[series.index > missing.index.max()]
+    if len(series) < 36:
+        raise StoreError(f"{measure} for {scope.area.slug}: fewer than 36 consecutive months up to {month}")
     expected = pd.period_range(series.index.min(), month, freq="M").astype(str)
-    if len(series) < 36 or list(series.index) != list(expected):
+    if list(series.index) != list(expected):
         raise StoreError(f"{measure} for {scope.area.slug}: fewer than 36 consecutive months up to {month}")
     fit = STL(series.to_numpy(dtype=float), period=12).fit()
     return pd.DataFrame({"period": series.index, "observed": series.to_numpy(),

@@ -380,7 +380,7 @@ def breakdown_blocks(scope: Scope, lang: str = "fi") -> list[html.HTML]:
 def occupation_blocks(scope: Scope, lang: str = "fi") -> list[html.HTML]:
     """Unemployed by occupation (main groups, sub-major groups, largest occupations)."""
     blocks = [html.heading(tx("occupation_heading", lang), 3)]
-    if scope.occupation_codes is None:
+    if scope.occupation_codes is None or scope.month(structure.OCC_TABLE) is None:
         blocks.append(html.paragraph(tx("occupation_none", lang)))
         return blocks
     codes, is_context = scope.occupation_codes
@@ -403,7 +403,7 @@ def occupation_blocks(scope: Scope, lang: str = "fi") -> list[html.HTML]:
 def vacancy_blocks(scope: Scope, lang: str = "fi") -> list[html.HTML]:
     """Vacancies and tightness by main group, and the Beveridge curve."""
     blocks = [html.heading(tx("vacancies_heading", lang), 3)]
-    if scope.occupation_codes is not None:
+    if scope.occupation_codes is not None and scope.month(structure.OCC_TABLE) is not None:
         names = group_names()
         g1 = structure.occupation_groups(scope, 1)
         month = g1["month"].iloc[0]

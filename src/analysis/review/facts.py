@@ -8,27 +8,14 @@ source file of the package), so a changed rule or text never serves stale result
 from __future__ import annotations
 
 import hashlib
-from functools import lru_cache
 from pathlib import Path
 
 from analysis import config
-from analysis.files import pickle_cached
+from analysis.files import code_digest, pickle_cached
 from analysis.present import kpi as kpi_present
 from analysis.present.review_page import ReviewFacts, compute_facts
 from analysis.store import load_scope
 from analysis.store.scope import Scope
-
-
-@lru_cache(maxsize=1)
-def code_digest() -> str:
-    """Hash of every Python and text file of the package: the code half of the cache key."""
-    digest = hashlib.sha256()
-    root = Path(__file__).resolve().parents[1]
-    for path in sorted(root.rglob("*")):
-        if path.suffix in (".py", ".yaml", ".csv") and "__pycache__" not in path.parts:
-            digest.update(str(path.relative_to(root)).encode())
-            digest.update(path.read_bytes())
-    return digest.hexdigest()[:16]
 
 
 def data_digest(data_source: str) -> str:

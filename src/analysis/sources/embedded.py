@@ -62,21 +62,6 @@ SNAPSHOTS: dict[str, str] = {
 }
 
 
-EMBED_RECENT_SERIES = False
-"""Whether :func:`load_embedded` includes the real series added in December 2026: the 12r5 quarter-end
-open and new vacancies 2022-03…2026-06 (merged into table 12r5), 12tu by occupation (MK16, quarter ends
-2013-03…2026-06) and the employment statistics' year-end long-term unemployed 2017-2018
-(``tyokay-long-term``).
-
-Off on this branch only because code owned elsewhere is not ready for them: with the 2026 rows 12r5's
-last month is 2026-06 while unemployed jobseekers end in 2023-10, so
-``indicators.overview.latest_complete_quarter`` (which reads every 12r5 month) finds no complete quarter,
-and the data overview has no reader's names for the tyokay measures. The lead switches it on when merging
-the review developer's per-measure last months (the loaders, the overlap check and their tests run
-either way: ``load_recent_series``).
-"""
-
-
 def _read(name: str, raw_dir: Path) -> tuple[pd.DataFrame, Path]:
     path = Path(raw_dir) / FILES[name]
     return read_csv(path), path
@@ -327,9 +312,7 @@ def load_embedded(raw_dir: Path = config.RAW_DIR) -> Store:
     """The whole embedded snapshot as a validated :class:`Store`."""
     known_areas = set(load_area_key(raw_dir)["municipality_code"])
     r5 = load_12r5(raw_dir)
-    recent: list[pd.DataFrame] = []
-    if EMBED_RECENT_SERIES:
-        r5, recent = load_recent_series(raw_dir, r5)
+    r5, recent = load_recent_series(raw_dir, r5)  # the December 2026 series, overlap checked
     by_area = {"159t": load_159t(raw_dir), "sotkanet": load_sotkanet(raw_dir)}
     for name, frame in by_area.items():
         unknown = sorted(set(frame["area_code"]) - known_areas - set(r5["area_code"]))
@@ -340,11 +323,7 @@ def load_embedded(raw_dir: Path = config.RAW_DIR) -> Store:
         [r5, load_12ti(raw_dir), load_2310(raw_dir), load_13aj(raw_dir), *recent, *by_area.values()],
         ignore_index=True,
     )
-    prov = embedded_provenance()
-    if not EMBED_RECENT_SERIES:
-        prov = prov[~prov["table_id"].isin(RECENT_TABLES)].reset_index(drop=True)
-        prov.loc[prov["table_id"] == "12r5", "snapshot"] = SNAPSHOTS["12r5"].split(";")[0]
-    return Store(obs, prov)
+    return Store(obs, embedded_provenance())
 
 
 RECENT_TABLES: tuple[str, ...] = ("12tu", "tyokay-long-term")
@@ -357,13 +336,3 @@ def load_recent_series(raw_dir: Path = config.RAW_DIR, r5: pd.DataFrame | None =
     r5 = load_12r5(raw_dir) if r5 is None else r5
     r5 = merge_vintages(r5, load_12r5_vacancies(raw_dir), Path(raw_dir) / FILES["12r5_vacancies"])
     return r5, [load_12tu(raw_dir), load_tyokay_long_term(raw_dir)]
-
-
-def load_embedded_with_recent(raw_dir: Path = config.RAW_DIR) -> Store:
-    """The embedded snapshot with the December 2026 series, whatever :data:`EMBED_RECENT_SERIES` says."""
-    base = load_embedded(raw_dir)
-    if EMBED_RECENT_SERIES:
-        return base
-    r5, recent = load_recent_series(raw_dir, base.observations[base.observations["table_id"] == "12r5"])
-    others = base.observations[base.observations["table_id"] != "12r5"]
-    return Store(tidy(pd.concat([r5, others, *recent], ignore_index=True)), embedded_provenance())
