@@ -17,7 +17,6 @@ import json
 import os
 import shutil
 import sys
-import tempfile
 import time
 from concurrent.futures import FIRST_EXCEPTION, ProcessPoolExecutor, wait
 from dataclasses import dataclass
@@ -28,21 +27,20 @@ import nbformat
 
 from analysis import config
 from analysis.present.text import t
-from analysis.review import index, render
+from analysis.review import render
 from analysis.review.notebooks import parameters_cell
 from analysis.review.params import ReviewParams, resolve
+from analysis.review.publish import ReviewExists, building_dir, clean_stale, worker_init, write_index_locked
+from analysis.review.publish import publish as publish_review
+from analysis.schema import UserError
 from analysis.store import load_store
 
 REVIEW_FILE = "review.html"
 EXECUTION_TIMEOUT_S = 600
 
 
-class ReviewFailed(RuntimeError):
+class ReviewFailed(UserError, RuntimeError):
     """A notebook failed; the message names the notebook, the cell and the error."""
-
-
-class ReviewExists(RuntimeError):
-    """A review for the same area, period and language exists and ``force`` was not given."""
 
 
 @dataclass(frozen=True)
@@ -124,7 +122,7 @@ def execute_notebooks(notebooks: list[Path], params: ReviewParams, workdir: Path
     bar = tqdm(total=len(notebooks), desc=t("review.progress", params.lang), unit="nb",
                disable=not progress, file=sys.stderr, leave=False)
     log = workdir / "kernels.log"
-    with ProcessPoolExecutor(max_workers=workers, initializer=_log_stderr_to, initargs=(str(log),)) as pool:
+    with ProcessPoolExecutor(max_workers=workers, initializer=worker_init, initargs=(str(log), os.getpid())) as pool:
         for nb in notebooks:
             declared = parameters_cell(nb)
             parameters = {k: v for k, v in all_params.items() if k in declared}
@@ -191,20 +189,7 @@ def render_pages(results: list[NotebookResult], params: ReviewParams, workdir: P
 
 def publish(workdir: Path, destination: Path, force: bool) -> None:
     """Move the finished review into place; an existing one is replaced only with ``force``."""
-    destination.parent.mkdir(parents=True, exist_ok=True)
-    if destination.exists():
-        if not force:
-            raise ReviewExists(f"a review already exists at {destination}; use --force to replace it")
-        old = destination.with_name(f".{destination.name}-old-{os.getpid()}")
-        os.replace(destination, old)
-        try:
-            os.replace(workdir, destination)
-        except OSError:
-            os.replace(old, destination)
-            raise
-        shutil.rmtree(old, ignore_errors=True)
-    else:
-        os.replace(workdir, destination)
+    publish_review(workdir, destination, force)
 
 
 def run_review(area: str | None = None, period: str | None = None, lang: str | None = None,
@@ -222,9 +207,8 @@ def run_review(area: str | None = None, period: str | None = None, lang: str | N
     if destination.exists() and not force:
         raise ReviewExists(f"a review already exists at {destination}; use --force to replace it")
     notebooks = discover_notebooks(notebooks_dir)
-    destination.parent.mkdir(parents=True, exist_ok=True)
-    workdir = Path(tempfile.mkdtemp(prefix=f".{params.lang}-building-", dir=destination.parent))
-    workdir.chmod(0o755)  # mkdtemp makes it private; a published review is readable like any output
+    clean_stale(Path(output_dir))
+    workdir = building_dir(destination.parent, params.lang)
     try:
         results = execute_notebooks(notebooks, params, workdir, progress)
         vintage = _vintage_summary(store, params.lang)
@@ -246,7 +230,7 @@ def run_review(area: str | None = None, period: str | None = None, lang: str | N
     finally:
         if workdir.exists():
             shutil.rmtree(workdir, ignore_errors=True)
-    index.write_index(Path(output_dir))
+    write_index_locked(Path(output_dir))
     return destination / REVIEW_FILE
 
 
