@@ -334,7 +334,7 @@ def px_observations(
     try:
         check_observations(obs, table.path)
     except DataValidationError as exc:
-        raise PxFileError(table.path, str(exc).removeprefix(f"{table.path}, "), keyword="DATA") from None
+        raise PxFileError(table.path, exc.detail, keyword="DATA") from None
     return obs
 
 

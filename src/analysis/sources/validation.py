@@ -51,6 +51,7 @@ class DataValidationError(UserError, ValueError):
 
     def __init__(self, file: str | Path, message: str, row: int | None = None, column: str | None = None):
         self.file = str(file)
+        self.detail = message
         self.row = row
         self.column = column
         where = [self.file]
@@ -185,19 +186,21 @@ def check_observations(obs: pd.DataFrame, source: str | Path) -> None:
         pos = _first_bad(mask.fillna(False))
         if pos is not None:
             row = obs.iloc[pos]
-            raise DataValidationError(source, f"table {row['table_id']}, {_cell(row)}: {row['value']:g} {message}",
-                                      column=str(row["measure"]))
+            raise DataValidationError(
+                source, f"table {row['table_id']}, {_cell(row)}, {row['measure']}: {row['value']:g} {message}")
     keys = [c for c in obs.columns if c not in ("measure", "value")]
     pair = obs[obs["measure"].isin([UNEMPLOYED, LABOUR_FORCE])]
     if pair["measure"].nunique() == 2:
-        wide = pair.pivot_table(index=keys, columns="measure", values="value", aggfunc="first")
+        wide = pair.dropna(subset=["value"]).pivot_table(index=keys, columns="measure", values="value",
+                                                          aggfunc="first")
+        if UNEMPLOYED not in wide.columns or LABOUR_FORCE not in wide.columns:
+            return
         over = wide[wide[UNEMPLOYED] > wide[LABOUR_FORCE]]
         if len(over):
             row = pd.Series(dict(zip(keys, over.index[0])))
             raise DataValidationError(
                 source, f"table {row['table_id']}, {_cell(row)}: {over[UNEMPLOYED].iloc[0]:g} unemployed "
-                f"jobseekers exceed the labour force {over[LABOUR_FORCE].iloc[0]:g} (are two measures swapped?)",
-                column=UNEMPLOYED)
+                f"jobseekers exceed the labour force {over[LABOUR_FORCE].iloc[0]:g} (are two measures swapped?)")
 
 
 def jump_warnings(obs: pd.DataFrame, source: str | Path, limit: int = 5) -> list[str]:
