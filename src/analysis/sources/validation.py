@@ -33,7 +33,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from analysis.schema import UserError
+from analysis.schema import AREA_CODE_PATTERN, MONTH_PATTERN, YEAR_PATTERN, UserError
 
 UNEMPLOYED = "unemployed_jobseekers"
 LABOUR_FORCE = "labour_force"
@@ -172,6 +172,13 @@ def check_observations(obs: pd.DataFrame, source: str | Path) -> None:
     """
     if obs.empty:
         return
+    for column, pattern, what in (("period", f"{MONTH_PATTERN}|{YEAR_PATTERN}", "a period YYYY-MM or YYYY"),
+                                  ("area_code", AREA_CODE_PATTERN, "a StatFin area code")):
+        text = obs[column].astype("string")
+        pos = _first_bad(text.isna() | ~text.fillna("").str.fullmatch(pattern).astype(bool))
+        if pos is not None:
+            row = obs.iloc[pos]
+            raise DataValidationError(source, f"table {row['table_id']}: {column} {row[column]!r} is not {what}")
     values = obs["value"].astype("float64")
     kinds = obs["measure"].map(measure_kind)
     checks = [

@@ -733,7 +733,7 @@ def load_review_index(path: Path = REVIEW_INDEX) -> pd.DataFrame:
     rows = [
         {c: str(entry.get(c, "")) for c in columns}
         for entry in doc
-        if isinstance(entry, dict) and entry.get("area") and config.PERIOD_PATTERN.match(str(entry.get("period", "")))
+        if isinstance(entry, dict) and entry.get("area") and config.PERIOD_PATTERN.fullmatch(str(entry.get("period", "")))
     ]
     return pd.DataFrame(rows, columns=columns, dtype="str")
 

@@ -54,7 +54,7 @@ def older_reason(old: Store, new: Store, table_id: str) -> str | None:
     return None
 
 
-def save(new: Store, folder: Path, *, allow_older: bool = False, source: str = "") -> Store:
+def save(new: Store, folder: Path, *, allow_older: bool = False, source: str = "") -> set[str]:
     """Check ``new``, merge it into the store in ``folder`` (if any) and write it atomically.
 
     Every table of ``new`` passes :func:`check_observations` (a bad value raises and nothing is
@@ -65,16 +65,17 @@ def save(new: Store, folder: Path, *, allow_older: bool = False, source: str = "
     check_observations(new.observations, source or "the new data")
     for warning in jump_warnings(new.observations, source or "the new data"):
         print(f"warning: {warning}", file=sys.stderr)
+    tables = set(new.observations["table_id"]) | set(new.provenance["table_id"])
     if not (folder / "observations.csv.gz").exists():
         write_store(new, folder)
-        return new
+        return tables
     try:
         old = read_store(folder)
     except (StoreError, OSError, ValueError) as exc:
         raise StoreError(f"{folder}: the stored data cannot be read ({exc}); nothing was written. Move the "
                          "folder away to start afresh") from None
-    merged = old
-    for table_id in sorted(set(new.observations["table_id"]) | set(new.provenance["table_id"])):
+    merged, accepted = old, set()
+    for table_id in sorted(tables):
         reason = older_reason(old, new, table_id)
         if reason is not None and not allow_older:
             kept = old.observations[old.observations["table_id"] == table_id]
@@ -83,10 +84,12 @@ def save(new: Store, folder: Path, *, allow_older: bool = False, source: str = "
                   file=sys.stderr)
             continue
         merged, note = merge_rows(merged, new, table_id)
+        accepted.add(table_id)
         if note:
             print(f"note: {note}", file=sys.stderr)
-    write_store(merged, folder)
-    return merged
+    if accepted:
+        write_store(merged, folder)
+    return accepted
 
 
 def _summary(table_id: str, obs: pd.DataFrame, how: str) -> str:
@@ -111,13 +114,14 @@ def run_fetch(
     if px_files:
         try:
             new = load_px_files(px_files)
-            save(new, folder, allow_older=allow_older, source=", ".join(map(str, px_files)))
+            written = save(new, folder, allow_older=allow_older, source=", ".join(map(str, px_files)))
         except UserError as exc:
             print(f"error: {exc}; the previous data is unchanged", file=sys.stderr)
             return 2
         for table_id, part in new.observations.groupby("table_id"):
-            print(_summary(str(table_id), part, "from .px file"))
-        print(f"wrote {folder}")
+            if table_id in written:
+                print(_summary(str(table_id), part, "from .px file"))
+        print(f"wrote {folder}" if written else f"nothing written; {folder} is unchanged")
         return 0
 
     specs = all_specs()
@@ -145,16 +149,17 @@ def run_fetch(
             pd.concat([r.provenance for r in results], ignore_index=True),
         )
         try:
-            save(new, folder, allow_older=allow_older, source=client.base_url)
+            written = save(new, folder, allow_older=allow_older, source=client.base_url)
         except UserError as exc:
             print(f"error: {exc}; the previous data is unchanged", file=sys.stderr)
             return 2
+        results = [r for r in results if r.table_id in written]
         for r in results:
             how = "from cache, source unchanged" if r.from_cache else f"fetched with {r.posts} queries"
             print(_summary(r.table_id, r.observations, how))
             for note in r.notes:
                 print(f"  note: {note}")
-        print(f"wrote {folder}")
+        print(f"wrote {folder}" if results else f"nothing written; {folder} is unchanged")
     for message in failures:
         print(f"error: {message}; previous data unchanged", file=sys.stderr)
     return 1 if failures else 0
