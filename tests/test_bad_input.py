@@ -447,6 +447,26 @@ def _areas_latin1(env):
     return message_of(lambda: config.load_areas(path))
 
 
+def _areas_utf16(env):
+    path = write_yaml(env, "areas.yaml", "default: a\nareas: {}\n", encoding="utf-16")
+    return message_of(lambda: config.load_areas(path))
+
+
+def _csv_unbalanced_quote(env):
+    set_field(env.raw_file(R5), 60, "area_name", '"Kokkola')
+    return message_of(lambda: load_r5(env))
+
+
+def _index_not_utf8(env):
+    bad = env.outputs / "keski-pohjanmaa" / "2023Q2" / "fi" / "run.json"
+    bad.parent.mkdir(parents=True)
+    bad.write_bytes(b'{"area": "Lestij\xe4rvi", "period": "2023Q2", "lang": "fi"}')
+    index.collect(env.outputs)
+    out = env.capsys.readouterr().err
+    shutil.rmtree(bad.parent.parent)
+    return out
+
+
 def _areas_invalid_yaml(env):
     path = write_yaml(env, "areas.yaml", "default: a\nareas:\n  a: {name_fi: x\n  b: 1\n")
     return message_of(lambda: config.load_areas(path))
@@ -580,6 +600,9 @@ CASES = [
     ("params-utf16", _params_utf16, ["2023Q3.yaml", "UTF-16"]),
     ("areas-missing", _areas_missing, ["areas.yaml", "file not found"]),
     ("areas-latin1", _areas_latin1, ["areas.yaml", "line 3", "0xE4 is not UTF-8"]),
+    ("areas-utf16", _areas_utf16, ["areas.yaml", "UTF-16"]),
+    ("csv-unbalanced-quote", _csv_unbalanced_quote, [R5, "row 60"]),
+    ("index-run-json-not-utf8", _index_not_utf8, ["2023Q2/fi/run.json", "not UTF-8", "left out"]),
     ("areas-invalid-yaml", _areas_invalid_yaml, ["areas.yaml", "not valid YAML"]),
     ("areas-code-newline", _areas_code_newline, ["areas.yaml", "area 'a'", "is not a StatFin area code"]),
     ("members-not-in-data", _members_not_in_data, ["areas.yaml", "area 'test'", "key 'members'", "KU999"]),
@@ -638,6 +661,28 @@ def test_one_municipality_px_merges_and_never_shrinks_the_table(env):
     err = env.capsys.readouterr().err
     assert "kept" in err and "2 area(s) not in the new data" in err, err
     assert "halsua.px" in after.provenance.set_index("table_id").at["12r5", "snapshot"]
+
+
+def test_a_jump_far_outside_the_series_history_is_a_warning_and_is_stored(env):
+    def jump(obs):
+        months = sorted(obs["period"].unique())
+        store = read_store(env.fetched).observations
+        base = store[store["period"] == months[-1]].copy()
+        extended = []
+        for i in range(1, 15):  # 14 more months of the same levels, as a longer series
+            part = base.copy()
+            part["period"] = f"{2024 + (i - 1) // 12}-{(i - 1) % 12 + 1:02d}"
+            part["value"] = part["value"] + (i % 3) * 10  # ordinary month-to-month changes of 10–20 persons
+            extended.append(part)
+        obs = pd.concat([obs, *extended], ignore_index=True)
+        mask = (obs["area_code"] == "KU272") & (obs["measure"] == "unemployed_jobseekers") & (obs["period"] == "2024-06")
+        obs.loc[mask, "value"] = obs.loc[mask, "value"] * 3
+        return obs
+    out = fake_api(env, jump)
+    assert out.startswith("exit 0"), out
+    assert "warning:" in out and "period 2024-06, area KU272, unemployed_jobseekers" in out
+    assert "far outside the series' usual monthly change" in out
+    assert read_store(env.fetched).periods("12r5")[-1] == "2025-02"
 
 
 def test_allow_older_loads_the_older_table(env):

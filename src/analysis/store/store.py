@@ -13,7 +13,7 @@ import pandas as pd
 from analysis import config
 from analysis.files import pickle_cached, public_mode
 from analysis.schema import KEY_COLUMNS, Store, StoreError, tidy
-from analysis.sources import embedded
+from analysis.sources import embedded, validation
 from analysis.sources.catalog import NON_ADDITIVE
 
 
@@ -68,7 +68,9 @@ def read_store(folder: Path) -> Store:
     obs = pd.read_csv(obs_file, dtype={c: "str" for c in KEY_COLUMNS}, keep_default_na=False,
                       na_values={"value": [""]})
     prov = pd.read_csv(prov_file, dtype="str", keep_default_na=False)
-    return Store(tidy(obs), prov)
+    obs = tidy(obs)
+    validation.check_observations(obs, obs_file)  # a store folder edited by hand passes the same door
+    return Store(obs, prov)
 
 
 def merge_stores(base: Store, overlay: Store) -> Store:
@@ -128,15 +130,20 @@ def _content_key(paths: list[Path]) -> str:
     for path in sorted(paths):
         stat = path.stat()
         digest.update(f"{path.name}:{stat.st_size}:{stat.st_mtime_ns}".encode())
-    digest.update(Path(embedded.__file__).read_bytes())
+    for module in (embedded, validation):  # the code that checks and shapes the data is part of the key
+        digest.update(Path(module.__file__).read_bytes())
     return digest.hexdigest()[:16]
 
 
 def load_embedded_cached(raw_dir: Path = config.RAW_DIR, cache_dir: Path = config.CACHE_DIR) -> Store:
     """The embedded snapshot, validated once and then read from a pickle keyed on file contents."""
     key = _content_key([p for p in Path(raw_dir).glob("*.csv")])
-    store, _hit = pickle_cached(Path(cache_dir) / f"embedded-store-{key}.pkl",
-                                lambda: embedded.load_embedded(raw_dir))
+    def load() -> Store:
+        store = embedded.load_embedded(raw_dir)
+        validation.check_observations(store.observations, raw_dir)  # the rules every source passes
+        return store
+
+    store, _hit = pickle_cached(Path(cache_dir) / f"embedded-store-{key}.pkl", load)
     return store
 
 
