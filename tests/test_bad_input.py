@@ -703,6 +703,8 @@ def test_stale_markers_are_only_statfin_s_own(tmp_path):
 def test_debug_shows_the_traceback_and_unknown_errors_name_the_log(env, monkeypatch, tmp_path):
     assert cli.main(["--debug", "review", "--period", "2023Q3\n"]) == 2
     assert "Traceback" in env.capsys.readouterr().err
+    assert cli.main(["review", "--period", "2023Q3\n", "--debug"]) == 2
+    assert "Traceback" in env.capsys.readouterr().err
     monkeypatch.setattr(cli, "LOG_DIR", tmp_path / "logs")
 
     def boom():

@@ -25,7 +25,8 @@ EXIT_USER_ERROR = 2
 """Exit status of a known error (bad data, configuration, parameters, network, workbook, notebook)."""
 EXIT_BUG = 1
 """Exit status of an unexpected error (a bug): its traceback is in the log file named on stderr."""
-LOG_DIR = config.DATA_DIR / "logs"
+LOG_DIR = config.CACHE_DIR / "logs"
+"""Tracebacks of unexpected errors (in the cache folder: not committed, safe to delete)."""
 
 EPILOG = """examples:
   python -m analysis review                       default area, latest complete quarter
@@ -96,6 +97,9 @@ def build_parser() -> argparse.ArgumentParser:
 
     sub.add_parser("areas", help="list the configured employment areas")
     sub.add_parser("strip-notebooks", help="remove outputs and execution counts from notebooks/*.ipynb")
+    for command in sub.choices.values():  # --debug also after the command (python -m analysis review --debug)
+        command.add_argument("--debug", action="store_true", default=argparse.SUPPRESS,
+                             help="show the full traceback of an error instead of the short message")
     return parser
 
 
@@ -136,7 +140,7 @@ def _known_errors() -> tuple[type[BaseException], ...]:
 
 
 def write_crash_log(exc: BaseException, argv: Sequence[str] | None) -> Path | None:
-    """Write the traceback of an unexpected error to ``data/logs/`` (else the temp folder)."""
+    """Write the traceback of an unexpected error to ``data/cache/logs/`` (else the temp folder)."""
     stamp = datetime.now(timezone.utc).strftime("%Y%m%dT%H%M%SZ")
     text = (f"command: python -m analysis {' '.join(argv if argv is not None else sys.argv[1:])}\n"
             + "".join(traceback.format_exception(type(exc), exc, exc.__traceback__)))
@@ -173,6 +177,11 @@ def main(argv: Sequence[str] | None = None) -> int:
     except KeyboardInterrupt:
         print("interrupted; nothing was published", file=sys.stderr)
         return 130
+    except BrokenPipeError:  # the reader of our output went away (``… | head``): not an error of ours
+        import os
+
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        return 0
     except Exception as exc:  # noqa: BLE001 - the last line of defence: log it, say where
         if args.debug:
             traceback.print_exc()
