@@ -483,6 +483,15 @@ def _members_not_in_data(env):
     return message_of(lambda: params.check_members_in_data(area, read_store(env.fetched)))
 
 
+def _members_not_in_data_cli(env):
+    real = config.get_area
+    fake = config.Area("test-area", "Testi", "Test", "MK16", ("KU074", "KU999"))
+    env.monkeypatch.setattr(config, "get_area", lambda slug, path=config.AREAS_FILE:
+                            fake if slug == "test-area" else real(slug, path))
+    return cli_error(env, ["review", "--area", "test-area", "--period", "2023Q3", "--output-dir",
+                           str(env.outputs)])
+
+
 def _data_source_without_store(env):
     empty = env.tmp / "nostore"
     empty.mkdir()
@@ -606,6 +615,8 @@ CASES = [
     ("areas-invalid-yaml", _areas_invalid_yaml, ["areas.yaml", "not valid YAML"]),
     ("areas-code-newline", _areas_code_newline, ["areas.yaml", "area 'a'", "is not a StatFin area code"]),
     ("members-not-in-data", _members_not_in_data, ["areas.yaml", "area 'test'", "key 'members'", "KU999"]),
+    ("members-not-in-data-cli", _members_not_in_data_cli, ["areas.yaml", "area 'test-area'", "key 'members'",
+                                                           "KU999 not in the data"]),
     ("data-source-without-store", _data_source_without_store, ["nostore", "observations.csv.gz", "not found"]),
     ("output-dir-is-file", _output_dir_is_file, ["--output-dir", "afile", "is a file"]),
     ("output-dir-name-300", _output_dir_name_too_long, ["--output-dir", "300 characters", "255"]),
@@ -731,3 +742,26 @@ def test_published_and_stored_files_have_their_neighbours_modes(env):
     review = env.outputs / "keski-pohjanmaa" / "2023Q3" / "fi" / "review.html"
     assert (env.outputs / "index.html").stat().st_mode & 0o777 == review.stat().st_mode & 0o777
     assert env.fetched.stat().st_mode & 0o777 == 0o777 & ~umask
+
+
+def test_a_review_publishes_past_a_bad_record_and_a_killed_run_s_leftovers(env, monkeypatch):
+    """End to end (one notebook): a bad run.json elsewhere and a dead run's build folder do not stop
+    the publish; the index names the bad file, lists the review and is readable like its neighbours."""
+    from analysis.review import runner
+
+    monkeypatch.setattr(runner, "discover_notebooks",
+                        lambda folder=None: [config.NOTEBOOKS_DIR / "00_data_overview.ipynb"])
+    bad = env.outputs / "keski-pohjanmaa" / "2023Q2" / "fi" / "run.json"
+    bad.parent.mkdir(parents=True)
+    bad.write_text("[1, 2]", encoding="utf-8")
+    dead = env.outputs / "keski-pohjanmaa" / "2023Q3" / ".sv-building-999999999-abc"
+    dead.mkdir()
+    assert cli.main(["review", "--period", "2023Q3", "--lang", "sv", "--output-dir", str(env.outputs),
+                     "--no-progress"]) == 0
+    captured = env.capsys.readouterr()
+    assert str(bad) in captured.err and "left out of the index" in captured.err
+    assert not dead.exists()
+    listed = json.loads((env.outputs / "index.json").read_text(encoding="utf-8"))
+    assert sorted((r["period"], r["lang"]) for r in listed) == [("2023Q3", "fi"), ("2023Q3", "sv")]
+    review = env.outputs / "keski-pohjanmaa" / "2023Q3" / "sv" / "review.html"
+    assert (env.outputs / "index.html").stat().st_mode & 0o777 == review.stat().st_mode & 0o777
