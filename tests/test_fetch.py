@@ -216,7 +216,7 @@ def test_bad_px_file_changes_nothing(tmp_path, capsys):
     files = {p.name: p.read_bytes() for p in folder.iterdir()}
     bad = tmp_path / "bad.px"
     bad.write_text('STUB="Alue";\nVALUES("Alue")="Eckerö";\nDATA=\n1 2;\n', encoding="iso-8859-15")
-    assert run_fetch(None, None, False, [str(bad)], folder=folder) == 1
+    assert run_fetch(None, None, False, [str(bad)], folder=folder) == 2
     assert "bad.px" in capsys.readouterr().err
     assert {p.name: p.read_bytes() for p in folder.iterdir()} == files
 

@@ -234,7 +234,7 @@ def test_import_cli_uses_the_configured_folder(tmp_path, internal_dir, capsys):
     assert "imported 1 value(s) for 2024-12–2024-12" in capsys.readouterr().out
     assert (internal_dir / wb.HISTORY_NAME).exists()
     bad = make_book(tmp_path / "bad.xlsx", [["employer_contacts", "2024-12", "Kokkola", "x", None]])
-    assert wb.import_workbook_cli(str(bad)) == 1
+    assert wb.import_workbook_cli(str(bad)) == 2
     err = capsys.readouterr().err
     assert "bad.xlsx, sheet 'Tiedot', row 2, column 'arvo' (D): 'x' is text, not a number" in err
     assert "nothing was imported" in err

@@ -12,9 +12,21 @@ from __future__ import annotations
 
 import argparse
 import sys
+import tempfile
+import traceback
 from collections.abc import Sequence
+from datetime import datetime, timezone
+from pathlib import Path
 
 from analysis import config
+from analysis.schema import UserError
+
+EXIT_USER_ERROR = 2
+"""Exit status of a known error (bad data, configuration, parameters, network, workbook, notebook)."""
+EXIT_BUG = 1
+"""Exit status of an unexpected error (a bug): its traceback is in the log file named on stderr."""
+LOG_DIR = config.CACHE_DIR / "logs"
+"""Tracebacks of unexpected errors (in the cache folder: not committed, safe to delete)."""
 
 EPILOG = """examples:
   python -m analysis review                       default area, latest complete quarter
@@ -33,6 +45,8 @@ def build_parser() -> argparse.ArgumentParser:
         epilog=EPILOG,
         formatter_class=argparse.RawDescriptionHelpFormatter,
     )
+    parser.add_argument("--debug", action="store_true",
+                        help="show the full traceback of an error instead of the short message")
     sub = parser.add_subparsers(dest="command", metavar="COMMAND")
 
     review = sub.add_parser(
@@ -70,6 +84,9 @@ def build_parser() -> argparse.ArgumentParser:
                        help="overall time limit for the whole fetch (default: 600 s)")
     fetch.add_argument("--px-file", nargs="*", default=None,
                        help="read these .px files (downloaded from StatFin pages) instead of the API")
+    fetch.add_argument("--allow-older", action="store_true",
+                       help="load a table even when its 'updated' stamp is older or its months end earlier than "
+                       "the stored table's (refused by default; the stored table is kept)")
 
     template = sub.add_parser(
         "kpi-template", help="write a blank Excel workbook for the internal KPI metrics",
@@ -86,6 +103,9 @@ def build_parser() -> argparse.ArgumentParser:
 
     sub.add_parser("areas", help="list the configured employment areas")
     sub.add_parser("strip-notebooks", help="remove outputs and execution counts from notebooks/*.ipynb")
+    for command in sub.choices.values():  # --debug also after the command (python -m analysis review --debug)
+        command.add_argument("--debug", action="store_true", default=argparse.SUPPRESS,
+                             help="show the full traceback of an error instead of the short message")
     return parser
 
 
@@ -106,44 +126,135 @@ def _cmd_strip() -> int:
     return 0
 
 
+def _known_errors() -> tuple[type[BaseException], ...]:
+    """Known user-facing errors: :class:`UserError` and the network errors of the sources layer."""
+    known: list[type[BaseException]] = [UserError]
+    try:
+        from analysis.sources.fetch import FetchError
+        from analysis.sources.pxweb import PxWebError
+
+        known += [PxWebError, FetchError]
+    except ImportError:  # pragma: no cover - the sources layer always imports
+        pass
+    try:
+        from analysis.sources.workbook import WorkbookError
+
+        known.append(WorkbookError)
+    except ImportError:  # pragma: no cover
+        pass
+    return tuple(known)
+
+
+def write_crash_log(exc: BaseException, argv: Sequence[str] | None) -> Path | None:
+    """Write the traceback of an unexpected error to ``data/cache/logs/`` (else the temp folder)."""
+    stamp = datetime.now(timezone.utc).strftime("%Y%m%dT%H%M%SZ")
+    text = (f"command: python -m analysis {' '.join(argv if argv is not None else sys.argv[1:])}\n"
+            + "".join(traceback.format_exception(type(exc), exc, exc.__traceback__)))
+    for folder in (LOG_DIR, Path(tempfile.gettempdir())):
+        try:
+            folder.mkdir(parents=True, exist_ok=True)
+            path = Path(tempfile.mkstemp(dir=folder, prefix=f"analysis-error-{stamp}-", suffix=".log")[1])
+            path.write_text(text, encoding="utf-8")
+            return path
+        except OSError:
+            continue
+    return None
+
+
 def main(argv: Sequence[str] | None = None) -> int:
-    """Run the command line; returns the process exit code."""
+    """Run the command line; returns the process exit code.
+
+    A known error (:class:`analysis.schema.UserError`, network errors) prints one short message
+    naming the place and returns 2; ``--debug`` shows its traceback too. Any other error is a
+    bug: a short message says where its traceback was logged, and the status is 1.
+    """
     parser = build_parser()
     args = parser.parse_args(argv)
     if args.command is None:
         parser.print_help()
         return 0
     try:
-        if args.command == "areas":
-            return _cmd_areas()
-        if args.command == "strip-notebooks":
-            return _cmd_strip()
-        if args.command == "kpi-template":
-            from analysis.present.kpi import workbook_texts
-            from analysis.sources.workbook import write_template_cli
-
-            return write_template_cli(args.file, workbook_texts())
-        if args.command == "kpi-import":
-            from analysis.sources.workbook import import_workbook_cli
-
-            return import_workbook_cli(args.file)
-        if args.command == "fetch":
-            from analysis.store.refresh import run_fetch
-
-            from analysis.sources.pxweb import DEFAULT_DEADLINE
-
-            return run_fetch(tables=args.tables, base_url=args.base_url, refresh=args.refresh,
-                             px_files=args.px_file,
-                             timeout=args.timeout if args.timeout is not None else DEFAULT_DEADLINE)
-        if args.command == "review":
-            from analysis.review.runner import run_review_cli
-
-            return run_review_cli(area=args.area, period=args.period, lang=args.lang,
-                                  data_source=args.data_source, force=args.force,
-                                  progress=not args.no_progress, output_dir=args.output_dir,
-                                  all_areas=args.all_areas, kpi_demo=args.kpi_demo)
-    except config.ConfigError as exc:
+        return _run(parser, args)
+    except _known_errors() as exc:
+        if args.debug:
+            traceback.print_exc()
         print(f"error: {exc}", file=sys.stderr)
-        return 2
+        return EXIT_USER_ERROR
+    except KeyboardInterrupt:
+        print("interrupted; nothing was published", file=sys.stderr)
+        return 130
+    except BrokenPipeError:  # the reader of our output went away (``… | head``): not an error of ours
+        import os
+
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        return 0
+    except Exception as exc:  # noqa: BLE001 - the last line of defence: log it, say where
+        if args.debug:
+            traceback.print_exc()
+        log = write_crash_log(exc, argv)
+        where = f"the full traceback is in {log}" if log else "the traceback could not be logged"
+        print(f"error: unexpected {type(exc).__name__}: {exc}\n{where}; please report it (run again with "
+              "--debug to see it here)", file=sys.stderr)
+        return EXIT_BUG
+
+
+def _run(parser: argparse.ArgumentParser, args: argparse.Namespace) -> int:
+    if args.command == "areas":
+        return _cmd_areas()
+    if args.command == "strip-notebooks":
+        return _cmd_strip()
+    if args.command == "kpi-template":
+        from analysis.present.kpi import workbook_texts
+        from analysis.sources.workbook import write_template_cli
+
+        return write_template_cli(args.file, workbook_texts())
+    if args.command == "kpi-import":
+        from analysis.sources.workbook import import_workbook_cli
+
+        return import_workbook_cli(args.file)
+    if args.command == "fetch":
+        from analysis.store.refresh import run_fetch
+
+        from analysis.sources.pxweb import DEFAULT_DEADLINE
+
+        return run_fetch(tables=args.tables, base_url=args.base_url, refresh=args.refresh,
+                         px_files=args.px_file, allow_older=args.allow_older,
+                         timeout=args.timeout if args.timeout is not None else DEFAULT_DEADLINE)
+    if args.command == "review":
+        from analysis.review.runner import run_review_cli
+
+        check_output_dir(args.output_dir)
+        return run_review_cli(area=args.area, period=args.period, lang=args.lang,
+                              data_source=args.data_source, force=args.force,
+                              progress=not args.no_progress, output_dir=args.output_dir,
+                              all_areas=args.all_areas, kpi_demo=args.kpi_demo)
     parser.error(f"unknown command {args.command}")
     return 2
+
+
+def check_output_dir(output_dir: str | None) -> None:
+    """Refuse an ``--output-dir`` that is a file, has a too-long name or cannot be written."""
+    if output_dir is None:
+        return
+    import errno
+    import os
+
+    path = Path(output_dir)
+    for part in path.parts:
+        if len(part.encode("utf-8", "surrogateescape")) > 255:
+            raise config.ConfigError(f"--output-dir: the folder name '{part[:40]}…' is {len(part)} characters; "
+                                     "the file system allows 255")
+    try:
+        if path.exists() and not path.is_dir():
+            raise config.ConfigError(f"--output-dir {path}: is a file, not a folder")
+        probe = path
+        while not probe.exists():
+            probe = probe.parent
+        if not probe.is_dir():
+            raise config.ConfigError(f"--output-dir {path}: {probe} is a file, not a folder")
+        if not os.access(probe, os.W_OK | os.X_OK):
+            raise config.ConfigError(f"--output-dir {path}: {probe} is not writable for you")
+    except OSError as exc:
+        if exc.errno == errno.ENAMETOOLONG:
+            raise config.ConfigError(f"--output-dir {path}: the path is too long") from None
+        raise config.ConfigError(f"--output-dir {path}: {exc.strerror or exc}") from None

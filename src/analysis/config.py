@@ -15,7 +15,7 @@ from typing import Any
 
 import yaml
 
-from analysis.schema import AREA_CODE_PATTERN
+from analysis.schema import AREA_CODE_PATTERN, UserError
 
 ROOT: Path = Path(__file__).resolve().parents[2]
 """Project root (the folder holding ``pyproject.toml``)."""
@@ -41,12 +41,13 @@ OUTPUTS_DIR: Path = ROOT / "outputs"
 QUARTER_PATTERN = re.compile(r"(?P<year>\d{4})Q(?P<quarter>[1-4])")
 MONTH_PERIOD_PATTERN = re.compile(r"\d{4}-(0[1-9]|1[0-2])")
 PERIOD_PATTERN = re.compile(rf"{QUARTER_PATTERN.pattern}|{MONTH_PERIOD_PATTERN.pattern}")
-"""A reporting period: a quarter or a month (use ``fullmatch``)."""
+"""A reporting period: a quarter or a month; always used with ``fullmatch`` (``$`` would accept a
+trailing newline)."""
 LANGUAGES: tuple[str, ...] = ("fi", "sv")
 DATA_SOURCES: tuple[str, ...] = ("embedded", "fetched")
 
 
-class ConfigError(ValueError):
+class ConfigError(UserError, ValueError):
     """A configuration value or run parameter that is not allowed."""
 
 
@@ -78,14 +79,40 @@ class Area:
         return len(self.members) == 1
 
 
-_SLUG = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
+_SLUG = re.compile(r"[a-z0-9]+(?:-[a-z0-9]+)*")
 AREA_KINDS: tuple[str, ...] = ("employment_area", "elinvoimakeskus", "region")
-_AREA_CODE = re.compile(rf"^({AREA_CODE_PATTERN})$")
+_AREA_CODE = re.compile(rf"({AREA_CODE_PATTERN})")
+
+
+def read_yaml(path: Path) -> Any:
+    """The YAML document in ``path``; a missing, non-UTF-8 or invalid file is a ConfigError naming it."""
+    path = Path(path)
+    try:
+        raw = path.read_bytes()
+    except FileNotFoundError:
+        raise ConfigError(f"{path}: file not found") from None
+    except OSError as exc:
+        raise ConfigError(f"{path}: cannot read the file ({exc.strerror or exc})") from None
+    if raw.startswith((b"\xff\xfe", b"\xfe\xff")) or b"\x00" in raw[:200]:
+        raise ConfigError(f"{path}: the file is UTF-16; save it as UTF-8")
+    try:
+        text = raw.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        line = raw[:exc.start].count(b"\n") + 1
+        raise ConfigError(f"{path}, line {line}: byte 0x{raw[exc.start]:02X} is not UTF-8; save the file as "
+                          "UTF-8") from None
+    try:
+        return yaml.safe_load(text)
+    except yaml.YAMLError as exc:
+        mark = getattr(exc, "problem_mark", None)
+        where = f", line {mark.line + 1}, column {mark.column + 1}" if mark is not None else ""
+        problem = getattr(exc, "problem", None) or str(exc).splitlines()[0]
+        raise ConfigError(f"{path}{where}: not valid YAML ({problem})") from None
 
 
 def _area_from_entry(slug: str, entry: Any, path: Path) -> Area:
     where = f"{path}: area '{slug}'"
-    if not _SLUG.match(slug):
+    if not isinstance(slug, str) or not _SLUG.fullmatch(slug):
         raise ConfigError(f"{where}: the id must be a lowercase slug such as 'keski-pohjanmaa'")
     if not isinstance(entry, dict):
         raise ConfigError(f"{where}: expected a mapping with name_fi, name_sv, members (and region, kind)")
@@ -97,7 +124,7 @@ def _area_from_entry(slug: str, entry: Any, path: Path) -> Area:
         raise ConfigError(f"{where}, key 'members': expected a non-empty list of area codes")
     region = entry.get("region")
     for code in [*members, *([region] if region is not None else [])]:
-        if not isinstance(code, str) or not _AREA_CODE.match(code):
+        if not isinstance(code, str) or not _AREA_CODE.fullmatch(code):
             raise ConfigError(f"{where}: '{code}' is not a StatFin area code (SSS, MKnn, SKnnn, KUnnn)")
     if len(set(members)) != len(members):
         raise ConfigError(f"{where}, key 'members': a code is listed twice")
@@ -121,8 +148,9 @@ def _area_from_entry(slug: str, entry: Any, path: Path) -> Area:
 @lru_cache(maxsize=4)
 def load_areas(path: Path = AREAS_FILE) -> dict[str, Area]:
     """Read the configured employment areas, keyed by slug, validating every entry."""
-    with open(path, encoding="utf-8") as fh:
-        doc = yaml.safe_load(fh) or {}
+    doc = read_yaml(path) or {}
+    if not isinstance(doc, dict):
+        raise ConfigError(f"{path}: expected a mapping with 'areas' and 'default'")
     areas = doc.get("areas")
     if not isinstance(areas, dict) or not areas:
         raise ConfigError(f"{path}: no 'areas' mapping")
@@ -135,8 +163,8 @@ def load_areas(path: Path = AREAS_FILE) -> dict[str, Area]:
 
 def default_area_slug(path: Path = AREAS_FILE) -> str:
     """The slug of the default area (Keski-Pohjanmaa unless the config says otherwise)."""
-    with open(path, encoding="utf-8") as fh:
-        return str(yaml.safe_load(fh)["default"])
+    load_areas(path)  # validates the file (and that the default is one of the areas)
+    return str(read_yaml(path)["default"])
 
 
 def get_area(slug: str, path: Path = AREAS_FILE) -> Area:
@@ -195,6 +223,6 @@ def period_months(period: str) -> list[str]:
 
 def check_language(lang: str) -> str:
     """Return ``lang`` if it is a supported user language, else raise ConfigError."""
-    if lang not in LANGUAGES:
-        raise ConfigError(f"language '{lang}' is not supported; use one of {', '.join(LANGUAGES)}")
+    if not isinstance(lang, str) or lang not in LANGUAGES:
+        raise ConfigError(f"language {lang!r} is not supported; use one of {', '.join(LANGUAGES)}")
     return lang

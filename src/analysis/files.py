@@ -18,14 +18,41 @@ from typing import TypeVar
 T = TypeVar("T")
 
 
+def current_umask() -> int:
+    """The process's umask, read without changing it (Linux ``/proc``), else the usual 022."""
+    try:
+        with open("/proc/self/status", encoding="ascii") as fh:
+            for line in fh:
+                if line.startswith("Umask:"):
+                    return int(line.split()[1], 8)
+    except (OSError, ValueError):
+        pass
+    return 0o022
+
+
+def public_mode(directory: bool = False) -> int:
+    """The mode a normally created file (0666) or folder (0777) gets under the umask: what a
+    published file's neighbours have, not the private 0600/0700 of ``mkstemp``/``mkdtemp``."""
+    return (0o777 if directory else 0o666) & ~current_umask()
+
+
 def write_atomic(path: Path, data: str | bytes) -> None:
-    """Write ``data`` (text as UTF-8) to ``path`` atomically; the folder is created if needed."""
+    """Write ``data`` (text as UTF-8) to ``path`` atomically; the folder is created if needed.
+
+    The file gets the mode of the file it replaces, or that of a normally created file (0644
+    under the usual umask), never the private 0600 of the temporary file.
+    """
     path = Path(path)
     path.parent.mkdir(parents=True, exist_ok=True)
+    try:
+        mode = path.stat().st_mode & 0o7777
+    except OSError:
+        mode = public_mode()
     fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}-", suffix=".tmp")
     try:
         with os.fdopen(fd, "wb") as fh:
             fh.write(data.encode("utf-8") if isinstance(data, str) else data)
+            os.fchmod(fh.fileno(), mode)
         os.replace(tmp, path)
     finally:
         if os.path.exists(tmp):
@@ -40,6 +67,7 @@ def save_atomic(path: Path, save: Callable[[str], object]) -> None:
     os.close(fd)
     try:
         save(tmp)
+        os.chmod(tmp, public_mode())
         os.replace(tmp, path)
     finally:
         if os.path.exists(tmp):

@@ -48,7 +48,16 @@ def is_missing(value: object) -> bool:
     return value is None or (isinstance(value, float) and math.isnan(value))
 
 
-class StoreError(ValueError):
+class UserError(Exception):
+    """A known, user-facing error: bad data, configuration, parameters, network or workbook.
+
+    Its message is short and names the place (file, row and column, or key, URL, cell). The
+    command line prints it without a traceback and exits with status 2; any other exception is
+    a bug and is logged with its traceback. Every layer's error classes derive from this one.
+    """
+
+
+class StoreError(UserError, ValueError):
     """The store does not hold what a caller asked for, or its files are broken."""
 
 

@@ -1,6 +1,9 @@
-"""Disclosure control for published tables: small counts and unreliable changes."""
+"""Disclosure control for published tables: small counts, sums that would reveal them, and
+unreliable changes."""
 
 from __future__ import annotations
+
+from collections.abc import Sequence
 
 import pandas as pd
 
@@ -37,3 +40,58 @@ def unreliable_change(base: float | int | None) -> bool:
     its flag never disagree.
     """
     return unreliable_base(base)
+
+
+SECONDARY_MARK = ".."
+"""Shown for a cell hidden by secondary suppression (StatFin's sign for a confidential figure)."""
+
+
+def secondary_suppression(parts: Sequence[float | int | None], total: float | int | None = None,
+                          ) -> tuple[list[bool], bool]:
+    """Which cells of a sum to hide so that no small count can be found by subtraction.
+
+    ``parts`` are the counts that add up to ``total`` (municipalities of an area, groups of a
+    total). A part of 1–4 is hidden (primary suppression). When the total is shown and exactly
+    one part is hidden, the total minus the others would reveal it ("53 − 51 = 2"), so the next
+    smallest shown part is hidden too (secondary suppression); with no other part to hide, the
+    total is hidden. A missing part is already unknown and protects a hidden one.
+
+    Returns ``(hidden_parts, hide_total)``.
+    """
+    hidden = [is_small(v) for v in parts]
+    hide_total = is_small(total)
+    if total is None or is_missing(total) or hide_total:
+        return hidden, hide_total
+    unknown = sum(1 for v, h in zip(parts, hidden) if h or is_missing(v))
+    if unknown == 1 and any(hidden):
+        candidates = [(float(v), i) for i, (v, h) in enumerate(zip(parts, hidden)) if not h and not is_missing(v)]
+        if candidates:
+            hidden[min(candidates)[1]] = True
+        else:
+            hide_total = True
+    return hidden, hide_total
+
+
+def disclose_parts_and_total(parts: Sequence[float | int | None], total: float | int | None,
+                             lang: str = "fi") -> tuple[list[str], str]:
+    """Counts of a sum and its total formatted for publication with primary ("<5") and secondary
+    (:data:`SECONDARY_MARK`) suppression; see :func:`secondary_suppression`."""
+    hidden, hide_total = secondary_suppression(parts, total)
+    shown = [disclose_count(v, lang) if is_small(v) else (SECONDARY_MARK if h else fmt_int(v, lang))
+             for v, h in zip(parts, hidden)]
+    total_text = disclose_count(total, lang) if is_small(total) else (SECONDARY_MARK if hide_total
+                                                                      else fmt_int(total, lang))
+    return shown, total_text
+
+
+def mask_sum_table(frame: pd.DataFrame, part_columns: list[str], total_column: str,
+                   lang: str = "fi") -> pd.DataFrame:
+    """A copy of ``frame`` where each row's ``part_columns`` add up to ``total_column``, formatted
+    with primary and secondary suppression row by row (e.g. municipalities and the area total)."""
+    out = frame.copy().astype({c: "object" for c in [*part_columns, total_column]})
+    for idx, row in frame.iterrows():
+        shown, total_text = disclose_parts_and_total([row[c] for c in part_columns], row[total_column], lang)
+        for col, text in zip(part_columns, shown):
+            out.at[idx, col] = text
+        out.at[idx, total_column] = total_text
+    return out

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import html
 import json
+import sys
 from pathlib import Path
 
 from analysis.files import write_atomic
@@ -17,20 +18,56 @@ from analysis.review import render
 INDEX_LANG = "fi"
 
 
-def collect(output_dir: Path) -> list[dict]:
-    """The records of all reviews under ``output_dir``, newest period first."""
+FIELDS = ("status", "area", "area_name", "period", "lang", "data_vintage", "last_month", "made_at")
+
+
+def read_record(run: Path) -> dict[str, str]:
+    """One review's ``run.json`` as text fields; raises ValueError saying why it cannot be used."""
+    try:
+        record = json.loads(run.read_text(encoding="utf-8"))
+    except OSError as exc:
+        raise ValueError(f"cannot be read ({exc.strerror or exc})") from None
+    except UnicodeDecodeError:
+        raise ValueError("is not UTF-8 text") from None
+    except json.JSONDecodeError as exc:
+        raise ValueError(f"is not valid JSON (line {exc.lineno}, column {exc.colno}: {exc.msg})") from None
+    if not isinstance(record, dict):
+        raise ValueError(f"is not a review record (a JSON {type(record).__name__}, expected an object)")
+    missing = [k for k in ("area", "period", "lang") if not isinstance(record.get(k), str)]
+    if missing:
+        raise ValueError(f"lacks the text field(s) {', '.join(missing)}")
+    return {k: "" if record.get(k) is None else str(record.get(k)) for k in FIELDS}
+
+
+def collect(output_dir: Path, warn=None) -> list[dict]:
+    """The records of all reviews under ``output_dir``, newest period first.
+
+    A ``run.json`` that cannot be read or is not a review record is left out and reported
+    through ``warn(message)`` (default: a warning on stderr naming the file), so one broken
+    record never breaks the index or a publish.
+    """
+    output_dir = Path(output_dir)
+    if warn is None:
+        def warn(message: str) -> None:
+            print(f"warning: {message}", file=sys.stderr)
     records = []
-    for run in sorted(Path(output_dir).glob("*/*/*/run.json")):
+    for run in sorted(output_dir.glob("*/*/*/run.json")):
         if any(part.startswith(".") for part in run.relative_to(output_dir).parts):
             continue
         try:
-            record = json.loads(run.read_text(encoding="utf-8"))
-        except (OSError, json.JSONDecodeError):
-            continue  # an unreadable record is left out rather than breaking the index
+            record = read_record(run)
+        except ValueError as exc:
+            warn(f"{run} {exc}; that review is left out of the index")
+            continue
         record["path"] = str((run.parent / "review.html").relative_to(output_dir))
         records.append(record)
-    records.sort(key=lambda r: (r.get("period", ""), r.get("area", ""), r.get("lang", "")), reverse=True)
+    records.sort(key=lambda r: (r["period"], r["area"], r["lang"]), reverse=True)
     return records
+
+
+def _published(record: dict) -> bool:
+    """True for a published review (records written before the status field count as published)."""
+    return (record.get("status") or "published") == "published"
 
 
 def _last_month(record: dict) -> str:
@@ -61,7 +98,7 @@ def grouped(records: list[dict]) -> list[tuple[str, list[dict]]]:
     areas: dict[str, dict[str, dict]] = {}
     names: dict[str, str] = {}
     for r in records:
-        if r.get("status", "published") != "published":
+        if not _published(r):
             continue
         area = str(r.get("area", ""))
         if r.get("lang") == INDEX_LANG or area not in names:
@@ -84,8 +121,7 @@ def write_index(output_dir: Path) -> Path:
     output_dir = Path(output_dir)
     output_dir.mkdir(parents=True, exist_ok=True)
     records = collect(output_dir)
-    summary = [{k: r.get(k) for k in ("area", "area_name", "period", "lang", "data_vintage", "last_month",
-                                       "made_at", "path")} for r in records if r.get("status", "published") == "published"]
+    summary = [{k: r.get(k) for k in (*FIELDS, "path")} for r in records if _published(r)]
     write_atomic(output_dir / "index.json", json.dumps(summary, ensure_ascii=False, indent=2))
     lang = INDEX_LANG
     esc = html.escape

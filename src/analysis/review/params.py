@@ -5,8 +5,6 @@ from __future__ import annotations
 from dataclasses import asdict, dataclass
 from pathlib import Path
 
-import yaml
-
 from analysis import config
 from analysis.indicators.overview import core_months, latest_complete_quarter
 from analysis.schema import Store
@@ -34,16 +32,21 @@ def params_file(period: str, folder: Path = config.REVIEW_PARAMS_DIR) -> Path:
 
 
 def read_params_file(path: Path) -> dict[str, str]:
-    """The parameters in a committed review file; unknown keys are refused."""
-    with open(path, encoding="utf-8") as fh:
-        doc = yaml.safe_load(fh) or {}
+    """The parameters in a committed review file; unknown keys and values that are not text are
+    refused with an error naming the file and the key."""
+    doc = config.read_yaml(path) or {}
     if not isinstance(doc, dict):
         raise config.ConfigError(f"{path}: expected a mapping of parameter names to values")
     allowed = {"area", "period", "data_source", "lang"}
-    unknown = sorted(set(doc) - allowed)
+    unknown = sorted(set(map(str, doc)) - allowed)
     if unknown:
         raise config.ConfigError(f"{path}: unknown parameter(s) {', '.join(unknown)}; allowed: {', '.join(sorted(allowed))}")
-    return {k: str(v) for k, v in doc.items()}
+    for key, value in doc.items():
+        if not isinstance(value, str):
+            raise config.ConfigError(f"{path}, key '{key}': expected a text value such as "
+                                     f"{ {'area': 'keski-pohjanmaa', 'period': '2023Q3', 'lang': 'fi', 'data_source': 'embedded'}[key]!r}, "
+                                     f"got {type(value).__name__} {value!r}")
+    return dict(doc)
 
 
 def check_data_source(data_source: str) -> str:
@@ -71,6 +74,16 @@ def check_period_in_data(period: str, store: Store, table_id: str = "12r5") -> N
             f"period {period}: the data has no month(s) {', '.join(missing)} in table {table_id}; "
             f"the latest complete quarter is {latest}"
         )
+
+
+def check_members_in_data(area: config.Area, store: Store, table_id: str = "12r5") -> None:
+    """Refuse an area whose member codes are not in the data (before any notebook runs)."""
+    known = set(store.observations.loc[store.observations["table_id"] == table_id, "area_code"])
+    unknown = [code for code in area.members if code not in known]
+    if unknown:
+        raise config.ConfigError(
+            f"{config.AREAS_FILE}: area '{area.slug}', key 'members': {', '.join(unknown)} not in the data "
+            f"(table {table_id} has {len(known)} area codes); check the codes")
 
 
 def resolve(
@@ -113,4 +126,5 @@ def resolve(
         kpi_data="example" if kpi_demo else "imported",
     )
     check_period_in_data(params.period, store)
+    check_members_in_data(config.get_area(params.area), store)
     return params, store

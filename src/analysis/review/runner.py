@@ -18,7 +18,6 @@ import logging
 import os
 import shutil
 import sys
-import tempfile
 import time
 from concurrent.futures import FIRST_EXCEPTION, ProcessPoolExecutor, wait
 from dataclasses import dataclass
@@ -30,9 +29,12 @@ import nbformat
 from analysis import config
 from analysis.present.text import t
 from analysis.indicators.overview import latest_month
-from analysis.review import facts, index, pdf, render
+from analysis.review import facts, pdf, render
 from analysis.review.notebooks import parameters_cell
 from analysis.review.params import ReviewParams, resolve
+from analysis.review.publish import ReviewExists, building_dir, clean_stale, worker_init, write_index_locked
+from analysis.review.publish import publish as publish_review
+from analysis.schema import UserError
 from analysis.store import load_store
 
 REVIEW_FILE = "review.html"
@@ -41,12 +43,8 @@ LOG_FILE = "review.log"
 EXECUTION_TIMEOUT_S = 600
 
 
-class ReviewFailed(RuntimeError):
+class ReviewFailed(UserError, RuntimeError):
     """A notebook failed; the message names the notebook, the cell and the error."""
-
-
-class ReviewExists(RuntimeError):
-    """A review for the same area, period and language exists and ``force`` was not given."""
 
 
 @dataclass(frozen=True)
@@ -88,16 +86,6 @@ def appendix_order(names: list[str]) -> list[str]:
 _KERNEL = None
 """The worker process's kernel: started once, reused for every notebook the worker runs (imports are
 paid once per worker, not once per notebook), shut down when the worker exits."""
-
-
-def _worker_init(log_path: str) -> None:
-    """Worker initializer: send the worker's and its kernel's stderr (start-up chatter) to
-    ``log_path``, so the console shows only the progress bar and the result; errors are reported
-    from the notebooks themselves."""
-    Path(log_path).parent.mkdir(parents=True, exist_ok=True)
-    fd = os.open(log_path, os.O_WRONLY | os.O_CREAT | os.O_APPEND, 0o644)
-    os.dup2(fd, 2)
-    os.close(fd)
 
 
 def _kernel(cwd: str):
@@ -177,7 +165,8 @@ def execute_all(builds: list[_Build], notebooks: list[Path], log: Path, progress
                file=sys.stderr, leave=False)
     futures = {}
     try:
-        with ProcessPoolExecutor(max_workers=workers, initializer=_worker_init, initargs=(str(log),)) as pool:
+        log.parent.mkdir(parents=True, exist_ok=True)
+        with ProcessPoolExecutor(max_workers=workers, initializer=worker_init, initargs=(str(log), os.getpid())) as pool:
             for build, nb, target, parameters in jobs:
                 futures[pool.submit(_execute_one, str(nb), str(target), parameters, str(nb.parent))] = (build, nb, target)
             pending = set(futures)
@@ -250,24 +239,6 @@ def render_pages(results: list[NotebookResult], params: ReviewParams, workdir: P
     return main
 
 
-def publish(workdir: Path, destination: Path, force: bool) -> None:
-    """Move the finished review into place; an existing one is replaced only with ``force``."""
-    destination.parent.mkdir(parents=True, exist_ok=True)
-    if destination.exists():
-        if not force:
-            raise ReviewExists(f"a review already exists at {destination}; use --force to replace it")
-        old = destination.with_name(f".{destination.name}-old-{os.getpid()}")
-        os.replace(destination, old)
-        try:
-            os.replace(workdir, destination)
-        except OSError:
-            os.replace(old, destination)
-            raise
-        shutil.rmtree(old, ignore_errors=True)
-    else:
-        os.replace(workdir, destination)
-
-
 FAILED_SUFFIX = ".failed"
 """``outputs/<area>/<period>/<lang>.failed/``: the executed notebooks and ``run.json`` of the last
 failed run (the published review beside it is untouched); removed by the next successful run."""
@@ -337,12 +308,12 @@ def run_reviews(requests: list[dict], force: bool = False, progress: bool = True
         raise ReviewExists(f"a review already exists at {existing[0]}; use --force to replace it"
                            + (f" ({len(existing)} reviews exist)" if len(existing) > 1 else ""))
     notebooks = discover_notebooks(notebooks_dir)
+    clean_stale(output_dir)  # what a killed run left behind
     builds: list[tuple[_Build, object]] = []
     for params, store in resolved:
         destination = review_dir(params)
         destination.parent.mkdir(parents=True, exist_ok=True)
-        workdir = Path(tempfile.mkdtemp(prefix=f".{params.lang}-building-", dir=destination.parent))
-        workdir.chmod(0o755)  # mkdtemp makes it private; a published review is readable like any output
+        workdir = building_dir(destination.parent, params.lang)
         builds.append((_Build(params, destination, workdir, {}, time.perf_counter()), store))
     log = output_dir / ".logs" / "kernels.log"
     published: list[Path] = []
@@ -373,14 +344,14 @@ def run_reviews(requests: list[dict], force: bool = False, progress: bool = True
                 print(f"note: no PDF for {build.params.area} {build.params.period} ({build.params.lang}): {problem}; "
                       "the HTML review is published", file=sys.stderr)
             (build.workdir / "run.json").write_text(json.dumps(record, ensure_ascii=False, indent=2), encoding="utf-8")
-            publish(build.workdir, build.destination, force)
+            publish_review(build.workdir, build.destination, force, output_dir)
             shutil.rmtree(build.destination.with_name(build.destination.name + FAILED_SUFFIX), ignore_errors=True)
             published.append(build.destination / REVIEW_FILE)
     finally:
         for build, _ in builds:
             if build.workdir.exists():
                 shutil.rmtree(build.workdir, ignore_errors=True)
-        index.write_index(output_dir)
+        write_index_locked(output_dir)
     return published
 
 
@@ -406,16 +377,12 @@ def run_review_cli(area: str | None, period: str | None, lang: str | None, data_
     (with ``--all-areas``, the index of all reviews)."""
     out = Path(output_dir) if output_dir else config.OUTPUTS_DIR
     show = progress and sys.stderr.isatty()
-    try:
-        if all_areas:
-            run_reviews(all_area_requests(period, lang, data_source), force, show, out, kpi_demo=kpi_demo)
-            path = out / "index.html"
-        else:
-            path = run_review(area=area, period=period, lang=lang, data_source=data_source, force=force,
-                              progress=show, output_dir=out, kpi_demo=kpi_demo)
-    except (ReviewFailed, ReviewExists) as exc:
-        print(f"error: {exc}", file=sys.stderr)
-        return 1
+    if all_areas:  # a failed notebook or an existing review reaches the CLI's one error path (exit 2)
+        run_reviews(all_area_requests(period, lang, data_source), force, show, out, kpi_demo=kpi_demo)
+        path = out / "index.html"
+    else:
+        path = run_review(area=area, period=period, lang=lang, data_source=data_source, force=force,
+                          progress=show, output_dir=out, kpi_demo=kpi_demo)
     sys.stderr.flush()
     try:
         shown = path.relative_to(Path.cwd())

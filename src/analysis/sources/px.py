@@ -11,8 +11,10 @@ Rules:
   ``VALUES("Alue")="Eckerö"`` with ``CODES("Alue")="KU043"`` becomes ``KU043``.
 - Measure codes of ``CONTVARIABLE`` (``TYOTTOMATLOPUSSA`` …) become the stable names of
   :mod:`analysis.sources.catalog`; a code without a stable name is an error.
-- Data cells ``"."``, ``".."``, ``"..."`` (and any other non-number symbol such as ``"-"``)
-  are missing (NaN), never 0.
+- Data cells that are StatFin's missing markers (the PX specification's ``"."`` … ``"......"``
+  and ``"-"``) are missing (NaN), never 0. Any other text (``2l.0``, ``44B.0``) is an error naming
+  the cell; so is a value that breaks the rules of :mod:`analysis.sources.validation` (a
+  negative count, a rate above 100, unemployed above the labour force).
 - Months ``2024M01`` become ``2024-01``; years stay ``2024``.
 """
 
@@ -25,9 +27,10 @@ from pathlib import Path
 
 import pandas as pd
 
-from analysis.schema import AREA_CODE_PATTERN, PROVENANCE_COLUMNS, Store, tidy
+from analysis.schema import AREA_CODE_PATTERN, PROVENANCE_COLUMNS, Store, UserError, tidy
 from analysis.sources.catalog import STATFIN, TABLES, citation
 from analysis.sources.pxweb import strip_prefix, to_period
+from analysis.sources.validation import DataValidationError, check_observations
 
 DEFAULT_CODEPAGE = "iso-8859-1"
 GEO_NAMES = ("alue", "område", "maakunta", "kunta", "region", "area")
@@ -37,9 +40,12 @@ _KEY = re.compile(r'^(?P<name>[A-Z0-9][A-Z0-9-]*)(?:\[(?P<lang>[a-z_-]+)\])?(?:\
 _STRING = re.compile(r'"((?:[^"]|"")*)"')
 _TABLEID = re.compile(r"_pxt_([0-9a-z]+)$")
 _MATRIX = re.compile(r"(?:^|_)([0-9]{2,3}[a-z][0-9a-z])(?:_|$)")
+MISSING_MARKERS: frozenset[str] = frozenset({".", "..", "...", "....", ".....", "......", "-"})
+"""The PX specification's data symbols for missing or confidential cells (DATASYMBOL1–6 and NIL),
+as StatFin writes them; nothing else in DATA means missing."""
 
 
-class PxFileError(ValueError):
+class PxFileError(UserError, ValueError):
     """A ``.px`` file that cannot be read; the message names the file and the keyword or line."""
 
     def __init__(self, file: str | Path, message: str, line: int | None = None, keyword: str | None = None):
@@ -153,18 +159,36 @@ def _parse_keywords(header: str, path: Path) -> dict[tuple[str, tuple[str, ...]]
     return keywords
 
 
-def _parse_data(text: str) -> tuple[float, ...]:
+_NUMBER = re.compile(r"[+-]?(\d+(\.\d*)?|\.\d+)([eE][+-]?\d+)?")
+
+
+def _parse_data(text: str) -> tuple[tuple[float, ...], list[tuple[int, str]]]:
+    """The data cells, and ``(position, text)`` of every cell that is neither a number nor a
+    missing marker."""
     body = text.strip()
     if body.endswith(";"):
         body = body[:-1]
     cells: list[float] = []
+    bad: list[tuple[int, str]] = []
     for token in re.findall(r'"[^"]*"|[^\s,;"]+', body):
-        token = token.strip('"')
-        try:
+        token = token.strip('"').strip()
+        if token in MISSING_MARKERS:
+            cells.append(float("nan"))  # a missing or suppressed cell
+        elif _NUMBER.fullmatch(token):
             cells.append(float(token))
-        except ValueError:
-            cells.append(float("nan"))  # ".", "..", "...", "-": a missing or suppressed cell
-    return tuple(cells)
+        else:
+            bad.append((len(cells), token))
+            cells.append(float("nan"))
+    return tuple(cells), bad
+
+
+def _cell_name(variables: list[PxVariable], position: int) -> str:
+    """``Kuukausi=2024M01, Tiedot=TYOTTOMATLOPUSSA, …`` of the cell at ``position`` (data order)."""
+    names = []
+    for var in reversed(variables):
+        position, index = divmod(position, len(var.codes))
+        names.append(f"{var.name}={var.codes[index]}")
+    return ", ".join(reversed(names))
 
 
 def read_px_table(path: str | Path) -> PxTable:
@@ -193,12 +217,18 @@ def read_px_table(path: str | Path) -> PxTable:
             raise PxFileError(path, f"variable '{name}' has {len(values)} VALUES but {len(codes)} CODES",
                               keyword=f'CODES("{name}")')
         variables.append(PxVariable(name, tuple(values), tuple(codes)))
-    data = _parse_data(data_text)
+    data, bad = _parse_data(data_text)
     expected = 1
     for var in variables:
         expected *= len(var.values)
     if len(data) != expected:
         raise PxFileError(path, f"DATA has {len(data)} cells, the variables give {expected}", line=data_line,
+                          keyword="DATA")
+    if bad:
+        position, token = bad[0]
+        more = f" ({len(bad) - 1} more such cell(s))" if len(bad) > 1 else ""
+        raise PxFileError(path, f"cell {position + 1} ({_cell_name(variables, position)}) is '{token}', neither "
+                          f"a number nor a missing marker ({', '.join(sorted(MISSING_MARKERS))}){more}",
                           keyword="DATA")
     return PxTable(path, keywords, tuple(variables), data)
 
@@ -300,7 +330,12 @@ def px_observations(
     frame["value"] = list(table.data)
     frame = frame[[c for c in frame.columns if not c.startswith("_")]]
     frame["table_id"] = table_id
-    return tidy(frame)
+    obs = tidy(frame)
+    try:
+        check_observations(obs, table.path)
+    except DataValidationError as exc:
+        raise PxFileError(table.path, exc.detail, keyword="DATA") from None
+    return obs
 
 
 def px_provenance(table: PxTable, loaded_at: str | None = None) -> pd.DataFrame:

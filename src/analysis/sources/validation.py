@@ -1,23 +1,57 @@
 """Validation at the door: checks that name the file, row and column of a bad value.
 
+This is the one validation module of every source: the embedded CSV files (through
+:func:`read_csv`, which every loader calls), tables fetched from the PxWeb API and ``.px``
+files (through :func:`check_observations`, called when a ``.px`` file is read and before any
+table is stored), and the KPI workbook (:func:`check_finite_in_range`).
+
 Row numbers are the line numbers a person sees when opening the CSV file in an
 editor: the header is line 1, the first data row is line 2.
+
+Plausibility rules (the same for every source):
+
+- every row of a CSV file has the header's number of fields; the file is UTF-8, not empty
+  and ends with a line break (a file cut in the middle of a row is refused);
+- values are finite; persons (counts) are whole numbers and not negative; rates (``*_pct``)
+  are within 0–100; durations (``*_days``) are not negative;
+- unemployed jobseekers never exceed the labour force of the same area and month (this also
+  catches swapped column headers);
+- a month-to-month jump far outside the series' own history is a *warning*
+  (:func:`jump_warnings`), not an error: real series have breaks (the 2025 TE reform, area
+  changes), so a person decides; ``fetch`` prints the warnings.
 """
 
 from __future__ import annotations
 
+import csv
+import io
+import math
 import re
 from collections.abc import Iterable
 from pathlib import Path
 
+import numpy as np
 import pandas as pd
 
+from analysis.schema import AREA_CODE_PATTERN, MONTH_PATTERN, YEAR_PATTERN, UserError
 
-class DataValidationError(ValueError):
+UNEMPLOYED = "unemployed_jobseekers"
+LABOUR_FORCE = "labour_force"
+JUMP_FACTOR = 12.0
+"""A month-to-month change more than this many times the series' typical (median absolute)
+change, and more than :data:`JUMP_MIN_SHARE` of the level, is flagged."""
+JUMP_MIN_SHARE = 0.5
+JUMP_MIN_HISTORY = 12
+JUMP_MIN_CHANGE = 50
+"""Changes smaller than this many persons are never flagged (small series are noisy)."""
+
+
+class DataValidationError(UserError, ValueError):
     """An input file that breaks a rule; the message names file, row and column."""
 
     def __init__(self, file: str | Path, message: str, row: int | None = None, column: str | None = None):
         self.file = str(file)
+        self.detail = message
         self.row = row
         self.column = column
         where = [self.file]
@@ -28,20 +62,197 @@ class DataValidationError(ValueError):
         super().__init__(f"{', '.join(where)}: {message}")
 
 
+def read_text(path: str | Path) -> str:
+    """The UTF-8 text of ``path`` (a BOM is dropped); a missing, unreadable, empty or non-UTF-8
+    file raises :class:`DataValidationError` naming the file (and the row of a bad byte)."""
+    try:
+        raw = Path(path).read_bytes()
+    except FileNotFoundError as exc:
+        raise DataValidationError(path, "file not found") from exc
+    except OSError as exc:
+        raise DataValidationError(path, f"cannot read the file ({exc.strerror or exc})") from exc
+    if not raw.strip():
+        raise DataValidationError(path, "the file is empty")
+    try:
+        return raw.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        row = raw[:exc.start].count(b"\n") + 1
+        byte = raw[exc.start:exc.start + 1].hex().upper()
+        raise DataValidationError(path, f"byte 0x{byte} is not UTF-8; save the file as UTF-8", row=row) from None
+
+
+def check_field_counts(text: str, path: str | Path) -> None:
+    """Every row has as many fields as the header, and the last row ends with a line break."""
+    reader = csv.reader(io.StringIO(text))
+    try:
+        header = next(reader)
+    except (StopIteration, csv.Error) as exc:
+        raise DataValidationError(path, f"cannot read the header ({exc})", row=1) from None
+    expected = len(header)
+    line = reader.line_num
+    try:
+        for record in reader:
+            start = line + 1
+            line = reader.line_num
+            if not record:
+                continue  # a blank line
+            if len(record) != expected:
+                fewer = len(record) < expected
+                raise DataValidationError(
+                    path,
+                    f"the row has {len(record)} field(s), the header has {expected}"
+                    + (" (a field is missing, or the file is cut here)" if fewer else " (an extra field)"),
+                    row=start,
+                    column=header[len(record) - 1] if fewer else None,
+                )
+    except csv.Error as exc:
+        raise DataValidationError(path, f"the row cannot be read as CSV ({exc})", row=line + 1) from None
+    if not text.endswith(("\n", "\r")):
+        raise DataValidationError(path, "the file ends in the middle of a row (no line break after the last "
+                                  "row); it may be truncated", row=line)
+
+
 def read_csv(path: str | Path, empty_is_missing: bool = True, what: str = "data rows") -> pd.DataFrame:
     """A CSV file read as text, every code kept as written (leading zeros, "NA" as a word).
 
     With ``empty_is_missing`` an empty cell is NaN (a missing value), else it stays ``""``.
-    A file that does not exist or has no data rows raises :class:`DataValidationError`.
+    A file that does not exist, is empty, is not UTF-8, has a row with the wrong number of
+    fields or no data rows raises :class:`DataValidationError`; so does a row whose unemployed
+    jobseekers exceed its labour force (:func:`check_wide_plausible`).
     """
+    text = read_text(path)
+    check_field_counts(text, path)
     try:
-        frame = pd.read_csv(path, dtype="str", keep_default_na=False,
+        frame = pd.read_csv(io.StringIO(text), dtype="str", keep_default_na=False,
                             na_values=[""] if empty_is_missing else None)
-    except FileNotFoundError as exc:
-        raise DataValidationError(path, "file not found") from exc
+    except (pd.errors.ParserError, pd.errors.EmptyDataError) as exc:
+        raise DataValidationError(path, f"cannot be read as CSV ({exc})") from None
     if frame.empty:
         raise DataValidationError(path, f"the file has no {what}")
+    check_wide_plausible(frame, path)
     return frame
+
+
+def check_wide_plausible(frame: pd.DataFrame, path: str | Path) -> None:
+    """Cross-column rules of a wide CSV: unemployed jobseekers never exceed the labour force."""
+    if UNEMPLOYED in frame.columns and LABOUR_FORCE in frame.columns:
+        unemployed = pd.to_numeric(frame[UNEMPLOYED], errors="coerce")
+        labour = pd.to_numeric(frame[LABOUR_FORCE], errors="coerce")
+        pos = _first_bad(unemployed > labour)
+        if pos is not None:
+            raise DataValidationError(
+                path, f"{unemployed.iloc[pos]:g} unemployed jobseekers exceed the labour force "
+                f"{labour.iloc[pos]:g} (are the columns swapped?)", csv_row(pos), UNEMPLOYED)
+
+
+def measure_kind(measure: str) -> str:
+    """``"rate"`` (``*_pct*``, 0–100), ``"duration"`` (``*_days``, an average ``*_mean``: ≥ 0) or
+    ``"count"`` (persons or vacancies: whole, ≥ 0)."""
+    if "_pct" in measure:
+        return "rate"
+    if measure.endswith(("_days", "_mean")):
+        return "duration"
+    return "count"
+
+
+def _cell(row: pd.Series) -> str:
+    parts = [f"period {row['period']}", f"area {row['area_code']}"]
+    for col in ("occupation_code", "language", "age_group", "sex"):
+        if col in row.index and row[col] not in ("SSS", "total"):
+            parts.append(f"{col} {row[col]}")
+    return ", ".join(parts)
+
+
+def check_observations(obs: pd.DataFrame, source: str | Path) -> None:
+    """Plausibility of tidy observations from any source (fetched table, ``.px`` file, store).
+
+    Values are finite; counts whole and not negative; rates 0–100; durations not negative;
+    unemployed jobseekers never exceed the labour force. The error names the source (file or
+    URL), the measure and the cell (period, area, breakdowns).
+    """
+    if obs.empty:
+        return
+    for column, pattern, what in (("period", f"{MONTH_PATTERN}|{YEAR_PATTERN}", "a period YYYY-MM or YYYY"),
+                                  ("area_code", AREA_CODE_PATTERN, "a StatFin area code")):
+        text = obs[column].astype("string")
+        pos = _first_bad(text.isna() | ~text.fillna("").str.fullmatch(pattern).astype(bool))
+        if pos is not None:
+            row = obs.iloc[pos]
+            raise DataValidationError(source, f"table {row['table_id']}: {column} {row[column]!r} is not {what}")
+    values = obs["value"].astype("float64")
+    kinds = obs["measure"].map(measure_kind)
+    checks = [
+        (np.isinf(values), "is not a finite number"),
+        ((kinds == "count") & (values < 0), "is negative; a count of persons is never below 0"),
+        ((kinds == "count") & values.notna() & ~np.isinf(values) & (values % 1 != 0),
+         "is not a whole number; a count of persons is whole"),
+        ((kinds == "rate") & ((values < 0) | (values > 100)), "is outside 0–100 for a rate (%)"),
+        ((kinds == "duration") & (values < 0), "is negative; a duration or an average count is never below 0"),
+    ]
+    for mask, message in checks:
+        pos = _first_bad(mask.fillna(False))
+        if pos is not None:
+            row = obs.iloc[pos]
+            raise DataValidationError(
+                source, f"table {row['table_id']}, {_cell(row)}, {row['measure']}: {row['value']:g} {message}")
+    keys = [c for c in obs.columns if c not in ("measure", "value")]
+    pair = obs[obs["measure"].isin([UNEMPLOYED, LABOUR_FORCE])]
+    if pair["measure"].nunique() == 2:
+        wide = pair.dropna(subset=["value"]).pivot_table(index=keys, columns="measure", values="value",
+                                                          aggfunc="first")
+        if UNEMPLOYED not in wide.columns or LABOUR_FORCE not in wide.columns:
+            return
+        over = wide[wide[UNEMPLOYED] > wide[LABOUR_FORCE]]
+        if len(over):
+            row = pd.Series(dict(zip(keys, over.index[0])))
+            raise DataValidationError(
+                source, f"table {row['table_id']}, {_cell(row)}: {over[UNEMPLOYED].iloc[0]:g} unemployed "
+                f"jobseekers exceed the labour force {over[LABOUR_FORCE].iloc[0]:g} (are two measures swapped?)")
+
+
+def jump_warnings(obs: pd.DataFrame, source: str | Path, limit: int = 5) -> list[str]:
+    """Month-to-month jumps far outside each monthly series of persons' own history (a warning each).
+
+    A change is flagged when it is more than :data:`JUMP_FACTOR` times the series' median
+    absolute monthly change and more than :data:`JUMP_MIN_SHARE` of the previous level, in a
+    series with at least :data:`JUMP_MIN_HISTORY` months. Warnings, not errors: see the module
+    docstring.
+    """
+    monthly = obs[obs["period"].str.fullmatch(r"\d{4}-\d{2}") & (obs["measure"].map(measure_kind) == "count")
+                  & ~obs["measure"].str.contains("vacanc")]  # vacancies are volatile by nature
+    if monthly.empty:
+        return []
+    keys = [c for c in monthly.columns if c not in ("period", "value")]
+    found: list[str] = []
+    for key, series in monthly.sort_values("period").groupby(keys, sort=False):
+        values = series["value"].to_numpy(dtype="float64")
+        if np.isfinite(values).sum() < JUMP_MIN_HISTORY:
+            continue
+        diffs = np.abs(np.diff(values))
+        typical = np.nanmedian(diffs) if np.isfinite(diffs).any() else math.nan
+        if not typical or math.isnan(typical):
+            continue
+        prev = np.abs(values[:-1])
+        flag = (diffs > JUMP_FACTOR * typical) & (diffs > JUMP_MIN_SHARE * prev) & (diffs >= JUMP_MIN_CHANGE)
+        for i in np.flatnonzero(flag):
+            row = series.iloc[i + 1]
+            found.append(f"{source}: table {row['table_id']}, {_cell(row)}, {row['measure']}: "
+                         f"{values[i]:g} -> {values[i + 1]:g} is far outside the series' usual monthly change "
+                         f"({typical:g}); check the source")
+            if len(found) >= limit:
+                return found
+    return found
+
+
+def check_finite_in_range(value: float, lo: float | None = None, hi: float | None = None) -> str | None:
+    """Why ``value`` is refused (not finite, below ``lo`` or above ``hi``), or None when it is fine."""
+    if not math.isfinite(value):
+        return f"{value} is not a finite number"
+    if lo is not None and not math.isnan(lo) and value < lo:
+        return f"{value:g} is below {lo:g}"
+    if hi is not None and not math.isnan(hi) and value > hi:
+        return f"{value:g} is above {hi:g}"
+    return None
 
 
 def csv_row(index: int) -> int:
@@ -104,6 +315,9 @@ def to_number(
     pos = _first_bad(bad_type)
     if pos is not None:
         raise DataValidationError(file, f"'{raw.iloc[pos]}' is not a number", csv_row(pos), column)
+    pos = _first_bad(np.isinf(values))
+    if pos is not None:
+        raise DataValidationError(file, f"'{raw.iloc[pos]}' is not a finite number", csv_row(pos), column)
     if integer:
         pos = _first_bad(values.notna() & (values % 1 != 0))
         if pos is not None:

@@ -38,7 +38,7 @@ import pandas as pd
 
 from analysis import config
 from analysis.files import save_atomic, write_atomic
-from analysis.schema import MONTH_PATTERN
+from analysis.schema import MONTH_PATTERN, UserError
 from analysis.sources.validation import (
     DataValidationError,
     csv_row,
@@ -60,6 +60,10 @@ ARCHIVE_NAME = "kpi_imports"
 
 UNITS: tuple[str, ...] = ("count", "pct", "pct_change", "scale_1_5", "average", "eur")
 ADDITIVE_UNITS: frozenset[str] = frozenset({"count", "eur"})
+SENSIBLE_MAX: dict[str, float] = {"count": 10_000_000.0, "average": 100_000.0, "eur": 10_000_000_000.0,
+                                  "pct": 100_000.0, "pct_change": 100_000.0, "scale_1_5": 5.0}
+"""Upper bound of a metric's value by unit when the catalogue gives none: far above any real
+monthly figure of an employment area, so only a typing or export error (``1e300``) is refused."""
 """Units whose municipal values add up to the area's value."""
 FREQUENCIES: tuple[str, ...] = ("M", "Q", "A")
 DIRECTIONS: tuple[str, ...] = ("higher", "lower")
@@ -158,7 +162,7 @@ class Problem:
         return f"{', '.join(where)}: {self.message}"
 
 
-class WorkbookError(ValueError):
+class WorkbookError(UserError, ValueError):
     """A workbook that cannot be imported; ``problems`` lists every bad cell found."""
 
     def __init__(self, file: str | Path, problems: list[Problem]):
@@ -231,11 +235,28 @@ def _parse_number(value: object) -> float | None:
     return None
 
 
+def _formula_rows(path: Path, sheet_name: str) -> list[tuple[object, ...]]:
+    """The sheet's cells as written (formulas as ``=…`` text), to tell a formula without a saved
+    value from an empty cell; an empty list when the workbook cannot be read that way."""
+    from openpyxl import load_workbook
+
+    try:
+        book = load_workbook(path, read_only=True, data_only=False)
+        try:
+            return list(book[sheet_name].iter_rows(values_only=True))
+        finally:
+            book.close()
+    except Exception:  # noqa: BLE001 - only a better message is lost
+        return []
+
+
 def _range_text(lo: float, hi: float) -> str:
     def num(v: float) -> str:
         return f"{v:g}"
     if not math.isnan(lo) and not math.isnan(hi):
         return f"{num(lo)}–{num(hi)}"
+    if not math.isnan(hi):
+        return f"≤ {num(hi)}"
     if not math.isnan(lo):
         return f"≥ {num(lo)}"
     return "any number"
@@ -282,6 +303,7 @@ def read_workbook(
         rows = list(book[sheet_name].iter_rows(values_only=True))
     finally:
         book.close()
+    formulas = _formula_rows(path, sheet_name)
 
     problems: list[Problem] = []
     if not rows or all(v is None or str(v).strip() == "" for v in rows[0]):
@@ -302,6 +324,19 @@ def read_workbook(
     def col(name: str) -> str:
         return f"'{name}' ({get_column_letter(header[name] + 1)})"
 
+    def formula_of(offset: int, name: str) -> str | None:
+        row = formulas[offset + 1] if offset + 1 < len(formulas) else ()
+        text = row[header[name]] if header[name] < len(row) else None
+        return text if isinstance(text, str) and text.startswith("=") else None
+
+    def empty_problem(offset: int, excel_row: int, name: str, message: str) -> Problem:
+        formula = formula_of(offset, name)
+        if formula is not None:
+            return Problem(sheet_name, excel_row, col(name),
+                           f"the cell holds the formula {formula[:40]} but no saved value; open the workbook in "
+                           "Excel and save it (or type the value)")
+        return Problem(sheet_name, excel_row, col(name), message)
+
     metrics = catalogue.set_index("metric_id")
     metric_of = _metric_lookup(catalogue)
     municipality_of = _municipality_lookup(area, load_municipalities())
@@ -316,7 +351,7 @@ def read_workbook(
 
         metric_id = None
         if cells["mittari"] is None or str(cells["mittari"]).strip() == "":
-            problems.append(Problem(sheet_name, excel_row, col("mittari"), "the metric is empty"))
+            problems.append(empty_problem(offset, excel_row, "mittari", "the metric is empty"))
         else:
             metric_id = metric_of.get(_norm(str(cells["mittari"]).rstrip(".")))
             if metric_id is None:
@@ -331,7 +366,7 @@ def read_workbook(
 
         month = None
         if cells["kuukausi"] is None or str(cells["kuukausi"]).strip() == "":
-            problems.append(Problem(sheet_name, excel_row, col("kuukausi"), "the month is empty"))
+            problems.append(empty_problem(offset, excel_row, "kuukausi", "the month is empty"))
         else:
             month = _parse_month(cells["kuukausi"])
             if month is None:
@@ -344,8 +379,8 @@ def read_workbook(
 
         municipality = None
         if cells["kunta"] is None or str(cells["kunta"]).strip() == "":
-            problems.append(Problem(sheet_name, excel_row, col("kunta"),
-                                    "the municipality is empty; write a municipality or 'Koko alue'"))
+            problems.append(empty_problem(offset, excel_row, "kunta",
+                                          "the municipality is empty; write a municipality or 'Koko alue'"))
         else:
             municipality = municipality_of.get(_norm(cells["kunta"]))
             if municipality is None:
@@ -355,8 +390,8 @@ def read_workbook(
 
         value = None
         if cells["arvo"] is None or str(cells["arvo"]).strip() == "":
-            problems.append(Problem(sheet_name, excel_row, col("arvo"),
-                                    "the value is empty; leave the row out if the figure is not known"))
+            problems.append(empty_problem(offset, excel_row, "arvo",
+                                          "the value is empty; leave the row out if the figure is not known"))
         else:
             value = _parse_number(cells["arvo"])
             if value is None:
@@ -365,7 +400,12 @@ def read_workbook(
             elif metric_id is not None:
                 info = metrics.loc[metric_id]
                 lo, hi = float(info["min_value"]), float(info["max_value"])
-                if (not math.isnan(lo) and value < lo) or (not math.isnan(hi) and value > hi):
+                if math.isnan(hi):
+                    hi = SENSIBLE_MAX.get(str(info["unit"]), math.nan)
+                if not math.isfinite(value):
+                    problems.append(Problem(sheet_name, excel_row, col("arvo"),
+                                            f"{value} is not a finite number"))
+                elif (not math.isnan(lo) and value < lo) or (not math.isnan(hi) and value > hi):
                     what = {"pct": "a percentage", "scale_1_5": "a satisfaction score"}.get(info["unit"], "the value")
                     problems.append(Problem(sheet_name, excel_row, col("arvo"),
                                             f"{value:g} is outside the allowed range {_range_text(lo, hi)} "
@@ -724,15 +764,15 @@ def write_template_cli(file: str, texts: Mapping[str, str]) -> int:
 
 
 def import_workbook_cli(file: str) -> int:
-    """``python -m analysis kpi-import FILE.xlsx``: validate and import; exit code (1 = refused)."""
+    """``python -m analysis kpi-import FILE.xlsx``: validate and import; exit code (2 = refused)."""
     try:
         result = import_workbook(file)
-    except WorkbookError as exc:
+    except (WorkbookError, DataValidationError) as exc:
         print(f"error: {exc}", file=sys.stderr)
-        return 1
-    except (DataValidationError, OSError) as exc:
-        print(f"error: {exc}", file=sys.stderr)
-        return 1
+        return 2
+    except OSError as exc:
+        print(f"error: {file}: {exc.strerror or exc}; nothing was imported", file=sys.stderr)
+        return 2
     print(f"imported {result.rows} value(s) for {result.first_month}–{result.last_month} "
           f"(import {result.import_seq}; {result.replaced} earlier value(s) superseded, history kept); "
           f"copy kept at {result.archived}")

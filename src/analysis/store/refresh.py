@@ -3,6 +3,12 @@
 Orchestration above the sources layer: the PxWeb client and the ``.px`` reader
 (``analysis.sources``) produce tables; this module merges them over the previous fetched store and
 writes it atomically, so a failed fetch leaves the previous data intact.
+
+Every new table passes the door checks of :mod:`analysis.sources.validation` before it is stored.
+A new table is merged into the stored one row by row (:func:`analysis.store.store.merge_rows`), so
+a ``.px`` file of one municipality never shrinks a table of 30 areas. A table whose ``updated``
+stamp is older than the stored one's, or whose months end earlier, is refused and the stored one
+kept, unless ``allow_older`` (``--allow-older``).
 """
 
 from __future__ import annotations
@@ -14,25 +20,76 @@ from pathlib import Path
 import pandas as pd
 
 from analysis import config
-from analysis.schema import Store, StoreError
+from analysis.schema import Store, StoreError, UserError
 from analysis.sources.fetch import all_specs, fetch_api, load_px_files
-from analysis.sources.px import PxFileError
 from analysis.sources.pxweb import DEFAULT_BASE_URL, DEFAULT_DEADLINE, PxWebClient
-from analysis.store.store import merge_stores, read_store, write_store
+from analysis.sources.validation import check_observations, jump_warnings
+from analysis.store.store import merge_rows, read_store, write_store
 
 
-def save(new: Store, folder: Path) -> Store:
-    """Merge ``new`` over the store in ``folder`` (if any) and write it atomically."""
+def _span(obs: pd.DataFrame) -> str:
+    periods = sorted(obs["period"].unique())
+    return f"{periods[0]}–{periods[-1]}" if periods else "no periods"
+
+
+def older_reason(old: Store, new: Store, table_id: str) -> str | None:
+    """Why the new version of ``table_id`` is older or shorter than the stored one, or None."""
+    old_prov = old.provenance.set_index("table_id")
+    new_prov = new.provenance.set_index("table_id")
+    if table_id in old_prov.index and table_id in new_prov.index:
+        was, now = str(old_prov.at[table_id, "last_updated"] or ""), str(new_prov.at[table_id, "last_updated"] or "")
+        if was and now and now[:16] < was[:16]:
+            return f"its 'updated' stamp {now} is older than the stored {was}"
+    old_obs = old.observations[old.observations["table_id"] == table_id]
+    new_obs = new.observations[new.observations["table_id"] == table_id]
+    common = set(old_obs["area_code"]) & set(new_obs["area_code"])
+    if common and not new_obs.empty:
+        old_last = old_obs.loc[old_obs["area_code"].isin(common), "period"].max()
+        new_last = new_obs.loc[new_obs["area_code"].isin(common), "period"].max()
+        if new_last < old_last:
+            old_n = old_obs.loc[old_obs["area_code"].isin(common), "period"].nunique()
+            new_n = new_obs.loc[new_obs["area_code"].isin(common), "period"].nunique()
+            return (f"it ends in {new_last} ({new_n} periods), the stored table in {old_last} "
+                    f"({old_n} periods)")
+    return None
+
+
+def save(new: Store, folder: Path, *, allow_older: bool = False, source: str = "") -> set[str]:
+    """Check ``new``, merge it into the store in ``folder`` (if any) and write it atomically.
+
+    Every table of ``new`` passes :func:`check_observations` (a bad value raises and nothing is
+    written). A table older or shorter than the stored one is skipped with a message on stderr,
+    unless ``allow_older``. Returns the store written.
+    """
     folder = Path(folder)
-    merged = new
-    if (folder / "observations.csv.gz").exists():
-        try:
-            merged = merge_stores(read_store(folder), new)
-        except (StoreError, OSError, ValueError) as exc:
-            print(f"warning: the previous store in {folder} could not be read ({exc}); writing the new "
-                  "tables only", file=sys.stderr)
-    write_store(merged, folder)
-    return merged
+    check_observations(new.observations, source or "the new data")
+    for warning in jump_warnings(new.observations, source or "the new data"):
+        print(f"warning: {warning}", file=sys.stderr)
+    tables = set(new.observations["table_id"]) | set(new.provenance["table_id"])
+    if not (folder / "observations.csv.gz").exists():
+        write_store(new, folder)
+        return tables
+    try:
+        old = read_store(folder)
+    except (StoreError, OSError, ValueError) as exc:
+        raise StoreError(f"{folder}: the stored data cannot be read ({exc}); nothing was written. Move the "
+                         "folder away to start afresh") from None
+    merged, accepted = old, set()
+    for table_id in sorted(tables):
+        reason = older_reason(old, new, table_id)
+        if reason is not None and not allow_older:
+            kept = old.observations[old.observations["table_id"] == table_id]
+            print(f"warning: table {table_id} not replaced: {reason}; kept the stored table "
+                  f"({_span(kept)}, {kept['area_code'].nunique()} areas). Use --allow-older to load it anyway",
+                  file=sys.stderr)
+            continue
+        merged, note = merge_rows(merged, new, table_id)
+        accepted.add(table_id)
+        if note:
+            print(f"note: {note}", file=sys.stderr)
+    if accepted:
+        write_store(merged, folder)
+    return accepted
 
 
 def _progress(line: str) -> None:
@@ -55,6 +112,7 @@ def run_fetch(
     folder: Path | None = None,
     client: PxWebClient | None = None,
     timeout: float | None = DEFAULT_DEADLINE,
+    allow_older: bool = False,
 ) -> int:
     """Run ``python -m analysis fetch``; returns the exit status (0 ok, 1 a table failed, 2 bad input).
 
@@ -65,13 +123,14 @@ def run_fetch(
     if px_files:
         try:
             new = load_px_files(px_files)
-        except PxFileError as exc:
+            written = save(new, folder, allow_older=allow_older, source=", ".join(map(str, px_files)))
+        except UserError as exc:
             print(f"error: {exc}; the previous data is unchanged", file=sys.stderr)
-            return 1
-        save(new, folder)
+            return 2
         for table_id, part in new.observations.groupby("table_id"):
-            print(_summary(str(table_id), part, "from .px file"))
-        print(f"wrote {folder}")
+            if table_id in written:
+                print(_summary(str(table_id), part, "from .px file"))
+        print(f"wrote {folder}" if written else f"nothing written; {folder} is unchanged")
         return 0
 
     specs = all_specs()
@@ -87,18 +146,32 @@ def run_fetch(
         return 2
     client = client or PxWebClient(base_url or DEFAULT_BASE_URL, deadline=timeout, progress=_progress)
     results, failures = fetch_api(client, specs, refresh)
+    good = []
+    for r in results:
+        try:
+            check_observations(r.observations, f"{client.base_url} table {r.table_id}")
+        except UserError as exc:
+            failures.append(str(exc))
+            continue
+        good.append(r)
+    results = good
     if results:
         new = Store(
             pd.concat([r.observations for r in results], ignore_index=True),
             pd.concat([r.provenance for r in results], ignore_index=True),
         )
-        save(new, folder)
+        try:
+            written = save(new, folder, allow_older=allow_older, source=client.base_url)
+        except UserError as exc:
+            print(f"error: {exc}; the previous data is unchanged", file=sys.stderr)
+            return 2
+        results = [r for r in results if r.table_id in written]
         for r in results:
             how = "from cache, source unchanged" if r.from_cache else f"fetched with {r.posts} queries"
             print(_summary(r.table_id, r.observations, how))
             for note in r.notes:
                 print(f"  note: {note}")
-        print(f"wrote {folder}")
+        print(f"wrote {folder}" if results else f"nothing written; {folder} is unchanged")
     for message in failures:
         print(f"error: {message}; previous data unchanged", file=sys.stderr)
     return 1 if failures else 0

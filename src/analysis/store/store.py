@@ -11,9 +11,9 @@ from pathlib import Path
 import pandas as pd
 
 from analysis import config
-from analysis.files import code_digest, pickle_cached
+from analysis.files import code_digest, pickle_cached, public_mode
 from analysis.schema import KEY_COLUMNS, Store, StoreError, tidy
-from analysis.sources import embedded
+from analysis.sources import embedded, validation
 from analysis.sources.catalog import NON_ADDITIVE
 
 
@@ -41,6 +41,7 @@ def write_store(store: Store, folder: Path) -> None:
     folder = Path(folder)
     folder.parent.mkdir(parents=True, exist_ok=True)
     tmp = Path(tempfile.mkdtemp(prefix=f".{folder.name}-", dir=folder.parent))
+    tmp.chmod(public_mode(directory=True))  # mkdtemp makes it private (0700); the store is shared data
     try:
         store.observations.to_csv(tmp / "observations.csv.gz", index=False)
         store.provenance.to_csv(tmp / "provenance.csv", index=False)
@@ -67,7 +68,9 @@ def read_store(folder: Path) -> Store:
     obs = pd.read_csv(obs_file, dtype={c: "str" for c in KEY_COLUMNS}, keep_default_na=False,
                       na_values={"value": [""]})
     prov = pd.read_csv(prov_file, dtype="str", keep_default_na=False)
-    return Store(tidy(obs), prov)
+    obs = tidy(obs)
+    validation.check_observations(obs, obs_file)  # a store folder edited by hand passes the same door
+    return Store(obs, prov)
 
 
 def merge_stores(base: Store, overlay: Store) -> Store:
@@ -84,6 +87,44 @@ def merge_stores(base: Store, overlay: Store) -> Store:
     return Store(obs, prov)
 
 
+def merge_rows(base: Store, new: Store, table_id: str) -> tuple[Store, str]:
+    """``base`` with table ``table_id`` merged row by row with ``new``'s rows of that table.
+
+    A row of ``new`` replaces the stored row with the same key; stored rows that ``new`` does not
+    hold are kept, so loading a file of one area never shrinks a table of 30. When ``new`` covers
+    only part of the stored table, the stored provenance is kept and names the partial load.
+    Returns the merged store and a note saying what was kept ("" when the table was replaced).
+    """
+    keys = list(KEY_COLUMNS)
+    old_obs = base.observations[base.observations["table_id"] == table_id]
+    new_obs = new.observations[new.observations["table_id"] == table_id]
+    new_prov = new.provenance[new.provenance["table_id"] == table_id]
+    kept = old_obs[~old_obs.set_index(keys).index.isin(new_obs.set_index(keys).index)]
+    rest_obs = base.observations[base.observations["table_id"] != table_id]
+    obs = pd.concat([rest_obs, kept, new_obs], ignore_index=True)
+    note = ""
+    prov_row = new_prov
+    if len(kept):
+        areas = sorted(set(kept["area_code"]) - set(new_obs["area_code"]))
+        periods = sorted(set(kept["period"]) - set(new_obs["period"]))
+        parts = []
+        if areas:
+            parts.append(f"{len(areas)} area(s) not in the new data")
+        if periods:
+            parts.append(f"{len(periods)} period(s) not in the new data ({periods[0]}–{periods[-1]})")
+        note = (f"table {table_id}: kept {len(kept)} stored row(s) the new data does not have"
+                + (f" ({'; '.join(parts)})" if parts else ""))
+        old_prov = base.provenance[base.provenance["table_id"] == table_id]
+        if areas and len(old_prov) and len(new_prov):
+            prov_row = old_prov.copy()
+            extra = f"{new_prov['origin'].iloc[0]} {new_prov['snapshot'].iloc[0]}".strip()
+            prov_row["snapshot"] = "; ".join(
+                x for x in (str(old_prov["snapshot"].iloc[0]), f"{extra} for {new_obs['area_code'].nunique()} "
+                            "area(s)") if x)
+    prov = pd.concat([base.provenance[base.provenance["table_id"] != table_id], prov_row], ignore_index=True)
+    return Store(obs.reset_index(drop=True), prov.reset_index(drop=True)), note
+
+
 def _content_key(paths: list[Path]) -> str:
     digest = hashlib.sha256()
     for path in sorted(paths):
@@ -96,8 +137,12 @@ def _content_key(paths: list[Path]) -> str:
 def load_embedded_cached(raw_dir: Path = config.RAW_DIR, cache_dir: Path = config.CACHE_DIR) -> Store:
     """The embedded snapshot, validated once and then read from a pickle keyed on file contents."""
     key = _content_key([p for p in Path(raw_dir).glob("*.csv")])
-    store, _hit = pickle_cached(Path(cache_dir) / f"embedded-store-{key}.pkl",
-                                lambda: embedded.load_embedded(raw_dir))
+    def load() -> Store:
+        store = embedded.load_embedded(raw_dir)
+        validation.check_observations(store.observations, raw_dir)  # the rules every source passes
+        return store
+
+    store, _hit = pickle_cached(Path(cache_dir) / f"embedded-store-{key}.pkl", load)
     return store
 
 

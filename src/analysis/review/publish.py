@@ -1,0 +1,205 @@
+"""Publishing a finished review safely: one at a time, never half, nothing left behind.
+
+- :func:`publish` moves a review built in a temporary folder into place under a lock file
+  (``outputs/.publish.lock``, ``fcntl.flock``), so concurrent runs are serialised; an existing
+  review is replaced only with ``force``; an OS failure (read-only folder, a name too long) is a
+  :class:`PublishError` naming the path, never a raw ``OSError``.
+- :func:`building_dir` makes the temporary folder ``.<lang>-building-<pid>-…``; a later run's
+  :func:`clean_stale` removes such folders whose process is dead (a review killed with
+  ``kill -9``) and the ``.<lang>-old-<pid>-…`` folders of an interrupted replacement.
+- :func:`worker_init` is the notebook workers' initializer: on Linux each worker asks the
+  kernel to end it when the review process dies (``prctl(PR_SET_PDEATHSIG)``), so no orphaned
+  worker keeps running.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import ctypes
+import errno
+import fcntl
+import os
+import re
+import shutil
+import signal
+import sys
+import tempfile
+import threading
+import time
+import uuid
+from collections.abc import Iterator
+from pathlib import Path
+
+from analysis.files import public_mode
+from analysis.schema import UserError
+
+LOCK_FILE = ".publish.lock"
+LOCK_TIMEOUT_S = 900.0
+"""How long a run waits for another run's publish before giving up."""
+STALE_WITHOUT_PID_S = 24 * 3600.0
+"""Temporary folders of older versions carry no pid; they are removed when this old."""
+_TEMP = re.compile(r"^\.[a-z]{2}-(building|old)-(?P<pid>\d+)-")
+_TEMP_OLD_STYLE = re.compile(r"^\.[a-z]{2}-(building-|old-\d+$)")
+PR_SET_PDEATHSIG = 1
+
+
+class PublishError(UserError, RuntimeError):
+    """A review could not be published (folder not writable, name too long, lock not obtained)."""
+
+
+class ReviewExists(UserError, RuntimeError):
+    """A review for the same area, period and language exists and ``force`` was not given."""
+
+
+def _os_message(exc: OSError, path: Path) -> str:
+    reason = {
+        errno.EACCES: "permission denied (the folder is read-only for you)",
+        errno.EPERM: "permission denied",
+        errno.EROFS: "the file system is read-only",
+        errno.ENAMETOOLONG: "the file name is too long",
+        errno.ENOSPC: "the disk is full",
+        errno.ENOTDIR: "a part of the path is a file, not a folder",
+        errno.EEXIST: "a file is in the way",
+    }.get(exc.errno, exc.strerror or str(exc))
+    return f"{exc.filename or path}: {reason}"
+
+
+@contextlib.contextmanager
+def publish_lock(output_dir: Path, timeout_s: float = LOCK_TIMEOUT_S) -> Iterator[None]:
+    """Hold the exclusive publish lock of ``output_dir`` (a lock file, ``fcntl.flock``).
+
+    ``flock`` locks belong to the open file, so threads of one process exclude each other too.
+    The lock is released when the block ends or the process dies.
+    """
+    output_dir = Path(output_dir)
+    try:
+        output_dir.mkdir(parents=True, exist_ok=True)
+        fd = os.open(output_dir / LOCK_FILE, os.O_RDWR | os.O_CREAT, public_mode())
+    except OSError as exc:
+        raise PublishError(_os_message(exc, output_dir)) from None
+    try:
+        deadline = time.monotonic() + timeout_s
+        while True:
+            try:
+                fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+                break
+            except BlockingIOError:
+                if time.monotonic() > deadline:
+                    raise PublishError(f"{output_dir / LOCK_FILE}: another review has been publishing for more "
+                                       f"than {timeout_s:.0f} s; try again later") from None
+                time.sleep(0.05)
+        yield
+    finally:
+        os.close(fd)  # closing releases the lock
+
+
+def building_dir(parent: Path, lang: str) -> Path:
+    """A fresh temporary folder ``.<lang>-building-<pid>-…`` in ``parent`` (readable like any output)."""
+    try:
+        parent.mkdir(parents=True, exist_ok=True)
+        work = Path(tempfile.mkdtemp(prefix=f".{lang}-building-{os.getpid()}-", dir=parent))
+        work.chmod(public_mode(directory=True))
+    except OSError as exc:
+        raise PublishError(_os_message(exc, parent)) from None
+    return work
+
+
+def _alive(pid: int) -> bool:
+    if pid == os.getpid():
+        return True
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True  # another user's live process
+    return True
+
+
+def clean_stale(output_dir: Path, now: float | None = None) -> list[Path]:
+    """Remove what killed runs left under ``output_dir``: ``.<lang>-building-<pid>-…`` and
+    ``.<lang>-old-<pid>-…`` folders whose process is dead (older unnamed ones after a day).
+    Returns the folders removed; a folder that cannot be removed is left (and not reported)."""
+    output_dir = Path(output_dir)
+    now = time.time() if now is None else now
+    removed: list[Path] = []
+    if not output_dir.is_dir():
+        return removed
+    for folder in output_dir.glob("*/*/.*-*"):
+        if not folder.is_dir():
+            continue
+        match = _TEMP.match(folder.name)
+        if match:
+            stale = not _alive(int(match["pid"]))
+        elif _TEMP_OLD_STYLE.match(folder.name):
+            try:
+                stale = now - folder.stat().st_mtime > STALE_WITHOUT_PID_S
+            except OSError:
+                continue
+        else:
+            continue
+        if stale:
+            shutil.rmtree(folder, ignore_errors=True)
+            if not folder.exists():
+                removed.append(folder)
+    return removed
+
+
+def publish(workdir: Path, destination: Path, force: bool, output_dir: Path | None = None) -> None:
+    """Move the finished review ``workdir`` to ``destination`` under the publish lock.
+
+    An existing review is replaced only with ``force`` (:class:`ReviewExists` otherwise); the
+    old one is moved aside first and restored if the move fails. An OS failure is a
+    :class:`PublishError` naming the path.
+    """
+    destination = Path(destination)
+    lock_dir = Path(output_dir) if output_dir is not None else destination.parents[2]
+    with publish_lock(lock_dir):
+        try:
+            destination.parent.mkdir(parents=True, exist_ok=True)
+            if destination.exists():
+                if not force:
+                    raise ReviewExists(f"a review already exists at {destination}; use --force to replace it")
+                old = destination.with_name(
+                    f".{destination.name}-old-{os.getpid()}-{threading.get_ident()}-{uuid.uuid4().hex[:8]}")
+                os.replace(destination, old)
+                try:
+                    os.replace(workdir, destination)
+                except OSError:
+                    os.replace(old, destination)
+                    raise
+                shutil.rmtree(old, ignore_errors=True)
+            else:
+                os.replace(workdir, destination)
+        except OSError as exc:
+            raise PublishError(_os_message(exc, destination)) from None
+
+
+def write_index_locked(output_dir: Path) -> Path:
+    """Rebuild ``outputs/index.html`` under the publish lock (see :mod:`analysis.review.index`)."""
+    from analysis.review import index
+
+    with publish_lock(output_dir):
+        try:
+            return index.write_index(Path(output_dir))
+        except OSError as exc:
+            raise PublishError(_os_message(exc, Path(output_dir))) from None
+
+
+def worker_init(log_path: str, parent_pid: int) -> None:
+    """Initializer of a notebook worker: die with the parent (Linux), stderr to ``log_path``.
+
+    ``prctl(PR_SET_PDEATHSIG, SIGTERM)`` makes the kernel send SIGTERM to the worker when the
+    review process ends, even by ``kill -9``; if the parent is already gone, the worker exits.
+    """
+    if sys.platform.startswith("linux"):
+        try:
+            libc = ctypes.CDLL(None, use_errno=True)
+            libc.prctl(PR_SET_PDEATHSIG, int(signal.SIGTERM), 0, 0, 0)
+        except (OSError, AttributeError):
+            pass
+        if os.getppid() != parent_pid:
+            os._exit(1)
+    fd = os.open(log_path, os.O_WRONLY | os.O_CREAT | os.O_APPEND, 0o644)
+    os.dup2(fd, 2)
+    os.close(fd)
