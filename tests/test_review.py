@@ -2,6 +2,7 @@
 
 import json
 import re
+from html import escape as html_escape
 import shutil
 from pathlib import Path
 
@@ -39,7 +40,9 @@ def test_review_is_written_with_index_and_audit_record(tmp_path, small_notebooks
     executed = nbformat.read(path.parent / "notebooks" / "00_data_overview.ipynb", as_version=4)
     assert executed.metadata["papermill"]["parameters"]["lang"] == "sv"  # audit record keeps parameters
     record = json.loads((path.parent / "run.json").read_text(encoding="utf-8"))
-    assert record["period"] == "2023Q3" and record["data_vintage"].endswith("till och med 2023-10")
+    # the vintage is stated as of the period: the data's last month 2023-10 is after 2023Q3
+    assert record["period"] == "2023Q3" and record["data_vintage"].endswith("till och med september 2023")
+    assert record["last_month"] == "2023-09"
     index = json.loads((out / "index.json").read_text(encoding="utf-8"))
     assert [(r["area"], r["period"], r["lang"]) for r in index] == [("keski-pohjanmaa", "2023Q3", "sv")]
     assert "keski-pohjanmaa/2023Q3/sv/review.html" in (out / "index.html").read_text(encoding="utf-8")
@@ -81,7 +84,7 @@ def test_failing_notebook_names_notebook_and_cell_and_keeps_previous_review(tmp_
 ])
 def test_bad_parameters_are_refused_before_anything_runs(argv, message, capsys, monkeypatch, tmp_path):
     monkeypatch.setattr(config, "OUTPUTS_DIR", tmp_path)
-    monkeypatch.setattr(runner, "execute_notebooks", lambda *a, **k: pytest.fail("ran notebooks"))
+    monkeypatch.setattr(runner, "execute_all", lambda *a, **k: pytest.fail("ran notebooks"))
     assert cli.main(argv) == 2
     assert message in capsys.readouterr().err
 
@@ -108,7 +111,8 @@ def test_areas_command_lists_the_default(capsys):
 def test_params_injected_are_the_declared_literals():
     params = ReviewParams("keski-pohjanmaa", "2023Q3", "embedded", "fi", "outputs")
     assert params.as_notebook_parameters() == {"area": "keski-pohjanmaa", "period": "2023Q3",
-                                               "data_source": "embedded", "lang": "fi", "output_dir": "outputs"}
+                                               "data_source": "embedded", "lang": "fi", "output_dir": "outputs",
+                                               "kpi_data": "imported"}
 
 
 @pytest.mark.slow
@@ -125,10 +129,10 @@ def test_full_review_page_meets_the_page_rules(full_review):
     assert "<script" not in page and "http://" not in page.replace("http://www.w3.org", "")
 
 
-def test_combined_review_puts_the_data_overview_last():
-    names = ["00_data_overview", "01_key_figures", "10_unemployment_structure", "50_kpi_scorecard"]
-    assert runner.combined_order(names) == ["01_key_figures", "10_unemployment_structure",
-                                            "50_kpi_scorecard", "00_data_overview"]
+def test_appendix_puts_the_data_overview_last():
+    names = ["00_data_overview", "01_review", "02_municipalities", "10_unemployment_structure", "50_kpi_scorecard"]
+    # the main page (01) and the municipality pages (02) are rendered on their own
+    assert runner.appendix_order(names) == ["10_unemployment_structure", "50_kpi_scorecard", "00_data_overview"]
 
 
 def test_committed_period_file_is_read_and_command_line_overrides_it(tmp_path, monkeypatch):
@@ -156,7 +160,7 @@ def test_cli_prints_the_review_path_as_its_last_line(tmp_path, capsys, monkeypat
     last = capsys.readouterr().out.strip().splitlines()[-1]
     assert last.endswith("keski-pohjanmaa/2023Q3/fi/review.html")
     assert Path(last).exists()
-    assert cli.main(["review", "--period", "2023Q3", "--output-dir", str(tmp_path), "--no-progress"]) == 1
+    assert cli.main(["review", "--period", "2023Q3", "--output-dir", str(tmp_path), "--no-progress"]) == 2
     assert "--force" in capsys.readouterr().err
 
 
@@ -178,12 +182,36 @@ def test_the_period_file_decides_the_language_unless_the_command_line_says_other
 
 
 @pytest.mark.slow
-def test_whole_review_runs_on_a_fetched_store_with_all_12r5_measures(tmp_path):
-    """The fetched-data path end to end: every notebook runs on a store shaped like a full 12r5
-    fetch (synthetic values, tests/fixtures/structure), and the long-term figures appear."""
-    fixture = Path(__file__).parent / "fixtures" / "structure" / "fetched_12r5"
-    path = runner.run_review(period="2023Q3", data_source=str(fixture), output_dir=tmp_path, progress=False)
+def test_whole_review_on_a_complete_fetched_set_states_every_group_with_its_figure(tmp_path):
+    """The fetched-data path end to end on the complete SYNTHETIC fetched set for Keski-Pohjanmaa
+    (tests/fixtures/fetched_kp, real response shapes): every standard group is on the main page with
+    its figure, read here straight from the fixture's rows of MK16 at 2026-06."""
+    from fixtures.fetched_kp import STORE
+
+    from analysis.present.fmt import fmt_int
+    from analysis.present.text import t
+    from analysis.sources.catalog import SERVICE_MEASURES
+    from analysis.store import read_store
+
+    path = runner.run_review(period="2026Q2", data_source=str(STORE), output_dir=tmp_path, progress=False)
     page = path.read_text(encoding="utf-8")
-    assert "Pitkäaikaistyöttömiä oli" in page  # the front page states the fetched long-term figure
-    assert "Pitkäaikaistyöttömien kuukausittaista määrää ei ole" not in page
-    assert "StatFin-rajapinta, haettu 2026-01-01" in page  # the vintage line names the fetch
+    obs = read_store(STORE).observations
+    mk16 = obs[(obs["area_code"] == "MK16") & (obs["period"] == "2026-06") & (obs["occupation_code"] == "SSS")]
+    value = mk16.groupby("measure")["value"].first()
+    expected = {
+        "unemployed": value["unemployed_jobseekers"], "long_term": value["long_term_unemployed"],
+        "over_two_years": value["unemployed_24m_plus"], "under_25": value["unemployed_under_25"],
+        "over_50": value["unemployed_over_50"], "foreign_nationals": value["unemployed_foreign_nationals"],
+        "laid_off": value["laid_off_full_time"], "in_services": sum(value[m] for m in SERVICE_MEASURES),
+        "new_vacancies": value["new_vacancies"], "open_vacancies": value["open_vacancies"],
+        "vacancies_during_month": value["vacancies_open_during_month"],
+    }
+    for group, number in expected.items():
+        label = html_escape(t(f"review_page.group_{group}", "fi"))
+        tile = re.search(rf"<h3>{re.escape(label)}</h3><p class=\"tile-value\">([^<]*)</p>", page)
+        assert tile, f"no tile for {group}"
+        assert tile.group(1) == fmt_int(number), (group, tile.group(1), number)
+    rate = value["unemployed_jobseekers"] / value["labour_force"] * 100
+    assert f"Työttömyysaste oli {rate:.1f}".replace(".", ",") in page
+    assert "Tästä aineistosta puuttuvat ryhmät" not in page  # nothing is missing in a complete fetch
+    assert "haettu 15.9.2026" in page  # the vintage line names the fetch, in words

@@ -185,6 +185,7 @@ def story(facts: ReviewFacts, lang: str) -> list[str]:
             items.append(tx("s_group_item", lang, label=tx(f"group_{key}", lang), n=mask_count(g["value"], lang),
                             change=fmt_signed(g["change_year"], 0, lang)))
     if items:
+        items = [items[0]] + [i[0].lower() + i[1:] for i in items[1:]]
         out.append(tx("s_groups", lang, items="; ".join(items)))
     return out
 
