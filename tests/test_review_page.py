@@ -8,6 +8,7 @@ the whole country 249 769 / 2 648 166; MK16's rate is the 16th highest of 19 reg
 from __future__ import annotations
 
 import dataclasses
+import html
 import math
 import re
 
@@ -140,3 +141,13 @@ def test_period_words():
     assert period_words("2023Q3", "fi") == "heinä–\u2060syyskuu\u00a02023"
     assert period_words("2023-09", "sv") == "september 2023"
     assert made_at_words("fi", pd.Timestamp("2026-12-01 18:57", tz="UTC").to_pydatetime()) == "1.12.2026 klo 20.57"
+
+
+def test_a_small_municipal_count_cannot_be_found_by_subtraction(facts):
+    levels = facts.levels.copy()
+    levels.loc[levels["area_code"] == "KU421", "unemployed"] = 3.0  # Lestijärvi 3: shown as <5
+    changed = dataclasses.replace(facts, levels=levels)
+    shown = rp.municipality_counts_shown(changed, "fi")
+    assert shown["KU421"] == "<5" and shown["KU074"] == ".."  # the next smallest (Halsua 43) is hidden too
+    page = "".join(b.data for b in rp.municipality_blocks(changed, "KU421", "fi"))
+    assert "oli <5, .. kuin vuotta aiemmin" in html.unescape(page)

@@ -25,14 +25,6 @@ def disclose_count(value: float | int | None, lang: str = "fi") -> str:
     return f"<{SMALL_COUNT_LIMIT}" if is_small(value) else fmt_int(value, lang)
 
 
-def mask_small_counts(frame: pd.DataFrame, columns: list[str], lang: str = "fi") -> pd.DataFrame:
-    """A copy of ``frame`` whose count ``columns`` are formatted text with 1–4 shown as "<5"."""
-    out = frame.copy()
-    for col in columns:
-        out[col] = [disclose_count(v, lang) for v in out[col]]
-    return out
-
-
 def unreliable_change(base: float | int | None) -> bool:
     """True when a % change is computed on a base of fewer than 20 persons (or none).
 

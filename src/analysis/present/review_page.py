@@ -18,6 +18,7 @@ import pandas as pd
 from analysis.indicators import groups as groups_mod
 from analysis.indicators import structure
 from analysis.present import html
+from analysis.present.disclosure import SECONDARY_MARK, disclose_parts_and_total
 from analysis.present.disclosure import disclose_count as mask_count
 from analysis.present.fmt import MISSING, fmt_int, fmt_pct, fmt_pct_change, fmt_pp, fmt_signed
 from analysis.present.text import t
@@ -214,6 +215,16 @@ def municipality_rows(facts: ReviewFacts) -> pd.DataFrame:
     return munis.dropna(subset=["rate"]).sort_values("rate", ascending=False).reset_index(drop=True)
 
 
+def municipality_counts_shown(facts: ReviewFacts, lang: str) -> dict[str, str]:
+    """Each member municipality's unemployed count as published, with the area total shown: counts
+    1–4 as "<5", and one more cell hidden (secondary suppression) where subtraction would reveal it."""
+    levels = facts.levels.set_index("area_code")
+    codes = [c for c in municipality_codes(facts) if c in levels.index]
+    total = levels.loc[facts.scope.area.slug, "unemployed"] if facts.scope.area.slug in levels.index else None
+    shown, _total = disclose_parts_and_total([levels.loc[c, "unemployed"] for c in codes], total, lang)
+    return dict(zip(codes, shown))
+
+
 def _municipality_sentences(facts: ReviewFacts, lang: str) -> list[str]:
     munis = municipality_rows(facts)
     if len(munis) < 2:
@@ -365,7 +376,8 @@ def municipality_figure(facts: ReviewFacts, lang: str, highlight: str | None = N
         tx("col_rate", lang): [fmt_pct(v, 1, lang) for v in munis["rate"][::-1]],
         tx("col_rate_year_ago", lang): [fmt_pct(v, 1, lang) for v in munis["rate_year_ago"][::-1]],
         tx("col_change_pp", lang): [fmt_pp(v, lang) for v in munis["rate_change_pp"][::-1]],
-        tx("col_unemployed", lang): [mask_count(v, lang) for v in munis["unemployed"][::-1]],
+        tx("col_unemployed", lang): [municipality_counts_shown(facts, lang).get(c, SECONDARY_MARK)
+                                     for c in munis["area_code"][::-1]],
     })
     return html.figure(fig, tx("municipality_chart_alt", lang, month=month),
                        tx("municipality_chart_caption", lang, month=month), data, lang)
@@ -434,9 +446,12 @@ def municipality_blocks(facts: ReviewFacts, code: str, lang: str) -> list[html.H
     if code in levels.index and not np.isnan(levels.loc[code, "unemployed"]):
         row = levels.loc[code]
         area_rate = levels.loc[scope.area.slug, "rate"] if scope.area.slug in levels.index else np.nan
+        shown = municipality_counts_shown(facts, lang).get(code, SECONDARY_MARK)
+        hidden = not shown[:1].isdigit()  # "<5" or "..": no change is shown that would reveal it
+        change = SECONDARY_MARK if hidden else (
+            _more_less(row["change_year"], lang) if not row["base_unreliable"] else fmt_signed(row["change_year"], 0, lang))
         blocks.append(html.paragraph(tx(
-            "municipality_sentence", lang, month_end=month_end(row["month"], lang), n=mask_count(row["unemployed"], lang),
-            change=_more_less(row["change_year"], lang) if not row["base_unreliable"] else fmt_signed(row["change_year"], 0, lang),
+            "municipality_sentence", lang, month_end=month_end(row["month"], lang), n=shown, change=change,
             rate=fmt_pct(row["rate"], 1, lang), pp=fmt_pp(row["rate_change_pp"], lang), area_rate=fmt_pct(area_rate, 1, lang))))
         munis = municipality_rows(facts)
         if code in set(munis["area_code"]):
