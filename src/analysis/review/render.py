@@ -11,6 +11,7 @@ from __future__ import annotations
 import copy
 import html
 import re
+from functools import lru_cache
 from datetime import datetime, timezone
 from zoneinfo import ZoneInfo
 from collections.abc import Sequence
@@ -161,7 +162,9 @@ def _for_readers(nb: nbformat.NotebookNode) -> nbformat.NotebookNode:
     return out
 
 
+@lru_cache(maxsize=1)
 def _exporter() -> HTMLExporter:
+    """One exporter per process (building it loads the templates: a tenth of a second a page)."""
     exporter = HTMLExporter(template_name="basic")
     exporter.exclude_input = True
     exporter.exclude_input_prompt = True

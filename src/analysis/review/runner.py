@@ -19,6 +19,7 @@ import os
 import shutil
 import sys
 import time
+from collections.abc import Callable
 from concurrent.futures import FIRST_EXCEPTION, ProcessPoolExecutor, wait
 from dataclasses import dataclass
 from datetime import datetime, timezone
@@ -122,6 +123,7 @@ def _execute_one(source: str, target: str, parameters: dict[str, str], cwd: str)
     try:
         papermill.execute_notebook(
             source, target, parameters=parameters, cwd=cwd, progress_bar=False, log_output=False,
+            request_save_on_cell_execute=False,  # written once at the end; a failure still writes it
             execution_timeout=EXECUTION_TIMEOUT_S, kernel_name="python3", km=_kernel(cwd),
         )
     except PapermillExecutionError as exc:
@@ -151,11 +153,28 @@ def _jobs(build: _Build, notebooks: list[Path]) -> list[tuple[Path, Path, dict[s
             for nb in notebooks]
 
 
+WARM_IMPORTS = ("import analysis.present.review_page, analysis.present.structure, analysis.present.skills, "
+                "analysis.present.kpi, analysis.review.facts, matplotlib.pyplot")
+"""What a worker's kernel imports while the parent computes the figures (kept across notebooks)."""
+
+
+def _warm(cwd: str) -> None:
+    """Start the worker's kernel and import the package in it (runs in a worker process)."""
+    client = _kernel(cwd).client()
+    client.start_channels()
+    try:
+        client.wait_for_ready(timeout=60)
+        client.execute_interactive(WARM_IMPORTS, timeout=120)
+    finally:
+        client.stop_channels()
+
+
 def execute_all(builds: list[_Build], notebooks: list[Path], log: Path, progress: bool = True,
-                workers: int | None = None) -> None:
+                workers: int | None = None, prepare: Callable[[], None] | None = None) -> None:
     """Execute every notebook of every review in ``builds`` with papermill, in worker processes that
-    each keep one kernel, with one progress bar. The first failure stops the run with a
-    :class:`ReviewFailed` naming the review, the notebook, the cell and the error."""
+    each keep one kernel, with one progress bar. ``prepare`` runs in this process while the workers
+    start their kernels (the review's figures are computed then). The first failure stops the run
+    with a :class:`ReviewFailed` naming the review, the notebook, the cell and the error."""
     from tqdm import tqdm
 
     jobs = [(b, *job) for b in builds for job in _jobs(b, notebooks)]
@@ -167,6 +186,11 @@ def execute_all(builds: list[_Build], notebooks: list[Path], log: Path, progress
     try:
         log.parent.mkdir(parents=True, exist_ok=True)
         with ProcessPoolExecutor(max_workers=workers, initializer=worker_init, initargs=(str(log), os.getpid())) as pool:
+            warm = [pool.submit(_warm, str(notebooks[0].parent)) for _ in range(workers)] if jobs else []
+            if prepare is not None:
+                prepare()
+            for future in warm:
+                future.result()
             for build, nb, target, parameters in jobs:
                 futures[pool.submit(_execute_one, str(nb), str(target), parameters, str(nb.parent))] = (build, nb, target)
             pending = set(futures)
@@ -318,13 +342,15 @@ def run_reviews(requests: list[dict], force: bool = False, progress: bool = True
     log = output_dir / ".logs" / "kernels.log"
     published: list[Path] = []
     try:
-        for build, store in builds:
-            logger = _log_start(build, store)
-            facts.load_facts(build.params.area, build.params.period, build.params.data_source,
-                             build.params.output_dir, build.params.kpi_data)  # computed once, before any notebook
-            logger.info("figures computed")
+        def prepare() -> None:  # the figures of every review, computed once before any notebook runs
+            for build, store in builds:
+                logger = _log_start(build, store)
+                facts.load_facts(build.params.area, build.params.period, build.params.data_source,
+                                 build.params.output_dir, build.params.kpi_data)
+                logger.info("figures computed")
+
         try:
-            execute_all([b for b, _ in builds], notebooks, log, progress)
+            execute_all([b for b, _ in builds], notebooks, log, progress, prepare=prepare)
         except ReviewFailed as exc:
             for build, store in builds:
                 if build.workdir.exists() and len(build.results) < len(notebooks):
