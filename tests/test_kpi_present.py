@@ -49,7 +49,7 @@ def test_value_formats_and_small_counts():
     assert pk.format_value(7.84, "pct", "fi") == "7,8\u00a0%"
     assert pk.format_value(4.123, "scale_1_5", "sv") == "4,12"
     assert pk.format_value(float("nan"), "pct", "fi") == "–"
-    assert pk.format_change(-1.26, "pct", "fi") == "\u22121,3\u00a0%-yks."
+    assert pk.format_change(-1.26, "pct", "fi") == "\u22121,3\u00a0%\u2011yks."
     assert pk.format_change(5, "count", "fi", hidden=True) == "–"
     assert pk.period_label("2023-09", "M", "fi") == "syyskuu 2023"
     assert pk.period_label("2023-09", "M", "sv") == "september 2023"

@@ -21,7 +21,7 @@ NBSP = "\u00a0"
     (fmt.fmt_signed, (175,), "+175"),
     (fmt.fmt_signed, (-1234,), f"{fmt.MINUS}1{NBSP}234"),
     (fmt.fmt_signed, (0.04, 1), "±0,0"),
-    (fmt.fmt_pp, (0.3,), f"+0,3{NBSP}%-yks."),
+    (fmt.fmt_pp, (0.3,), f"+0,3{NBSP}%\u2011yks."),
     (fmt.fmt_pct_change, (195 / 2176 * 100,), f"+9,0{NBSP}%"),  # MK16 unemployed 2022-10 -> 2023-10
     (fmt.fmt_pct_change, (-30.0, 1, "sv"), f"{fmt.MINUS}30,0{NBSP}%"),
     (fmt.fmt_int, (math.nan,), "–"),
@@ -86,7 +86,7 @@ def test_figure_has_alt_text_and_its_numbers():
 
 @pytest.mark.parametrize("value, numeric", [
     (f"2{NBSP}307", True), ("−284 (−39,8\u00a0%)", True), ("<5", True), ("–", True),
-    (f"+0,6{NBSP}%-yks.", True), ("Myyjät", False), ("01 Upseerit", False), ("2 (esimerkki)", False),
+    (f"+0,6{NBSP}%\u2011yks.", True), ("Myyjät", False), ("01 Upseerit", False), ("2 (esimerkki)", False),
 ])
 def test_numbers_are_right_aligned_and_text_is_not(value, numeric):
     import pandas as pd
