@@ -7,11 +7,11 @@ reader sees either the old or the new content, never half a file. Imports nothin
 from __future__ import annotations
 
 import hashlib
-
 import os
 import pickle
 import tempfile
 from collections.abc import Callable
+from functools import lru_cache
 from pathlib import Path
 from typing import TypeVar
 
@@ -98,6 +98,7 @@ def pickle_cached(path: Path, compute: Callable[[], T]) -> tuple[T, bool]:
 PACKAGE_DIR = Path(__file__).resolve().parent
 
 
+@lru_cache(maxsize=16)
 def code_digest(*parts: str) -> str:
     """Hash of the package's source and text files under ``parts`` (sub-folders or files of the
     package; all of it by default): the code half of a cache key, so a changed rule, citation or

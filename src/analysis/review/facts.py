@@ -8,6 +8,7 @@ source file of the package), so a changed rule or text never serves stale result
 from __future__ import annotations
 
 import hashlib
+from dataclasses import fields
 from pathlib import Path
 
 from analysis import config
@@ -45,8 +46,11 @@ def load_facts(area: str, period: str, data_source: str = "embedded", output_dir
         f"{area}|{period}|{data_source}|{Path(output_dir).resolve()}|{kpi_data}|{data_digest(data_source)}|{code_digest()}".encode()
     ).hexdigest()[:20]
 
-    def compute() -> ReviewFacts:
-        return build_facts(load_scope(area, period, data_source), output_dir, kpi_data)
+    scope = load_scope(area, period, data_source)
 
-    facts, _hit = pickle_cached(config.CACHE_DIR / "facts" / f"{key}.pkl", compute)
-    return facts
+    def compute() -> dict:  # the figures only: the scope (a view of the store) is rebuilt, not pickled
+        facts = build_facts(scope, output_dir, kpi_data)
+        return {f.name: getattr(facts, f.name) for f in fields(facts) if f.name != "scope"}
+
+    figures, _hit = pickle_cached(config.CACHE_DIR / "facts" / f"{key}.pkl", compute)
+    return ReviewFacts(scope=scope, **figures)

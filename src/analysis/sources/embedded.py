@@ -336,3 +336,14 @@ def load_recent_series(raw_dir: Path = config.RAW_DIR, r5: pd.DataFrame | None =
     r5 = load_12r5(raw_dir) if r5 is None else r5
     r5 = merge_vintages(r5, load_12r5_vacancies(raw_dir), Path(raw_dir) / FILES["12r5_vacancies"])
     return r5, [load_12tu(raw_dir), load_tyokay_long_term(raw_dir)]
+
+
+AREA_CODES_FILE = config.DATA_DIR / "reference" / "statfin_area_codes_2026.csv"
+
+
+def load_area_codes(path: Path = AREA_CODES_FILE) -> pd.DataFrame:
+    """StatFin's area codes of 2026 (``area_code``, ``label_en``), validated (``data/reference``)."""
+    frame = read_csv(path, empty_is_missing=False)
+    require_columns(frame, ["area_code", "label_en"], path)
+    require_unique(frame, ["area_code"], path)
+    return frame

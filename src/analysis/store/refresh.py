@@ -42,15 +42,17 @@ def older_reason(old: Store, new: Store, table_id: str) -> str | None:
             return f"its 'updated' stamp {now} is older than the stored {was}"
     old_obs = old.observations[old.observations["table_id"] == table_id]
     new_obs = new.observations[new.observations["table_id"] == table_id]
-    common = set(old_obs["area_code"]) & set(new_obs["area_code"])
-    if common and not new_obs.empty:
-        old_last = old_obs.loc[old_obs["area_code"].isin(common), "period"].max()
-        new_last = new_obs.loc[new_obs["area_code"].isin(common), "period"].max()
+    # Only the areas and measures both hold are compared: a file of two measures is not "shorter"
+    # because the stored table holds a third measure (12r5's quarter-end vacancies) for later months.
+    areas = set(old_obs["area_code"]) & set(new_obs["area_code"])
+    measures = set(old_obs["measure"]) & set(new_obs["measure"])
+    if areas and measures and not new_obs.empty:
+        old_common = old_obs.loc[old_obs["area_code"].isin(areas) & old_obs["measure"].isin(measures), "period"]
+        new_common = new_obs.loc[new_obs["area_code"].isin(areas) & new_obs["measure"].isin(measures), "period"]
+        old_last, new_last = old_common.max(), new_common.max()
         if new_last < old_last:
-            old_n = old_obs.loc[old_obs["area_code"].isin(common), "period"].nunique()
-            new_n = new_obs.loc[new_obs["area_code"].isin(common), "period"].nunique()
-            return (f"it ends in {new_last} ({new_n} periods), the stored table in {old_last} "
-                    f"({old_n} periods)")
+            return (f"it ends in {new_last} ({new_common.nunique()} periods), the stored table in {old_last} "
+                    f"({old_common.nunique()} periods)")
     return None
 
 
