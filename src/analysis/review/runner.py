@@ -13,6 +13,7 @@ Layout of one review: ``outputs/<area>/<period>/<lang>/``
 
 from __future__ import annotations
 
+import html
 import json
 import logging
 import os
@@ -255,8 +256,9 @@ def render_pages(results: list[NotebookResult], params: ReviewParams, workdir: P
         return write(REVIEW_FILE, title, render.body_html(appendix))
     main = write(REVIEW_FILE, title, render.body_html([by_name[MAIN_NOTEBOOK]]))
     if appendix:
+        back = f'<p class="screen-only"><a href="{REVIEW_FILE}">{html.escape(t("review_page.back_to_review", lang))}</a></p>'
         write(APPENDIX_FILE, t("review_page.appendix_title", lang, area=area.name(lang), period=period_words),
-              render.body_html(appendix))
+              back + render.body_html(appendix))
     if MUNICIPALITY_NOTEBOOK in by_name:
         for name, page_title, body in render.split_pages(by_name[MUNICIPALITY_NOTEBOOK]):
             write(name, page_title, body)
