@@ -57,7 +57,8 @@ def build_parser() -> argparse.ArgumentParser:
     )
     review.add_argument("--area", help="area id from config/areas.yaml (default: the period's parameter file, "
                         "else the configured default)")
-    review.add_argument("--period", help="reporting period: a quarter YYYYQn or a month YYYY-MM (default: latest complete quarter in the data)")
+    review.add_argument("--period", help="reporting period: a quarter YYYYQn or a month YYYY-MM "
+                                         "(default: latest complete quarter in the data)")
     review.add_argument("--lang", default=None, choices=config.LANGUAGES,
                         help="language of the review (default: the period's parameter file, else fi)")
     review.add_argument("--data-source", default=None,
@@ -213,9 +214,8 @@ def _run(parser: argparse.ArgumentParser, args: argparse.Namespace) -> int:
 
         return import_workbook_cli(args.file)
     if args.command == "fetch":
-        from analysis.store.refresh import run_fetch
-
         from analysis.sources.pxweb import DEFAULT_DEADLINE
+        from analysis.store.refresh import run_fetch
 
         return run_fetch(tables=args.tables, base_url=args.base_url, refresh=args.refresh,
                          px_files=args.px_file, allow_older=args.allow_older,

@@ -15,8 +15,6 @@ summed counts, never averaged. There is no area share from 159t, which has share
 
 from __future__ import annotations
 
-from analysis.store.scope import Scope
-
 import math
 from dataclasses import dataclass
 
@@ -29,6 +27,7 @@ from analysis.sources.language_tables import (
     LANGUAGE_SWEDISH,
 )
 from analysis.store import aggregate_areas
+from analysis.store.scope import Scope
 
 METRIC_NAME_FI = "Vieraskielisten työttömyys- ja työllisyysaste"
 """The action plan's metric name (goal 1.5); the KPI scorecard matches on it."""

@@ -20,8 +20,6 @@ means no status; no value means "missing" with the reason. Pure functions: no te
 
 from __future__ import annotations
 
-from analysis.store.scope import Scope
-
 import math
 
 import pandas as pd
@@ -30,6 +28,7 @@ from analysis.config import ReportingPeriod
 from analysis.indicators import foreign_language, long_term
 from analysis.schema import is_missing
 from analysis.sources.workbook import ADDITIVE_UNITS, load_catalogue
+from analysis.store.scope import Scope
 
 ON_TRACK = "on_track"
 AT_RISK = "at_risk"

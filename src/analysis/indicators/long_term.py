@@ -13,14 +13,13 @@ Pure functions, no text. A missing value stays NaN; nothing is filled in.
 
 from __future__ import annotations
 
-from analysis.store.scope import Scope, shift_month
-
 import numpy as np
 import pandas as pd
 
 from analysis.indicators import structure
 from analysis.schema import StoreError
 from analysis.sources.catalog import source_code
+from analysis.store.scope import Scope, shift_month
 
 MEASURE = "long_term_unemployed"
 SOURCE_CODE = source_code(MEASURE)  # PITKAAIKAISTYOTTOMAT

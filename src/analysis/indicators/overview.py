@@ -2,12 +2,11 @@
 
 from __future__ import annotations
 
-from analysis.store.scope import Scope
-
 import pandas as pd
 
 from analysis.schema import Store
 from analysis.sources.catalog import source_code
+from analysis.store.scope import Scope
 
 
 def measure_coverage(scope: Scope) -> pd.DataFrame:

@@ -7,8 +7,6 @@ rate whose count is 1–4 is not shown (it would reveal the count).
 
 from __future__ import annotations
 
-from analysis.store.scope import Scope
-
 import math
 
 import pandas as pd
@@ -27,6 +25,7 @@ from analysis.present.figures import (
 from analysis.present.fmt import MISSING, fmt_pct, fmt_pp, fmt_signed
 from analysis.present.structure import area_name
 from analysis.present.text import MissingText, data_source_label, t
+from analysis.store.scope import Scope
 
 NS = "foreign_language"
 
@@ -250,7 +249,8 @@ def unemployment_blocks(scope: Scope,
     blocks = [html.heading(_t("unemp_heading", lang), 3)]
     summary = fl.language_summary(scope)
     if summary.empty:
-        return blocks + [html.notice(_t("unemp_missing", lang, source=data_source_label(scope.data_source, lang)), "missing", lang)]
+        source = data_source_label(scope.data_source, lang)
+        return blocks + [html.notice(_t("unemp_missing", lang, source=source), "missing", lang)]
     month, ago = summary["month"].iloc[0], summary["month_year_ago"].iloc[0]
     blocks += [
         html.paragraph(_t("unemp_intro", lang, month=month, month_ago=ago)),
@@ -325,7 +325,8 @@ def nationals_blocks(scope: Scope,
     blocks = [html.heading(_t("nationals_heading", lang), 3), html.paragraph(_t("def_foreign_nationals", lang))]
     table, month = nationals_table(scope, lang)
     if month is None:
-        return blocks + [html.notice(_t("nationals_missing", lang, source=data_source_label(scope.data_source, lang)), "missing", lang)]
+        source = data_source_label(scope.data_source, lang)
+        return blocks + [html.notice(_t("nationals_missing", lang, source=source), "missing", lang)]
     return blocks + [html.table(table, _t("nationals_table_caption", lang, month=month))]
 
 
@@ -336,7 +337,8 @@ def section_blocks(scope: Scope, lang: str = "fi") -> list[html.HTML]:
     """All blocks of the foreign-language section (notebook 30), in reading order."""
     return [
         html.heading(_t("title", lang), 2),
-        html.paragraph(_t("intro", lang, area=scope.area.name(lang), period=scope.period.code, source=data_source_label(scope.data_source, lang))),
+        html.paragraph(_t("intro", lang, area=scope.area.name(lang), period=scope.period.code,
+                          source=data_source_label(scope.data_source, lang))),
         *definitions_blocks(lang),
         *share_blocks(scope, lang),
         *unemployment_blocks(scope, lang),

@@ -7,8 +7,6 @@ Status is always a symbol and a text (never colour alone); counts of persons 1â€
 
 from __future__ import annotations
 
-from analysis.store.scope import Scope
-
 import math
 import textwrap
 from dataclasses import dataclass
@@ -33,6 +31,7 @@ from analysis.present.fmt import (
 from analysis.present.structure import area_name
 from analysis.present.text import catalogue, t
 from analysis.sources import workbook
+from analysis.store.scope import Scope
 
 KPI_DATA_MODES: tuple[str, ...] = ("imported", "example")
 """``imported``: the workbooks imported for the area (none yet: internal metrics "not yet reported");

@@ -8,8 +8,6 @@ their year.
 
 from __future__ import annotations
 
-from analysis.store.scope import Scope
-
 import pandas as pd
 
 from analysis.indicators import long_term
@@ -19,6 +17,7 @@ from analysis.present.fmt import MISSING, fmt_pct, is_missing
 from analysis.present.structure import area_name, change_cell, pct_change_cell
 from analysis.present.text import t
 from analysis.schema import StoreError
+from analysis.store.scope import Scope
 
 NS = "long_term"
 

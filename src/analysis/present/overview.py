@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from analysis.store.scope import Scope
-
 import pandas as pd
 
 from analysis.indicators import overview
@@ -11,6 +9,7 @@ from analysis.present import html
 from analysis.present.fmt import MISSING, fmt_int
 from analysis.present.structure import area_name
 from analysis.present.text import catalogue, data_source_label, t
+from analysis.store.scope import Scope
 
 
 def measure_label(measure: str, lang: str = "fi") -> str:

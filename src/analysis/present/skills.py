@@ -7,8 +7,6 @@ Front page helpers: :func:`top_shortage_sentence` (one sentence of narrative) an
 
 from __future__ import annotations
 
-from analysis.store.scope import Scope
-
 from dataclasses import dataclass, replace
 from functools import lru_cache
 from pathlib import Path
@@ -25,6 +23,7 @@ from analysis.present.disclosure import disclose_count
 from analysis.present.fmt import fmt_dec, fmt_int, fmt_pct, fmt_signed
 from analysis.present.text import t
 from analysis.schema import TOTAL
+from analysis.store.scope import Scope
 
 GROUP_NAMES_FILE: Path = config.DATA_DIR / "reference" / "ammattiluokitus2010_groups.csv"
 TOP_N = 5
@@ -312,7 +311,8 @@ def fan_chart(res: SkillsResult, series_id: str, lang: str = "fi") -> html.HTML:
     ax.set_title(title)
     last = fc.iloc[-1] if len(fc) else None
     alt = t("skills.fan_alt", lang, group=label, measure=measure_label(measure, lang), origin=res.origin,
-            target=last["target"] if last is not None else "", value=fmt_int(last["forecast"] if last is not None else None, lang),
+            target=last["target"] if last is not None else "",
+            value=fmt_int(last["forecast"] if last is not None else None, lang),
             lo=fmt_int(last["lo80"] if last is not None else None, lang),
             hi=fmt_int(last["hi80"] if last is not None else None, lang))
     numbers = pd.DataFrame({

@@ -7,8 +7,6 @@ when either of its counts is 1–4; a % change on a base under 20 persons is mar
 
 from __future__ import annotations
 
-from analysis.store.scope import Scope
-
 import pandas as pd
 
 from analysis import config
@@ -28,6 +26,7 @@ from analysis.present.fmt import (
 from analysis.present.text import catalogue, data_source_label, t
 from analysis.schema import StoreError
 from analysis.sources import embedded
+from analysis.store.scope import Scope
 
 NS = "structure"
 
@@ -332,7 +331,8 @@ def overview_blocks(scope: Scope, lang: str = "fi") -> list[html.HTML]:
     """Title, intro, key figures, levels by area and the region ranking."""
     month = scope.require_month()
     blocks = [html.heading(tx("title", lang), 2),
-              html.paragraph(tx("intro", lang, area=scope.area.name(lang), month=month, source=data_source_label(scope.data_source, lang)))]
+              html.paragraph(tx("intro", lang, area=scope.area.name(lang), month=month,
+                                source=data_source_label(scope.data_source, lang)))]
     if month != scope.last_month:
         blocks.append(html.notice(tx("month_not_last", lang, period=scope.period.code, month=month), "caveat", lang))
     equivalent = scope.published_code

@@ -116,7 +116,7 @@ def grouped(records: list[dict]) -> list[tuple[str, list[dict]]]:
 
 def write_index(output_dir: Path) -> Path:
     """Write ``index.json`` and ``index.html`` listing every review; returns the HTML path."""
-    from analysis.config import ConfigError, LANGUAGES
+    from analysis.config import LANGUAGES, ConfigError
 
     output_dir = Path(output_dir)
     output_dir.mkdir(parents=True, exist_ok=True)

@@ -41,10 +41,10 @@ def read_params_file(path: Path) -> dict[str, str]:
     unknown = sorted(set(map(str, doc)) - allowed)
     if unknown:
         raise config.ConfigError(f"{path}: unknown parameter(s) {', '.join(unknown)}; allowed: {', '.join(sorted(allowed))}")
+    examples = {"area": "keski-pohjanmaa", "period": "2023Q3", "lang": "fi", "data_source": "embedded"}
     for key, value in doc.items():
         if not isinstance(value, str):
-            raise config.ConfigError(f"{path}, key '{key}': expected a text value such as "
-                                     f"{ {'area': 'keski-pohjanmaa', 'period': '2023Q3', 'lang': 'fi', 'data_source': 'embedded'}[key]!r}, "
+            raise config.ConfigError(f"{path}, key '{key}': expected a text value such as {examples[key]!r}, "
                                      f"got {type(value).__name__} {value!r}")
     return dict(doc)
 

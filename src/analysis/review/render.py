@@ -11,10 +11,10 @@ from __future__ import annotations
 import copy
 import html
 import re
-from functools import lru_cache
-from datetime import datetime, timezone
-from zoneinfo import ZoneInfo
 from collections.abc import Sequence
+from datetime import datetime, timezone
+from functools import lru_cache
+from zoneinfo import ZoneInfo
 
 import nbformat
 from nbconvert import HTMLExporter

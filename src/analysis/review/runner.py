@@ -29,8 +29,8 @@ from pathlib import Path
 import nbformat
 
 from analysis import config
-from analysis.present.text import t
 from analysis.indicators.overview import latest_month
+from analysis.present.text import t
 from analysis.review import facts, pdf, render
 from analysis.review.notebooks import parameters_cell
 from analysis.review.params import ReviewParams, resolve

@@ -708,7 +708,8 @@ def provenance_row(table_id: str, title: str, entries: list[dict[str, Any]]) -> 
 
 
 __all__ = [
-    "DEFAULT_BASE_URL", "DEFAULT_DEADLINE", "ApiLimits", "DeadlineError", "split_store_areas", "FetchResult", "PxWebClient", "PxWebError", "TableMeta",
+    "DEFAULT_BASE_URL", "DEFAULT_DEADLINE", "ApiLimits", "DeadlineError", "split_store_areas", "FetchResult",
+    "PxWebClient", "PxWebError", "TableMeta",
     "Variable", "build_selection", "cell_count", "jsonstat2_observations", "measure_key", "parse_jsonstat2",
     "parse_metadata", "query_body", "split_selection", "strip_prefix", "to_period", "variable_role",
 ]

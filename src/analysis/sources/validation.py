@@ -224,7 +224,7 @@ def jump_warnings(obs: pd.DataFrame, source: str | Path, limit: int = 5) -> list
         return []
     keys = [c for c in monthly.columns if c not in ("period", "value")]
     found: list[str] = []
-    for key, series in monthly.sort_values("period").groupby(keys, sort=False):
+    for _key, series in monthly.sort_values("period").groupby(keys, sort=False):
         values = series["value"].to_numpy(dtype="float64")
         if np.isfinite(values).sum() < JUMP_MIN_HISTORY:
             continue

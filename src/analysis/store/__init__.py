@@ -1,6 +1,7 @@
 """The tidy store: validated observations with provenance, and the operations on it."""
 
 from analysis.schema import BREAKDOWNS, OBS_COLUMNS, TOTAL, Store, StoreError, tidy
+from analysis.store.scope import Scope, load_scope
 from analysis.store.store import (
     aggregate_areas,
     load_embedded_cached,
@@ -9,7 +10,6 @@ from analysis.store.store import (
     read_store,
     write_store,
 )
-from analysis.store.scope import Scope, load_scope
 
 __all__ = [
     "BREAKDOWNS", "OBS_COLUMNS", "TOTAL", "Store", "StoreError", "tidy", "aggregate_areas",
