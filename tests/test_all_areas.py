@@ -1,0 +1,66 @@
+"""Every configured area gets a review on the embedded data; each section says what the data lacks and goes on.
+
+The embedded snapshot holds Keski-Pohjanmaa's municipalities, its sub-regions, every region and the whole
+country; the employment areas elsewhere in Finland are real municipalities it does not hold. Every
+section of every area is built in-process (fast); the notebooks run through the batch runner for one
+area of each kind.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+
+import pytest
+
+from analysis import config
+from analysis.present import foreign_language, kpi, long_term, overview, review_page, skills, structure
+from analysis.store.scope import Scope
+
+AREAS = sorted(config.load_areas())
+
+
+@pytest.mark.parametrize("slug", AREAS)
+def test_every_section_of_every_area_is_built(store, slug):
+    scope = Scope.of(store, config.get_area(slug), "2023Q3")
+    facts = review_page.compute_facts(scope)
+    blocks = [
+        *review_page.main_blocks(facts, "fi"),
+        *structure.structure_blocks(scope, "fi"),
+        *long_term.long_term_blocks(scope, "fi"),
+        *foreign_language.section_blocks(scope, "fi"),
+        *kpi.scorecard_blocks(scope, "fi"),
+        *overview.overview_blocks(scope, "fi"),
+    ]
+    for code in review_page.municipality_codes(facts):
+        blocks += review_page.municipality_blocks(facts, code, "fi")
+    text = "".join(b.data for b in blocks)
+    assert "<h2" in text and not re.search(r"\bnan\b", text)
+    headline = review_page.headline(facts, "fi")
+    assert headline.startswith("Työttömyys")
+    if not scope.holds_area("12r5"):  # the data lacks the area: one line says so, nothing is invented
+        assert "Tästä aineistosta puuttuvat ryhmät: työttömät työnhakijat" in text
+
+
+def test_skills_section_of_a_region_without_occupation_data(store):
+    scope = Scope.of(store, config.get_area("maakunta-lappi"), "2023Q3")
+    assert scope.occupation_code is None
+    text = "".join(b.data for b in skills.skills_blocks(scope, "fi"))
+    assert "<h2" in text
+
+
+@pytest.mark.slow
+def test_the_batch_runner_publishes_one_area_of_each_kind(tmp_path):
+    from analysis.review import runner
+
+    kinds = ["keski-pohjanmaa", "maakunta-lappi", "elinvoimakeskus-lounais-suomi", "oulun-tyollisyysalue"]
+    requests = [{"area": a, "period": "2023Q3", "lang": "fi", "data_source": None} for a in kinds]
+    paths = runner.run_reviews(requests, output_dir=tmp_path, progress=False)
+    assert [p.parts[-4] for p in paths] == kinds
+    index = json.loads((tmp_path / "index.json").read_text(encoding="utf-8"))
+    assert sorted(r["area"] for r in index) == sorted(kinds)
+    for path in paths:
+        page = path.read_text(encoding="utf-8")
+        assert page.count("<h1") == 1 and "Mitä tämä tarkoittaa toimintasuunnitelmalle" in page
+    lappi = paths[1].read_text(encoding="utf-8")
+    assert "Ammattiryhmittäisiä tietoja ei ole tälle alueelle." in lappi  # 12ti holds MK16 and SSS only
