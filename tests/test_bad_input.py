@@ -616,7 +616,7 @@ CASES = [
     ("areas-code-newline", _areas_code_newline, ["areas.yaml", "area 'a'", "is not a StatFin area code"]),
     ("members-not-in-data", _members_not_in_data, ["areas.yaml", "area 'test'", "key 'members'", "KU999"]),
     ("members-not-in-data-cli", _members_not_in_data_cli, ["areas.yaml", "area 'test-area'", "key 'members'",
-                                                           "KU999 not in the data"]),
+                                                           "KU999 is not a StatFin area code"]),
     ("data-source-without-store", _data_source_without_store, ["nostore", "observations.csv.gz", "not found"]),
     ("output-dir-is-file", _output_dir_is_file, ["--output-dir", "afile", "is a file"]),
     ("output-dir-name-300", _output_dir_name_too_long, ["--output-dir", "300 characters", "255"]),
