@@ -591,7 +591,8 @@ CASES = [
     ("api-updated-backwards", _api_updated_backwards, ["exit 0", "table 12r5 not replaced", "older than the stored",
                                                         "kept the stored table (2023-01–2023-12, 3 areas)",
                                                         "--allow-older"]),
-    ("api-fewer-months", _api_fewer_months, ["exit 0", "ends in 2023-03", "the stored table in 2023-12", "kept the stored table"]),
+    ("api-fewer-months", _api_fewer_months, ["exit 0", "ends in 2023-03", "the stored table in 2023-12",
+                                             "kept the stored table"]),
     ("px-older-vintage", _px_older_vintage, ["older than the stored", "kept the stored table", "--allow-older"]),
     ("px-shorter", _px_shorter, ["ends in 2022-02", "kept the stored table"]),
     # the index skips what it cannot read

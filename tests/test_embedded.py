@@ -191,7 +191,7 @@ def test_year_end_long_term_unemployed_is_its_own_table(recent):
     assert _value(store, t, "MK16", "long_term_unemployed_year_end_share_pct", "2018") == 18.7
     assert _value(store, t, "SSS", "long_term_unemployed_year_end", "2018") == 66211
     regions = store.select("long_term_unemployed_year_end", table_id=t)
-    for year, part in regions.groupby("period"):
+    for _year, part in regions.groupby("period"):
         mk = part[part["area_code"] != "SSS"]
         assert mk["area_code"].nunique() == 19
         assert mk["value"].sum() == part.loc[part["area_code"] == "SSS", "value"].iloc[0]  # regions sum to SSS
