@@ -81,27 +81,6 @@ def test_share_overview_changes(embedded: Store) -> None:
     assert ov.loc["KU421", "change_pp"] == pytest.approx(2.0 - 2.4)
 
 
-def test_key_figure_embedded_is_the_municipal_range(embedded: Store) -> None:
-    kf = fl.key_figure(at(embedded, period=LATER))
-    assert (kf.kind, kf.available, kf.period) == ("share_range", True, "2025")
-    assert (kf.min_area, kf.min_value, kf.max_area, kf.max_value) == ("KU584", 1.0, "KU272", 6.2)
-    assert math.isnan(kf.value)
-    text_fi = pfl.key_figure_text(at(embedded, period=LATER), "fi")
-    assert "1,0\u00a0% (Perho)" in text_fi and "6,2\u00a0% (Kokkola)" in text_fi
-    assert "Karleby" in pfl.key_figure_text(at(embedded, period=LATER), "sv")
-    # a review of 2023Q3 states the latest year known then: 2022 (Perho 0.9, Halsua 4.3)
-    then = fl.key_figure(at(embedded))
-    assert (then.period, then.min_area, then.min_value, then.max_area, then.max_value) == (
-        "2022", "KU584", 0.9, "KU074", 4.3)
-
-
-def test_key_figure_none_without_any_data(embedded: Store) -> None:
-    empty = Store(embedded.observations[embedded.observations["table_id"] != "159t"], embedded.provenance)
-    kf = fl.key_figure(at(empty))
-    assert (kf.kind, kf.available) == ("none", False)
-    assert pfl.key_figure_text(at(empty), "fi") == pfl.t("foreign_language.key_none", "fi")
-
-
 def test_kpi_values_embedded_say_not_available(embedded: Store) -> None:
     kpi = fl.kpi_values(at(embedded))
     assert list(kpi.columns[:7]) == ["metric_name_fi", "period", "area_code", "value", "unit", "available", "note"]
@@ -310,14 +289,6 @@ def test_kpi_values_with_data(full: Store) -> None:
     emp = kpi[kpi["component"] == "employment_rate"].set_index("area_code")
     assert emp.loc["MK16", "value"] == 54.0 and "20-64" in emp.loc["MK16", "note"]
     assert "maakunta" in emp.loc["MK16", "note"]
-
-
-def test_key_figure_with_data(full: Store) -> None:
-    kf = fl.key_figure(at(full, TWO))
-    assert (kf.kind, kf.value, kf.period) == ("unemployed_foreign_language", 306.0, "2023-09")
-    assert kf.rate_pct == pytest.approx(15.0)
-    text = pfl.key_figure_text(at(full, TWO), "fi")
-    assert "306" in text and "15,0\u00a0%" in text and "18,5\u00a0%" in text
 
 
 def test_foreign_nationals_are_separate(full: Store) -> None:

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from analysis.store.scope import Scope
-
 import datetime as dt
 import re
 
@@ -15,6 +13,7 @@ from analysis import config
 from analysis.present import kpi as pk
 from analysis.present.text import catalogue
 from analysis.sources import workbook as wb
+from analysis.store.scope import Scope
 
 NO_REVIEWS = pd.DataFrame(columns=["area", "period", "lang", "made_at", "path"])
 
@@ -142,10 +141,3 @@ def test_bad_kpi_data_mode_is_refused(kp_area):
     with pytest.raises(config.ConfigError, match="kpi_data"):
         pk.resolve_internal(kp_area, "demo")
 
-
-def test_key_figure_for_the_front_page(store, kp_area, internal_dir):
-    figure = pk.key_figure(Scope.of(store, kp_area, "2023Q3"), "fi", kpi_data="example")
-    assert figure["is_example"] is True
-    counts = figure["counts"]
-    assert sum(counts.values()) == 27  # 26 metrics, the foreign-language one with two components
-    assert figure["text"].startswith(f"Mittaristossa {counts['on_track']} mittaria tavoitteessa")

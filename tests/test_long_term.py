@@ -38,9 +38,7 @@ def test_embedded_has_no_monthly_measure(store, kp_area):
     assert not long_term.is_available(Scope.of(store, kp_area, LATEST))
     with pytest.raises(StoreError, match="python -m analysis fetch"):
         long_term.monthly(Scope.of(store, kp_area, "2023Q3"))
-    kf = long_term.key_figure(Scope.of(store, kp_area, "2023Q3"))
-    assert kf["available"] is False and np.isnan(kf["value"]) and np.isnan(kf["change_pct"])
-    assert kf["missing"] == {"table": "12r5", "measure": "PITKAAIKAISTYOTTOMAT", "command": "python -m analysis fetch"}
+    assert long_term.area_change(Scope.of(store, kp_area, "2023Q3")).empty  # nothing is filled in
 
 
 def test_sotkanet_context_2019(store, kp_area):
@@ -86,12 +84,12 @@ def test_monthly_24_months(fetched, kp_area):
 
 
 def test_area_change_by_hand(fetched, kp_area):
-    kf = long_term.key_figure(Scope.of(fetched, kp_area, "2023Q3"))
+    change = long_term.area_change(Scope.of(fetched, kp_area, "2023Q3")).set_index("period")
     # 2023-09 is k = 34: sum(L) + 8 * 34 = 403 + 272 = 675; a year earlier k = 22: 403 + 176 = 579
-    assert kf["available"] and kf["month"] == "2023-09"
-    assert (kf["value"], kf["value_year_ago"], kf["change"]) == (675, 579, 96)
-    assert kf["change_pct"] == pytest.approx(96 / 579 * 100)  # 16,6 %
-    assert not kf["base_unreliable"]
+    row = change.loc["2023-09"]
+    assert (row["long_term"], row["long_term_year_ago"], row["change_year"]) == (675, 579, 96)
+    assert row["change_year_pct"] == pytest.approx(96 / 579 * 100)  # 16,6 %
+    assert change.index.max() == "2023-09"  # as of the period: no later month
 
 
 def test_municipality_changes_and_small_bases(fetched, kp_area):

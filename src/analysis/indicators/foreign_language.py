@@ -16,7 +16,6 @@ summed counts, never averaged. There is no area share from 159t, which has share
 from __future__ import annotations
 
 import math
-from dataclasses import dataclass
 
 import pandas as pd
 
@@ -370,51 +369,5 @@ def kpi_values(scope: Scope) -> pd.DataFrame:
     return out[KPI_COLUMNS].reset_index(drop=True)
 
 
-@dataclass(frozen=True)
-class KeyFigure:
-    """The front page's foreign-language figure, as data (the present layer words it).
-
-    ``kind``: ``"unemployed_foreign_language"`` (fetched tyonv data: ``value`` persons at
-    ``period`` month, with ``share_pct`` of all unemployed and ``rate_pct``),
-    ``"share_range"`` (159t: lowest and highest municipal share, %, in year ``period``; no
-    area share exists) or ``"none"`` (``available`` False).
-    """
-
-    kind: str
-    available: bool
-    area_code: str
-    period: str = ""
-    value: float = math.nan
-    share_pct: float = math.nan
-    rate_pct: float = math.nan
-    rate_unreliable: bool = False
-    min_value: float = math.nan
-    min_area: str = ""
-    max_value: float = math.nan
-    max_area: str = ""
 
 
-def key_figure(scope: Scope) -> KeyFigure:
-    """The foreign-language key figure for the review's front page (see :class:`KeyFigure`).
-
-    Unemployed foreign-language speakers at the quarter's reference month when the store holds
-    them; otherwise the range of the latest published municipal shares (159t); otherwise none.
-    """
-    summary = language_summary(scope)
-    foreign = summary[summary["language"] == LANGUAGE_FOREIGN]
-    if not foreign.empty and pd.notna(foreign["unemployed"].iloc[0]):
-        row = foreign.iloc[0]
-        return KeyFigure("unemployed_foreign_language", True, scope.area.slug, str(row["month"]),
-                         value=float(row["unemployed"]), share_pct=float(row["share_of_unemployed_pct"]),
-                         rate_pct=float(row["unemployment_rate_pct"]),
-                         rate_unreliable=bool(row["rate_unreliable"]))
-    shares = municipal_share(scope).dropna(subset=["value"])
-    if not shares.empty:
-        year = shares["period"].max()
-        latest = shares[shares["period"] == year]
-        lo = latest.loc[latest["value"].idxmin()]
-        hi = latest.loc[latest["value"].idxmax()]
-        return KeyFigure("share_range", True, scope.area.slug, str(year),
-                         min_value=float(lo["value"]), min_area=str(lo["area_code"]),
-                         max_value=float(hi["value"]), max_area=str(hi["area_code"]))
-    return KeyFigure("none", False, scope.area.slug)

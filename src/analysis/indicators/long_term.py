@@ -91,25 +91,6 @@ def latest(scope: Scope) -> pd.DataFrame:
     return frame[frame["period"] == frame["period"].max()].reset_index(drop=True)
 
 
-def key_figure(scope: Scope) -> dict[str, object]:
-    """The area's long-term unemployment at the quarter's last month held, for the front page.
-
-    Keys: ``available`` (bool), ``month``, ``value`` (persons), ``value_year_ago``, ``change``
-    (persons), ``change_pct`` (%), ``share_pct`` (% of unemployed), ``base_unreliable``, and
-    ``missing`` = ``{"table": "12r5", "measure": "PITKAAIKAISTYOTTOMAT", "command":
-    "python -m analysis fetch"}`` when the data is not available (all numbers then NaN).
-    """
-    empty = {"available": False, "month": None, "value": np.nan, "value_year_ago": np.nan, "change": np.nan,
-             "change_pct": np.nan, "share_pct": np.nan, "base_unreliable": True,
-             "missing": {"table": TABLE, "measure": SOURCE_CODE, "command": "python -m analysis fetch"}}
-    if not is_available(scope):
-        return empty
-    row = latest(scope)
-    row = row[row["level"] == "area"].iloc[0]
-    return {"available": True, "month": row["period"], "value": float(row["long_term"]),
-            "value_year_ago": float(row["long_term_year_ago"]), "change": float(row["change_year"]),
-            "change_pct": float(row["change_year_pct"]), "share_pct": float(row["share_pct"]),
-            "base_unreliable": bool(row["base_unreliable"]), "missing": None}
 
 
 def sotkanet_context(scope: Scope) -> pd.DataFrame:

@@ -349,22 +349,6 @@ def section_blocks(scope: Scope, lang: str = "fi") -> list[html.HTML]:
     ]
 
 
-def key_figure_text(scope: Scope, lang: str = "fi") -> str:
-    """One sentence for the review's front page: the foreign-language key figure, or that it is missing."""
-    kf = fl.key_figure(scope)
-    if kf.kind == "unemployed_foreign_language":
-        rate = _rate_text(kf.rate_pct, kf.value, kf.rate_unreliable, lang)
-        share = MISSING if is_small(kf.value) else fmt_pct(kf.share_pct, 1, lang)
-        return _t("key_unemployed", lang, value=disclose_count(kf.value, lang), month=kf.period,
-                  share=share, rate=rate)
-    if kf.kind == "share_range":
-        return _t("key_share_range", lang, year=kf.period,
-                  min_value=fmt_pct(kf.min_value, 1, lang), min_area=area_label(kf.min_area, scope, lang),
-                  max_value=fmt_pct(kf.max_value, 1, lang), max_area=area_label(kf.max_area, scope, lang))
-    return _t("key_none", lang)
 
 
-def key_figure_block(scope: Scope, lang: str = "fi") -> html.HTML:
-    """:func:`key_figure_text` as a displayable paragraph with its label."""
-    return html.paragraph(f"{_t('key_label', lang)}: {key_figure_text(scope, lang)}")
 

@@ -382,16 +382,6 @@ def scorecard_blocks(scope: Scope, lang: str = "fi", kpi_data: str = "imported",
     return blocks
 
 
-def key_figure(scope: Scope, lang: str = "fi", kpi_data: str = "imported"
-               ) -> dict[str, object]:
-    """For the review's front page: status counts, one sentence, and whether example data is in it.
-
-    ``{"counts": {...}, "text": "...", "is_example": bool}``; when ``is_example`` is True the
-    front page must show the text with the "esimerkkiaineisto" label (``html.notice(..., "example")``).
-    """
-    card, _points, internal = build(scope, kpi_data)
-    counts = kpi.status_counts(card)
-    return {"counts": counts, "text": t("kpi.key_figure", lang, **counts), "is_example": internal.mode == "example"}
 
 
 def workbook_texts(lang: str = "fi") -> dict[str, str]:
