@@ -37,6 +37,11 @@ def month_name(month: str, lang: str) -> str:
     return f"{t('common.month_names', lang).split(',')[int(month[5:]) - 1]} {month[:4]}"
 
 
+def month_genitive(month: str, lang: str) -> str:
+    """``2024-03`` -> "maaliskuun 2024" (fi) / "mars 2024" (sv), for "… lopussa" / "i slutet av …"."""
+    return f"{t('common.month_genitive', lang).split(',')[int(month[5:]) - 1]} {month[:4]}"
+
+
 def month_end(month: str, lang: str) -> str:
     """"Syyskuun 2023 lopussa" / "I slutet av september 2023" (a sentence opening)."""
     genitive = t("common.month_genitive", lang).split(",")[int(month[5:]) - 1]
@@ -84,6 +89,8 @@ class ReviewFacts:
     occupations: pd.DataFrame | None  # indicators.structure.occupation_groups(level 2)
     occupation_context: bool
     scorecard: pd.DataFrame | None  # indicators.kpi.scorecard (public + imported internal metrics)
+    forecast: pd.DataFrame | None = None  # the area's unemployed: history, forecast made at the period, outcome
+    accuracy: object | None = None  # forecast.occupations.AccuracySummary of forecasts made before the period
 
 
 def compute_facts(scope: Scope, scorecard: pd.DataFrame | None = None) -> ReviewFacts:
@@ -92,8 +99,11 @@ def compute_facts(scope: Scope, scorecard: pd.DataFrame | None = None) -> Review
     if scope.occupation_codes is not None and scope.month(structure.OCC_TABLE) is not None:
         occupations = structure.occupation_groups(scope, 2)
         context = scope.occupation_codes[1]
+    forecast, accuracy = forecast_facts(scope)
     return ReviewFacts(
         scope=scope,
+        forecast=forecast,
+        accuracy=accuracy,
         groups=groups_mod.standard_groups(scope),
         history=groups_mod.year_change_history(scope),
         levels=structure.level_table(scope),
@@ -102,6 +112,50 @@ def compute_facts(scope: Scope, scorecard: pd.DataFrame | None = None) -> Review
         occupation_context=context,
         scorecard=scorecard,
     )
+
+
+FORECAST_SERIES = "unemployed_jobseekers|total|SSS"
+"""The series of the main page's forecast: the area's unemployed jobseekers (12ti total)."""
+FORECAST_H = 6
+
+
+def forecast_facts(scope: Scope) -> tuple[pd.DataFrame | None, object | None]:
+    """The forecast of the area's unemployed made at the period's last month (from data up to it),
+    the months before it, and what happened after it where the data already holds it; and the
+    accuracy of the forecasts made before the period (their targets no later than its last month).
+
+    Frame columns: ``month``, ``kind`` (history | forecast), ``value`` (observed or point), ``lo80``,
+    ``hi80``, ``actual`` (the outcome of a forecast month; NaN when not yet known). ``(None, None)``
+    when the area has no occupation series to forecast."""
+    import dataclasses
+
+    from analysis.forecast import occupations as occ
+
+    code, origin = scope.occupation_code, scope.month(structure.OCC_TABLE)
+    if code is None or origin is None:
+        return None, None
+    try:
+        data = occ.occupation_panel(scope.store, code)
+        fc, _hit = occ.forecast(data, origin)
+        result, _hit = occ.backtest(data)
+    except occ.NotEnoughData:
+        return None, None
+    own = fc[fc["series_id"] == FORECAST_SERIES]
+    if own.empty:
+        return None, None
+    history = scope.counts(["unemployed_jobseekers"], structure.OCC_TABLE).set_index("period")["value"]
+    history = history[history.index <= origin].tail(24)
+    later = scope.later(structure.OCC_TABLE).observations
+    later = later[(later["area_code"] == code) & (later["occupation_code"] == "SSS")
+                  & (later["measure"] == "unemployed_jobseekers")].set_index("period")["value"]
+    rows = [{"month": m, "kind": "history", "value": float(v), "lo80": np.nan, "hi80": np.nan, "actual": float(v)}
+            for m, v in history.items()]
+    rows += [{"month": r.target, "kind": "forecast", "value": float(r.forecast), "lo80": float(r.lo80),
+              "hi80": float(r.hi80), "actual": float(later.get(r.target, np.nan))} for r in own.itertuples()]
+    cases = result.cases
+    known = dataclasses.replace(result, cases=cases[cases["target"] <= origin])
+    accuracy = occ.accuracy_summary(known, h=FORECAST_H, measure="unemployed_jobseekers")
+    return pd.DataFrame(rows), (accuracy if accuracy.cases else None)
 
 
 def _group(facts: ReviewFacts, key: str) -> pd.Series:
@@ -383,6 +437,58 @@ def municipality_figure(facts: ReviewFacts, lang: str, highlight: str | None = N
                        tx("municipality_chart_caption", lang, month=month), data, lang)
 
 
+def forecast_sentence(facts: ReviewFacts, lang: str) -> str:
+    """One sentence: the forecast six months ahead with its 80 % band, the outcome where known, and
+    how close earlier forecasts came."""
+    fc = facts.forecast
+    if fc is None:
+        return ""
+    ahead = fc[fc["kind"] == "forecast"]
+    if len(ahead) < FORECAST_H:
+        return ""
+    row = ahead.iloc[FORECAST_H - 1]
+    parts = [tx("forecast_point", lang, month=month_genitive(row["month"], lang), n=fmt_int(round(row["value"], -1), lang),
+                lo=fmt_int(round(row["lo80"], -1), lang), hi=fmt_int(round(row["hi80"], -1), lang))]
+    if not math.isnan(row["actual"]):
+        inside = row["lo80"] <= row["actual"] <= row["hi80"]
+        parts.append(tx("forecast_outcome_in" if inside else "forecast_outcome_out", lang, n=fmt_int(row["actual"], lang)))
+    acc = facts.accuracy
+    if acc is not None and not math.isnan(acc.median_abs_error):
+        parts.append(tx("forecast_accuracy", lang, n=fmt_int(acc.median_abs_error, lang)))
+    return " ".join(parts)
+
+
+def forecast_figure(facts: ReviewFacts, lang: str) -> html.HTML | None:
+    """The area's unemployed: the last two years, the forecast made at the period with its 80 % band,
+    and the outcome of the forecast months the data already holds."""
+    from analysis.present.figures import int_axis, new_figure
+
+    fc = facts.forecast
+    if fc is None:
+        return None
+    hist, ahead = fc[fc["kind"] == "history"], fc[fc["kind"] == "forecast"]
+    fig, ax = new_figure(8, 3.6)
+    x_hist = pd.PeriodIndex(hist["month"], freq="M").to_timestamp()
+    x_ahead = pd.PeriodIndex(ahead["month"], freq="M").to_timestamp()
+    ax.plot(x_hist, hist["value"], color="#0b5394", label=tx("forecast_observed", lang))
+    ax.fill_between(x_ahead, ahead["lo80"], ahead["hi80"], color="#9ecae1", alpha=0.7, label=tx("forecast_band", lang))
+    ax.plot(x_ahead, ahead["value"], color="#08306b", linestyle="--", label=tx("forecast_point_label", lang))
+    outcome = ahead.dropna(subset=["actual"])
+    if not outcome.empty:
+        ax.plot(pd.PeriodIndex(outcome["month"], freq="M").to_timestamp(), outcome["actual"], "o", color="#e69f00",
+                markeredgecolor="black", label=tx("forecast_actual", lang))
+    int_axis(ax, lang)
+    ax.legend(loc="upper left", fontsize=8, frameon=False)
+    data = pd.DataFrame({
+        tx("forecast_col_month", lang): [month_name(m, lang) for m in ahead["month"]],
+        tx("forecast_point_label", lang): [fmt_int(v, lang) for v in ahead["value"]],
+        tx("forecast_band", lang): [f"{fmt_int(lo, lang)}–{fmt_int(hi, lang)}" for lo, hi in zip(ahead["lo80"], ahead["hi80"])],
+        tx("forecast_actual", lang): [fmt_int(v, lang) for v in ahead["actual"]],
+    })
+    origin = month_name(hist["month"].iloc[-1], lang)
+    return html.figure(fig, tx("forecast_alt", lang, month=origin), tx("forecast_caption", lang, month=origin), data, lang)
+
+
 def municipality_page_slug(code: str) -> str:
     """The file name of a member municipality's one-page summary."""
     return f"kunta-{code.lower()}.html"
@@ -430,6 +536,13 @@ def main_blocks(facts: ReviewFacts, lang: str) -> list[html.HTML]:
         sentence = occupation_sentence(facts, lang)
         if sentence:
             blocks.append(html.paragraph(sentence))
+    forecast_text = forecast_sentence(facts, lang)
+    if forecast_text:
+        blocks.append(html.HTML(f'<h3 id="forecast">{html.esc(tx("forecast_heading", lang))}</h3>'))
+        blocks.append(html.paragraph(forecast_text))
+        fig = forecast_figure(facts, lang)
+        if fig is not None:
+            blocks.append(fig)
     blocks.append(html.HTML(f'<p class="screen-only"><a href="appendix.html">{html.esc(tx("appendix_link", lang))}</a></p>'))
     u = _group(facts, "unemployed")
     last = u["month"] if isinstance(u["month"], str) else scope.last_month
