@@ -74,6 +74,15 @@ class Panel:
     values: np.ndarray
     national: np.ndarray
     total: np.ndarray
+    active: np.ndarray | None = None
+    """months × series, True where the series is forecast at an origin in that month (the
+    forecastability rule applied to data up to that month); None = every series at every month."""
+
+    def active_at(self, origin: int) -> np.ndarray:
+        """Which series are forecast (and train the models) at origin index ``origin``."""
+        if self.active is None:
+            return np.ones(len(self.ids), dtype=bool)
+        return np.asarray(self.active[origin], dtype=bool)
 
     def index_of(self, month: str) -> int:
         """Position of ``month`` in the panel."""
@@ -87,16 +96,21 @@ class Panel:
         parts = [repr((self.months, self.ids)).encode()]
         for arr in (self.values, self.national, self.total):
             parts.append(np.ascontiguousarray(arr, dtype="float64").tobytes())
+        if self.active is not None:
+            parts.append(np.ascontiguousarray(self.active, dtype="bool").tobytes())
         return b"".join(parts)
 
 
-def panel_from_wide(values: pd.DataFrame, national: pd.DataFrame, total: pd.DataFrame) -> Panel:
-    """A :class:`Panel` from wide frames (index months; columns series ids) aligned on ``values``."""
+def panel_from_wide(values: pd.DataFrame, national: pd.DataFrame, total: pd.DataFrame,
+                    active: pd.DataFrame | None = None) -> Panel:
+    """A :class:`Panel` from wide frames (index months; columns series ids) aligned on ``values``;
+    ``active``: the series selected at each month (see :attr:`Panel.active`)."""
     months = list(values.index)
     nat = national.reindex(index=months, columns=values.columns)
     tot = total.reindex(index=months, columns=values.columns)
+    act = None if active is None else active.reindex(index=months, columns=values.columns).fillna(False).to_numpy(dtype=bool)
     return Panel(tuple(months), tuple(values.columns), values.to_numpy(dtype="float64"),
-                 nat.to_numpy(dtype="float64"), tot.to_numpy(dtype="float64"))
+                 nat.to_numpy(dtype="float64"), tot.to_numpy(dtype="float64"), act)
 
 
 def _log(x: np.ndarray) -> np.ndarray:
@@ -171,9 +185,10 @@ def _train_rows(panel: Panel, f: Features, origin: int, h: int) -> tuple[np.ndar
     if last < first:
         return np.empty((0, 6)), np.empty(0), np.empty(0)
     ts = np.arange(first, last + 1)
-    n = len(panel.ids)
+    chosen = np.flatnonzero(panel.active_at(origin))
+    n = len(chosen)
     t = np.repeat(ts, n)
-    i = np.tile(np.arange(n), len(ts))
+    i = np.tile(chosen, len(ts))
     x, base = _design(f, t, i, h)
     y = f.logy[t + h, i] - base
     s = f.scale[origin, i]
