@@ -207,3 +207,30 @@ def test_accuracy_summary_hand_computed():
     assert s.median_abs_error_pct == pytest.approx(10.0)
     assert s.coverage80 == pytest.approx(0.75) and s.cases == 4 and s.origins == 1
     assert occ.accuracy_summary(result, 6, measure="open_vacancies").cases == 0
+
+
+def test_forecast_vs_actual_puts_the_outcome_beside_the_forecast_made_then():
+    panel = _panel()  # 2006-01 .. 2015-12
+    data = occ.OccupationData("XX", pd.DataFrame(), pd.DataFrame(), pd.DataFrame(), panel, ())
+    out = occ.forecast_vs_actual(data, "2015-06", use_cache=False)
+    assert len(out) == 3 * 12 and set(out["h"]) == set(range(1, 13))
+    row = out[(out["series_id"] == panel.ids[1]) & (out["h"] == 6)].iloc[0]
+    assert row["target"] == "2015-12" and row["actual"] == panel.values[-1, 1]
+    assert row["inside80"] == (row["lo80"] <= row["actual"] <= row["hi80"])
+    later = out[out["target"] > "2015-12"]
+    assert later["actual"].isna().all() and later["inside80"].isna().all()
+    assert {"measure", "level", "group_code", "forecast", "lo95", "hi95"} <= set(out.columns)
+
+
+def test_combination_weights_per_measure_and_matrix_combine():
+    ids = ("open_vacancies|2|41", "unemployed_jobseekers|2|41", "unknown|2|41")
+    w = bt.combination_weights(ids, 6)
+    np.testing.assert_allclose(w[0], bt.HORIZON_WEIGHTS["open_vacancies"][6])
+    np.testing.assert_allclose(w[1], bt.HORIZON_WEIGHTS["unemployed_jobseekers"][6])
+    np.testing.assert_allclose(w[2], w[1])  # unknown measure: the jobseekers' weights
+    assert all(abs(sum(v) - 1) < 1e-9 for table in bt.HORIZON_WEIGHTS.values() for v in table.values())
+    logs = {"pooled": np.array([1.0, 1.0]), "ets": np.array([2.0, np.nan]),
+            "snaive": np.array([4.0, 4.0]), "naive": np.array([0.0, 0.0])}
+    out = models.combine(np.array([[1.0, 0.0, 0.0, 0.0], [0.0, 0.5, 0.5, 0.0]]), logs)
+    # series 0: the pooled 1.0; series 1 without ETS: all weight on the seasonal naive 4.0
+    np.testing.assert_allclose(out, [1.0, 4.0])

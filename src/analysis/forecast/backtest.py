@@ -25,8 +25,8 @@ Protocol
 The forecast
 ------------
 - Point: a weighted mean on the log1p scale of the pooled regression, ETS, seasonal naive and
-  naive with one fixed weight vector per horizon (:data:`HORIZON_WEIGHTS`), chosen on the six
-  development regions (never on Keski-Pohjanmaa's test origins). Long horizons lean on the
+  naive with one fixed weight vector per measure and horizon (:data:`HORIZON_WEIGHTS`), chosen on
+  the six development regions (never on Keski-Pohjanmaa's test origins). Long horizons lean on the
   seasonal naive: the regression and ETS extrapolate trends that turn.
 - Intervals, per horizon, asymmetric: the empirical 2.5/10/90/97.5 % quantiles of the final
   forecast's own past errors at the same horizon (log scale, divided by the series' scale and by
@@ -62,20 +62,40 @@ ORIGIN_STEP = 3
 CALIBRATION_FIRST = "2011-01"
 """First backtest origin (quarterly); errors from here on feed the intervals."""
 HEADLINE_H = 6
-REQUIRED_RELATIVE_MASE = 0.75
-AIM_RELATIVE_MASE = 0.75
-COVERAGE_RANGE = (0.77, 0.83)
+REQUIRED_RELATIVE_MASE = 0.90
+AIM_RELATIVE_MASE = 0.80
+COVERAGE_RANGE = (0.75, 0.85)
+"""The area's published requirement and aim (issue 6; the review's wording states these figures).
+The cross-region requirements of issue 14 are checked by ``benchmarks/forecast_accuracy.py``."""
 SHOCK_FIRST, SHOCK_LAST = "2020-03", "2021-02"
 """Target months of the covid shock (reported apart)."""
-HORIZON_WEIGHTS: dict[int, tuple[float, ...]] = {
-    1: (0.3, 0.7, 0.0, 0.0), 2: (0.4, 0.5, 0.0, 0.1), 3: (0.3, 0.5, 0.1, 0.1), 4: (0.3, 0.5, 0.1, 0.1),
-    5: (0.4, 0.4, 0.1, 0.1), 6: (0.2, 0.5, 0.2, 0.1), 7: (0.2, 0.5, 0.2, 0.1), 8: (0.0, 0.5, 0.4, 0.1),
-    9: (0.0, 0.4, 0.5, 0.1), 10: (0.0, 0.5, 0.5, 0.0), 11: (0.0, 0.3, 0.5, 0.2), 12: (0.0, 0.0, 0.3, 0.7),
+HORIZON_WEIGHTS: dict[str, dict[int, tuple[float, ...]]] = {
+    "unemployed_jobseekers": {
+        1: (0.2, 0.7, 0.0, 0.1), 2: (0.4, 0.5, 0.0, 0.1), 3: (0.3, 0.5, 0.1, 0.1), 4: (0.3, 0.5, 0.1, 0.1),
+        5: (0.3, 0.5, 0.1, 0.1), 6: (0.2, 0.5, 0.2, 0.1), 7: (0.1, 0.6, 0.2, 0.1), 8: (0.0, 0.5, 0.4, 0.1),
+        9: (0.0, 0.4, 0.5, 0.1), 10: (0.0, 0.5, 0.5, 0.0), 11: (0.0, 0.3, 0.6, 0.1), 12: (0.0, 0.0, 0.3, 0.7)},
+    "open_vacancies": {
+        1: (0.6, 0.3, 0.1, 0.0), 2: (0.5, 0.2, 0.0, 0.3), 3: (0.6, 0.2, 0.0, 0.2), 4: (0.8, 0.1, 0.0, 0.1),
+        5: (0.6, 0.3, 0.0, 0.1), 6: (0.7, 0.1, 0.0, 0.2), 7: (0.8, 0.0, 0.1, 0.1), 8: (0.6, 0.1, 0.2, 0.1),
+        9: (0.4, 0.1, 0.3, 0.2), 10: (0.8, 0.0, 0.1, 0.1), 11: (0.6, 0.0, 0.3, 0.1), 12: (0.0, 0.0, 0.3, 0.7)},
 }
-"""Weights (order :data:`models.COMPONENTS`: pooled, ETS, seasonal naive, naive) per horizon: the
-0.1-grid vector with the lowest mean relative MASE on the six development regions' cases
-(origins 2011-01…2023-07; Keski-Pohjanmaa not used). At h = 12 seasonal naive and naive are the
-same forecast."""
+"""Weights (order :data:`models.COMPONENTS`: pooled, ETS, seasonal naive, naive) per measure and
+horizon: the 0.1-grid vector with the lowest mean relative MASE on the six development regions'
+test-origin cases of that measure (Keski-Pohjanmaa not used). Vacancies lean on the global pooled
+regression, unemployed jobseekers on ETS; at h = 12 seasonal naive and naive are the same forecast."""
+DEFAULT_MEASURE = "unemployed_jobseekers"
+"""Whose weights a series id without a known measure gets."""
+
+
+def combination_weights(ids: tuple[str, ...] | list[str], h: int) -> np.ndarray:
+    """The weight matrix (series × components) at horizon ``h`` for series ids ``measure|level|group``."""
+    rows = []
+    for sid in ids:
+        table = HORIZON_WEIGHTS.get(sid.split("|", 1)[0], HORIZON_WEIGHTS[DEFAULT_MEASURE])
+        rows.append(table.get(h, models.DEFAULT_WEIGHTS))
+    return np.array(rows, dtype="float64").reshape(len(rows), len(models.COMPONENTS))
+
+
 COMBO_WEIGHTS: tuple[float, ...] = (0.0, 0.5, 0.5, 0.0)
 """The benchmark rival: equal-weight mean (log1p) of damped ETS and seasonal naive."""
 MIN_CALIBRATION = 50
@@ -178,7 +198,7 @@ def interval_offsets(errors: pd.DataFrame, batches: pd.DataFrame, origin: int, h
 class Calibration:
     """The fixed rules and the adaptive state at the last origin (see the module docstring)."""
 
-    weights: dict[int, tuple[float, ...]]  # horizon -> weights in the order of models.COMPONENTS
+    weights: dict[str, dict[int, tuple[float, ...]]]  # measure -> horizon -> weights (order of models.COMPONENTS)
     k80: float  # the adaptive multipliers at h = 6 at the last origin (reported)
     k95: float
     validation_cases: int  # cases with origin and target before the first test origin
@@ -214,7 +234,7 @@ def forecast_at_origin(panel: Panel, f: Features, extra_f: list[tuple[Panel, Fea
     scale = f.scale[origin]
     out = {}
     for h, logs in comps.items():
-        final = models.combine(HORIZON_WEIGHTS.get(h, models.DEFAULT_WEIGHTS), logs)
+        final = models.combine(combination_weights(panel.ids, h), logs)
         active = panel.active_at(origin)
         final = np.where(active, final, np.nan)
         off, plain, conformal, sigma, k = interval_offsets(errors, batches, origin, h, scale, logs["resid_band"])
@@ -307,7 +327,8 @@ def run_backtest(panel: Panel, origins: list[str], extra: list[Panel] | None = N
     errors["origin"] = [panel.months[i] for i in errors["origin_idx"]]
     last = run[-1] if run else 0
     k_last = aci_multipliers(batches, last, HEADLINE_H)
-    calibration = Calibration(dict(HORIZON_WEIGHTS), k_last[80], k_last[95], int(len(validation)),
+    calibration = Calibration({m: dict(w) for m, w in HORIZON_WEIGHTS.items()}, k_last[80], k_last[95],
+                              int(len(validation)),
                               f"{calibration_first}..{_before(origins[0]) if origins else ''}, targets before "
                               f"{origins[0] if origins else ''}")
     scales = pd.Series(mase_scale(panel.values[:first]), index=list(panel.ids), name="scale")
