@@ -234,3 +234,20 @@ def test_combination_weights_per_measure_and_matrix_combine():
     out = models.combine(np.array([[1.0, 0.0, 0.0, 0.0], [0.0, 0.5, 0.5, 0.0]]), logs)
     # series 0: the pooled 1.0; series 1 without ETS: all weight on the seasonal naive 4.0
     np.testing.assert_allclose(out, [1.0, 4.0])
+
+
+def test_a_warm_cache_does_not_refit(tmp_path, monkeypatch):
+    from analysis import config
+
+    monkeypatch.setattr(config, "CACHE_DIR", tmp_path)
+    panel = _panel()
+    data = occ.OccupationData("XX", pd.DataFrame(), pd.DataFrame(), pd.DataFrame(), panel, ())
+    first, hit1 = occ.forecast(data, "2015-06")
+
+    def no_refit(*args, **kwargs):
+        raise AssertionError("refitted on a warm cache")
+
+    monkeypatch.setattr(bt, "forecast_from", no_refit)
+    second, hit2 = occ.forecast(data, "2015-06")
+    assert (hit1, hit2) == (False, True)
+    pd.testing.assert_frame_equal(first, second)
