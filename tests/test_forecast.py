@@ -94,25 +94,37 @@ def test_forecasts_non_negative_and_intervals_ordered():
     assert out["target"].iloc[0] == str(pd.Period(panel.months[-1], freq="M") + 1)
 
 
+def _scrambled_after(panel: models.Panel, o: int, seed: int = 1) -> models.Panel:
+    """The panel with every value after month index ``o`` replaced by noise (and the selection mask
+    after ``o`` flipped): a forecast made at ``o`` must not change."""
+    rng = np.random.default_rng(seed)
+    arrays = []
+    for arr in (panel.values, panel.national, panel.total):
+        out = arr.copy()
+        out[o + 1:] = rng.integers(0, 5000, size=out[o + 1:].shape)
+        arrays.append(out)
+    active = np.ones(panel.values.shape, dtype=bool) if panel.active is None else panel.active.copy()
+    active[o + 1:] = ~active[o + 1:]
+    return models.Panel(panel.months, panel.ids, *arrays, active)
+
+
 def test_backtest_uses_no_data_after_origin():
     panel = synthetic_panel()
     origin = "2014-01"
     o = panel.index_of(origin)
-    first = bt.run_backtest(panel, [origin])
-    changed = panel.values.copy()
-    changed[o + 1:] *= 3
-    nat = panel.national.copy()
-    nat[o + 1:] *= 3
-    later = models.Panel(panel.months, panel.ids, changed, nat, panel.total)
-    second = bt.run_backtest(later, [origin])
-    cols = ["naive", "snaive", "ets", "pooled", "final", "lo80", "hi80", "lo95", "hi95"]
+    first = bt.run_backtest(panel, [origin], calibration_first="2012-01")
+    second = bt.run_backtest(_scrambled_after(panel, o), [origin], calibration_first="2012-01")
+    cols = ["naive", "snaive", "ets", "pooled", "combo", "final", "lo80", "hi80", "lo95", "hi95"]
     pd.testing.assert_frame_equal(first.cases[cols], second.cases[cols])
     assert not np.allclose(first.cases["actual"], second.cases["actual"])
+    # the forecast made at the origin, with the backtest's past errors, is identical too
+    pd.testing.assert_frame_equal(bt.forecast_from(panel, origin, result=first),
+                                  bt.forecast_from(_scrambled_after(panel, o), origin, result=second))
 
 
 def test_backtest_shape_and_snaive():
     panel = synthetic_panel(n_months=110)
-    res = bt.run_backtest(panel, ["2014-01", "2014-04"])
+    res = bt.run_backtest(panel, ["2014-01", "2014-04"], calibration_first="2013-01")
     # 2014-04 is month 100 of 110: horizons beyond 2015-02 have no target and are dropped
     assert set(res.cases["h"]) == set(range(1, 13))
     assert res.cases["target"].max() == panel.months[-1]
@@ -121,39 +133,13 @@ def test_backtest_shape_and_snaive():
     assert row["naive"] == pytest.approx(panel.values[panel.index_of("2014-01"), 0])
 
 
-def test_selection_rule_picks_the_best_past_candidate():
-    panel = synthetic_panel()
-    res = bt.run_backtest(panel, ["2014-01"], calibration_first="2011-01")
-    assert set(res.cases["selected_model"]) <= set(bt.SELECTION_CANDIDATES)
-    for model, part in res.cases.groupby("selected_model"):
-        np.testing.assert_allclose(part["selected"], part[model])
-    # the rule itself, on hand-made past errors
-    errors = pd.DataFrame({"series_id": [IDS[0]] * 30, "target_idx": 5, "e_final": 0.2, "e_pooled": 0.1,
-                           "e_ets": np.nan, "e_snaive": 0.3})
-    assert bt.select_models(errors, 10, IDS) == ["pooled", "final"]  # IDS[1]: no past errors -> final
-    assert bt.select_models(errors, 4, IDS) == ["final", "final"]  # targets not yet known
-
-
-def test_calibration_chosen_before_the_first_origin():
-    panel = synthetic_panel()
-    res = bt.run_backtest(panel, ["2014-01"])
-    cal = res.calibration
-    assert set(cal.weights) == set(range(1, 13))
-    assert all(abs(sum(w) - 1) < 1e-9 and min(w) >= 0 for w in cal.weights.values())
-    # validation cases: origins 2011-01..2013-10 whose target month is before 2014-01
-    assert res.validation["origin"].min() == "2011-01" and res.validation["origin"].max() == "2013-10"
-    assert res.validation["target"].max() == "2013-12"
-    assert cal.validation_cases == len(res.validation)
-    assert 0.5 <= cal.k80 <= cal.k95 + 1 and 0.5 <= cal.k95
-    # errors come from origins since 2010-01 (the conformal intervals' past)
-    assert res.errors["origin"].min() == "2010-01"
-
-
 def test_forecast_from_reproduces_the_backtest():
     panel = synthetic_panel()
-    res = bt.run_backtest(panel, ["2014-01"])
-    fc = bt.forecast_from(panel, "2014-01", result=res).set_index(["series_id", "h"])
-    cases = res.cases.set_index(["series_id", "h"])
+    res = bt.run_backtest(panel, ["2014-01", "2014-04"], calibration_first="2013-01")
+    # 2014-04 is not a January: ETS parameters come from the 2014-01 fit both in the backtest and live
+    fc = bt.forecast_from(panel, "2014-04", result=res).set_index(["series_id", "h"])
+    cases = res.cases[res.cases["origin"] == "2014-04"].set_index(["series_id", "h"])
+    assert len(fc) == 24 and fc.index.isin(cases.index).all()
     for col_fc, col_bt in (("forecast", "final"), ("lo80", "lo80"), ("hi80", "hi80"), ("hi95", "hi95")):
         np.testing.assert_allclose(fc[col_fc].to_numpy(), cases.loc[fc.index, col_bt].to_numpy(), rtol=1e-9)
 
@@ -170,30 +156,6 @@ def test_combine_spreads_a_missing_components_weight():
     np.testing.assert_allclose(models.combine((0.0, 1.0, 0.0, 0.0), logs), [2.0, 1.0])
 
 
-def test_weight_grid():
-    grid = bt.weight_grid(0.5)
-    # 2 units over 4 components: C(5, 3) = 10 vectors
-    assert grid.shape == (10, 4)
-    np.testing.assert_allclose(grid.sum(axis=1), 1.0)
-    assert len(bt.weight_grid()) == 286  # step 0.1: C(13, 3)
-
-
-def test_choose_weights_hand_computed():
-    # series A: actual 10, pooled 12, ETS 8, seasonal naive 20 (error 10)
-    # series B: actual 100, pooled 100, ETS 50, seasonal naive 110 (error 10)
-    log = np.log1p
-    logs = {"pooled": log(np.array([12.0, 100.0])), "ets": log(np.array([8.0, 50.0])),
-            "snaive": log(np.array([20.0, 110.0])), "naive": log(np.array([10.0, 100.0]))}
-    actual = np.array([10.0, 100.0])
-    series = np.array(["A", "B"])
-    grid = np.array([[0.0, 1.0, 0.0, 0.0], [1.0, 0.0, 0.0, 0.0], [0.0, 0.0, 0.0, 1.0]])
-    # scores: ETS (2/10 + 50/10)/2 = 2.6; pooled (2/10 + 0/10)/2 = 0.1; naive (0 + 0)/2 = 0
-    assert bt.choose_weights(logs, actual, series, grid) == (0.0, 0.0, 0.0, 1.0)
-    assert bt.choose_weights(logs, actual, series, grid[:2]) == (1.0, 0.0, 0.0, 0.0)
-    # no usable case: the default weights
-    assert bt.choose_weights(logs, np.array([np.nan, np.nan]), series, grid) == models.DEFAULT_WEIGHTS
-
-
 def test_conformal_quantiles_hand_computed():
     z = np.array([-2.0, -1.0, 0.0, 1.0, 2.0, np.nan])
     # linear interpolation: the 10 % quantile of 5 values is at position 0.4 -> -2 + 0.4 = -1.6
@@ -201,19 +163,9 @@ def test_conformal_quantiles_hand_computed():
     assert bt.conformal_quantiles(z, (0.1, 0.9), min_count=6) is None  # NaN does not count
 
 
-def test_width_multiplier_hand_computed():
-    err = np.array([0.1, -0.2, 0.3, 0.5, -1.0])
-    lo, hi = np.full(5, -0.2), np.full(5, 0.2)
-    # each case needs k >= |err| / 0.2: 0.5, 1.0, 1.5, 2.5, 5.0
-    assert bt.width_multiplier(err, lo, hi, 0.6) == 1.5  # 3 of 5
-    assert bt.width_multiplier(err, lo, hi, 0.8) == 2.5  # 4 of 5
-    assert bt.width_multiplier(err, lo, hi, 1.0) == 4.0  # not reachable: the largest k
-    assert bt.width_multiplier(np.array([np.nan]), lo[:1], hi[:1], 0.8) == 1.0  # no case
-
-
 def test_interval_quantiles_use_only_known_targets():
     errors = pd.DataFrame({"h": 6, "target_idx": np.r_[np.arange(60), [100] * 10],
-                           "z": np.r_[np.linspace(-1, 1, 60), [50.0] * 10]})
+                           "zn": np.r_[np.linspace(-1, 1, 60), [50.0] * 10]})
     q = bt.interval_quantiles(errors, 59, 6)
     np.testing.assert_allclose(q, np.quantile(np.linspace(-1, 1, 60), models.QUANTILE_PROBS))
     assert bt.interval_quantiles(errors, 40, 6) is None  # 41 known < 50

@@ -11,8 +11,9 @@ Models (a forecast made at origin month ``t`` for month ``t + h`` uses data up t
 - ``naive``: the last value, ``y[t]``;
 - ``snaive``: the same month a year earlier, ``y[t + h - 12]`` (seasonal naive);
 - ``ets``: statsmodels Holt–Winters exponential smoothing (additive damped trend, additive
-  seasonality, on ``log1p``); parameters re-estimated at each January origin and kept fixed
-  (state re-filtered) at the other origins of that year; fitted on the series' latest stretch
+  seasonality, on ``log1p``); parameters estimated on the data up to the latest January at or
+  before the origin and kept fixed (state re-filtered up to the origin), in the backtest and live
+  alike; fitted on the series' latest stretch
   without missing months (at least 48 months, else no ETS forecast);
 - ``pooled``: one regression per horizon, pooled over all series of the area (and the same
   groups of the whole country), of the change from the seasonal naive,
@@ -22,9 +23,13 @@ Models (a forecast made at origin month ``t`` for month ``t + h`` uses data up t
   common signals). Ridge-regularised least squares, fitted on all (series, month) pairs whose
   target month is at most ``t``;
 - ``final``: the forecast shown to users: a weighted mean, on the log scale, of ``pooled``, ``ets``,
-  ``snaive`` and ``naive`` with one weight vector per horizon (:func:`combine`). The weights are
-  not set by hand: :func:`analysis.forecast.backtest.choose_weights` picks them on a validation
-  window that ends before the first reported backtest origin (see :mod:`.backtest`).
+  ``snaive`` and ``naive`` with one fixed weight vector per measure and horizon
+  (:data:`analysis.forecast.backtest.HORIZON_WEIGHTS`, chosen on the development regions; see
+  ``docs/forecast_method.md``) combined by :func:`combine`.
+
+Series selection: a :class:`Panel` holds every candidate series and, in ``active``, which of them
+the forecastability rule selects at each month from the data up to that month; a forecast made at
+an origin forecasts, and trains the pooled regression on, only the series selected at that origin.
 
 Prediction intervals (80 % and 95 %) are set in :mod:`.backtest` from the final forecast's own
 past out-of-sample errors (conformal style); :func:`predict_pooled` still returns the pooled
@@ -74,6 +79,15 @@ class Panel:
     values: np.ndarray
     national: np.ndarray
     total: np.ndarray
+    active: np.ndarray | None = None
+    """months × series, True where the series is forecast at an origin in that month (the
+    forecastability rule applied to data up to that month); None = every series at every month."""
+
+    def active_at(self, origin: int) -> np.ndarray:
+        """Which series are forecast (and train the models) at origin index ``origin``."""
+        if self.active is None:
+            return np.ones(len(self.ids), dtype=bool)
+        return np.asarray(self.active[origin], dtype=bool)
 
     def index_of(self, month: str) -> int:
         """Position of ``month`` in the panel."""
@@ -87,16 +101,21 @@ class Panel:
         parts = [repr((self.months, self.ids)).encode()]
         for arr in (self.values, self.national, self.total):
             parts.append(np.ascontiguousarray(arr, dtype="float64").tobytes())
+        if self.active is not None:
+            parts.append(np.ascontiguousarray(self.active, dtype="bool").tobytes())
         return b"".join(parts)
 
 
-def panel_from_wide(values: pd.DataFrame, national: pd.DataFrame, total: pd.DataFrame) -> Panel:
-    """A :class:`Panel` from wide frames (index months; columns series ids) aligned on ``values``."""
+def panel_from_wide(values: pd.DataFrame, national: pd.DataFrame, total: pd.DataFrame,
+                    active: pd.DataFrame | None = None) -> Panel:
+    """A :class:`Panel` from wide frames (index months; columns series ids) aligned on ``values``;
+    ``active``: the series selected at each month (see :attr:`Panel.active`)."""
     months = list(values.index)
     nat = national.reindex(index=months, columns=values.columns)
     tot = total.reindex(index=months, columns=values.columns)
+    act = None if active is None else active.reindex(index=months, columns=values.columns).fillna(False).to_numpy(dtype=bool)
     return Panel(tuple(months), tuple(values.columns), values.to_numpy(dtype="float64"),
-                 nat.to_numpy(dtype="float64"), tot.to_numpy(dtype="float64"))
+                 nat.to_numpy(dtype="float64"), tot.to_numpy(dtype="float64"), act)
 
 
 def _log(x: np.ndarray) -> np.ndarray:
@@ -171,9 +190,10 @@ def _train_rows(panel: Panel, f: Features, origin: int, h: int) -> tuple[np.ndar
     if last < first:
         return np.empty((0, 6)), np.empty(0), np.empty(0)
     ts = np.arange(first, last + 1)
-    n = len(panel.ids)
+    chosen = np.flatnonzero(panel.active_at(origin))
+    n = len(chosen)
     t = np.repeat(ts, n)
-    i = np.tile(np.arange(n), len(ts))
+    i = np.tile(chosen, len(ts))
     x, base = _design(f, t, i, h)
     y = f.logy[t + h, i] - base
     s = f.scale[origin, i]
@@ -289,7 +309,8 @@ def predict_ets(logx: np.ndarray, params: dict[str, float] | None, horizon: int 
 
 
 def combine(weights: tuple[float, ...] | np.ndarray, logs: dict[str, np.ndarray]) -> np.ndarray:
-    """The final point forecast (log1p): ``sum_m w_m * logs[m]`` over :data:`COMPONENTS`.
+    """The final point forecast (log1p): ``sum_m w_m * logs[m]`` over :data:`COMPONENTS`; ``weights``
+    one vector for all series or a matrix (series × components).
 
     Where a component is missing (no ETS for a series with fewer than 48 months without gaps) its
     weight is spread over the others in proportion to their weights; where all present components
@@ -298,7 +319,7 @@ def combine(weights: tuple[float, ...] | np.ndarray, logs: dict[str, np.ndarray]
     w = np.asarray(weights, dtype="float64")
     parts = np.column_stack([logs[m] for m in COMPONENTS])
     have = np.isfinite(parts)
-    ww = np.where(have, w[None, :], 0.0)
+    ww = np.where(have, w if w.ndim == 2 else w[None, :], 0.0)
     total = ww.sum(axis=1)
     num = (np.where(have, parts, 0.0) * ww).sum(axis=1)
     with np.errstate(invalid="ignore", divide="ignore"):

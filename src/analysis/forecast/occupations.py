@@ -1,10 +1,28 @@
 """Occupation-group forecasts of an area: build the panel, run (or reuse) the backtest and the forecast.
 
-This is the entry point the presentation layer and the benchmark call:
+This is the entry point the presentation layer, the review and the benchmark call (a stable API):
 
-- :func:`occupation_panel` — the series to forecast and their signals;
-- :func:`backtest` — the rolling-origin backtest (cached on disk);
-- :func:`forecast` — the final forecast with intervals from the latest origin (cached on disk).
+- :func:`occupation_panel` ``(store, area_code) -> OccupationData``: the candidate series, which of
+  them the forecastability rule selects at each month (data up to that month only) and their signals.
+- :func:`backtest` ``(data) -> (BacktestResult, cache_hit)``: the rolling-origin backtest
+  (origins 2011-01…2023-07 quarterly; scored 2015-01…), cached on disk.
+- :func:`forecast` ``(data, origin=None) -> (frame, cache_hit)``: the forecast made at ``origin``
+  (default: the last month) from the data up to that origin only, exactly as the backtest makes it:
+  the forecast a past review would have shown. One row per series selected at the origin and
+  horizon: ``series_id``, ``measure``, ``level``, ``group_code``, ``origin``, ``h`` (1–12),
+  ``target`` (``YYYY-MM``), ``forecast`` (the point), ``lo80``, ``hi80``, ``lo95``, ``hi95``
+  (persons or jobs; never negative).
+- :func:`forecast_vs_actual` ``(data, origin) -> frame``: the same rows with ``actual`` (NaN where
+  the target month is not in the data yet) and ``inside80`` — the forecast made then beside what
+  happened.
+- :func:`accuracy_summary` ``(result, h=6) -> AccuracySummary``: figures for a manager's sentence
+  from the backtest's test cases: the median absolute error in persons of the ``h``-month
+  forecasts ("half of the forecasts six months ahead were within ±N persons"), the share of
+  actuals inside the 80 % band, the number of cases and origins.
+
+Caching: both results are stored under ``data/cache/forecast`` keyed on the input data (every
+value and the selection mask) AND the source of the forecast modules; a review on a warm cache
+reads them and never refits (``cache_hit`` is True).
 """
 
 from __future__ import annotations
@@ -65,17 +83,21 @@ def occupation_panel(store: Store, area_code: str, last_month: str | None = None
         series = series[series["period"] <= last_month]
         national = national[national["period"] <= last_month]
     fc = skills.forecastability(series)
-    ids = fc.loc[fc["forecast"], "series_id"].tolist()
-    if not ids:
-        raise NotEnoughData(f"no occupation series of {area_code} has enough data to forecast")
     wide = skills.wide_values(series)
+    active = skills.forecastable_at(wide)
+    # candidates: every series the rule selects at some month; which of them are forecast (and
+    # train the models) is decided at each origin from the data up to it (Panel.active)
+    ids = [c for c in wide.columns if bool(active[c].any())]
+    if not ids or not fc["forecast"].any():
+        raise NotEnoughData(f"no occupation series of {area_code} has enough data to forecast")
     nat_wide = skills.wide_values(national).reindex(wide.index)
-    panel = models.panel_from_wide(wide[ids], nat_wide.reindex(columns=ids), _total_like(wide, ids))
-    nat_fc = skills.forecastability(national)
-    nat_ids = nat_fc.loc[nat_fc["forecast"] & (nat_fc["level"] == "2"), "series_id"].tolist()
+    panel = models.panel_from_wide(wide[ids], nat_wide.reindex(columns=ids), _total_like(wide, ids), active[ids])
+    nat_active = skills.forecastable_at(nat_wide)
+    nat_ids = [c for c in nat_wide.columns if skills.split_series_id(c)[1] == "2" and bool(nat_active[c].any())]
     extra: tuple[models.Panel, ...] = ()
     if area_code != NATIONAL and nat_ids:
-        extra = (models.panel_from_wide(nat_wide[nat_ids], nat_wide[nat_ids], _total_like(nat_wide, nat_ids)),)
+        extra = (models.panel_from_wide(nat_wide[nat_ids], nat_wide[nat_ids], _total_like(nat_wide, nat_ids),
+                                        nat_active[nat_ids]),)
     return OccupationData(area_code, series, national, fc, panel, extra)
 
 
@@ -96,9 +118,10 @@ def backtest(data: OccupationData, origins: list[str] | None = None, use_cache: 
 
 
 def forecast(data: OccupationData, origin: str | None = None, use_cache: bool = True) -> tuple[pd.DataFrame, bool]:
-    """The final forecast from ``origin`` (default: the last month) with the series' labels added.
-    It uses the protocol backtest's calibration and past errors (cached); without enough protocol
-    origins, the default weights and the pooled regression's residual band."""
+    """The forecast made at ``origin`` (default: the last month) from data up to that origin, with
+    the series' labels added (columns in the module docstring). It uses the backtest's past errors
+    known at the origin (cached); without enough protocol origins, the pooled regression's
+    residual band."""
     origin = origin or data.panel.months[-1]
 
     # the backtest's calibration (weights, interval multipliers) and past errors make the forecast
@@ -113,6 +136,60 @@ def forecast(data: OccupationData, origin: str | None = None, use_cache: bool = 
     if not use_cache:
         return compute(), False
     return cache.cached("forecast", cache.make_key(data.key(), origin), compute)
+
+
+def forecast_vs_actual(data: OccupationData, origin: str, use_cache: bool = True) -> pd.DataFrame:
+    """The forecast made at ``origin`` (see :func:`forecast`) with the actual value of each target
+    month (NaN when not yet in the data) and ``inside80`` (actual within the 80 % band; NaN
+    without an actual)."""
+    fc, _ = forecast(data, origin, use_cache=use_cache)
+    months = {m: k for k, m in enumerate(data.panel.months)}
+    col = {sid: k for k, sid in enumerate(data.panel.ids)}
+    actual = [data.panel.values[months[tm], col[sid]] if tm in months else float("nan")
+              for tm, sid in zip(fc["target"], fc["series_id"])]
+    out = fc.copy()
+    out["actual"] = actual
+    inside = (out["actual"] >= out["lo80"]) & (out["actual"] <= out["hi80"])
+    out["inside80"] = inside.where(out["actual"].notna())
+    return out
+
+
+@dataclass(frozen=True)
+class AccuracySummary:
+    """Backtest accuracy at one horizon in units a manager reads (test origins only)."""
+
+    h: int
+    median_abs_error: float  # persons or jobs: half of the forecasts were within ± this
+    median_abs_error_pct: float  # the same relative to the actual value (%), cases with actual > 0
+    coverage80: float  # share of actuals inside the 80 % band
+    coverage95: float
+    cases: int
+    origins: int
+    first_origin: str
+    last_origin: str
+
+
+def accuracy_summary(result: bt.BacktestResult, h: int = bt.HEADLINE_H, measure: str | None = None) -> AccuracySummary:
+    """:class:`AccuracySummary` of the backtest's test cases at horizon ``h`` (optionally one
+    ``measure``: ``unemployed_jobseekers`` or ``open_vacancies``)."""
+    cases = result.cases
+    cases = cases[(cases["h"] == h) & cases["actual"].notna() & cases["final"].notna()]
+    if measure is not None:
+        cases = cases[cases["series_id"].str.startswith(measure + "|")]
+    err = (cases["final"] - cases["actual"]).abs()
+    pos = cases["actual"] > 0
+    inside80 = (cases["actual"] >= cases["lo80"]) & (cases["actual"] <= cases["hi80"])
+    inside95 = (cases["actual"] >= cases["lo95"]) & (cases["actual"] <= cases["hi95"])
+    origins = sorted(cases["origin"].unique())
+    nan = float("nan")
+    return AccuracySummary(
+        h=h,
+        median_abs_error=float(err.median()) if len(err) else nan,
+        median_abs_error_pct=float((100 * err[pos] / cases.loc[pos, "actual"]).median()) if pos.any() else nan,
+        coverage80=float(inside80.mean()) if len(cases) else nan,
+        coverage95=float(inside95.mean()) if len(cases) else nan,
+        cases=int(len(cases)), origins=len(origins),
+        first_origin=origins[0] if origins else "", last_origin=origins[-1] if origins else "")
 
 
 def forecast_summary(data: OccupationData, fc: pd.DataFrame, h: int = 6) -> pd.DataFrame:

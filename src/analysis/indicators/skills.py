@@ -27,7 +27,9 @@ Which series are forecast
 A series (group × measure) is forecast only when, from :data:`HISTORY_START` to the last month,
 at least :data:`MIN_SHARE_COUNTED` of the months count, the last 13 months all count (the models
 need the latest month and the month a year earlier), and its mean over the last 24 months is at
-least :data:`MIN_MEAN_LEVEL` persons or jobs. Every other series is listed with its reason.
+least :data:`MIN_MEAN_LEVEL` persons or jobs. Every other series is listed with its reason. The
+rule is applied at each forecast origin with the data up to that origin only
+(:func:`forecastable_at`), so the backtest never selects series by what happened later.
 
 Tightness
 ---------
@@ -164,10 +166,31 @@ def wide_values(series: pd.DataFrame, column: str = "value") -> pd.DataFrame:
     return wide.sort_index().sort_index(axis=1)
 
 
+def forecastable_at(wide: pd.DataFrame) -> pd.DataFrame:
+    """The forecastability rule at every month: a boolean frame like ``wide`` (index months, columns
+    series ids) that is True where the series would be forecast with data up to that month only.
+
+    Row ``m`` equals ``forecastability(series, last_month=m)["forecast"]``: the rule looks back
+    from ``m`` and never forward, so a forecast made at an origin selects its series from data
+    known at that origin.
+    """
+    counted = wide.notna()
+    after = pd.Series(wide.index >= HISTORY_START, index=wide.index)
+    span_counted = counted.where(after, False).astype("float64")
+    span_months = after.astype("float64").cumsum()
+    share = span_counted.cumsum().div(span_months.replace(0, np.nan), axis=0).fillna(0.0)
+    recent = counted.astype("float64").rolling(13, min_periods=13).sum() >= 13
+    recent = recent.mul(span_months >= 13, axis=0).astype(bool)
+    in_span = wide.mul(after.where(after, np.nan), axis=0)
+    mean24 = in_span.rolling(24, min_periods=1).mean()
+    return (share >= MIN_SHARE_COUNTED) & recent & (mean24 >= MIN_MEAN_LEVEL)
+
+
 def forecastability(series: pd.DataFrame, last_month: str | None = None) -> pd.DataFrame:
     """One row per series: ``forecast`` (bool) and ``reason`` (``ok``, ``too_small``,
     ``too_many_missing``, ``recent_missing``) by the rule in the module docstring, with the
-    figures behind the decision (``share_counted``, ``mean_24m``)."""
+    figures behind the decision (``share_counted``, ``mean_24m``), using data up to ``last_month``
+    (default: all). :func:`forecastable_at` gives the same decision for every month at once."""
     wide = wide_values(series)
     if last_month is not None:
         wide = wide.loc[:last_month]
