@@ -143,17 +143,18 @@ def forecast_facts(scope: Scope) -> tuple[pd.DataFrame | None, object | None]:
     own = fc[fc["series_id"] == FORECAST_SERIES]
     if own.empty:
         return None, None
-    history = scope.counts(["unemployed_jobseekers"], structure.OCC_TABLE).set_index("period")["value"]
-    history = history[history.index <= origin].tail(24)
-    later = scope.later(structure.OCC_TABLE).observations
-    later = later[(later["area_code"] == code) & (later["occupation_code"] == "SSS")
-                  & (later["measure"] == "unemployed_jobseekers")].set_index("period")["value"]
+    def total(obs: pd.DataFrame) -> pd.Series:
+        mask = (obs["area_code"] == code) & (obs["occupation_code"] == "SSS") & (obs["measure"] == "unemployed_jobseekers")
+        return obs.loc[mask].set_index("period")["value"].sort_index()
+
+    history = total(scope.table(structure.OCC_TABLE).observations).tail(24)
+    later = total(scope.later(structure.OCC_TABLE).observations)
     rows = [{"month": m, "kind": "history", "value": float(v), "lo80": np.nan, "hi80": np.nan, "actual": float(v)}
             for m, v in history.items()]
     rows += [{"month": r.target, "kind": "forecast", "value": float(r.forecast), "lo80": float(r.lo80),
               "hi80": float(r.hi80), "actual": float(later.get(r.target, np.nan))} for r in own.itertuples()]
     cases = result.cases
-    known = dataclasses.replace(result, cases=cases[cases["target"] <= origin])
+    known = dataclasses.replace(result, cases=cases[(cases["target"] <= origin) & (cases["series_id"] == FORECAST_SERIES)])
     accuracy = occ.accuracy_summary(known, h=FORECAST_H, measure="unemployed_jobseekers")
     return pd.DataFrame(rows), (accuracy if accuracy.cases else None)
 
