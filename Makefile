@@ -23,7 +23,8 @@ setup: $(STAMP) ## create .venv and install the package with its dependencies
 review: $(STAMP) ## run the default quarterly review (Keski-Pohjanmaa, latest quarter) and print its path
 	@$(PY) -m analysis review $(ARGS)
 
-test: $(STAMP) ## run the whole test suite
+test: $(STAMP) ## lint (ruff) and run the whole test suite
+	$(VENV)/bin/ruff check src tests benchmarks
 	$(PY) -m pytest $(ARGS)
 
 lab: $(STAMP) ## start JupyterLab on the project's environment

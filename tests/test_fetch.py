@@ -10,6 +10,7 @@ embedded StatFin values). Expected figures: MK16 2023-10 2 371 unemployed jobsee
 from __future__ import annotations
 
 import importlib.util
+from dataclasses import replace
 from pathlib import Path
 
 import pandas as pd
@@ -17,8 +18,6 @@ import pytest
 
 from analysis import config
 from analysis.cli import main
-from dataclasses import replace
-
 from analysis.sources import fetch as fetch_module
 from analysis.sources.catalog import FETCH_12R5, FETCH_12TI, FETCH_12TU, REGIONS
 from analysis.sources.fetch import (

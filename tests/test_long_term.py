@@ -68,7 +68,8 @@ def test_embedded_section_says_what_is_missing(store, kp_area, lang, words):
 
 
 def test_context_table_shows_missing_as_dash(store, kp_area):
-    table = present.context_table(long_term.sotkanet_context(Scope.of(store, kp_area, LATEST)), Scope.of(store, kp_area, LATEST), "fi")
+    scope = Scope.of(store, kp_area, LATEST)
+    table = present.context_table(long_term.sotkanet_context(scope), scope, "fi")
     lesti = table[table.iloc[:, 0] == "Lestijärvi"].iloc[0]
     assert lesti.iloc[1] == "–" and lesti.iloc[2] == "–"
 

@@ -2,8 +2,8 @@
 
 import json
 import re
-from html import escape as html_escape
 import shutil
+from html import escape as html_escape
 from pathlib import Path
 
 import nbformat
@@ -186,12 +186,11 @@ def test_whole_review_on_a_complete_fetched_set_states_every_group_with_its_figu
     """The fetched-data path end to end on the complete SYNTHETIC fetched set for Keski-Pohjanmaa
     (tests/fixtures/fetched_kp, real response shapes): every standard group is on the main page with
     its figure, read here straight from the fixture's rows of MK16 at 2026-06."""
-    from fixtures.fetched_kp import STORE
-
     from analysis.present.fmt import fmt_int
     from analysis.present.text import t
     from analysis.sources.catalog import SERVICE_MEASURES
     from analysis.store import read_store
+    from fixtures.fetched_kp import STORE
 
     path = runner.run_review(period="2026Q2", data_source=str(STORE), output_dir=tmp_path, progress=False)
     page = path.read_text(encoding="utf-8")

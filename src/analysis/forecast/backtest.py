@@ -209,7 +209,9 @@ class Calibration:
 class BacktestResult:
     """Forecast cases of a backtest and how long it took."""
 
-    cases: pd.DataFrame  # series_id, origin, h, target, actual, naive, snaive, ets, pooled, mean_pe, combo, final, lo80, hi80, lo95, hi95, ...
+    # cases: series_id, origin, h, target, actual, naive, snaive, ets, pooled, mean_pe, combo, final,
+    # lo80, hi80, lo95, hi95, ...
+    cases: pd.DataFrame
     scales: pd.Series  # series_id -> MASE scale
     seconds: float
     cpu_seconds: float
