@@ -479,6 +479,10 @@ def forecast_figure(facts: ReviewFacts, lang: str) -> html.HTML | None:
         ax.plot(pd.PeriodIndex(outcome["month"], freq="M").to_timestamp(), outcome["actual"], "o", color="#e69f00",
                 markeredgecolor="black", label=tx("forecast_actual", lang))
     int_axis(ax, lang)
+    import matplotlib.dates as mdates
+
+    ax.xaxis.set_major_locator(mdates.MonthLocator(bymonth=(1, 7)))
+    ax.xaxis.set_major_formatter(mdates.DateFormatter("%-m/%Y"))  # "7/2023": no ISO dates for readers
     ax.legend(loc="upper left", fontsize=8, frameon=False)
     data = pd.DataFrame({
         tx("forecast_col_month", lang): [month_name(m, lang) for m in ahead["month"]],
