@@ -34,7 +34,6 @@ import time
 from multiprocessing import Pool
 from pathlib import Path
 
-import numpy as np
 import pandas as pd
 
 HERE = Path(__file__).resolve().parent
