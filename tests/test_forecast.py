@@ -222,7 +222,7 @@ def test_accuracy_sentence_plain_finnish():
     assert "70\u00a0% tapauksista" in text
     assert not head.meets_requirement and not head.meets_aim
     rule = present_skills.interval_rule_sentence(bt.Headline(**{**head.__dict__, "k80": 1.29, "k95": 1.38}), "fi")
-    assert "kertoimella 1,29 (80 %:n väli) ja 1,38 (95 %:n väli)" in rule
+    assert "(nyt 1,29 80 %:n ja 1,38 95 %:n välille)" in rule
 
 
 def test_forecast_summary_change_from_year_ago():
