@@ -330,6 +330,18 @@ def load_occupation_groups(path: Path = OCCUPATION_GROUPS_FILE) -> pd.DataFrame:
     return frame
 
 
+def _occupation_cells(scope: Scope) -> tuple[str, str, list[str], pd.DataFrame]:
+    """The occupation table's reference month, the month a year earlier, the areas that stand for the
+    area and their unemployed and open-vacancy cells (every occupation)."""
+    month = scope.require_month(OCC_TABLE)
+    if scope.occupation_codes is None:
+        raise StoreError(f"table {OCC_TABLE} holds neither the area {scope.area.slug} nor its region")
+    codes = scope.occupation_codes[0]
+    obs = scope.table(OCC_TABLE).select(["unemployed_jobseekers", "open_vacancies"], table_id=OCC_TABLE,
+                                        area_codes=codes, **totals_filter(OCC_TABLE))
+    return month, scope.year_ago(month), codes, obs
+
+
 def occupation_groups(scope: Scope, level: int = 1) -> pd.DataFrame:
     """Unemployed and open vacancies by occupation group at the reference month, with the remainder.
 
@@ -343,13 +355,7 @@ def occupation_groups(scope: Scope, level: int = 1) -> pd.DataFrame:
     """
     if level not in (1, 2):
         raise ValueError("level must be 1 or 2")
-    month = scope.require_month(OCC_TABLE)
-    year_ago = scope.year_ago(month)
-    if scope.occupation_codes is None:
-        raise StoreError(f"table {OCC_TABLE} holds neither the area {scope.area.slug} nor its region")
-    codes = scope.occupation_codes[0]
-    obs = scope.table(OCC_TABLE).select(["unemployed_jobseekers", "open_vacancies"], table_id=OCC_TABLE, area_codes=codes,
-                       **totals_filter(OCC_TABLE))
+    month, year_ago, codes, obs = _occupation_cells(scope)
     obs = obs[obs["period"].isin([month, year_ago])]
     if len(codes) > 1:
         obs = aggregate_areas(obs, codes, "+".join(codes))  # per occupation: it is a key column
@@ -411,13 +417,7 @@ def top_occupations(scope: Scope, n: int = 10) -> pd.DataFrame:
     Columns: ``occupation_code``, ``month``, ``unemployed``, ``unemployed_year_ago``, ``change_year``,
     ``vacancies``, ``tightness``.
     """
-    month = scope.require_month(OCC_TABLE)
-    year_ago = scope.year_ago(month)
-    if scope.occupation_codes is None:
-        raise StoreError(f"table {OCC_TABLE} holds neither the area {scope.area.slug} nor its region")
-    codes = scope.occupation_codes[0]
-    obs = scope.table(OCC_TABLE).select(["unemployed_jobseekers", "open_vacancies"], table_id=OCC_TABLE, area_codes=codes,
-                       **totals_filter(OCC_TABLE))
+    month, year_ago, codes, obs = _occupation_cells(scope)
     obs = obs[obs["period"].isin([month, year_ago]) & obs["occupation_code"].str.match(r"^\d{4}$")]
     if len(codes) > 1:
         obs = aggregate_areas(obs, codes, "+".join(codes))
