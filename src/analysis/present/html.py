@@ -11,12 +11,15 @@ import html
 import io
 import re
 from collections.abc import Iterable
+from typing import TYPE_CHECKING
 
-import matplotlib.pyplot as plt
 import pandas as pd
 from IPython.display import HTML
 
 from analysis.present.text import t
+
+if TYPE_CHECKING:  # matplotlib is imported where a chart is drawn, not by every reader of the blocks
+    import matplotlib.pyplot as plt
 
 
 def esc(value: object) -> str:
@@ -92,6 +95,8 @@ def table(frame: pd.DataFrame, caption: str, index: bool = False) -> HTML:
 
 def png_data_uri(fig: plt.Figure, dpi: int = 110) -> str:
     """The figure as an embedded PNG data URI; the figure is closed."""
+    import matplotlib.pyplot as plt
+
     buffer = io.BytesIO()
     fig.savefig(buffer, format="png", dpi=dpi, bbox_inches="tight")
     plt.close(fig)

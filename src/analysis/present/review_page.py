@@ -598,6 +598,14 @@ def municipality_codes(facts: ReviewFacts) -> list[str]:
 PAGE_MARK = "data-page"
 
 
+
+def municipality_pages(facts: ReviewFacts, lang: str) -> list:
+    """Every member municipality's one-page summary, each between its page markers, in code order."""
+    blocks: list = []
+    for code in municipality_codes(facts):
+        blocks += [page_start(facts, code, lang), *municipality_blocks(facts, code, lang), page_end()]
+    return blocks
+
 def page_start(facts: ReviewFacts, code: str, lang: str) -> html.HTML:
     """Opens a municipality page in the notebook's output; the runner renders each as its own file."""
     title = tx("municipality_title", lang, name=_name_of(code, facts.scope, lang), period=period_name(facts.scope, lang))

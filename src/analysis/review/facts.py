@@ -1,19 +1,26 @@
-"""The review's figures, computed once per run and cached: the runner computes them before any
-notebook runs, every notebook (and an analyst in JupyterLab) gets the same object with one call.
+"""The review's results, computed once per run and cached; the notebooks only present them.
 
-The cache is keyed on the data (the store's files) **and** the code that shapes the figures (every
-source file of the package), so a changed rule or text never serves stale results.
+- :func:`load_facts`: the figures of the main page and the municipality pages; the runner computes
+  them before any notebook runs.
+- :func:`section`: the blocks of one appendix section (structure, long-term, foreign-language,
+  skills, scorecard, data overview), computed by the first notebook that asks and read from the
+  cache by every later run.
+
+Every notebook (and an analyst in JupyterLab) gets the same results with one call. The cache is
+keyed on the data (the store's files, and the list of published reviews where a result counts them)
+**and** the code that shapes the results (every source file of the package), so a changed rule,
+text or file never serves a stale result.
 """
 
 from __future__ import annotations
 
 import hashlib
+import importlib
 from dataclasses import fields
 from pathlib import Path
 
 from analysis import config
 from analysis.files import code_digest, pickle_cached
-from analysis.present import kpi as kpi_present
 from analysis.present.review_page import ReviewFacts, compute_facts
 from analysis.store import load_scope
 from analysis.store.scope import Scope
@@ -33,8 +40,32 @@ def data_digest(data_source: str) -> str:
     return digest.hexdigest()[:16]
 
 
+def reviews_digest(output_dir: str | Path) -> str:
+    """What the scorecard's review metric reads from ``output_dir``: the folder and the (area, period)
+    pairs its list of reviews (``index.json``) holds. Re-publishing a review leaves it unchanged, so
+    a repeated review still finds its figures in the cache."""
+    from analysis.schema import UserError
+    from analysis.sources.workbook import load_review_index
+
+    folder = Path(output_dir).resolve()
+    try:
+        reviews = load_review_index(folder / "index.json")
+    except UserError:
+        return f"{folder}:unreadable"
+    pairs = sorted(set(zip(reviews["area"], reviews["period"], strict=True)))
+    return f"{folder}:" + hashlib.sha256(repr(pairs).encode()).hexdigest()[:16]
+
+
+def cache_key(*parts: object, data_source: str) -> str:
+    """Content key of a cached result: its own parts, the data behind ``data_source`` and the code."""
+    text = "|".join(str(p) for p in parts) + f"|{data_source}|{data_digest(data_source)}|{code_digest()}"
+    return hashlib.sha256(text.encode()).hexdigest()[:20]
+
+
 def build_facts(scope: Scope, output_dir: str | Path = config.OUTPUTS_DIR, kpi_data: str = "imported") -> ReviewFacts:
     """The figures of one review (the scorecard counts the reviews published under ``output_dir``)."""
+    from analysis.present import kpi as kpi_present  # charts and their libraries only when computing
+
     card, _points, _internal = kpi_present.build(scope, kpi_data, output_dir=output_dir)
     return compute_facts(scope, card)
 
@@ -42,9 +73,7 @@ def build_facts(scope: Scope, output_dir: str | Path = config.OUTPUTS_DIR, kpi_d
 def load_facts(area: str, period: str, data_source: str = "embedded", output_dir: str | Path = config.OUTPUTS_DIR,
                kpi_data: str = "imported") -> ReviewFacts:
     """The review's figures for ``area`` and ``period``: from the cache when data and code are unchanged."""
-    key = hashlib.sha256(
-        f"{area}|{period}|{data_source}|{Path(output_dir).resolve()}|{kpi_data}|{data_digest(data_source)}|{code_digest()}".encode()
-    ).hexdigest()[:20]
+    key = cache_key(area, period, reviews_digest(output_dir), kpi_data, data_source=data_source)
 
     scope = load_scope(area, period, data_source)
 
@@ -54,3 +83,51 @@ def load_facts(area: str, period: str, data_source: str = "embedded", output_dir
 
     figures, _hit = pickle_cached(config.CACHE_DIR / "facts" / f"{key}.pkl", compute)
     return ReviewFacts(scope=scope, **figures)
+
+
+SECTIONS: dict[str, tuple[str, str]] = {
+    "overview": ("analysis.present.overview", "overview_blocks"),
+    "structure.overview": ("analysis.present.structure", "overview_blocks"),
+    "structure.trend": ("analysis.present.structure", "trend_blocks"),
+    "structure.breakdown": ("analysis.present.structure", "breakdown_blocks"),
+    "structure.occupations": ("analysis.present.structure", "occupation_blocks"),
+    "structure.vacancies": ("analysis.present.structure", "vacancy_blocks"),
+    "long_term": ("analysis.present.long_term", "long_term_blocks"),
+    "foreign_language": ("analysis.present.foreign_language", "section_blocks"),
+    "skills": ("analysis.present.skills", "skills_blocks"),
+    "kpi": ("analysis.present.kpi", "scorecard_blocks"),
+    "main": ("analysis.present.review_page", "main_blocks"),
+    "municipalities": ("analysis.present.review_page", "municipality_pages"),
+}
+"""Each section: the module and function that build its blocks (from a scope, or from the review's
+figures for the main page and the municipality pages)."""
+
+FROM_FACTS = frozenset({"main", "municipalities"})
+"""Sections built from :func:`load_facts` (the figures computed once before any notebook runs)."""
+
+COUNTS_REVIEWS = frozenset({"kpi"}) | FROM_FACTS
+"""Sections whose results count the reviews published under ``output_dir`` (the scorecard's metric)."""
+
+
+def section(name: str, area: str, period: str, data_source: str = "embedded", lang: str = "fi",
+            output_dir: str | Path = config.OUTPUTS_DIR, kpi_data: str = "imported") -> list:
+    """The blocks of the section ``name`` (see :data:`SECTIONS`) for ``area`` and ``period`` in
+    ``lang``: from the cache when data and code are unchanged, else computed and cached."""
+    if name not in SECTIONS:
+        raise config.ConfigError(f"unknown section {name!r}; known: {', '.join(SECTIONS)}")
+    config.check_language(lang)
+    extra = (reviews_digest(output_dir), kpi_data) if name in COUNTS_REVIEWS else ()
+    key = cache_key(name, area, period, lang, *extra, data_source=data_source)
+    module, function = SECTIONS[name]
+
+    def compute() -> list:
+        build = getattr(importlib.import_module(module), function)
+        if name in FROM_FACTS:
+            return build(load_facts(area, period, data_source, output_dir, kpi_data), lang)
+        scope = load_scope(area, period, data_source)
+        if name == "kpi":
+            return build(scope, lang, kpi_data=kpi_data, output_dir=output_dir)
+        return build(scope, lang)
+
+    blocks, _hit = pickle_cached(config.CACHE_DIR / "sections" / f"{name}-{key}.pkl", compute)
+    return blocks

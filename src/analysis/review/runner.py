@@ -21,7 +21,7 @@ import shutil
 import sys
 import time
 from collections.abc import Callable
-from concurrent.futures import FIRST_EXCEPTION, ProcessPoolExecutor, wait
+from concurrent.futures import FIRST_EXCEPTION, Future, ProcessPoolExecutor, ThreadPoolExecutor, wait
 from dataclasses import dataclass
 from datetime import datetime, timezone
 from pathlib import Path
@@ -41,6 +41,8 @@ from analysis.store import load_store
 
 REVIEW_FILE = "review.html"
 PDF_FILE = "review.pdf"
+PDF_WORKERS = 3
+"""Chromium processes printing at once (printing is mostly waiting for the browser to start)."""
 LOG_FILE = "review.log"
 EXECUTION_TIMEOUT_S = 600
 
@@ -86,30 +88,81 @@ def appendix_order(names: list[str]) -> list[str]:
 
 
 _KERNEL = None
-"""The worker process's kernel: started once, reused for every notebook the worker runs (imports are
-paid once per worker, not once per notebook), shut down when the worker exits."""
+"""The worker process's kernel: started once, reused for every notebook the worker runs (imports and
+the store are loaded once per worker, not once per notebook), shut down when the worker exits."""
 
 
 def _kernel(cwd: str):
-    """The worker's kernel manager (started on first use), its namespace cleared for the next notebook."""
+    """The worker's kernel manager, started on first use."""
     global _KERNEL
     if _KERNEL is None:
         import atexit
 
         from jupyter_client.manager import KernelManager
 
-        _KERNEL = KernelManager(kernel_name="python3")
+        _KERNEL = KernelManager(kernel_name="python3", client_class=f"{__name__}.ReadyClient")
         _KERNEL.start_kernel(cwd=cwd)
         atexit.register(_KERNEL.shutdown_kernel, now=True)
-    else:
-        client = _KERNEL.client()
-        client.start_channels()
-        try:
-            client.wait_for_ready(timeout=60)
-            client.execute_interactive("%reset -f", timeout=60)
-        finally:
-            client.stop_channels()
     return _KERNEL
+
+
+def _ready(client, timeout: float | None = 60) -> None:
+    """Wait until the kernel answers and the client's output channel is connected: what
+    ``wait_for_ready`` does, without its fixed 0.2 s wait for silence on that channel (paid by every
+    notebook). The kernel's "idle" status for our request proves the channel connected and drained;
+    if it was published before the channel connected, ask again."""
+    from queue import Empty
+
+    timeout = 60 if timeout is None else timeout
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        msg_id = client.kernel_info()
+        client.get_shell_msg(timeout=max(deadline - time.monotonic(), 0.1))
+        try:
+            while True:
+                msg = client.get_iopub_msg(timeout=0.2)
+                if (msg["parent_header"].get("msg_id") == msg_id and msg["msg_type"] == "status"
+                        and msg["content"].get("execution_state") == "idle"):
+                    return
+        except Empty:
+            continue
+    raise RuntimeError(f"the kernel did not answer in {timeout:.0f} s")
+
+
+def _ready_client_class():
+    from jupyter_client.blocking import BlockingKernelClient
+
+    class ReadyClient(BlockingKernelClient):
+        """A kernel client whose ``wait_for_ready`` is :func:`_ready` (papermill's client is one)."""
+
+        def wait_for_ready(self, timeout: float | None = None) -> None:
+            _ready(self, timeout)
+
+    ReadyClient.__module__ = __name__
+    ReadyClient.__qualname__ = "ReadyClient"
+    return ReadyClient
+
+
+def __getattr__(name: str):  # the client class is built on first use: jupyter_client loads only in workers
+    if name == "ReadyClient":
+        globals()[name] = cls = _ready_client_class()
+        return cls
+    raise AttributeError(name)
+
+
+CLEAR_NAMESPACE = "%reset_selective -f ."
+"""Deletes every variable a notebook made (not IPython's history, whose clearing costs a full garbage
+collection per notebook), so no notebook sees another's variables."""
+
+
+def _client(cwd: str, code: str = CLEAR_NAMESPACE):
+    """A connected client of the worker's kernel that has run ``code`` (by default: cleared the
+    namespace for the next notebook)."""
+    client = _kernel(cwd).client()
+    client.start_channels()
+    client.wait_for_ready(timeout=60)
+    client.execute_interactive(code, timeout=EXECUTION_TIMEOUT_S, output_hook=lambda _msg: None)
+    return client
 
 
 def _execute_one(source: str, target: str, parameters: dict[str, str], cwd: str) -> float:
@@ -121,6 +174,7 @@ def _execute_one(source: str, target: str, parameters: dict[str, str], cwd: str)
 
     logging.getLogger("papermill").setLevel(logging.WARNING)
     started = time.perf_counter()
+    _client(cwd).stop_channels()  # the namespace cleared
     try:
         papermill.execute_notebook(
             source, target, parameters=parameters, cwd=cwd, progress_bar=False, log_output=False,
@@ -154,20 +208,15 @@ def _jobs(build: _Build, notebooks: list[Path]) -> list[tuple[Path, Path, dict[s
             for nb in notebooks]
 
 
-WARM_IMPORTS = ("import analysis.present.review_page, analysis.present.structure, analysis.present.skills, "
-                "analysis.present.kpi, analysis.review.facts, matplotlib.pyplot")
-"""What a worker's kernel imports while the parent computes the figures (kept across notebooks)."""
+WARM_IMPORTS = "import IPython.display, analysis.review.facts"
+"""What a worker's kernel imports while the parent computes the figures (kept across notebooks). The
+notebooks read their sections from the cache; what computes a section on a miss (the store, the
+charts' libraries) is imported then, once per kernel."""
 
 
 def _warm(cwd: str) -> None:
     """Start the worker's kernel and import the package in it (runs in a worker process)."""
-    client = _kernel(cwd).client()
-    client.start_channels()
-    try:
-        client.wait_for_ready(timeout=60)
-        client.execute_interactive(WARM_IMPORTS, timeout=120)
-    finally:
-        client.stop_channels()
+    _client(cwd, WARM_IMPORTS).stop_channels()
 
 
 def execute_all(builds: list[_Build], notebooks: list[Path], log: Path, progress: bool = True,
@@ -233,9 +282,11 @@ def _vintage_summary(store, period: str, lang: str = "fi") -> str:
     return t("review.vintage_fetched", lang, last=words, fetched=fetched_words)
 
 
-def render_pages(results: list[NotebookResult], params: ReviewParams, workdir: Path, vintage: str) -> Path:
+def render_pages(results: list[NotebookResult], params: ReviewParams, workdir: Path, vintage: str,
+                 on_main: Callable[[Path], None] | None = None) -> Path:
     """Render the main page (``review.html``), the methods and data appendix and one page per member
-    municipality into ``workdir``; returns the main page's path."""
+    municipality into ``workdir``; returns the main page's path. ``on_main`` is called with the main
+    page as soon as it is written (the runner starts printing its PDF then)."""
     area = config.get_area(params.area)
     lang = params.lang
     period_words = render.period_words(params.period, lang)
@@ -255,6 +306,8 @@ def render_pages(results: list[NotebookResult], params: ReviewParams, workdir: P
     if MAIN_NOTEBOOK not in by_name:  # a partial set of notebooks (analysts' runs, tests): one page
         return write(REVIEW_FILE, title, render.body_html(appendix))
     main = write(REVIEW_FILE, title, render.body_html([by_name[MAIN_NOTEBOOK]]))
+    if on_main is not None:
+        on_main(main)
     if appendix:
         back = f'<p class="screen-only"><a href="{REVIEW_FILE}">{html.escape(t("review_page.back_to_review", lang))}</a></p>'
         write(APPENDIX_FILE, t("review_page.appendix_title", lang, area=area.name(lang), period=period_words),
@@ -360,21 +413,28 @@ def run_reviews(requests: list[dict], force: bool = False, progress: bool = True
                     failed = _keep_failed(build, _record(build, store, vintage, "failed", str(exc)))
                     raise ReviewFailed(f"{exc}\nthe executed notebooks and run.json are kept at {failed}") from None
             raise
-        for build, store in builds:
-            vintage = _vintage_summary(store, build.params.period, build.params.lang)
-            ordered = [build.results[nb.stem] for nb in notebooks]
-            main = render_pages(ordered, build.params, build.workdir, vintage)
-            record = _record(build, store, vintage, "published")
-            problem = pdf.print_pdf(main, build.workdir / PDF_FILE) if MAIN_NOTEBOOK in build.results else "no main page"
-            record["pdf"] = PDF_FILE if problem is None else None
-            if problem:
-                record["pdf_missing"] = problem
-                print(f"note: no PDF for {build.params.area} {build.params.period} ({build.params.lang}): {problem}; "
-                      "the HTML review is published", file=sys.stderr)
-            (build.workdir / "run.json").write_text(json.dumps(record, ensure_ascii=False, indent=2), encoding="utf-8")
-            publish_review(build.workdir, build.destination, force, output_dir)
-            shutil.rmtree(build.destination.with_name(build.destination.name + FAILED_SUFFIX), ignore_errors=True)
-            published.append(build.destination / REVIEW_FILE)
+        with ThreadPoolExecutor(max_workers=PDF_WORKERS) as printers:  # Chromium mostly waits: print beside the rest
+            printing: dict[int, Future] = {}
+            for i, (build, store) in enumerate(builds):
+                def start_pdf(main: Path, build: _Build = build, i: int = i) -> None:
+                    printing[i] = printers.submit(pdf.print_pdf, main, build.workdir / PDF_FILE)
+
+                vintage = _vintage_summary(store, build.params.period, build.params.lang)
+                ordered = [build.results[nb.stem] for nb in notebooks]
+                render_pages(ordered, build.params, build.workdir, vintage, on_main=start_pdf)
+            for i, (build, store) in enumerate(builds):
+                vintage = _vintage_summary(store, build.params.period, build.params.lang)
+                record = _record(build, store, vintage, "published")
+                problem = printing[i].result() if i in printing else "no main page"
+                record["pdf"] = PDF_FILE if problem is None else None
+                if problem:
+                    record["pdf_missing"] = problem
+                    print(f"note: no PDF for {build.params.area} {build.params.period} ({build.params.lang}): {problem}; "
+                          "the HTML review is published", file=sys.stderr)
+                (build.workdir / "run.json").write_text(json.dumps(record, ensure_ascii=False, indent=2), encoding="utf-8")
+                publish_review(build.workdir, build.destination, force, output_dir)
+                shutil.rmtree(build.destination.with_name(build.destination.name + FAILED_SUFFIX), ignore_errors=True)
+                published.append(build.destination / REVIEW_FILE)
     finally:
         for build, _ in builds:
             if build.workdir.exists():

@@ -134,15 +134,25 @@ def _content_key(paths: list[Path]) -> str:
     return digest.hexdigest()[:16]
 
 
+_MEMO: dict[str, Store] = {}
+"""The embedded store last read in this process, by content key: a kernel that runs several notebooks
+reads the pickle once (the key still changes with the files and the code, so nothing is served stale)."""
+
+
 def load_embedded_cached(raw_dir: Path = config.RAW_DIR, cache_dir: Path = config.CACHE_DIR) -> Store:
     """The embedded snapshot, validated once and then read from a pickle keyed on file contents."""
     key = _content_key([p for p in Path(raw_dir).glob("*.csv")])
+    memo_key = f"{Path(raw_dir).resolve()}|{Path(cache_dir).resolve()}|{key}"
+    if memo_key in _MEMO:
+        return _MEMO[memo_key]
     def load() -> Store:
         store = embedded.load_embedded(raw_dir)
         validation.check_observations(store.observations, raw_dir)  # the rules every source passes
         return store
 
     store, _hit = pickle_cached(Path(cache_dir) / f"embedded-store-{key}.pkl", load)
+    _MEMO.clear()
+    _MEMO[memo_key] = store
     return store
 
 
