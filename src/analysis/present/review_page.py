@@ -15,8 +15,9 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
+from analysis import config
+from analysis.indicators import employment_areas, structure
 from analysis.indicators import groups as groups_mod
-from analysis.indicators import structure
 from analysis.present import html
 from analysis.present.disclosure import SECONDARY_MARK, disclose_parts_and_total
 from analysis.present.disclosure import disclose_count as mask_count
@@ -91,6 +92,7 @@ class ReviewFacts:
     scorecard: pd.DataFrame | None  # indicators.kpi.scorecard (public + imported internal metrics)
     forecast: pd.DataFrame | None = None  # the area's unemployed: history, forecast made at the period, outcome
     accuracy: object | None = None  # forecast.occupations.AccuracySummary of forecasts made before the period
+    area_ranking: employment_areas.EmploymentAreaRanking | None = None  # the area among all employment areas
 
 
 def compute_facts(scope: Scope, scorecard: pd.DataFrame | None = None) -> ReviewFacts:
@@ -108,6 +110,7 @@ def compute_facts(scope: Scope, scorecard: pd.DataFrame | None = None) -> Review
         history=groups_mod.year_change_history(scope),
         levels=structure.level_table(scope),
         ranking=structure.region_ranking(scope),
+        area_ranking=employment_areas.employment_area_ranking(scope, config.load_areas()),
         occupations=occupations,
         occupation_context=context,
         scorecard=scorecard,
@@ -228,6 +231,9 @@ def story(facts: ReviewFacts, lang: str) -> list[str]:
     rank_text = _rank_sentence(facts, lang)
     if rank_text:
         out.append(rank_text)
+    area_rank_text = _area_rank_sentence(facts, lang)
+    if area_rank_text:
+        out.append(area_rank_text)
     munis = _municipality_sentences(facts, lang)
     out += munis[:1]
     v = _group(facts, "open_vacancies")
@@ -262,6 +268,23 @@ def _rank_sentence(facts: ReviewFacts, lang: str) -> str:
     if from_low <= rank:
         return tx("s_rank_low", lang, region=name, ordinal=ordinal_rank(from_low, lang), count=count)
     return tx("s_rank_high", lang, region=name, ordinal=ordinal_rank(rank, lang), count=count)
+
+
+def _area_rank_sentence(facts: ReviewFacts, lang: str) -> str:
+    """The area's place among all employment areas by unemployment rate (rank 1 = lowest), in words;
+    empty when the data does not hold every member of every employment area."""
+    ranking = facts.area_ranking
+    if ranking is None or not ranking.available or ranking.rank is None:
+        return ""
+    rank, count, name = ranking.rank, ranking.count, facts.scope.area.name(lang)
+    from_high = count - rank + 1
+    if rank == 1:
+        return tx("s_area_rank_lowest", lang, area=name, count=count)
+    if from_high == 1:
+        return tx("s_area_rank_highest", lang, area=name, count=count)
+    if rank <= from_high:
+        return tx("s_area_rank_low", lang, area=name, ordinal=ordinal_rank(rank, lang), count=count)
+    return tx("s_area_rank_high", lang, area=name, ordinal=ordinal_rank(from_high, lang), count=count)
 
 
 def municipality_rows(facts: ReviewFacts) -> pd.DataFrame:
