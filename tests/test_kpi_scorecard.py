@@ -166,17 +166,22 @@ def test_reviews_are_counted_per_quarter_once_per_area(store, kp_area, tmp_path)
     rev = row(card, "employment_reviews")
     assert (rev["period"], rev["value"], rev["previous_period"], rev["previous_value"]) == \
         ("2023Q3", 1.0, "2023Q2", 0.0)
+    # the review being made counts once with the published one; a monthly review counts in its quarter
+    monthly = pd.concat([reviews, pd.DataFrame([{"area": "keski-pohjanmaa", "period": "2023-05", "lang": "fi",
+                                                 "made_at": "x", "path": "f"}])], ignore_index=True)
+    rev = row(kpi.scorecard(Scope.of(store, kp_area, "2023Q3"), None, reviews=monthly), "employment_reviews")
+    assert (rev["value"], rev["previous_value"]) == (1.0, 1.0)
     points = kpi.trends(Scope.of(store, kp_area, "2023Q3"), None, reviews=reviews)
     own = points[points["metric_id"] == "employment_reviews"]
     assert own["period"].tolist()[-3:] == ["2023Q1", "2023Q2", "2023Q3"]
     assert own["value"].sum() == 2.0
 
 
-def test_absent_review_index_means_no_reviews(tmp_path, store, kp_area):
+def test_absent_review_index_counts_only_the_review_being_made(tmp_path, store, kp_area):
     reviews = wb.load_review_index(tmp_path / "none.json")
     assert reviews.empty
     rev = row(kpi.scorecard(Scope.of(store, kp_area, "2023Q3"), None, reviews=reviews), "employment_reviews")
-    assert rev["value"] == 0.0
+    assert (rev["value"], rev["previous_value"]) == (1.0, 0.0)  # this review is made; none before it
     broken = tmp_path / "broken.json"
     broken.write_text("{", encoding="utf-8")
     with pytest.raises(ValueError, match="not valid JSON"):

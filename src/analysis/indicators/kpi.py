@@ -24,7 +24,7 @@ import math
 
 import pandas as pd
 
-from analysis.config import ReportingPeriod
+from analysis.config import ReportingPeriod, parse_period
 from analysis.indicators import foreign_language, long_term
 from analysis.schema import is_missing
 from analysis.sources.workbook import ADDITIVE_UNITS, load_catalogue
@@ -151,12 +151,14 @@ def foreign_language_series(scope: Scope) -> tuple[pd.DataFrame, dict[str, tuple
 
 
 def reviews_series(scope: Scope, reviews: pd.DataFrame) -> pd.DataFrame:
-    """Reviews made for the area per quarter up to the period's quarter (a review in fi and sv counts
-    once; monthly reviews count in their quarter)."""
+    """Reviews made for the area per quarter up to the period's quarter: the distinct periods reviewed
+    (a review in fi and sv counts once; monthly reviews count in their quarter). The review being
+    made counts as made, so a review says the same whether or not it was published before."""
     end = pd.Period(scope.last_month, freq="M").asfreq("Q")
     quarters = [str(q) for q in pd.period_range(end - (TREND_POINTS["Q"] - 1), end, freq="Q")]
-    made = reviews[reviews["area"] == scope.area.slug] if not reviews.empty else reviews
-    counts = made.drop_duplicates(["area", "period"]).groupby("period").size() if not made.empty else pd.Series()
+    made = set(reviews.loc[reviews["area"] == scope.area.slug, "period"]) if not reviews.empty else set()
+    made.add(scope.period.code)
+    counts = pd.Series([parse_period(p).quarter for p in made]).value_counts()
     series = pd.Series([float(counts.get(q, 0)) for q in quarters], index=quarters)
     return _series("employment_reviews", series)
 

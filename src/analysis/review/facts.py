@@ -40,10 +40,10 @@ def data_digest(data_source: str) -> str:
     return digest.hexdigest()[:16]
 
 
-def reviews_digest(output_dir: str | Path) -> str:
-    """What the scorecard's review metric reads from ``output_dir``: the folder and the (area, period)
-    pairs its list of reviews (``index.json``) holds. Re-publishing a review leaves it unchanged, so
-    a repeated review still finds its figures in the cache."""
+def reviews_digest(output_dir: str | Path, area: str) -> str:
+    """What the scorecard's review metric reads from ``output_dir``: the folder and the periods of
+    ``area`` its list of reviews (``index.json``) holds. Re-publishing a review, or publishing one of
+    another area, leaves it unchanged, so a repeated review finds its figures in the cache."""
     from analysis.schema import UserError
     from analysis.sources.workbook import load_review_index
 
@@ -52,8 +52,8 @@ def reviews_digest(output_dir: str | Path) -> str:
         reviews = load_review_index(folder / "index.json")
     except UserError:
         return f"{folder}:unreadable"
-    pairs = sorted(set(zip(reviews["area"], reviews["period"], strict=True)))
-    return f"{folder}:" + hashlib.sha256(repr(pairs).encode()).hexdigest()[:16]
+    periods = sorted(set(reviews.loc[reviews["area"] == area, "period"]))
+    return f"{folder}:" + hashlib.sha256(repr(periods).encode()).hexdigest()[:16]
 
 
 def cache_key(*parts: object, data_source: str) -> str:
@@ -73,7 +73,7 @@ def build_facts(scope: Scope, output_dir: str | Path = config.OUTPUTS_DIR, kpi_d
 def load_facts(area: str, period: str, data_source: str = "embedded", output_dir: str | Path = config.OUTPUTS_DIR,
                kpi_data: str = "imported") -> ReviewFacts:
     """The review's figures for ``area`` and ``period``: from the cache when data and code are unchanged."""
-    key = cache_key(area, period, reviews_digest(output_dir), kpi_data, data_source=data_source)
+    key = cache_key(area, period, reviews_digest(output_dir, area), kpi_data, data_source=data_source)
 
     scope = load_scope(area, period, data_source)
 
@@ -116,7 +116,7 @@ def section(name: str, area: str, period: str, data_source: str = "embedded", la
     if name not in SECTIONS:
         raise config.ConfigError(f"unknown section {name!r}; known: {', '.join(SECTIONS)}")
     config.check_language(lang)
-    extra = (reviews_digest(output_dir), kpi_data) if name in COUNTS_REVIEWS else ()
+    extra = (reviews_digest(output_dir, area), kpi_data) if name in COUNTS_REVIEWS else ()
     key = cache_key(name, area, period, lang, *extra, data_source=data_source)
     module, function = SECTIONS[name]
 

@@ -21,7 +21,7 @@ import shutil
 import sys
 import time
 from collections.abc import Callable
-from concurrent.futures import FIRST_EXCEPTION, Future, ProcessPoolExecutor, ThreadPoolExecutor, wait
+from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, ThreadPoolExecutor, wait
 from dataclasses import dataclass
 from datetime import datetime, timezone
 from pathlib import Path
@@ -220,14 +220,20 @@ def _warm(cwd: str) -> None:
 
 
 def execute_all(builds: list[_Build], notebooks: list[Path], log: Path, progress: bool = True,
-                workers: int | None = None, prepare: Callable[[], None] | None = None) -> None:
+                workers: int | None = None, prepare: Callable[[_Build], None] | None = None,
+                on_result: Callable[[_Build, NotebookResult], None] | None = None) -> None:
     """Execute every notebook of every review in ``builds`` with papermill, in worker processes that
-    each keep one kernel, with one progress bar. ``prepare`` runs in this process while the workers
-    start their kernels (the review's figures are computed then). The first failure stops the run
-    with a :class:`ReviewFailed` naming the review, the notebook, the cell and the error."""
+    each keep one kernel, with one progress bar. ``prepare(build)`` runs in this process before the
+    review's notebooks are queued (its figures are computed then): for the first review while the
+    workers start their kernels, for each later one while the workers run the reviews before it.
+    The first failure stops the run with a :class:`ReviewFailed` naming the review, the notebook,
+    the cell and the error. ``on_result(build, result)`` runs in this process as each notebook
+    finishes (the runner renders pages then); a review's main notebook runs first."""
     from tqdm import tqdm
 
-    jobs = [(b, *job) for b in builds for job in _jobs(b, notebooks)]
+    first = {MAIN_NOTEBOOK: 0, MUNICIPALITY_NOTEBOOK: 1}  # the main page (and its PDF) can start early
+    jobs = [(b, *job) for b in builds
+            for job in sorted(_jobs(b, notebooks), key=lambda job: first.get(job[0].stem, 2))]
     workers = workers or min(len(jobs), os.cpu_count() or 1, 4)
     lang = builds[0].params.lang if builds else "fi"
     bar = tqdm(total=len(jobs), desc=t("review.progress", lang), unit="nb", disable=not progress,
@@ -236,26 +242,37 @@ def execute_all(builds: list[_Build], notebooks: list[Path], log: Path, progress
     try:
         log.parent.mkdir(parents=True, exist_ok=True)
         with ProcessPoolExecutor(max_workers=workers, initializer=worker_init, initargs=(str(log), os.getpid())) as pool:
-            warm = [pool.submit(_warm, str(notebooks[0].parent)) for _ in range(workers)] if jobs else []
-            if prepare is not None:
-                prepare()
-            for future in warm:
-                future.result()
-            for build, nb, target, parameters in jobs:
-                futures[pool.submit(_execute_one, str(nb), str(target), parameters, str(nb.parent))] = (build, nb, target)
-            pending = set(futures)
-            while pending:
-                done, pending = wait(pending, return_when=FIRST_EXCEPTION)
+            pending = {pool.submit(_warm, str(notebooks[0].parent)) for _ in range(workers)} if jobs else set()
+
+            def collect(block: bool) -> None:
+                nonlocal pending
+                done, pending = wait(pending, timeout=None if block else 0, return_when=FIRST_COMPLETED)
                 for future in done:
-                    build, nb, target = futures[future]
                     error = future.exception()
                     if error is not None:
                         for other in pending:
                             other.cancel()
-                        where = f"{build.params.area} {build.params.period} ({build.params.lang}): "
+                        build = futures[future][0] if future in futures else None
+                        where = f"{build.params.area} {build.params.period} ({build.params.lang}): " if build else ""
                         raise ReviewFailed(where + str(error)) from None
-                    build.results[nb.stem] = NotebookResult(nb.stem, target, future.result())
-                    bar.update(1)
+                    if future in futures:
+                        build, nb, target = futures[future]
+                        result = build.results[nb.stem] = NotebookResult(nb.stem, target, future.result())
+                        bar.update(1)
+                        if on_result is not None:
+                            on_result(build, result)
+
+            for build in builds:
+                if prepare is not None:
+                    prepare(build)
+                collect(block=False)  # a failure stops the run before more is queued
+                for b, nb, target, parameters in jobs:
+                    if b is build:
+                        future = pool.submit(_execute_one, str(nb), str(target), parameters, str(nb.parent))
+                        futures[future] = (build, nb, target)
+                        pending.add(future)
+            while pending:
+                collect(block=True)
     finally:
         bar.close()
 
@@ -282,36 +299,53 @@ def _vintage_summary(store, period: str, lang: str = "fi") -> str:
     return t("review.vintage_fetched", lang, last=words, fetched=fetched_words)
 
 
-def render_pages(results: list[NotebookResult], params: ReviewParams, workdir: Path, vintage: str,
-                 on_main: Callable[[Path], None] | None = None) -> Path:
-    """Render the main page (``review.html``), the methods and data appendix and one page per member
-    municipality into ``workdir``; returns the main page's path. ``on_main`` is called with the main
-    page as soon as it is written (the runner starts printing its PDF then)."""
-    area = config.get_area(params.area)
+def _writer(params: ReviewParams, workdir: Path, vintage: str) -> Callable[[str, str, str], Path]:
+    """A function that writes one page of the review into ``workdir`` with its frame (title, meta
+    line, footer, the example banner where the body shows example data)."""
     lang = params.lang
-    period_words = render.period_words(params.period, lang)
-    title = t("review.title", lang, area=area.name(lang), period=period_words)
     meta = [t("review.meta", lang, made_at=render.made_at_words(lang), vintage=vintage)]
     footer = [t("review.footer_licence", lang), t("review.footer_tool", lang)]
-    by_name = {r.name: nbformat.read(r.path, as_version=4) for r in results}
     example = t("review.example_banner", lang)
 
-    def write(name: str, page_title: str, body: str, nav: bool = True) -> Path:
+    def write(name: str, page_title: str, body: str) -> Path:
         banner = example if "notice-example" in body or "watermark-example" in body else None
         target = workdir / name
         target.write_text(render.page(page_title, body, lang, meta, footer, banner), encoding="utf-8")
         return target
 
+    return write
+
+
+def _titles(params: ReviewParams) -> tuple[str, str]:
+    area = config.get_area(params.area)
+    words = render.period_words(params.period, params.lang)
+    return (t("review.title", params.lang, area=area.name(params.lang), period=words),
+            t("review_page.appendix_title", params.lang, area=area.name(params.lang), period=words))
+
+
+def render_main(result: NotebookResult, params: ReviewParams, workdir: Path, vintage: str) -> Path:
+    """Render the main page (``review.html``) into ``workdir`` as soon as its notebook has run (the
+    runner starts printing its PDF while the other notebooks run); returns its path."""
+    title, _ = _titles(params)
+    body = render.body_html([nbformat.read(result.path, as_version=4)])
+    return _writer(params, workdir, vintage)(REVIEW_FILE, title, body)
+
+
+def render_pages(results: list[NotebookResult], params: ReviewParams, workdir: Path, vintage: str,
+                 main_done: bool = False) -> Path:
+    """Render the main page (unless ``main_done``: :func:`render_main` has), the methods and data
+    appendix and one page per member municipality into ``workdir``; returns the main page's path."""
+    title, appendix_title = _titles(params)
+    write = _writer(params, workdir, vintage)
+    by_name = {r.name: nbformat.read(r.path, as_version=4) for r in results if r.name != MAIN_NOTEBOOK or not main_done}
     appendix = [by_name[n] for n in appendix_order(list(by_name))]
-    if MAIN_NOTEBOOK not in by_name:  # a partial set of notebooks (analysts' runs, tests): one page
+    if MAIN_NOTEBOOK not in by_name and not main_done:  # a partial set of notebooks (analysts' runs, tests): one page
         return write(REVIEW_FILE, title, render.body_html(appendix))
-    main = write(REVIEW_FILE, title, render.body_html([by_name[MAIN_NOTEBOOK]]))
-    if on_main is not None:
-        on_main(main)
+    main = workdir / REVIEW_FILE if main_done else write(REVIEW_FILE, title, render.body_html([by_name[MAIN_NOTEBOOK]]))
     if appendix:
-        back = f'<p class="screen-only"><a href="{REVIEW_FILE}">{html.escape(t("review_page.back_to_review", lang))}</a></p>'
-        write(APPENDIX_FILE, t("review_page.appendix_title", lang, area=area.name(lang), period=period_words),
-              back + render.body_html(appendix))
+        link = html.escape(t("review_page.back_to_review", params.lang))
+        back = f'<p class="screen-only"><a href="{REVIEW_FILE}">{link}</a></p>'
+        write(APPENDIX_FILE, appendix_title, back + render.body_html(appendix))
     if MUNICIPALITY_NOTEBOOK in by_name:
         for name, page_title, body in render.split_pages(by_name[MUNICIPALITY_NOTEBOOK]):
             write(name, page_title, body)
@@ -396,16 +430,27 @@ def run_reviews(requests: list[dict], force: bool = False, progress: bool = True
         builds.append((_Build(params, destination, workdir, {}, time.perf_counter()), store))
     log = output_dir / ".logs" / "kernels.log"
     published: list[Path] = []
+    store_of = {id(build): store for build, store in builds}
+    printers = ThreadPoolExecutor(max_workers=PDF_WORKERS)  # Chromium mostly waits: print beside the rest
+    printing: dict[int, Future] = {}
     try:
-        def prepare() -> None:  # the figures of every review, computed once before any notebook runs
-            for build, store in builds:
-                logger = _log_start(build, store)
-                facts.load_facts(build.params.area, build.params.period, build.params.data_source,
-                                 build.params.output_dir, build.params.kpi_data)
-                logger.info("figures computed")
+        def prepare(build: _Build) -> None:  # a review's figures, computed once before its notebooks run
+            logger = _log_start(build, store_of[id(build)])
+            facts.load_facts(build.params.area, build.params.period, build.params.data_source,
+                             build.params.output_dir, build.params.kpi_data)
+            logger.info("figures computed")
+
+        def on_result(build: _Build, result: NotebookResult) -> None:  # pages rendered as their notebooks finish
+            vintage = _vintage_summary(store_of[id(build)], build.params.period, build.params.lang)
+            if result.name == MAIN_NOTEBOOK:
+                main = render_main(result, build.params, build.workdir, vintage)
+                printing[id(build)] = printers.submit(pdf.print_pdf, main, build.workdir / PDF_FILE)
+            if len(build.results) == len(notebooks):
+                ordered = [build.results[nb.stem] for nb in notebooks]
+                render_pages(ordered, build.params, build.workdir, vintage, main_done=id(build) in printing)
 
         try:
-            execute_all([b for b, _ in builds], notebooks, log, progress, prepare=prepare)
+            execute_all([b for b, _ in builds], notebooks, log, progress, prepare=prepare, on_result=on_result)
         except ReviewFailed as exc:
             for build, store in builds:
                 if build.workdir.exists() and len(build.results) < len(notebooks):
@@ -413,29 +458,21 @@ def run_reviews(requests: list[dict], force: bool = False, progress: bool = True
                     failed = _keep_failed(build, _record(build, store, vintage, "failed", str(exc)))
                     raise ReviewFailed(f"{exc}\nthe executed notebooks and run.json are kept at {failed}") from None
             raise
-        with ThreadPoolExecutor(max_workers=PDF_WORKERS) as printers:  # Chromium mostly waits: print beside the rest
-            printing: dict[int, Future] = {}
-            for i, (build, store) in enumerate(builds):
-                def start_pdf(main: Path, build: _Build = build, i: int = i) -> None:
-                    printing[i] = printers.submit(pdf.print_pdf, main, build.workdir / PDF_FILE)
-
-                vintage = _vintage_summary(store, build.params.period, build.params.lang)
-                ordered = [build.results[nb.stem] for nb in notebooks]
-                render_pages(ordered, build.params, build.workdir, vintage, on_main=start_pdf)
-            for i, (build, store) in enumerate(builds):
-                vintage = _vintage_summary(store, build.params.period, build.params.lang)
-                record = _record(build, store, vintage, "published")
-                problem = printing[i].result() if i in printing else "no main page"
-                record["pdf"] = PDF_FILE if problem is None else None
-                if problem:
-                    record["pdf_missing"] = problem
-                    print(f"note: no PDF for {build.params.area} {build.params.period} ({build.params.lang}): {problem}; "
-                          "the HTML review is published", file=sys.stderr)
-                (build.workdir / "run.json").write_text(json.dumps(record, ensure_ascii=False, indent=2), encoding="utf-8")
-                publish_review(build.workdir, build.destination, force, output_dir)
-                shutil.rmtree(build.destination.with_name(build.destination.name + FAILED_SUFFIX), ignore_errors=True)
-                published.append(build.destination / REVIEW_FILE)
+        for build, store in builds:
+            vintage = _vintage_summary(store, build.params.period, build.params.lang)
+            record = _record(build, store, vintage, "published")
+            problem = printing[id(build)].result() if id(build) in printing else "no main page"
+            record["pdf"] = PDF_FILE if problem is None else None
+            if problem:
+                record["pdf_missing"] = problem
+                print(f"note: no PDF for {build.params.area} {build.params.period} ({build.params.lang}): {problem}; "
+                      "the HTML review is published", file=sys.stderr)
+            (build.workdir / "run.json").write_text(json.dumps(record, ensure_ascii=False, indent=2), encoding="utf-8")
+            publish_review(build.workdir, build.destination, force, output_dir)
+            shutil.rmtree(build.destination.with_name(build.destination.name + FAILED_SUFFIX), ignore_errors=True)
+            published.append(build.destination / REVIEW_FILE)
     finally:
+        printers.shutdown(wait=True, cancel_futures=True)
         for build, _ in builds:
             if build.workdir.exists():
                 shutil.rmtree(build.workdir, ignore_errors=True)
