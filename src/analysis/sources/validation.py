@@ -46,6 +46,10 @@ JUMP_MIN_CHANGE = 50
 """Changes smaller than this many persons are never flagged (small series are noisy)."""
 
 
+DATA_ROWS = Text("data rows")
+"""What a CSV file holds by default, in "the file has no data rows" (see :func:`read_csv`)."""
+
+
 class DataValidationError(UserError, ValueError):
     """An input file that breaks a rule; the message names file, row and column.
 
@@ -123,7 +127,7 @@ def check_field_counts(text: str, path: str | Path) -> None:
                                   "row); it may be truncated", row=line)
 
 
-def read_csv(path: str | Path, empty_is_missing: bool = True, what: str = "data rows") -> pd.DataFrame:
+def read_csv(path: str | Path, empty_is_missing: bool = True, what: str | Text = DATA_ROWS) -> pd.DataFrame:
     """A CSV file read as text, every code kept as written (leading zeros, "NA" as a word).
 
     With ``empty_is_missing`` an empty cell is NaN (a missing value), else it stays ``""``.
