@@ -310,3 +310,32 @@ def test_the_read_only_check_really_ran_as_nobody():
     out = run_cli([], code=AS_NOBODY.replace("sys.exit(analysis.cli.main(sys.argv[1:]))",
                                              "print(os.geteuid(), os.getegid())"))
     assert out.stdout.split() == [str(NOBODY), str(NOBODY)], out.stderr
+
+
+def test_an_unknown_error_says_where_the_log_is_in_finnish(monkeypatch, tmp_path, capsys):
+    for name in ("ANALYSIS_LANG", "LC_ALL", "LC_MESSAGES"):
+        monkeypatch.delenv(name, raising=False)
+    monkeypatch.setenv("LANG", "fi_FI.UTF-8")
+    monkeypatch.setattr(cli, "LOG_DIR", tmp_path / "logs")
+
+    def boom():
+        raise ZeroDivisionError("division by zero")
+    monkeypatch.setattr(cli, "_cmd_areas", boom)
+    assert cli.main(["areas"]) == 1
+    err = capsys.readouterr().err
+    log = next((tmp_path / "logs").glob("analysis-error-*.log"))
+    assert err.startswith("virhe: odottamaton poikkeus ZeroDivisionError: division by zero\n"
+                          f"koko virhejäljitys (traceback) on tiedostossa {log}; ilmoita siitä"), err
+    assert "--debug" in err and "Traceback" not in err
+
+
+def test_a_failed_notebook_inside_a_review_renders_whole_in_the_language():
+    from analysis.review.runner import ReviewFailed
+
+    inner = ReviewFailed("notebook {notebook} failed in cell {cell} (execution count {count}): {error}: {detail}",
+                         notebook="20_structure.ipynb", cell=4, count=3, error="KeyError", detail="'MK16'")
+    outer = ReviewFailed("{error}\nthe executed notebooks and run.json are kept at {folder}", error=inner,
+                         folder="outputs/.failed")
+    assert outer.message("fi") == ("muistion 20_structure.ipynb suoritus epäonnistui solussa 4 (suorituskerta 3): "
+                                   "KeyError: 'MK16'\najetut muistiot ja run.json on säilytetty kansiossa outputs/.failed")
+    assert str(outer).startswith("notebook 20_structure.ipynb failed in cell 4")

@@ -12,6 +12,10 @@ Observations have the columns of :data:`OBS_COLUMNS`:
 Provenance has one row per table: where it came from, when it was last updated at the
 source and when it was fetched (or which snapshot it is). Every layer imports this module;
 it imports nothing of the package.
+
+It also holds the base of the known errors (:class:`UserError`) and their translatable messages: an
+error carries an English template and its values (:class:`Localized`, :class:`Text`), rendered in the
+user's language (:func:`user_language`) from ``present/strings/<lang>/errors.yaml``.
 """
 
 from __future__ import annotations
