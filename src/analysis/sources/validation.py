@@ -58,8 +58,8 @@ class DataValidationError(UserError, ValueError):
     ``detail`` is that part alone, translatable (:class:`analysis.schema.Text`).
     """
 
-    def __init__(self, file: str | Path, message: str | Text, /, row: int | None = None, column: str | None = None,
-                 **params: object):
+    def __init__(self, file: str | Path | Text, message: str | Text, /, row: int | None = None,
+                 column: str | None = None, **params: object):
         self.file = str(file)
         self.detail = message if isinstance(message, Text) else Text(message, **params)
         self.row = row
@@ -72,7 +72,8 @@ class DataValidationError(UserError, ValueError):
             template = "{file}, column '{column}': {detail}"
         else:
             template = "{file}: {detail}"
-        super().__init__(template, file=self.file, row=row, column=column, detail=self.detail)
+        super().__init__(template, file=file if isinstance(file, Text) else self.file, row=row, column=column,
+                         detail=self.detail)
 
 
 def read_text(path: str | Path) -> str:
@@ -180,7 +181,7 @@ def _cell(row: pd.Series) -> Text:
                 breakdowns=", ".join(parts) if len(parts) > 1 else "")
 
 
-def check_observations(obs: pd.DataFrame, source: str | Path) -> None:
+def check_observations(obs: pd.DataFrame, source: str | Path | Text) -> None:
     """Plausibility of tidy observations from any source (fetched table, ``.px`` file, store).
 
     Values are finite; counts whole and not negative; rates 0–100; durations not negative;

@@ -64,7 +64,7 @@ def save(new: Store, folder: Path, *, allow_older: bool = False, source: str = "
     unless ``allow_older``. Returns the store written.
     """
     folder = Path(folder)
-    check_observations(new.observations, source or "the new data")
+    check_observations(new.observations, source or Text("the new data"))
     for warning in jump_warnings(new.observations, source or "the new data"):
         print(f"warning: {warning}", file=sys.stderr)
     tables = set(new.observations["table_id"]) | set(new.provenance["table_id"])
@@ -157,7 +157,7 @@ def run_fetch(
     good = []
     for r in results:
         try:
-            check_observations(r.observations, f"{client.base_url} table {r.table_id}")
+            check_observations(r.observations, client.base_url)  # the message names the table
         except UserError as exc:
             failures.append(Text("{error}", error=exc))
             continue
