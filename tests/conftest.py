@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 
 import pytest
@@ -11,6 +12,10 @@ from analysis.store import load_store
 from analysis.store.scope import Scope
 
 FIXTURES = Path(__file__).parent / "fixtures"
+
+# The tests read the English rendering of the command line's messages (the default for users is
+# Finnish); tests/test_error_language.py sets the language itself.
+os.environ["ANALYSIS_LANG"] = "en"
 
 
 @pytest.fixture(scope="session")

@@ -11,15 +11,17 @@ Commands:
 from __future__ import annotations
 
 import argparse
+import os
 import sys
 import tempfile
 import traceback
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from datetime import datetime, timezone
 from pathlib import Path
 
 from analysis import config
-from analysis.schema import UserError
+from analysis.schema import ERROR_LANGUAGES, Localized, Text, UserError
+from analysis.schema import user_language as schema_user_language
 
 EXIT_USER_ERROR = 2
 """Exit status of a known error (bad data, configuration, parameters, network, workbook, notebook)."""
@@ -146,6 +148,21 @@ def _known_errors() -> tuple[type[BaseException], ...]:
     return tuple(known)
 
 
+def user_language(args: argparse.Namespace | None = None, environ: Mapping[str, str] | None = None) -> str:
+    """The language of the messages, ``fi``, ``sv`` or ``en``: the command's ``--lang`` (review), else
+    :func:`analysis.schema.user_language` (``ANALYSIS_LANG``, then the locale; Finnish by default)."""
+    explicit = getattr(args, "lang", None)
+    if explicit in ERROR_LANGUAGES:
+        return explicit
+    return schema_user_language(environ)
+
+
+def error_message(exc: BaseException, lang: str) -> str:
+    """The one-line (or few-line) message of a known error in ``lang``, after "error:" in that language."""
+    text = exc.message(lang) if isinstance(exc, Localized) else str(exc)
+    return f"{Text('error').message(lang)}: {text}"
+
+
 def write_crash_log(exc: BaseException, argv: Sequence[str] | None) -> Path | None:
     """Write the traceback of an unexpected error to ``data/cache/logs/`` (else the temp folder)."""
     stamp = datetime.now(timezone.utc).strftime("%Y%m%dT%H%M%SZ")
@@ -174,28 +191,28 @@ def main(argv: Sequence[str] | None = None) -> int:
     if args.command is None:
         parser.print_help()
         return 0
+    lang = user_language(args)
     try:
         return _run(parser, args)
     except _known_errors() as exc:
         if args.debug:
             traceback.print_exc()
-        print(f"error: {exc}", file=sys.stderr)
+        print(error_message(exc, lang), file=sys.stderr)
         return EXIT_USER_ERROR
     except KeyboardInterrupt:
-        print("interrupted; nothing was published", file=sys.stderr)
+        print(Text("interrupted; nothing was published").message(lang), file=sys.stderr)
         return 130
     except BrokenPipeError:  # the reader of our output went away (``… | head``): not an error of ours
-        import os
-
         os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
         return 0
     except Exception as exc:  # noqa: BLE001 - the last line of defence: log it, say where
         if args.debug:
             traceback.print_exc()
         log = write_crash_log(exc, argv)
-        where = f"the full traceback is in {log}" if log else "the traceback could not be logged"
-        print(f"error: unexpected {type(exc).__name__}: {exc}\n{where}; please report it (run again with "
-              "--debug to see it here)", file=sys.stderr)
+        where = (Text("the full traceback is in {log}", log=log) if log
+                 else Text("the traceback could not be logged"))
+        print(Text("error: unexpected {kind}: {error}\n{where}; please report it (run again with --debug to see "
+                   "it here)", kind=type(exc).__name__, error=exc, where=where).message(lang), file=sys.stderr)
         return EXIT_BUG
 
 
@@ -237,24 +254,24 @@ def check_output_dir(output_dir: str | None) -> None:
     if output_dir is None:
         return
     import errno
-    import os
 
     path = Path(output_dir)
     for part in path.parts:
         if len(part.encode("utf-8", "surrogateescape")) > 255:
-            raise config.ConfigError(f"--output-dir: the folder name '{part[:40]}…' is {len(part)} characters; "
-                                     "the file system allows 255")
+            raise config.ConfigError("--output-dir: the folder name '{name}…' is {length} characters; the file "
+                                     "system allows 255", name=part[:40], length=len(part))
     try:
         if path.exists() and not path.is_dir():
-            raise config.ConfigError(f"--output-dir {path}: is a file, not a folder")
+            raise config.ConfigError("--output-dir {path}: is a file, not a folder", path=path)
         probe = path
         while not probe.exists():
             probe = probe.parent
         if not probe.is_dir():
-            raise config.ConfigError(f"--output-dir {path}: {probe} is a file, not a folder")
+            raise config.ConfigError("--output-dir {path}: {probe} is a file, not a folder", path=path, probe=probe)
         if not os.access(probe, os.W_OK | os.X_OK):
-            raise config.ConfigError(f"--output-dir {path}: {probe} is not writable for you")
+            raise config.ConfigError("--output-dir {path}: the folder {probe} is not writable for you", path=path,
+                                     probe=probe)
     except OSError as exc:
         if exc.errno == errno.ENAMETOOLONG:
-            raise config.ConfigError(f"--output-dir {path}: the path is too long") from None
-        raise config.ConfigError(f"--output-dir {path}: {exc.strerror or exc}") from None
+            raise config.ConfigError("--output-dir {path}: the path is too long", path=path) from None
+        raise config.ConfigError("--output-dir {path}: {reason}", path=path, reason=exc.strerror or exc) from None

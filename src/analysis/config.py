@@ -90,49 +90,54 @@ def read_yaml(path: Path) -> Any:
     try:
         raw = path.read_bytes()
     except FileNotFoundError:
-        raise ConfigError(f"{path}: file not found") from None
+        raise ConfigError("{path}: file not found", path=path) from None
     except OSError as exc:
-        raise ConfigError(f"{path}: cannot read the file ({exc.strerror or exc})") from None
+        raise ConfigError("{path}: cannot read the file ({reason})", path=path, reason=exc.strerror or exc) from None
     if raw.startswith((b"\xff\xfe", b"\xfe\xff")) or b"\x00" in raw[:200]:
-        raise ConfigError(f"{path}: the file is UTF-16; save it as UTF-8")
+        raise ConfigError("{path}: the file is UTF-16; save it as UTF-8", path=path)
     try:
         text = raw.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
         line = raw[:exc.start].count(b"\n") + 1
-        raise ConfigError(f"{path}, line {line}: byte 0x{raw[exc.start]:02X} is not UTF-8; save the file as "
-                          "UTF-8") from None
+        raise ConfigError("{path}, line {line}: byte 0x{byte:02X} is not UTF-8; save the file as UTF-8", path=path,
+                          line=line, byte=raw[exc.start]) from None
     try:
         return yaml.safe_load(text)
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
-        where = f", line {mark.line + 1}, column {mark.column + 1}" if mark is not None else ""
         problem = getattr(exc, "problem", None) or str(exc).splitlines()[0]
-        raise ConfigError(f"{path}{where}: not valid YAML ({problem})") from None
+        if mark is not None:
+            raise ConfigError("{path}, line {line}, column {column}: not valid YAML ({problem})", path=path,
+                              line=mark.line + 1, column=mark.column + 1, problem=problem) from None
+        raise ConfigError("{path}: not valid YAML ({problem})", path=path, problem=problem) from None
 
 
 def _area_from_entry(slug: str, entry: Any, path: Path) -> Area:
-    where = f"{path}: area '{slug}'"
+    where = {"path": path, "slug": slug}
     if not isinstance(slug, str) or not _SLUG.fullmatch(slug):
-        raise ConfigError(f"{where}: the id must be a lowercase slug such as 'keski-pohjanmaa'")
+        raise ConfigError("{path}: area '{slug}': the id must be a lowercase slug such as 'keski-pohjanmaa'", **where)
     if not isinstance(entry, dict):
-        raise ConfigError(f"{where}: expected a mapping with name_fi, name_sv, members (and region, kind)")
+        raise ConfigError("{path}: area '{slug}': expected a mapping with name_fi, name_sv, members (and region, "
+                          "kind)", **where)
     missing = [k for k in ("name_fi", "name_sv", "members") if k not in entry]
     if missing:
-        raise ConfigError(f"{where}: missing key(s) {', '.join(missing)}")
+        raise ConfigError("{path}: area '{slug}': missing key(s) {missing}", **where, missing=", ".join(missing))
     members = entry["members"]
     if not isinstance(members, list) or not members:
-        raise ConfigError(f"{where}, key 'members': expected a non-empty list of area codes")
+        raise ConfigError("{path}: area '{slug}', key 'members': expected a non-empty list of area codes", **where)
     region = entry.get("region")
     for code in [*members, *([region] if region is not None else [])]:
         if not isinstance(code, str) or not _AREA_CODE.fullmatch(code):
-            raise ConfigError(f"{where}: '{code}' is not a StatFin area code (SSS, MKnn, SKnnn, KUnnn)")
+            raise ConfigError("{path}: area '{slug}': '{code}' is not a StatFin area code (SSS, MKnn, SKnnn, KUnnn)",
+                              **where, code=code)
     if len(set(members)) != len(members):
-        raise ConfigError(f"{where}, key 'members': a code is listed twice")
+        raise ConfigError("{path}: area '{slug}', key 'members': a code is listed twice", **where)
     regions_only = all(m.startswith("MK") for m in members)
     kind = entry.get("kind") or ("employment_area" if not regions_only else
                                  "region" if len(members) == 1 else "elinvoimakeskus")
     if kind not in AREA_KINDS:
-        raise ConfigError(f"{where}, key 'kind': '{kind}' is not one of {', '.join(AREA_KINDS)}")
+        raise ConfigError("{path}: area '{slug}', key 'kind': '{kind}' is not one of {allowed}", **where, kind=kind,
+                          allowed=", ".join(AREA_KINDS))
     return Area(
         slug=slug,
         name_fi=str(entry["name_fi"]),
@@ -150,14 +155,14 @@ def load_areas(path: Path = AREAS_FILE) -> dict[str, Area]:
     """Read the configured employment areas, keyed by slug, validating every entry."""
     doc = read_yaml(path) or {}
     if not isinstance(doc, dict):
-        raise ConfigError(f"{path}: expected a mapping with 'areas' and 'default'")
+        raise ConfigError("{path}: expected a mapping with 'areas' and 'default'", path=path)
     areas = doc.get("areas")
     if not isinstance(areas, dict) or not areas:
-        raise ConfigError(f"{path}: no 'areas' mapping")
+        raise ConfigError("{path}: no 'areas' mapping", path=path)
     result = {slug: _area_from_entry(slug, entry, path) for slug, entry in areas.items()}
     default = doc.get("default")
     if default not in result:
-        raise ConfigError(f"{path}: default area '{default}' is not one of the areas")
+        raise ConfigError("{path}: default area '{default}' is not one of the areas", path=path, default=default)
     return result
 
 
@@ -171,9 +176,8 @@ def get_area(slug: str, path: Path = AREAS_FILE) -> Area:
     """The area ``slug``; a clear error lists the allowed ids when it is unknown."""
     areas = load_areas(path)
     if slug not in areas:
-        raise ConfigError(
-            f"unknown area '{slug}'. Allowed (from {path.name}): {', '.join(sorted(areas))}"
-        )
+        raise ConfigError("unknown area '{slug}'. Allowed (from {file}): {allowed}", slug=slug, file=path.name,
+                          allowed=", ".join(sorted(areas)))
     return areas[slug]
 
 
@@ -212,8 +216,8 @@ def parse_period(period: str) -> ReportingPeriod:
         return ReportingPeriod(text, "quarter", months)
     if MONTH_PERIOD_PATTERN.fullmatch(text):
         return ReportingPeriod(text, "month", (text,))
-    raise ConfigError(
-        f"period {period!r} is not a quarter YYYYQn (e.g. 2023Q3) or a month YYYY-MM (e.g. 2023-09)")
+    raise ConfigError("period {period!r} is not a quarter YYYYQn (e.g. 2023Q3) or a month YYYY-MM (e.g. 2023-09)",
+                      period=period)
 
 
 def period_months(period: str) -> list[str]:
@@ -224,5 +228,6 @@ def period_months(period: str) -> list[str]:
 def check_language(lang: str) -> str:
     """Return ``lang`` if it is a supported user language, else raise ConfigError."""
     if not isinstance(lang, str) or lang not in LANGUAGES:
-        raise ConfigError(f"language {lang!r} is not supported; use one of {', '.join(LANGUAGES)}")
+        raise ConfigError("language {lang!r} is not supported; use one of {allowed}", lang=lang,
+                          allowed=", ".join(LANGUAGES))
     return lang

@@ -12,12 +12,20 @@ Observations have the columns of :data:`OBS_COLUMNS`:
 Provenance has one row per table: where it came from, when it was last updated at the
 source and when it was fetched (or which snapshot it is). Every layer imports this module;
 it imports nothing of the package.
+
+It also holds the base of the known errors (:class:`UserError`) and their translatable messages: an
+error carries an English template and its values (:class:`Localized`, :class:`Text`), rendered in the
+user's language (:func:`user_language`) from ``present/strings/<lang>/errors.yaml``.
 """
 
 from __future__ import annotations
 
 import math
+import os
+from collections.abc import Mapping
 from dataclasses import dataclass
+from functools import lru_cache
+from pathlib import Path
 
 import pandas as pd
 
@@ -48,12 +56,129 @@ def is_missing(value: object) -> bool:
     return value is None or (isinstance(value, float) and math.isnan(value))
 
 
-class UserError(Exception):
+ERROR_CATALOGUE = Path(__file__).with_name("present") / "strings" / "{lang}" / "errors.yaml"
+"""The translations of the error templates, ``English template: translated template`` (gettext-style: the
+English template is the key). Read here, not through ``analysis.present.text``: this module imports nothing
+of the package."""
+ERROR_LANGUAGES: tuple[str, ...] = ("fi", "sv", "en")
+"""Languages an error message is rendered in (English is the template itself)."""
+
+
+def user_language(environ: Mapping[str, str] | None = None) -> str:
+    """The user's language for messages, ``fi``, ``sv`` or ``en``, from the environment.
+
+    ``ANALYSIS_LANG`` if it names one of them, else the locale (the first of ``LC_ALL``, ``LC_MESSAGES``,
+    ``LANG`` that is set): ``sv…`` is Swedish, ``en…`` English, anything else (``fi_FI``, ``C``, unset)
+    Finnish. A command's own ``--lang`` comes first (see ``analysis.cli.user_language``).
+    """
+    environ = os.environ if environ is None else environ
+    chosen = environ.get("ANALYSIS_LANG", "").strip().lower()[:2]
+    if chosen in ERROR_LANGUAGES:
+        return chosen
+    locale = next((environ[k] for k in ("LC_ALL", "LC_MESSAGES", "LANG") if environ.get(k)), "")
+    prefix = locale.strip().lower()[:2]
+    return prefix if prefix in ("sv", "en") else "fi"
+
+
+@lru_cache(maxsize=len(ERROR_LANGUAGES))
+def error_templates(lang: str) -> dict[str, str]:
+    """The translated error templates of ``lang``: English template -> template in ``lang`` (empty for en)."""
+    if lang == "en":
+        return {}
+    path = Path(str(ERROR_CATALOGUE).format(lang=lang))
+    if not path.exists():
+        return {}
+    import yaml
+
+    with open(path, encoding="utf-8") as fh:
+        doc = yaml.safe_load(fh) or {}
+    return {str(k): str(v) for k, v in doc.items()}
+
+
+def render(template: str, params: Mapping[str, object], lang: str = "en") -> str:
+    """``template`` in ``lang`` (its translation, else the English template) filled with ``params``.
+
+    A value that is itself translatable (:class:`Text`, a :class:`Localized` error) is rendered in
+    ``lang`` too; other values (file paths, codes, numbers) are filled in as they are.
+    """
+    text = error_templates(lang).get(template, template) if lang != "en" else template
+    values = {k: v.message(lang) if isinstance(v, (Text, Localized)) else v for k, v in params.items()}
+    for candidate in (text, template):  # a broken translation never hides the error itself
+        try:
+            return candidate.format(**values)
+        except (KeyError, IndexError, ValueError, AttributeError):
+            continue
+    return template  # an English-only message built beforehand that holds braces
+
+
+class Text:
+    """A translatable piece of a message: an English template (the msgid) and its values.
+
+    ``str()`` is the English text; :meth:`message` renders it in ``fi``, ``sv`` or ``en``.
+    """
+
+    __slots__ = ("template", "params")
+
+    def __init__(self, template: str, /, **params: object):
+        self.template = template
+        self.params = params
+
+    @classmethod
+    def of(cls, text: str | Text) -> Text:
+        """``text`` as a :class:`Text` (an English template without values), a :class:`Text` as it is."""
+        return text if isinstance(text, Text) else cls(text)
+
+    def message(self, lang: str = "en") -> str:
+        """The text in ``lang``."""
+        return render(self.template, self.params, lang)
+
+    def __str__(self) -> str:
+        return self.message("en")
+
+    def __repr__(self) -> str:
+        return f"Text({self.template!r}, **{self.params!r})"
+
+
+class Localized:
+    """Mixin of an error whose message is a template and its values (``raise E("table {t}: …", t=t)``).
+
+    ``str(exc)`` is the English rendering (logs and tests read it); ``exc.message("fi")`` is the
+    message in the user's language, from ``present/strings/<lang>/errors.yaml``.
+    """
+
+    template: str
+    params: dict[str, object]
+
+    def __init__(self, template: str | Text = "", /, **params: object):
+        if isinstance(template, Text):  # a message built elsewhere
+            template, params = template.template, {**template.params, **params}
+        self.template = template
+        self.params = params
+        super().__init__(self.message("en"))
+
+    def message(self, lang: str = "fi") -> str:
+        """The message in ``lang`` (``fi``, ``sv`` or ``en``)."""
+        return render(self.template, self.params, lang)
+
+    def __reduce__(self):  # pickles across processes whatever the subclass's __init__ takes
+        return _restore_error, (type(self), self.args, self.__dict__)
+
+
+def _restore_error(cls: type, args: tuple, state: dict) -> BaseException:
+    exc = cls.__new__(cls)
+    exc.args = args
+    exc.__dict__.update(state)
+    return exc
+
+
+class UserError(Localized, Exception):
     """A known, user-facing error: bad data, configuration, parameters, network or workbook.
 
     Its message is short and names the place (file, row and column, or key, URL, cell). The
     command line prints it without a traceback and exits with status 2; any other exception is
     a bug and is logged with its traceback. Every layer's error classes derive from this one.
+    The message is a template and its values (see :class:`Localized`); every template has its
+    Finnish and Swedish translation in ``present/strings/<lang>/errors.yaml``.
     """
 
 
@@ -69,7 +194,7 @@ def tidy(frame: pd.DataFrame) -> pd.DataFrame:
             out[col] = TOTAL
     missing = [c for c in OBS_COLUMNS if c not in out.columns]
     if missing:
-        raise StoreError(f"observations lack column(s) {', '.join(missing)}")
+        raise StoreError("observations lack column(s) {columns}", columns=", ".join(missing))
     out = out[list(OBS_COLUMNS)]
     for col in KEY_COLUMNS:
         out[col] = out[col].astype("str")
@@ -117,15 +242,16 @@ class Store:
         if table_id is not None:
             mask &= obs["table_id"] == table_id
         if not mask.any():
-            raise StoreError(
-                f"the store has no measure {', '.join(measures)}"
-                + (f" in table {table_id}" if table_id else "")
-            )
+            if table_id:
+                raise StoreError("the store has no measure {measures} in table {table}",
+                                 measures=", ".join(measures), table=table_id)
+            raise StoreError("the store has no measure {measures}", measures=", ".join(measures))
         if area_codes is not None:
             mask &= obs["area_code"].isin(list(area_codes))
         for name, value in breakdowns.items():
             if name not in BREAKDOWNS:
-                raise StoreError(f"unknown breakdown '{name}'; use one of {', '.join(BREAKDOWNS)}")
+                raise StoreError("unknown breakdown '{name}'; use one of {allowed}", name=name,
+                                 allowed=", ".join(BREAKDOWNS))
             mask &= obs[name] == value
         return obs.loc[mask].reset_index(drop=True)
 

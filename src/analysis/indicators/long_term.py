@@ -44,8 +44,8 @@ def monthly(scope: Scope, months: int = WINDOW_MONTHS) -> pd.DataFrame:
     the measure.
     """
     if not is_available(scope):
-        raise StoreError(f"the store has no {MEASURE} ({TABLE} {SOURCE_CODE}) for {scope.area.slug}; "
-                         "run `python -m analysis fetch`")
+        raise StoreError("the store has no {measure} ({table} {code}) for {area}; run `python -m analysis fetch`",
+                         measure=MEASURE, table=TABLE, code=SOURCE_CODE, area=scope.area.slug)
     month = scope.require_month()
     first = shift_month(month, -(months - 1))
     members = [m for m in scope.members if m != scope.area.slug]

@@ -249,10 +249,12 @@ def trend(scope: Scope, measure: str = "unemployed_jobseekers") -> pd.DataFrame:
     if not missing.empty:
         series = series[series.index > missing.index.max()]
     if len(series) < 36:
-        raise StoreError(f"{measure} for {scope.area.slug}: fewer than 36 consecutive months up to {month}")
+        raise StoreError("{measure} for {area}: fewer than 36 consecutive months up to {month}", measure=measure,
+                         area=scope.area.slug, month=month)
     expected = pd.period_range(series.index.min(), month, freq="M").astype(str)
     if list(series.index) != list(expected):
-        raise StoreError(f"{measure} for {scope.area.slug}: fewer than 36 consecutive months up to {month}")
+        raise StoreError("{measure} for {area}: fewer than 36 consecutive months up to {month}", measure=measure,
+                         area=scope.area.slug, month=month)
     fit = STL(series.to_numpy(dtype=float), period=12).fit()
     return pd.DataFrame({"period": series.index, "observed": series.to_numpy(),
                          "trend": fit.trend, "seasonal": fit.seasonal})
@@ -335,7 +337,8 @@ def _occupation_cells(scope: Scope) -> tuple[str, str, list[str], pd.DataFrame]:
     area and their unemployed and open-vacancy cells (every occupation)."""
     month = scope.require_month(OCC_TABLE)
     if scope.occupation_codes is None:
-        raise StoreError(f"table {OCC_TABLE} holds neither the area {scope.area.slug} nor its region")
+        raise StoreError("table {table} holds neither the area {area} nor its region", table=OCC_TABLE,
+                         area=scope.area.slug)
     codes = scope.occupation_codes[0]
     obs = scope.table(OCC_TABLE).select(["unemployed_jobseekers", "open_vacancies"], table_id=OCC_TABLE,
                                         area_codes=codes, **totals_filter(OCC_TABLE))

@@ -53,7 +53,8 @@ class InternalData:
 def resolve_internal(scope: Scope, kpi_data: str = "imported", internal_dir: Path | None = None) -> InternalData:
     """Imported values when any exist (``auto``/``imported``), else example values (``auto``/``example``)."""
     if kpi_data not in KPI_DATA_MODES:
-        raise config.ConfigError(f"kpi_data '{kpi_data}' is not one of {', '.join(KPI_DATA_MODES)}")
+        raise config.ConfigError("kpi_data '{mode}' is not one of {allowed}", mode=kpi_data,
+                                 allowed=", ".join(KPI_DATA_MODES))
     if kpi_data == "imported":
         values = workbook.load_internal(internal_dir, scope.area.slug)
         if values is not None:

@@ -114,7 +114,7 @@ def section(name: str, area: str, period: str, data_source: str = "embedded", la
     """The blocks of the section ``name`` (see :data:`SECTIONS`) for ``area`` and ``period`` in
     ``lang``: from the cache when data and code are unchanged, else computed and cached."""
     if name not in SECTIONS:
-        raise config.ConfigError(f"unknown section {name!r}; known: {', '.join(SECTIONS)}")
+        raise config.ConfigError("unknown section '{name}'; known: {known}", name=name, known=", ".join(SECTIONS))
     config.check_language(lang)
     extra = (reviews_digest(output_dir, area), kpi_data) if name in COUNTS_REVIEWS else ()
     key = cache_key(name, area, period, lang, *extra, data_source=data_source)

@@ -36,16 +36,18 @@ def read_params_file(path: Path) -> dict[str, str]:
     refused with an error naming the file and the key."""
     doc = config.read_yaml(path) or {}
     if not isinstance(doc, dict):
-        raise config.ConfigError(f"{path}: expected a mapping of parameter names to values")
+        raise config.ConfigError("{path}: expected a mapping of parameter names to values", path=path)
     allowed = {"area", "period", "data_source", "lang"}
     unknown = sorted(set(map(str, doc)) - allowed)
     if unknown:
-        raise config.ConfigError(f"{path}: unknown parameter(s) {', '.join(unknown)}; allowed: {', '.join(sorted(allowed))}")
+        raise config.ConfigError("{path}: unknown parameter(s) {unknown}; allowed: {allowed}", path=path,
+                                 unknown=", ".join(unknown), allowed=", ".join(sorted(allowed)))
     examples = {"area": "keski-pohjanmaa", "period": "2023Q3", "lang": "fi", "data_source": "embedded"}
     for key, value in doc.items():
         if not isinstance(value, str):
-            raise config.ConfigError(f"{path}, key '{key}': expected a text value such as {examples[key]!r}, "
-                                     f"got {type(value).__name__} {value!r}")
+            raise config.ConfigError("{path}, key '{key}': expected a text value such as {example!r}, got {type} "
+                                     "{value!r}", path=path, key=key, example=examples[key],
+                                     type=type(value).__name__, value=value)
     return dict(doc)
 
 
@@ -60,7 +62,7 @@ def check_data_source(data_source: str) -> str:
     if Path(data_source).is_dir():
         return str(Path(data_source).resolve())
     raise config.ConfigError(
-        f"data source '{data_source}' is neither 'embedded', 'fetched' nor an existing store folder"
+        "data source '{source}' is neither 'embedded', 'fetched' nor an existing store folder", source=data_source
     )
 
 
@@ -71,8 +73,8 @@ def check_period_in_data(period: str, store: Store, table_id: str = "12r5") -> N
     if missing:
         latest = latest_complete_quarter(store, table_id)
         raise config.ConfigError(
-            f"period {period}: the data has no month(s) {', '.join(missing)} in table {table_id}; "
-            f"the latest complete quarter is {latest}"
+            "period {period}: the data has no month(s) {missing} in table {table}; the latest complete quarter is "
+            "{latest}", period=period, missing=", ".join(missing), table=table_id, latest=latest
         )
 
 
@@ -87,8 +89,9 @@ def check_members_in_data(area: config.Area, store: Store, table_id: str = "12r5
     unknown = [code for code in area.members if code not in known]
     if unknown:
         raise config.ConfigError(
-            f"{config.AREAS_FILE}: area '{area.slug}', key 'members': {', '.join(unknown)} is not a StatFin "
-            f"area code (the classification of 2026 has {len(known)} codes); check the codes")
+            "{path}: area '{slug}', key 'members': {unknown} is not a StatFin area code (the classification of 2026 "
+            "has {count} codes); check the codes", path=config.AREAS_FILE, slug=area.slug,
+            unknown=", ".join(unknown), count=len(known))
 
 
 def resolve(
@@ -121,7 +124,8 @@ def resolve(
         if params_file(period).exists():
             from_file = read_params_file(params_file(period))
     if from_file.get("period", period) != period:
-        raise config.ConfigError(f"{params_file(period)}: says period {from_file['period']}, file name says {period}")
+        raise config.ConfigError("{path}: says period {said}, file name says {period}", path=params_file(period),
+                                 said=from_file["period"], period=period)
     params = ReviewParams(
         area=config.get_area(area or from_file.get("area") or config.default_area_slug()).slug,
         period=period,

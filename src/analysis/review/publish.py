@@ -31,7 +31,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 from analysis.files import public_mode
-from analysis.schema import UserError
+from analysis.schema import Text, UserError
 
 LOCK_FILE = ".publish.lock"
 LOCK_TIMEOUT_S = 900.0
@@ -51,17 +51,17 @@ class ReviewExists(UserError, RuntimeError):
     """A review for the same area, period and language exists and ``force`` was not given."""
 
 
-def _os_message(exc: OSError, path: Path) -> str:
+def _os_message(exc: OSError, path: Path) -> Text:
     reason = {
-        errno.EACCES: "permission denied (the folder is read-only for you)",
-        errno.EPERM: "permission denied",
-        errno.EROFS: "the file system is read-only",
-        errno.ENAMETOOLONG: "the file name is too long",
-        errno.ENOSPC: "the disk is full",
-        errno.ENOTDIR: "a part of the path is a file, not a folder",
-        errno.EEXIST: "a file is in the way",
+        errno.EACCES: Text("permission denied (the folder is read-only for you)"),
+        errno.EPERM: Text("permission denied"),
+        errno.EROFS: Text("the file system is read-only"),
+        errno.ENAMETOOLONG: Text("the file name is too long"),
+        errno.ENOSPC: Text("the disk is full"),
+        errno.ENOTDIR: Text("a part of the path is a file, not a folder"),
+        errno.EEXIST: Text("a file is in the way"),
     }.get(exc.errno, exc.strerror or str(exc))
-    return f"{exc.filename or path}: {reason}"
+    return Text("{path}: {reason}", path=exc.filename or path, reason=reason)
 
 
 @contextlib.contextmanager
@@ -85,8 +85,8 @@ def publish_lock(output_dir: Path, timeout_s: float = LOCK_TIMEOUT_S) -> Iterato
                 break
             except BlockingIOError:
                 if time.monotonic() > deadline:
-                    raise PublishError(f"{output_dir / LOCK_FILE}: another review has been publishing for more "
-                                       f"than {timeout_s:.0f} s; try again later") from None
+                    raise PublishError("{path}: another review has been publishing for more than {seconds:.0f} s; "
+                                       "try again later", path=output_dir / LOCK_FILE, seconds=timeout_s) from None
                 time.sleep(0.05)
         yield
     finally:
@@ -159,7 +159,8 @@ def publish(workdir: Path, destination: Path, force: bool, output_dir: Path | No
             destination.parent.mkdir(parents=True, exist_ok=True)
             if destination.exists():
                 if not force:
-                    raise ReviewExists(f"a review already exists at {destination}; use --force to replace it")
+                    raise ReviewExists("a review already exists at {path}; use --force to replace it",
+                                       path=destination)
                 old = destination.with_name(
                     f".{destination.name}-old-{os.getpid()}-{threading.get_ident()}-{uuid.uuid4().hex[:8]}")
                 os.replace(destination, old)

@@ -64,7 +64,7 @@ def discover_notebooks(folder: Path = config.NOTEBOOKS_DIR) -> list[Path]:
     """The review's notebooks, ``NN_name.ipynb`` in numeric order."""
     found = sorted(p for p in Path(folder).glob("[0-9][0-9]_*.ipynb"))
     if not found:
-        raise ReviewFailed(f"no notebooks NN_*.ipynb in {folder}")
+        raise ReviewFailed("no notebooks NN_*.ipynb in {folder}", folder=folder)
     return found
 
 
@@ -183,8 +183,8 @@ def _execute_one(source: str, target: str, parameters: dict[str, str], cwd: str)
         )
     except PapermillExecutionError as exc:
         raise ReviewFailed(
-            f"notebook {Path(source).name} failed in cell {exc.cell_index} "
-            f"(execution count {exc.exec_count}): {exc.ename}: {exc.evalue}"
+            "notebook {notebook} failed in cell {cell} (execution count {count}): {error}: {detail}",
+            notebook=Path(source).name, cell=exc.cell_index, count=exc.exec_count, error=exc.ename, detail=exc.evalue,
         ) from None
     return time.perf_counter() - started
 
@@ -252,9 +252,10 @@ def execute_all(builds: list[_Build], notebooks: list[Path], log: Path, progress
                     if error is not None:
                         for other in pending:
                             other.cancel()
-                        build = futures[future][0] if future in futures else None
-                        where = f"{build.params.area} {build.params.period} ({build.params.lang}): " if build else ""
-                        raise ReviewFailed(where + str(error)) from None
+                        build = futures[future][0] if future in futures else builds[0]  # else: a kernel's start
+                        raise ReviewFailed("{area} {period} ({lang}): {error}", area=build.params.area,
+                                           period=build.params.period, lang=build.params.lang,
+                                           error=error) from None
                     if future in futures:
                         build, nb, target = futures[future]
                         result = build.results[nb.stem] = NotebookResult(nb.stem, target, future.result())
@@ -418,8 +419,10 @@ def run_reviews(requests: list[dict], force: bool = False, progress: bool = True
     resolved = [resolve(loader, output_dir=output_dir, kpi_demo=kpi_demo, **req) for req in requests]
     existing = [review_dir(p) for p, _ in resolved if review_dir(p).exists()]
     if existing and not force:
-        raise ReviewExists(f"a review already exists at {existing[0]}; use --force to replace it"
-                           + (f" ({len(existing)} reviews exist)" if len(existing) > 1 else ""))
+        if len(existing) > 1:
+            raise ReviewExists("a review already exists at {path}; use --force to replace it ({count} reviews "
+                               "exist)", path=existing[0], count=len(existing))
+        raise ReviewExists("a review already exists at {path}; use --force to replace it", path=existing[0])
     notebooks = discover_notebooks(notebooks_dir)
     clean_stale(output_dir)  # what a killed run left behind
     builds: list[tuple[_Build, object]] = []
@@ -456,7 +459,8 @@ def run_reviews(requests: list[dict], force: bool = False, progress: bool = True
                 if build.workdir.exists() and len(build.results) < len(notebooks):
                     vintage = _vintage_summary(store, build.params.period, build.params.lang)
                     failed = _keep_failed(build, _record(build, store, vintage, "failed", str(exc)))
-                    raise ReviewFailed(f"{exc}\nthe executed notebooks and run.json are kept at {failed}") from None
+                    raise ReviewFailed("{error}\nthe executed notebooks and run.json are kept at {folder}",
+                                       error=exc, folder=failed) from None
             raise
         for build, store in builds:
             vintage = _vintage_summary(store, build.params.period, build.params.lang)

@@ -141,8 +141,9 @@ def merge_vintages(older: pd.DataFrame, newer: pd.DataFrame, path: Path) -> pd.D
     differ = ~((a == b) | (a.isna() & b.isna()))
     if differ.any():
         row = both[differ].iloc[0]
-        raise DataValidationError(path, f"{row['measure']} {row['area_code']} {row['period']} is {row['value_new']} "
-                                  f"here but {row['value_old']} in the 2023 snapshot", column="value")
+        raise DataValidationError(path, "{measure} {area} {period} is {new} here but {old} in the 2023 snapshot",
+                                  column="value", measure=row["measure"], area=row["area_code"],
+                                  period=row["period"], new=row["value_new"], old=row["value_old"])
     fresh = newer.merge(both[keys], on=keys, how="left", indicator=True)
     fresh = fresh[fresh["_merge"] == "left_only"].drop(columns="_merge")
     return tidy(pd.concat([older, fresh], ignore_index=True))
@@ -317,8 +318,8 @@ def load_embedded(raw_dir: Path = config.RAW_DIR) -> Store:
     for name, frame in by_area.items():
         unknown = sorted(set(frame["area_code"]) - known_areas - set(r5["area_code"]))
         if unknown:
-            raise DataValidationError(Path(raw_dir) / FILES[name], f"unknown area code(s) {unknown}",
-                                      column="area_code")
+            raise DataValidationError(Path(raw_dir) / FILES[name], "unknown area code(s) {unknown}",
+                                      column="area_code", unknown=unknown)
     obs = pd.concat(
         [r5, load_12ti(raw_dir), load_2310(raw_dir), load_13aj(raw_dir), *recent, *by_area.values()],
         ignore_index=True,

@@ -29,8 +29,10 @@ from analysis.schema import (
     KEY_COLUMNS,
     MONTH_PATTERN,
     YEAR_PATTERN,
+    Localized,
     Store,
     StoreError,
+    Text,
 )
 from analysis.sources.catalog import FETCH_SPECS, TABLES, FetchSpec, TableInfo
 from analysis.sources.px import (
@@ -50,7 +52,7 @@ _PERIOD = {"M": re.compile(rf"^{MONTH_PATTERN}$"), "A": re.compile(rf"^{YEAR_PAT
 _AREA = re.compile(rf"^({AREA_CODE_PATTERN})$")
 
 
-class FetchError(RuntimeError):
+class FetchError(Localized, RuntimeError):
     """Fetched data that breaks the store's rules; names the table and the bad value."""
 
 
@@ -132,25 +134,26 @@ def check_observations(obs: pd.DataFrame, table_id: str, frequency: str = "M") -
     if pattern is not None:
         bad = ~obs["period"].str.match(pattern)
         if bad.any():
-            raise FetchError(f"table {table_id}: period '{obs.loc[bad, 'period'].iloc[0]}' is not of the "
-                             f"{'YYYY-MM' if frequency == 'M' else 'YYYY'} form")
+            raise FetchError("table {table}: period '{period}' is not of the {form} form", table=table_id,
+                             period=obs.loc[bad, "period"].iloc[0], form="YYYY-MM" if frequency == "M" else "YYYY")
     bad = ~obs["area_code"].str.match(_AREA)
     if bad.any():
-        raise FetchError(f"table {table_id}: area code '{obs.loc[bad, 'area_code'].iloc[0]}' is not a StatFin code")
+        raise FetchError("table {table}: area code '{code}' is not a StatFin code", table=table_id,
+                         code=obs.loc[bad, "area_code"].iloc[0])
     dup = obs.duplicated(list(KEY_COLUMNS))
     if dup.any():
-        raise FetchError(f"table {table_id}: {int(dup.sum())} duplicate rows")
+        raise FetchError("table {table}: {count} duplicate rows", table=table_id, count=int(dup.sum()))
 
 
 def fetch_api(client: PxWebClient, specs: Iterable[FetchSpec], refresh: bool = False,
-              ) -> tuple[list[FetchResult], list[str]]:
-    """Fetch each spec; returns the results and one error message per failed table."""
+              ) -> tuple[list[FetchResult], list[Text]]:
+    """Fetch each spec; returns the results and one error message per failed table (translatable)."""
     specs = list(specs)
     results, failures = [], []
     client.limits()
     if client.unreachable is not None:
-        return [], [f"cannot reach the PxWeb API at {client.base_url} ({client.unreachable}); tables not "
-                    f"fetched: {', '.join(s.table_id for s in specs)}"]
+        return [], [Text("cannot reach the PxWeb API at {url} ({reason}); tables not fetched: {tables}",
+                         url=client.base_url, reason=client.unreachable, tables=", ".join(s.table_id for s in specs))]
     for number, spec in enumerate(specs, start=1):
         client.progress(f"[{number}/{len(specs)}] {spec.table_id}: fetching {spec.path}")
         try:
@@ -159,11 +162,11 @@ def fetch_api(client: PxWebClient, specs: Iterable[FetchSpec], refresh: bool = F
             _describe(result.provenance, table_info(spec.table_id))
         except DeadlineError as exc:
             rest = [s.table_id for s in specs[number - 1:]]
-            failures.append(f"{exc}; tables not fetched: {', '.join(rest)}")
+            failures.append(Text("{error}; tables not fetched: {tables}", error=exc, tables=", ".join(rest)))
             break
         except (PxWebError, FetchError, StoreError, ValueError) as exc:
             client.progress(f"[{number}/{len(specs)}] {spec.table_id}: failed")
-            failures.append(str(exc))
+            failures.append(Text("{error}", error=exc))
             continue
         how = "from cache" if result.from_cache else f"{result.posts} queries"
         client.progress(f"[{number}/{len(specs)}] {spec.table_id}: {len(result.observations)} rows ({how})")

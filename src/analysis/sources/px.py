@@ -27,7 +27,7 @@ from pathlib import Path
 
 import pandas as pd
 
-from analysis.schema import AREA_CODE_PATTERN, PROVENANCE_COLUMNS, Store, UserError, tidy
+from analysis.schema import AREA_CODE_PATTERN, PROVENANCE_COLUMNS, Store, Text, UserError, tidy
 from analysis.sources.catalog import STATFIN, TABLES, citation
 from analysis.sources.pxweb import strip_prefix, to_period
 from analysis.sources.validation import DataValidationError, check_observations
@@ -48,13 +48,18 @@ as StatFin writes them; nothing else in DATA means missing."""
 class PxFileError(UserError, ValueError):
     """A ``.px`` file that cannot be read; the message names the file and the keyword or line."""
 
-    def __init__(self, file: str | Path, message: str, line: int | None = None, keyword: str | None = None):
-        where = [str(file)]
-        if line is not None:
-            where.append(f"line {line}")
-        if keyword is not None:
-            where.append(f"keyword {keyword}")
-        super().__init__(f"{', '.join(where)}: {message}")
+    def __init__(self, file: str | Path, message: str | Text, /, line: int | None = None, keyword: str | None = None,
+                 **params: object):
+        detail = message if isinstance(message, Text) else Text(message, **params)
+        if line is not None and keyword is not None:
+            template = "{file}, line {line}, keyword {keyword}: {detail}"
+        elif line is not None:
+            template = "{file}, line {line}: {detail}"
+        elif keyword is not None:
+            template = "{file}, keyword {keyword}: {detail}"
+        else:
+            template = "{file}: {detail}"
+        super().__init__(template, file=str(file), line=line, keyword=keyword, detail=detail)
 
 
 @dataclass(frozen=True)
@@ -139,7 +144,7 @@ def _parse_keywords(header: str, path: Path) -> dict[tuple[str, tuple[str, ...]]
     keywords: dict[tuple[str, tuple[str, ...]], list[str]] = {}
     for line, statement in _statements(header):
         if "=" not in statement:
-            raise PxFileError(path, f"statement without '=': {statement[:60]!r}", line=line)
+            raise PxFileError(path, "statement without '=': {statement!r}", line=line, statement=statement[:60])
         # the key ends at the first '=' outside quotes
         quoted, cut = False, -1
         for pos, char in enumerate(statement):
@@ -151,7 +156,7 @@ def _parse_keywords(header: str, path: Path) -> dict[tuple[str, tuple[str, ...]]
         key, value = statement[:cut].strip(), statement[cut + 1:]
         match = _KEY.match(key)
         if not match:
-            raise PxFileError(path, f"cannot read keyword {key[:60]!r}", line=line)
+            raise PxFileError(path, "cannot read keyword {key!r}", line=line, key=key[:60])
         if match["lang"]:
             continue  # other languages are not used
         args = tuple(_values(match["args"])) if match["args"] else ()
@@ -197,7 +202,7 @@ def read_px_table(path: str | Path) -> PxTable:
     try:
         text = _decode(path.read_bytes())
     except OSError as exc:
-        raise PxFileError(path, f"cannot read the file ({exc.strerror or exc})") from exc
+        raise PxFileError(path, "cannot read the file ({reason})", reason=exc.strerror or exc) from exc
     match = re.search(r"(^|;)\s*DATA\s*=", text)
     if not match:
         raise PxFileError(path, "no DATA= section; is this a .px file?", keyword="DATA")
@@ -211,25 +216,26 @@ def read_px_table(path: str | Path) -> PxTable:
     for name in names:
         values = keywords.get(("VALUES", (name,)))
         if not values:
-            raise PxFileError(path, f"variable '{name}' has no VALUES", keyword=f'VALUES("{name}")')
+            raise PxFileError(path, "variable '{name}' has no VALUES", keyword=f'VALUES("{name}")', name=name)
         codes = keywords.get(("CODES", (name,)), values)
         if len(codes) != len(values):
-            raise PxFileError(path, f"variable '{name}' has {len(values)} VALUES but {len(codes)} CODES",
-                              keyword=f'CODES("{name}")')
+            raise PxFileError(path, "variable '{name}' has {values} VALUES but {codes} CODES",
+                              keyword=f'CODES("{name}")', name=name, values=len(values), codes=len(codes))
         variables.append(PxVariable(name, tuple(values), tuple(codes)))
     data, bad = _parse_data(data_text)
     expected = 1
     for var in variables:
         expected *= len(var.values)
     if len(data) != expected:
-        raise PxFileError(path, f"DATA has {len(data)} cells, the variables give {expected}", line=data_line,
-                          keyword="DATA")
+        raise PxFileError(path, "DATA has {cells} cells, the variables give {expected}", line=data_line,
+                          keyword="DATA", cells=len(data), expected=expected)
     if bad:
         position, token = bad[0]
-        more = f" ({len(bad) - 1} more such cell(s))" if len(bad) > 1 else ""
-        raise PxFileError(path, f"cell {position + 1} ({_cell_name(variables, position)}) is '{token}', neither "
-                          f"a number nor a missing marker ({', '.join(sorted(MISSING_MARKERS))}){more}",
-                          keyword="DATA")
+        more = Text(" ({count} more such cell(s))", count=len(bad) - 1) if len(bad) > 1 else ""
+        raise PxFileError(path, "cell {cell} ({name}) is '{token}', neither a number nor a missing marker "
+                          "({markers}){more}", keyword="DATA", cell=position + 1,
+                          name=_cell_name(variables, position), token=token,
+                          markers=", ".join(sorted(MISSING_MARKERS)), more=more)
     return PxTable(path, keywords, tuple(variables), data)
 
 
@@ -293,7 +299,7 @@ def px_observations(
     table_id = table_id_of(table)
     if measures is None:
         if table_id not in TABLES or not TABLES[table_id].measures:
-            raise PxFileError(table.path, f"table {table_id} has no measure list in sources/catalog.py")
+            raise PxFileError(table.path, "table {table} has no measure list in sources/catalog.py", table=table_id)
         measures = TABLES[table_id].measures
     breakdowns = {k.lower(): v for k, v in (breakdowns or {"Ammattiryhmä": "occupation_code"}).items()}
     grids: list[tuple[str, tuple[str, ...]]] = []
@@ -305,26 +311,29 @@ def px_observations(
             names = {c: measures.get(strip_prefix(c, measures) or "") for c in var.codes}
             unknown = [c for c, name in names.items() if name is None]
             if unknown:
-                raise PxFileError(table.path, f"measure code(s) {unknown} of table {table_id} have no stable "
-                                  "name in sources/catalog.py", keyword=f'CODES("{var.name}")')
+                raise PxFileError(table.path, "measure code(s) {unknown} of table {table} have no stable "
+                                  "name in sources/catalog.py", keyword=f'CODES("{var.name}")', unknown=unknown,
+                                  table=table_id)
             grids.append(("measure", tuple(names[c] for c in var.codes)))
         elif role == "time":
             grids.append(("period", tuple(to_period(c) for c in var.codes)))
         elif role == "geo":
             if var.codes == var.values and not all(re.fullmatch(AREA_CODE_PATTERN, c) for c in var.codes):
-                raise PxFileError(table.path, f"variable '{var.name}' has names but no CODES; save the file "
-                                  "with codes from StatFin", keyword=f'CODES("{var.name}")')
+                raise PxFileError(table.path, "variable '{name}' has names but no CODES; save the file "
+                                  "with codes from StatFin", keyword=f'CODES("{var.name}")', name=var.name)
             grids.append(("area_code", var.codes))
         elif var.name.lower() in breakdowns:
             grids.append((breakdowns[var.name.lower()], var.codes))
         elif len(var.codes) == 1:
             grids.append((f"_{var.name}", var.codes))
         else:
-            raise PxFileError(table.path, f"variable '{var.name}' has {len(var.codes)} values and no "
-                              "breakdown column in the store", keyword=f'VALUES("{var.name}")')
+            raise PxFileError(table.path, "variable '{name}' has {count} values and no "
+                              "breakdown column in the store", keyword=f'VALUES("{var.name}")', name=var.name,
+                              count=len(var.codes))
     for needed in ("metric", "time", "geo"):
         if needed not in roles:
-            raise PxFileError(table.path, f"no {needed} variable found (expected e.g. Tiedot, Kuukausi, Alue)")
+            raise PxFileError(table.path, "no {role} variable found (expected e.g. Tiedot, Kuukausi, Alue)",
+                              role=needed)
     index = pd.MultiIndex.from_product([codes for _, codes in grids], names=[n for n, _ in grids])
     frame = index.to_frame(index=False)
     frame["value"] = list(table.data)

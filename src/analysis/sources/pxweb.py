@@ -52,7 +52,7 @@ import requests
 
 from analysis import config
 from analysis.files import write_atomic
-from analysis.schema import AREA_CODE_PATTERN, KEY_COLUMNS, PROVENANCE_COLUMNS, tidy
+from analysis.schema import AREA_CODE_PATTERN, KEY_COLUMNS, PROVENANCE_COLUMNS, Localized, Text, tidy
 from analysis.sources.catalog import STATFIN, TABLES, FetchSpec, citation
 
 DEFAULT_BASE_URL = "https://pxdata.stat.fi/PxWeb/api/v1/fi/"
@@ -70,15 +70,20 @@ _GEO_LABELS = {"alue", "område", "region", "area", "maakunta", "kunta", "landsk
 _METRIC_LABELS = {"tiedot", "uppgifter", "information"}
 
 
-class PxWebError(RuntimeError):
-    """A PxWeb request or response that failed; names the table, URL and HTTP status."""
+class PxWebError(Localized, RuntimeError):
+    """A PxWeb request or response that failed; names the table, URL and HTTP status.
 
-    def __init__(self, table_id: str, url: str, message: str, status: int | None = None):
+    ``message`` is an English template filled from ``params`` (see :class:`analysis.schema.Localized`).
+    """
+
+    def __init__(self, table_id: str, url: str, message: str | Text, /, status: int | None = None,
+                 **params: object):
         self.table_id = table_id
         self.url = url
         self.status = status
-        code = f"HTTP {status}" if status is not None else "no HTTP response"
-        super().__init__(f"table {table_id}: {url}: {code}: {message}")
+        code = Text("HTTP {status}", status=status) if status is not None else Text("no HTTP response")
+        super().__init__("table {table}: {url}: {code}: {detail}", table=table_id, url=url, code=code,
+                         detail=message if isinstance(message, Text) else Text(message, **params))
 
 
 class DeadlineError(PxWebError):
@@ -119,7 +124,8 @@ class TableMeta:
         """The variable with ``role``, or None; raises PxWebError when several have it."""
         found = [v for v in self.variables if v.role == role]
         if len(found) > 1:
-            raise PxWebError(self.table_id, self.url, f"several {role} variables: {[v.code for v in found]}", 200)
+            raise PxWebError(self.table_id, self.url, "several {role} variables: {codes}", 200,
+                             role=role, codes=[v.code for v in found])
         return found[0] if found else None
 
 
@@ -162,13 +168,14 @@ def parse_metadata(doc: Any, table_id: str, url: str) -> TableMeta:
             values = tuple(str(v) for v in item["values"])
             texts = tuple(str(v) for v in item.get("valueTexts", values))
         except (KeyError, TypeError) as exc:
-            raise PxWebError(table_id, url, f"metadata variable without {exc}", 200) from exc
+            raise PxWebError(table_id, url, "metadata variable without {key}", 200, key=exc) from exc
         role = variable_role(code, label, bool(item.get("time", False)))
         variables.append(Variable(code, label, values, texts, role, bool(item.get("elimination", False))))
     meta = TableMeta(table_id, url, str(doc.get("title", "")), tuple(variables))
     for role in ("time", "metric"):
         if meta.by_role(role) is None:
-            raise PxWebError(table_id, url, f"no {role} variable among {[v.code for v in variables]}", 200)
+            raise PxWebError(table_id, url, "no {role} variable among {codes}", 200, role=role,
+                             codes=[v.code for v in variables])
     meta.by_role("geo")
     return meta
 
@@ -221,9 +228,10 @@ def build_selection(spec: FetchSpec, meta: TableMeta) -> tuple[dict[str, list[st
             absent = [c for c in groups if c not in var.values]
             if absent:
                 listed = ", ".join(f"{c} ({t})" for c, t in zip(var.values, var.value_texts))
-                raise PxWebError(spec.table_id, meta.url, f"categories {absent} are not in variable {var.code} "
-                                 f"('{var.label}'); it has {listed}. Correct the spec's categories in "
-                                 "sources/catalog.py", 200)
+                raise PxWebError(spec.table_id, meta.url, "categories {absent} are not in variable {code} "
+                                 "('{label}'); it has {listed}. Correct the spec's categories in "
+                                 "sources/catalog.py", 200, absent=absent, code=var.code, label=var.label,
+                                 listed=listed)
             selection[var.code] = [c for c in var.values if c in groups]
             continue
         wanted = select.get(var.role) if var.role in ROLES else None
@@ -233,8 +241,8 @@ def build_selection(spec: FetchSpec, meta: TableMeta) -> tuple[dict[str, list[st
             chosen = [v for v in var.values if strip_prefix(v, spec.measures)]
             absent = sorted(set(spec.measures) - {strip_prefix(v, spec.measures) for v in var.values} - {None})
             if absent:
-                raise PxWebError(spec.table_id, meta.url, f"measure code(s) {absent} are not in the table; "
-                                 f"it has {list(var.values)}", 200)
+                raise PxWebError(spec.table_id, meta.url, "measure code(s) {absent} are not in the table; "
+                                 "it has {codes}", 200, absent=absent, codes=list(var.values))
             selection[var.code] = chosen
             continue
         if wanted is None and var.label.casefold() in breakdowns:
@@ -245,14 +253,14 @@ def build_selection(spec: FetchSpec, meta: TableMeta) -> tuple[dict[str, list[st
             if "SSS" in var.values or len(var.values) == 1:
                 selection[var.code] = ["SSS" if "SSS" in var.values else var.values[0]]
                 continue
-            raise PxWebError(spec.table_id, meta.url, f"variable {var.code} ('{var.label}') cannot be "
-                             "eliminated; name it in the fetch spec", 200)
+            raise PxWebError(spec.table_id, meta.url, "variable {code} ('{label}') cannot be "
+                             "eliminated; name it in the fetch spec", 200, code=var.code, label=var.label)
         chosen, missing = _match_values(var, wanted)
         if missing:
             notes.append(f"{var.label}: not in table {spec.table_id}: {', '.join(missing)}")
         if not chosen:
-            raise PxWebError(spec.table_id, meta.url, f"nothing of {wanted} is in variable {var.code} "
-                             f"('{var.label}')", 200)
+            raise PxWebError(spec.table_id, meta.url, "nothing of {wanted} is in variable {code} "
+                             "('{label}')", 200, wanted=wanted, code=var.code, label=var.label)
         selection[var.code] = chosen
     return selection, notes
 
@@ -315,7 +323,7 @@ def parse_jsonstat2(doc: Any, table_id: str = "?", url: str = "") -> pd.DataFram
         ids, sizes, dims = list(doc["id"]), [int(s) for s in doc["size"]], doc["dimension"]
         raw = doc["value"]
     except (KeyError, TypeError) as exc:
-        raise PxWebError(table_id, url, f"json-stat2 response without {exc}", 200) from exc
+        raise PxWebError(table_id, url, "json-stat2 response without {key}", 200, key=exc) from exc
     total = math.prod(sizes)
     if isinstance(raw, dict):
         values = [float("nan")] * total
@@ -324,12 +332,14 @@ def parse_jsonstat2(doc: Any, table_id: str = "?", url: str = "") -> pd.DataFram
     else:
         values = [float("nan") if v is None else float(v) for v in raw]
     if len(values) != total:
-        raise PxWebError(table_id, url, f"json-stat2 has {len(values)} values, its size gives {total}", 200)
+        raise PxWebError(table_id, url, "json-stat2 has {count} values, its size gives {total}", 200,
+                         count=len(values), total=total)
     codes = []
     for dim_id, size in zip(ids, sizes):
         cats = _category_codes(dims[dim_id], size)
         if len(cats) != size:
-            raise PxWebError(table_id, url, f"dimension {dim_id} has {len(cats)} categories, size {size}", 200)
+            raise PxWebError(table_id, url, "dimension {dim} has {count} categories, size {size}", 200,
+                             dim=dim_id, count=len(cats), size=size)
         codes.append(cats)
     frame = pd.MultiIndex.from_product(codes, names=ids).to_frame(index=False) if ids else pd.DataFrame()
     frame["value"] = values
@@ -361,8 +371,8 @@ def jsonstat2_observations(doc: dict[str, Any], spec: FetchSpec, meta: TableMeta
         if groups is not None and role != "metric":
             unknown = sorted(set(frame[dim_id]) - set(groups))
             if unknown:
-                raise PxWebError(spec.table_id, url, f"response has categories {unknown} of {dim_id} that the spec "
-                                 "does not name", 200)
+                raise PxWebError(spec.table_id, url, "response has categories {unknown} of {dim} that the spec "
+                                 "does not name", 200, unknown=unknown, dim=dim_id)
             category_measure = frame[dim_id].map(groups)
         elif role == "time":
             out["period"] = frame[dim_id].map(to_period)
@@ -372,15 +382,15 @@ def jsonstat2_observations(doc: dict[str, Any], spec: FetchSpec, meta: TableMeta
             names = {c: spec.measures.get(strip_prefix(c, spec.measures) or "") for c in frame[dim_id].unique()}
             unknown = [c for c, n in names.items() if n is None]
             if unknown:
-                raise PxWebError(spec.table_id, url, f"response has measure code(s) {unknown} without a stable "
-                                 "name in the fetch spec", 200)
+                raise PxWebError(spec.table_id, url, "response has measure code(s) {unknown} without a stable "
+                                 "name in the fetch spec", 200, unknown=unknown)
             out["measure"] = frame[dim_id].map(names)
         elif label.casefold() in breakdowns or dim_id.casefold() in breakdowns:
             column = breakdowns.get(label.casefold()) or breakdowns[dim_id.casefold()]
             out[column] = frame[dim_id]
         elif frame[dim_id].nunique() > 1:
-            raise PxWebError(spec.table_id, url, f"dimension {dim_id} ('{label}') has several values but no "
-                             "store column", 200)
+            raise PxWebError(spec.table_id, url, "dimension {dim} ('{label}') has several values but no "
+                             "store column", 200, dim=dim_id, label=label)
     if category_measure is not None:
         if "measure" in out and out["measure"].nunique() > 1:
             raise PxWebError(spec.table_id, url, "a spec with categories must select one content code", 200)
@@ -389,7 +399,7 @@ def jsonstat2_observations(doc: dict[str, Any], spec: FetchSpec, meta: TableMeta
         out["area_code"] = "SSS"  # a table without an area variable covers the whole country
     for column in ("period", "measure"):
         if column not in out:
-            raise PxWebError(spec.table_id, url, f"response has no dimension for {column}", 200)
+            raise PxWebError(spec.table_id, url, "response has no dimension for {column}", 200, column=column)
     out["value"] = frame["value"]
     out["table_id"] = spec.table_id
     return tidy(out)
@@ -485,8 +495,8 @@ class PxWebClient:
     def _check_deadline(self, table_id: str, url: str) -> None:
         left = self.remaining()
         if left is not None and left <= 0:
-            raise DeadlineError(table_id, url, f"the overall time limit of {self.deadline_seconds:g} s for the "
-                                "fetch ran out (option --timeout)")
+            raise DeadlineError(table_id, url, "the overall time limit of {seconds:g} s for the "
+                                "fetch ran out (option --timeout)", seconds=self.deadline_seconds)
 
     def _request_timeout(self) -> float | tuple[float, float]:
         left = self.remaining()
@@ -541,7 +551,9 @@ class PxWebClient:
                         raise PxWebError(table_id, url, "the response is not JSON", status) from exc
                 last = (response.text or response.reason or "").strip()[:200]
                 if status not in RETRY_STATUSES:
-                    raise PxWebError(table_id, url, last or "request refused", status)
+                    if last:  # the service's own words, as they are
+                        raise PxWebError(table_id, url, "{reply}", status, reply=last)
+                    raise PxWebError(table_id, url, "request refused", status)
                 if status == 429:
                     asked = _retry_after(response, wait)
                     wait = min(self.max_wait, asked)
@@ -558,7 +570,8 @@ class PxWebClient:
                 self._check_deadline(table_id, url)
                 self._wait(wait)
         self._check_deadline(table_id, url)
-        raise PxWebError(table_id, url, f"gave up after {attempts} attempts: {last}", status)
+        raise PxWebError(table_id, url, "gave up after {attempts} attempts: {last}", status, attempts=attempts,
+                         last=last)
 
     # --- API ---------------------------------------------------------------------------
     def limits(self) -> ApiLimits:
@@ -590,7 +603,8 @@ class PxWebClient:
             try:
                 folder = next(str(h["path"]).strip("/") for h in hits if str(h.get("id")) == table_file)
             except (StopIteration, AttributeError, TypeError, KeyError) as exc:
-                raise PxWebError(table_id, url, f"the database search does not list {table_file}", 200) from exc
+                raise PxWebError(table_id, url, "the database search does not list {file}", 200,
+                                 file=table_file) from exc
             self._folders[key] = folder
         return self._folders[key]
 
@@ -681,7 +695,8 @@ class PxWebClient:
             notes.append(f"area codes not used by the analyses left out: {', '.join(dropped)}")
         dup = obs.duplicated(list(KEY_COLUMNS))
         if dup.any():
-            raise PxWebError(spec.table_id, url, f"{int(dup.sum())} duplicate cells after merging the pieces", 200)
+            raise PxWebError(spec.table_id, url, "{count} duplicate cells after merging the pieces", 200,
+                             count=int(dup.sum()))
         for path, entry in fresh:
             self._write_cache(path, entry)
         prov = provenance_row(spec.table_id, meta.title, entries)

@@ -33,7 +33,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from analysis.schema import AREA_CODE_PATTERN, MONTH_PATTERN, YEAR_PATTERN, UserError
+from analysis.schema import AREA_CODE_PATTERN, MONTH_PATTERN, YEAR_PATTERN, Text, UserError
 
 UNEMPLOYED = "unemployed_jobseekers"
 LABOUR_FORCE = "labour_force"
@@ -46,20 +46,34 @@ JUMP_MIN_CHANGE = 50
 """Changes smaller than this many persons are never flagged (small series are noisy)."""
 
 
-class DataValidationError(UserError, ValueError):
-    """An input file that breaks a rule; the message names file, row and column."""
+DATA_ROWS = Text("data rows")
+"""What a CSV file holds by default, in "the file has no data rows" (see :func:`read_csv`)."""
 
-    def __init__(self, file: str | Path, message: str, row: int | None = None, column: str | None = None):
+
+class DataValidationError(UserError, ValueError):
+    """An input file that breaks a rule; the message names file, row and column.
+
+    ``message`` is the English template of what is wrong, filled from ``params``
+    (``DataValidationError(path, "'{value}' is not a number", row=5, column="value", value=v)``);
+    ``detail`` is that part alone, translatable (:class:`analysis.schema.Text`).
+    """
+
+    def __init__(self, file: str | Path | Text, message: str | Text, /, row: int | None = None,
+                 column: str | None = None, **params: object):
         self.file = str(file)
-        self.detail = message
+        self.detail = message if isinstance(message, Text) else Text(message, **params)
         self.row = row
         self.column = column
-        where = [self.file]
-        if row is not None:
-            where.append(f"row {row}")
-        if column is not None:
-            where.append(f"column '{column}'")
-        super().__init__(f"{', '.join(where)}: {message}")
+        if row is not None and column is not None:
+            template = "{file}, row {row}, column '{column}': {detail}"
+        elif row is not None:
+            template = "{file}, row {row}: {detail}"
+        elif column is not None:
+            template = "{file}, column '{column}': {detail}"
+        else:
+            template = "{file}: {detail}"
+        super().__init__(template, file=file if isinstance(file, Text) else self.file, row=row, column=column,
+                         detail=self.detail)
 
 
 def read_text(path: str | Path) -> str:
@@ -70,7 +84,7 @@ def read_text(path: str | Path) -> str:
     except FileNotFoundError as exc:
         raise DataValidationError(path, "file not found") from exc
     except OSError as exc:
-        raise DataValidationError(path, f"cannot read the file ({exc.strerror or exc})") from exc
+        raise DataValidationError(path, "cannot read the file ({reason})", reason=exc.strerror or exc) from exc
     if not raw.strip():
         raise DataValidationError(path, "the file is empty")
     try:
@@ -78,7 +92,8 @@ def read_text(path: str | Path) -> str:
     except UnicodeDecodeError as exc:
         row = raw[:exc.start].count(b"\n") + 1
         byte = raw[exc.start:exc.start + 1].hex().upper()
-        raise DataValidationError(path, f"byte 0x{byte} is not UTF-8; save the file as UTF-8", row=row) from None
+        raise DataValidationError(path, "byte 0x{byte} is not UTF-8; save the file as UTF-8", row=row,
+                                  byte=byte) from None
 
 
 def check_field_counts(text: str, path: str | Path) -> None:
@@ -87,7 +102,7 @@ def check_field_counts(text: str, path: str | Path) -> None:
     try:
         header = next(reader)
     except (StopIteration, csv.Error) as exc:
-        raise DataValidationError(path, f"cannot read the header ({exc})", row=1) from None
+        raise DataValidationError(path, "cannot read the header ({reason})", row=1, reason=exc) from None
     expected = len(header)
     line = reader.line_num
     try:
@@ -98,21 +113,22 @@ def check_field_counts(text: str, path: str | Path) -> None:
                 continue  # a blank line
             if len(record) != expected:
                 fewer = len(record) < expected
-                raise DataValidationError(
-                    path,
-                    f"the row has {len(record)} field(s), the header has {expected}"
-                    + (" (a field is missing, or the file is cut here)" if fewer else " (an extra field)"),
-                    row=start,
-                    column=header[len(record) - 1] if fewer else None,
-                )
+                if fewer:
+                    raise DataValidationError(
+                        path, "the row has {fields} field(s), the header has {expected} (a field is missing, or "
+                        "the file is cut here)", row=start, column=header[len(record) - 1],
+                        fields=len(record), expected=expected)
+                raise DataValidationError(path, "the row has {fields} field(s), the header has {expected} (an extra "
+                                          "field)", row=start, fields=len(record), expected=expected)
     except csv.Error as exc:
-        raise DataValidationError(path, f"the row cannot be read as CSV ({exc})", row=line + 1) from None
+        raise DataValidationError(path, "the row cannot be read as CSV ({reason})", row=line + 1,
+                                  reason=exc) from None
     if not text.endswith(("\n", "\r")):
         raise DataValidationError(path, "the file ends in the middle of a row (no line break after the last "
                                   "row); it may be truncated", row=line)
 
 
-def read_csv(path: str | Path, empty_is_missing: bool = True, what: str = "data rows") -> pd.DataFrame:
+def read_csv(path: str | Path, empty_is_missing: bool = True, what: str | Text = DATA_ROWS) -> pd.DataFrame:
     """A CSV file read as text, every code kept as written (leading zeros, "NA" as a word).
 
     With ``empty_is_missing`` an empty cell is NaN (a missing value), else it stays ``""``.
@@ -126,9 +142,9 @@ def read_csv(path: str | Path, empty_is_missing: bool = True, what: str = "data 
         frame = pd.read_csv(io.StringIO(text), dtype="str", keep_default_na=False,
                             na_values=[""] if empty_is_missing else None)
     except (pd.errors.ParserError, pd.errors.EmptyDataError) as exc:
-        raise DataValidationError(path, f"cannot be read as CSV ({exc})") from None
+        raise DataValidationError(path, "cannot be read as CSV ({reason})", reason=exc) from None
     if frame.empty:
-        raise DataValidationError(path, f"the file has no {what}")
+        raise DataValidationError(path, "the file has no {what}", what=Text.of(what))
     check_wide_plausible(frame, path)
     return frame
 
@@ -141,8 +157,9 @@ def check_wide_plausible(frame: pd.DataFrame, path: str | Path) -> None:
         pos = _first_bad(unemployed > labour)
         if pos is not None:
             raise DataValidationError(
-                path, f"{unemployed.iloc[pos]:g} unemployed jobseekers exceed the labour force "
-                f"{labour.iloc[pos]:g} (are the columns swapped?)", csv_row(pos), UNEMPLOYED)
+                path, "{unemployed:g} unemployed jobseekers exceed the labour force {labour:g} (are the columns "
+                "swapped?)", row=csv_row(pos), column=UNEMPLOYED, unemployed=unemployed.iloc[pos],
+                labour=labour.iloc[pos])
 
 
 def measure_kind(measure: str) -> str:
@@ -155,15 +172,16 @@ def measure_kind(measure: str) -> str:
     return "count"
 
 
-def _cell(row: pd.Series) -> str:
-    parts = [f"period {row['period']}", f"area {row['area_code']}"]
+def _cell(row: pd.Series) -> Text:
+    parts = [""]
     for col in ("occupation_code", "language", "age_group", "sex"):
         if col in row.index and row[col] not in ("SSS", "total"):
             parts.append(f"{col} {row[col]}")
-    return ", ".join(parts)
+    return Text("period {period}, area {area}{breakdowns}", period=row["period"], area=row["area_code"],
+                breakdowns=", ".join(parts) if len(parts) > 1 else "")
 
 
-def check_observations(obs: pd.DataFrame, source: str | Path) -> None:
+def check_observations(obs: pd.DataFrame, source: str | Path | Text) -> None:
     """Plausibility of tidy observations from any source (fetched table, ``.px`` file, store).
 
     Values are finite; counts whole and not negative; rates 0–100; durations not negative;
@@ -172,29 +190,31 @@ def check_observations(obs: pd.DataFrame, source: str | Path) -> None:
     """
     if obs.empty:
         return
-    for column, pattern, what in (("period", f"{MONTH_PATTERN}|{YEAR_PATTERN}", "a period YYYY-MM or YYYY"),
-                                  ("area_code", AREA_CODE_PATTERN, "a StatFin area code")):
+    for column, pattern, what in (("period", f"{MONTH_PATTERN}|{YEAR_PATTERN}", Text("a period YYYY-MM or YYYY")),
+                                  ("area_code", AREA_CODE_PATTERN, Text("a StatFin area code"))):
         text = obs[column].astype("string")
         pos = _first_bad(text.isna() | ~text.fillna("").str.fullmatch(pattern).astype(bool))
         if pos is not None:
             row = obs.iloc[pos]
-            raise DataValidationError(source, f"table {row['table_id']}: {column} {row[column]!r} is not {what}")
+            raise DataValidationError(source, "table {table}: {column} {value!r} is not {what}",
+                                      table=row["table_id"], column=column, value=row[column], what=what)
     values = obs["value"].astype("float64")
     kinds = obs["measure"].map(measure_kind)
     checks = [
-        (np.isinf(values), "is not a finite number"),
-        ((kinds == "count") & (values < 0), "is negative; a count of persons is never below 0"),
+        (np.isinf(values), Text("is not a finite number")),
+        ((kinds == "count") & (values < 0), Text("is negative; a count of persons is never below 0")),
         ((kinds == "count") & values.notna() & ~np.isinf(values) & (values % 1 != 0),
-         "is not a whole number; a count of persons is whole"),
-        ((kinds == "rate") & ((values < 0) | (values > 100)), "is outside 0–100 for a rate (%)"),
-        ((kinds == "duration") & (values < 0), "is negative; a duration or an average count is never below 0"),
+         Text("is not a whole number; a count of persons is whole")),
+        ((kinds == "rate") & ((values < 0) | (values > 100)), Text("is outside 0–100 for a rate (%)")),
+        ((kinds == "duration") & (values < 0), Text("is negative; a duration or an average count is never below 0")),
     ]
     for mask, message in checks:
         pos = _first_bad(mask.fillna(False))
         if pos is not None:
             row = obs.iloc[pos]
             raise DataValidationError(
-                source, f"table {row['table_id']}, {_cell(row)}, {row['measure']}: {row['value']:g} {message}")
+                source, "table {table}, {cell}, {measure}: {value:g} {problem}", table=row["table_id"],
+                cell=_cell(row), measure=row["measure"], value=row["value"], problem=message)
     keys = [c for c in obs.columns if c not in ("measure", "value")]
     pair = obs[obs["measure"].isin([UNEMPLOYED, LABOUR_FORCE])]
     if pair["measure"].nunique() == 2:
@@ -206,8 +226,9 @@ def check_observations(obs: pd.DataFrame, source: str | Path) -> None:
         if len(over):
             row = pd.Series(dict(zip(keys, over.index[0])))
             raise DataValidationError(
-                source, f"table {row['table_id']}, {_cell(row)}: {over[UNEMPLOYED].iloc[0]:g} unemployed "
-                f"jobseekers exceed the labour force {over[LABOUR_FORCE].iloc[0]:g} (are two measures swapped?)")
+                source, "table {table}, {cell}: {unemployed:g} unemployed jobseekers exceed the labour force "
+                "{labour:g} (are two measures swapped?)", table=row["table_id"], cell=_cell(row),
+                unemployed=over[UNEMPLOYED].iloc[0], labour=over[LABOUR_FORCE].iloc[0])
 
 
 def jump_warnings(obs: pd.DataFrame, source: str | Path, limit: int = 5) -> list[str]:
@@ -270,8 +291,8 @@ def require_columns(df: pd.DataFrame, columns: Iterable[str], file: str | Path) 
     missing = [c for c in columns if c not in df.columns]
     if missing:
         raise DataValidationError(
-            file, f"missing column(s) {', '.join(missing)}; found {', '.join(map(str, df.columns))}",
-            row=1, column=missing[0],
+            file, "missing column(s) {missing}; found {found}", row=1, column=missing[0],
+            missing=", ".join(missing), found=", ".join(map(str, df.columns)),
         )
 
 
@@ -282,7 +303,8 @@ def require_pattern(df: pd.DataFrame, column: str, pattern: str, file: str | Pat
     bad = values.isna() | ~values.fillna("").map(lambda v: bool(regex.fullmatch(v))).astype(bool)
     pos = _first_bad(bad)
     if pos is not None:
-        raise DataValidationError(file, f"'{df[column].iloc[pos]}' is not {what}", csv_row(pos), column)
+        raise DataValidationError(file, "'{value}' is not {what}", row=csv_row(pos), column=column,
+                                  value=df[column].iloc[pos], what=Text.of(what))
 
 
 def require_known(df: pd.DataFrame, column: str, known: Iterable[str], file: str | Path, what: str) -> None:
@@ -291,7 +313,8 @@ def require_known(df: pd.DataFrame, column: str, known: Iterable[str], file: str
     bad = ~df[column].isin(allowed)
     pos = _first_bad(bad)
     if pos is not None:
-        raise DataValidationError(file, f"unknown {what} '{df[column].iloc[pos]}'", csv_row(pos), column)
+        raise DataValidationError(file, "unknown {what} '{value}'", row=csv_row(pos), column=column,
+                                  what=Text.of(what), value=df[column].iloc[pos])
 
 
 def to_number(
@@ -314,22 +337,27 @@ def to_number(
     bad_type = values.isna() & text.notna() & (text != "")
     pos = _first_bad(bad_type)
     if pos is not None:
-        raise DataValidationError(file, f"'{raw.iloc[pos]}' is not a number", csv_row(pos), column)
+        raise DataValidationError(file, "'{value}' is not a number", row=csv_row(pos), column=column,
+                                  value=raw.iloc[pos])
     pos = _first_bad(np.isinf(values))
     if pos is not None:
-        raise DataValidationError(file, f"'{raw.iloc[pos]}' is not a finite number", csv_row(pos), column)
+        raise DataValidationError(file, "'{value}' is not a finite number", row=csv_row(pos), column=column,
+                                  value=raw.iloc[pos])
     if integer:
         pos = _first_bad(values.notna() & (values % 1 != 0))
         if pos is not None:
-            raise DataValidationError(file, f"{values.iloc[pos]} is not a whole number", csv_row(pos), column)
+            raise DataValidationError(file, "{value} is not a whole number", row=csv_row(pos), column=column,
+                                      value=values.iloc[pos])
     if minimum is not None:
         pos = _first_bad(values < minimum)
         if pos is not None:
-            raise DataValidationError(file, f"{values.iloc[pos]} is below {minimum}", csv_row(pos), column)
+            raise DataValidationError(file, "{value} is below {minimum}", row=csv_row(pos), column=column,
+                                      value=values.iloc[pos], minimum=minimum)
     if maximum is not None:
         pos = _first_bad(values > maximum)
         if pos is not None:
-            raise DataValidationError(file, f"{values.iloc[pos]} is above {maximum}", csv_row(pos), column)
+            raise DataValidationError(file, "{value} is above {maximum}", row=csv_row(pos), column=column,
+                                      value=values.iloc[pos], maximum=maximum)
     return values
 
 
@@ -340,8 +368,6 @@ def require_unique(df: pd.DataFrame, keys: list[str], file: str | Path) -> None:
     if pos is not None:
         first = df.loc[df[keys].eq(df[keys].iloc[pos]).all(axis=1)].index[0]
         raise DataValidationError(
-            file,
-            f"duplicate row for {', '.join(f'{k}={df[k].iloc[pos]}' for k in keys)} "
-            f"(first seen on row {csv_row(df.index.get_loc(first))})",
-            csv_row(pos), keys[0],
+            file, "duplicate row for {key} (first seen on row {first})", row=csv_row(pos), column=keys[0],
+            key=", ".join(f"{k}={df[k].iloc[pos]}" for k in keys), first=csv_row(df.index.get_loc(first)),
         )

@@ -27,7 +27,6 @@ import json
 import math
 import re
 import shutil
-import sys
 import zipfile
 from collections.abc import Mapping
 from dataclasses import dataclass
@@ -38,7 +37,7 @@ import pandas as pd
 
 from analysis import config
 from analysis.files import save_atomic, write_atomic
-from analysis.schema import MONTH_PATTERN, UserError
+from analysis.schema import MONTH_PATTERN, Text, UserError
 from analysis.sources.validation import (
     DataValidationError,
     csv_row,
@@ -146,20 +145,28 @@ def load_municipalities(path: Path = MUNICIPALITIES_FILE) -> pd.DataFrame:
 
 @dataclass(frozen=True)
 class Problem:
-    """One bad cell of a workbook: sheet, Excel row number, column header and letter."""
+    """One bad cell of a workbook: sheet, Excel row number, column header and letter.
+
+    ``message`` is a translatable :class:`~analysis.schema.Text` (or English-only text).
+    """
 
     sheet: str
     row: int | None
     column: str | None
-    message: str
+    message: str | Text
+
+    def text(self, lang: str = "en") -> str:
+        """The problem in ``lang``: where, then what."""
+        where = [Text("sheet '{sheet}'", sheet=self.sheet)]
+        if self.row is not None:
+            where.append(Text("row {row}", row=self.row))
+        if self.column is not None:
+            where.append(Text("column {column}", column=self.column))
+        what = self.message.message(lang) if isinstance(self.message, Text) else self.message
+        return f"{', '.join(w.message(lang) for w in where)}: {what}"
 
     def __str__(self) -> str:
-        where = [f"sheet '{self.sheet}'"]
-        if self.row is not None:
-            where.append(f"row {self.row}")
-        if self.column is not None:
-            where.append(f"column {self.column}")
-        return f"{', '.join(where)}: {self.message}"
+        return self.text("en")
 
 
 class WorkbookError(UserError, ValueError):
@@ -168,12 +175,16 @@ class WorkbookError(UserError, ValueError):
     def __init__(self, file: str | Path, problems: list[Problem]):
         self.file = str(file)
         self.problems = problems
-        shown = problems[:MAX_REPORTED_PROBLEMS]
-        lines = [f"{self.file}: {len(problems)} problem(s); nothing was imported"]
-        lines += [f"  {self.file}, {p}" for p in shown]
-        if len(problems) > len(shown):
-            lines.append(f"  … and {len(problems) - len(shown)} more")
-        super().__init__("\n".join(lines))
+        super().__init__("{file}: {count} problem(s); nothing was imported", file=self.file, count=len(problems))
+
+    def message(self, lang: str = "fi") -> str:
+        """Every problem (up to :data:`MAX_REPORTED_PROBLEMS`) on its own line, in ``lang``."""
+        shown = self.problems[:MAX_REPORTED_PROBLEMS]
+        lines = [super().message(lang)]
+        lines += [f"  {self.file}, {p.text(lang)}" for p in shown]
+        if len(self.problems) > len(shown):
+            lines.append("  " + Text("… and {count} more", count=len(self.problems) - len(shown)).message(lang))
+        return "\n".join(lines)
 
 
 def _norm(text: object) -> str:
@@ -289,17 +300,19 @@ def read_workbook(
     today = today or dt.date.today()
     this_month = f"{today.year:04d}-{today.month:02d}"
     if not path.exists():
-        raise WorkbookError(path, [Problem("-", None, None, "file not found")])
+        raise WorkbookError(path, [Problem("-", None, None, Text("file not found"))])
     try:
         book = load_workbook(path, read_only=True, data_only=True)
     except (InvalidFileException, zipfile.BadZipFile, OSError, KeyError, ValueError) as exc:
-        raise WorkbookError(path, [Problem("-", None, None, f"not a readable .xlsx workbook ({exc})")]) from exc
+        raise WorkbookError(path, [Problem("-", None, None, Text("not a readable .xlsx workbook ({reason})",
+                                                                 reason=exc))]) from exc
     try:
         sheet_name = next((s for s in book.sheetnames if _norm(s) in (_norm(DATA_SHEET), "data", "uppgifter")),
                           None)
         if sheet_name is None:
             raise WorkbookError(path, [Problem(DATA_SHEET, None, None,
-                                               f"sheet not found; the workbook has {', '.join(book.sheetnames)}")])
+                                               Text("sheet not found; the workbook has {sheets}",
+                                                    sheets=", ".join(book.sheetnames)))])
         rows = list(book[sheet_name].iter_rows(values_only=True))
     finally:
         book.close()
@@ -307,7 +320,7 @@ def read_workbook(
 
     problems: list[Problem] = []
     if not rows or all(v is None or str(v).strip() == "" for v in rows[0]):
-        raise WorkbookError(path, [Problem(sheet_name, 1, None, "the sheet is empty (no header row)")])
+        raise WorkbookError(path, [Problem(sheet_name, 1, None, Text("the sheet is empty (no header row)"))])
     header = {}
     for idx, cell in enumerate(rows[0]):
         if cell is None:
@@ -318,8 +331,9 @@ def read_workbook(
             header[name] = idx
     missing = [h for h in HEADERS if h not in header]
     if missing:
-        raise WorkbookError(path, [Problem(sheet_name, 1, None, f"missing column(s) {', '.join(missing)}; "
-                                           f"the header row must be {', '.join(HEADERS)}")])
+        raise WorkbookError(path, [Problem(sheet_name, 1, None, Text("missing column(s) {missing}; the header row "
+                                                                     "must be {header}", missing=", ".join(missing),
+                                                                     header=", ".join(HEADERS)))])
 
     def col(name: str) -> str:
         return f"'{name}' ({get_column_letter(header[name] + 1)})"
@@ -329,12 +343,12 @@ def read_workbook(
         text = row[header[name]] if header[name] < len(row) else None
         return text if isinstance(text, str) and text.startswith("=") else None
 
-    def empty_problem(offset: int, excel_row: int, name: str, message: str) -> Problem:
+    def empty_problem(offset: int, excel_row: int, name: str, message: Text) -> Problem:
         formula = formula_of(offset, name)
         if formula is not None:
             return Problem(sheet_name, excel_row, col(name),
-                           f"the cell holds the formula {formula[:40]} but no saved value; open the workbook in "
-                           "Excel and save it (or type the value)")
+                           Text("the cell holds the formula {formula} but no saved value; open the workbook in "
+                                "Excel and save it (or type the value)", formula=formula[:40]))
         return Problem(sheet_name, excel_row, col(name), message)
 
     metrics = catalogue.set_index("metric_id")
@@ -351,52 +365,55 @@ def read_workbook(
 
         metric_id = None
         if cells["mittari"] is None or str(cells["mittari"]).strip() == "":
-            problems.append(empty_problem(offset, excel_row, "mittari", "the metric is empty"))
+            problems.append(empty_problem(offset, excel_row, "mittari", Text("the metric is empty")))
         else:
             metric_id = metric_of.get(_norm(str(cells["mittari"]).rstrip(".")))
             if metric_id is None:
                 problems.append(Problem(sheet_name, excel_row, col("mittari"),
-                                        f"unknown metric '{cells['mittari']}'; use an id or name from sheet "
-                                        f"'{METRICS_SHEET}'"))
+                                        Text("unknown metric '{metric}'; use an id or name from sheet '{sheet}'",
+                                             metric=cells["mittari"], sheet=METRICS_SHEET)))
             elif metrics.at[metric_id, "source"] != "internal":
                 problems.append(Problem(sheet_name, excel_row, col("mittari"),
-                                        f"metric '{metric_id}' is computed from public data or the reviews; "
-                                        "do not enter it in the workbook"))
+                                        Text("metric '{metric}' is computed from public data or the reviews; "
+                                             "do not enter it in the workbook", metric=metric_id)))
                 metric_id = None
 
         month = None
         if cells["kuukausi"] is None or str(cells["kuukausi"]).strip() == "":
-            problems.append(empty_problem(offset, excel_row, "kuukausi", "the month is empty"))
+            problems.append(empty_problem(offset, excel_row, "kuukausi", Text("the month is empty")))
         else:
             month = _parse_month(cells["kuukausi"])
             if month is None:
                 problems.append(Problem(sheet_name, excel_row, col("kuukausi"),
-                                        f"'{cells['kuukausi']}' is not a month; write YYYY-MM, e.g. 2025-03"))
+                                        Text("'{value}' is not a month; write YYYY-MM, e.g. 2025-03",
+                                             value=cells["kuukausi"])))
             elif month > this_month:
                 problems.append(Problem(sheet_name, excel_row, col("kuukausi"),
-                                        f"{month} is a future month (today is {today.isoformat()})"))
+                                        Text("{month} is a future month (today is {today})", month=month,
+                                             today=today.isoformat())))
                 month = None
 
         municipality = None
         if cells["kunta"] is None or str(cells["kunta"]).strip() == "":
             problems.append(empty_problem(offset, excel_row, "kunta",
-                                          "the municipality is empty; write a municipality or 'Koko alue'"))
+                                          Text("the municipality is empty; write a municipality or 'Koko alue'")))
         else:
             municipality = municipality_of.get(_norm(cells["kunta"]))
             if municipality is None:
                 problems.append(Problem(sheet_name, excel_row, col("kunta"),
-                                        f"unknown municipality '{cells['kunta']}'; use a name from sheet "
-                                        f"'{MUNICIPALITIES_SHEET}' or 'Koko alue'"))
+                                        Text("unknown municipality '{municipality}'; use a name from sheet "
+                                             "'{sheet}' or 'Koko alue'", municipality=cells["kunta"],
+                                             sheet=MUNICIPALITIES_SHEET)))
 
         value = None
         if cells["arvo"] is None or str(cells["arvo"]).strip() == "":
             problems.append(empty_problem(offset, excel_row, "arvo",
-                                          "the value is empty; leave the row out if the figure is not known"))
+                                          Text("the value is empty; leave the row out if the figure is not known")))
         else:
             value = _parse_number(cells["arvo"])
             if value is None:
                 problems.append(Problem(sheet_name, excel_row, col("arvo"),
-                                        f"'{cells['arvo']}' is text, not a number"))
+                                        Text("'{value}' is text, not a number", value=cells["arvo"])))
             elif metric_id is not None:
                 info = metrics.loc[metric_id]
                 lo, hi = float(info["min_value"]), float(info["max_value"])
@@ -404,23 +421,27 @@ def read_workbook(
                     hi = SENSIBLE_MAX.get(str(info["unit"]), math.nan)
                 if not math.isfinite(value):
                     problems.append(Problem(sheet_name, excel_row, col("arvo"),
-                                            f"{value} is not a finite number"))
+                                            Text("{value} is not a finite number", value=value)))
                 elif (not math.isnan(lo) and value < lo) or (not math.isnan(hi) and value > hi):
-                    what = {"pct": "a percentage", "scale_1_5": "a satisfaction score"}.get(info["unit"], "the value")
+                    what = {"pct": Text("a percentage"), "scale_1_5": Text("a satisfaction score")}.get(
+                        info["unit"], Text("the value"))
                     problems.append(Problem(sheet_name, excel_row, col("arvo"),
-                                            f"{value:g} is outside the allowed range {_range_text(lo, hi)} "
-                                            f"for {what} of '{metric_id}'"))
+                                            Text("{value:g} is outside the allowed range {range} for {what} of "
+                                                 "'{metric}'", value=value, range=_range_text(lo, hi), what=what,
+                                                 metric=metric_id)))
                 elif info["unit"] == "count" and value % 1 != 0:
                     problems.append(Problem(sheet_name, excel_row, col("arvo"),
-                                            f"{value:g} is not a whole number; '{metric_id}' is a count"))
+                                            Text("{value:g} is not a whole number; '{metric}' is a count",
+                                                 value=value, metric=metric_id)))
 
         if len(problems) > bad_before or None in (metric_id, month, municipality, value):
             continue
         key = (metric_id, month, municipality)
         if key in seen:
             problems.append(Problem(sheet_name, excel_row, col("mittari"),
-                                    f"duplicate row: {metric_id}, {month}, {cells['kunta']} is already on "
-                                    f"row {seen[key]}"))
+                                    Text("duplicate row: {metric}, {month}, {municipality} is already on row "
+                                         "{first}", metric=metric_id, month=month, municipality=cells["kunta"],
+                                         first=seen[key])))
             continue
         seen[key] = excel_row
         note = cells["huomautus"]
@@ -430,7 +451,7 @@ def read_workbook(
     if problems:
         raise WorkbookError(path, problems)
     if not records:
-        raise WorkbookError(path, [Problem(sheet_name, 2, None, "the workbook has no data rows")])
+        raise WorkbookError(path, [Problem(sheet_name, 2, None, Text("the workbook has no data rows"))])
     return pd.DataFrame.from_records(records, columns=list(VALUE_COLUMNS[:6]))
 
 
@@ -724,7 +745,7 @@ def load_review_index(path: Path) -> pd.DataFrame:
     try:
         doc = json.loads(path.read_text(encoding="utf-8"))
     except (json.JSONDecodeError, UnicodeDecodeError) as exc:
-        raise DataValidationError(path, f"not valid JSON ({exc})") from exc
+        raise DataValidationError(path, "not valid JSON ({reason})", reason=exc) from exc
     if isinstance(doc, dict) and isinstance(doc.get("reviews"), list):
         doc = doc["reviews"]
     if not isinstance(doc, list):
@@ -748,16 +769,13 @@ def write_template_cli(file: str, texts: Mapping[str, str]) -> int:
     """
     path = Path(file)
     if path.suffix.lower() != ".xlsx":
-        print(f"error: {file}: the template must be an .xlsx file", file=sys.stderr)
-        return 2
+        raise DataValidationError(file, "the template must be an .xlsx file")
     if path.exists():
-        print(f"error: {file} exists; choose another name (it is not overwritten)", file=sys.stderr)
-        return 2
+        raise DataValidationError(file, "the file exists; choose another name (it is not overwritten)")
     try:
         write_template(path, texts=texts)
-    except (DataValidationError, OSError) as exc:
-        print(f"error: {exc}", file=sys.stderr)
-        return 1
+    except OSError as exc:
+        raise DataValidationError(file, "cannot write the file ({reason})", reason=exc.strerror or exc) from None
     print(f"wrote {path}: fill sheet '{DATA_SHEET}' (one row per metric, month and municipality), then run "
           f"`python -m analysis kpi-import {path}`")
     return 0
@@ -767,12 +785,8 @@ def import_workbook_cli(file: str) -> int:
     """``python -m analysis kpi-import FILE.xlsx``: validate and import; exit code (2 = refused)."""
     try:
         result = import_workbook(file)
-    except (WorkbookError, DataValidationError) as exc:
-        print(f"error: {exc}", file=sys.stderr)
-        return 2
-    except OSError as exc:
-        print(f"error: {file}: {exc.strerror or exc}; nothing was imported", file=sys.stderr)
-        return 2
+    except OSError as exc:  # bad workbooks raise WorkbookError / DataValidationError: the CLI prints them
+        raise DataValidationError(file, "{reason}; nothing was imported", reason=exc.strerror or exc) from None
     print(f"imported {result.rows} value(s) for {result.first_month}–{result.last_month} "
           f"(import {result.import_seq}; {result.replaced} earlier value(s) superseded, history kept); "
           f"copy kept at {result.archived}")

@@ -20,7 +20,7 @@ from pathlib import Path
 import pandas as pd
 
 from analysis import config
-from analysis.schema import Store, StoreError, UserError
+from analysis.schema import Store, StoreError, Text, UserError, user_language
 from analysis.sources.fetch import all_specs, fetch_api, load_px_files
 from analysis.sources.pxweb import DEFAULT_BASE_URL, DEFAULT_DEADLINE, PxWebClient
 from analysis.sources.validation import check_observations, jump_warnings
@@ -64,7 +64,7 @@ def save(new: Store, folder: Path, *, allow_older: bool = False, source: str = "
     unless ``allow_older``. Returns the store written.
     """
     folder = Path(folder)
-    check_observations(new.observations, source or "the new data")
+    check_observations(new.observations, source or Text("the new data"))
     for warning in jump_warnings(new.observations, source or "the new data"):
         print(f"warning: {warning}", file=sys.stderr)
     tables = set(new.observations["table_id"]) | set(new.provenance["table_id"])
@@ -74,8 +74,8 @@ def save(new: Store, folder: Path, *, allow_older: bool = False, source: str = "
     try:
         old = read_store(folder)
     except (StoreError, OSError, ValueError) as exc:
-        raise StoreError(f"{folder}: the stored data cannot be read ({exc}); nothing was written. Move the "
-                         "folder away to start afresh") from None
+        raise StoreError("{folder}: the stored data cannot be read ({error}); nothing was written. Move the "
+                         "folder away to start afresh", folder=folder, error=exc) from None
     merged, accepted = old, set()
     for table_id in sorted(tables):
         reason = older_reason(old, new, table_id)
@@ -122,12 +122,17 @@ def run_fetch(
     per table goes to stderr.
     """
     folder = Path(folder) if folder is not None else config.FETCHED_DIR
+    lang = user_language()
+
+    def error(message: Text) -> None:
+        print(f"{Text('error').message(lang)}: {message.message(lang)}", file=sys.stderr)
+
     if px_files:
         try:
             new = load_px_files(px_files)
             written = save(new, folder, allow_older=allow_older, source=", ".join(map(str, px_files)))
         except UserError as exc:
-            print(f"error: {exc}; the previous data is unchanged", file=sys.stderr)
+            error(Text("{error}; the previous data is unchanged", error=exc))
             return 2
         for table_id, part in new.observations.groupby("table_id"):
             if table_id in written:
@@ -140,20 +145,21 @@ def run_fetch(
         known = {s.table_id: s for s in specs}
         unknown = [t for t in tables if t not in known]
         if unknown:
-            print(f"error: unknown table(s) {', '.join(unknown)}; fetch knows {', '.join(known)}", file=sys.stderr)
+            error(Text("unknown table(s) {unknown}; fetch knows {known}", unknown=", ".join(unknown),
+                       known=", ".join(known)))
             return 2
         specs = [known[t] for t in tables]
     if timeout is not None and timeout <= 0:
-        print(f"error: --timeout must be a positive number of seconds, not {timeout:g}", file=sys.stderr)
+        error(Text("--timeout must be a positive number of seconds, not {timeout:g}", timeout=timeout))
         return 2
     client = client or PxWebClient(base_url or DEFAULT_BASE_URL, deadline=timeout, progress=_progress)
     results, failures = fetch_api(client, specs, refresh)
     good = []
     for r in results:
         try:
-            check_observations(r.observations, f"{client.base_url} table {r.table_id}")
+            check_observations(r.observations, client.base_url)  # the message names the table
         except UserError as exc:
-            failures.append(str(exc))
+            failures.append(Text("{error}", error=exc))
             continue
         good.append(r)
     results = good
@@ -165,7 +171,7 @@ def run_fetch(
         try:
             written = save(new, folder, allow_older=allow_older, source=client.base_url)
         except UserError as exc:
-            print(f"error: {exc}; the previous data is unchanged", file=sys.stderr)
+            error(Text("{error}; the previous data is unchanged", error=exc))
             return 2
         results = [r for r in results if r.table_id in written]
         for r in results:
@@ -175,5 +181,5 @@ def run_fetch(
                 print(f"  note: {note}")
         print(f"wrote {folder}" if results else f"nothing written; {folder} is unchanged")
     for message in failures:
-        print(f"error: {message}; previous data unchanged", file=sys.stderr)
+        error(Text("{error}; previous data unchanged", error=message))
     return 1 if failures else 0

@@ -138,7 +138,8 @@ class Scope:
             held = self.months_held(table_id, measure)
             span = f"{held[0]}–{held[-1]}" if held else "no months"
             what = f"{table_id} {measure}" if measure else table_id
-            raise StoreError(f"table {what} has no month of {self.period.code} (it covers {span})")
+            raise StoreError("table {table} has no month of {period} (it covers {span})", table=what,
+                             period=self.period.code, span=span)
         return month
 
     def last_held(self, table_id: str, measure: str | None = None) -> str | None:

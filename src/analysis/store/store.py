@@ -64,7 +64,7 @@ def read_store(folder: Path) -> Store:
     obs_file, prov_file = folder / "observations.csv.gz", folder / "provenance.csv"
     for f in (obs_file, prov_file):
         if not f.exists():
-            raise StoreError(f"{f}: not found; run `python -m analysis fetch` first")
+            raise StoreError("{path}: not found; run `python -m analysis fetch` first", path=f)
     obs = pd.read_csv(obs_file, dtype={c: "str" for c in KEY_COLUMNS}, keep_default_na=False,
                       na_values={"value": [""]})
     prov = pd.read_csv(prov_file, dtype="str", keep_default_na=False)
