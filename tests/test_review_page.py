@@ -151,3 +151,34 @@ def test_a_small_municipal_count_cannot_be_found_by_subtraction(facts):
     assert shown["KU421"] == "<5" and shown["KU074"] == ".."  # the next smallest (Halsua 43) is hidden too
     page = "".join(b.data for b in rp.municipality_blocks(changed, "KU421", "fi"))
     assert "oli <5, .. kuin vuotta aiemmin" in html.unescape(page)
+
+
+def test_forecast_made_in_2020q1_is_on_the_main_page(store, kp_area):
+    """A past period's data end at the period: 2020Q1 holds 21 of the 24 backtest origins the published
+    accuracy needs, yet the forecast made at 2020-03 is shown (one sentence, one chart), equal to the
+    forecast made at 2020-03 from the full data, with the outcome of 2020-09 and the earlier errors."""
+    from analysis.forecast import backtest as bt
+    from analysis.forecast import occupations as occ
+
+    scope = Scope.of(store, kp_area, "2020Q1")
+    fc, acc = rp.forecast_facts(scope)
+    assert fc is not None and acc is not None
+    ahead = fc[fc["kind"] == "forecast"].set_index("month")
+    assert list(ahead.index[:6]) == ["2020-04", "2020-05", "2020-06", "2020-07", "2020-08", "2020-09"]
+    assert fc.loc[fc["kind"] == "history", "month"].iloc[-1] == "2020-03"
+    # made then: equal to the forecast made at 2020-03 with the full data's backtest errors known then
+    full = occ.occupation_panel(store, "MK16")
+    made = bt.forecast_from(full.panel, "2020-03", list(full.extra), result=occ.backtest(full)[0])
+    made = made[made["series_id"] == rp.FORECAST_SERIES].set_index("target")
+    for col in ("forecast", "lo80", "hi80"):
+        assert ahead[col.replace("forecast", "value")].to_numpy() == pytest.approx(made[col].reindex(ahead.index).to_numpy())
+    assert acc.last_origin <= "2019-09" and acc.cases > 0  # only forecasts whose 6-month target is known
+    facts = dataclasses.replace(rp.compute_facts(scope), forecast=fc, accuracy=acc)
+    sentence = rp.forecast_sentence(facts, "fi")
+    # 12ti MK16 total: 2 838 in 2020-03 (the origin), 2 544 in 2020-09 (the outcome)
+    assert sentence.startswith(f"Ennusteen mukaan työttömiä on syyskuun 2020 lopussa noin 2{NBSP}610 "
+                               f"(80 %:n ennusteväli 2{NBSP}130–3{NBSP}020).")
+    assert f"Toteutunut määrä oli 2{NBSP}544, ennustevälin sisällä." in sentence
+    assert "Aiemmista kuuden kuukauden ennusteista puolet osui enintään " in sentence
+    page = "".join(b.data for b in rp.main_blocks(facts, "fi"))
+    assert page.count('id="forecast"') == 1 and page.count("<figure") >= 2  # municipalities + forecast

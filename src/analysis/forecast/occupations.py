@@ -6,6 +6,9 @@ This is the entry point the presentation layer, the review and the benchmark cal
   them the forecastability rule selects at each month (data up to that month only) and their signals.
 - :func:`backtest` ``(data) -> (BacktestResult, cache_hit)``: the rolling-origin backtest
   (origins 2011-01…2023-07 quarterly; scored 2015-01…), cached on disk.
+- :func:`known_backtest` ``(data) -> (BacktestResult | None, cache_hit)``: the same backtest over
+  the protocol origins the data hold, however few (a past period's data cut at its end): what a
+  forecast made then knows of the earlier forecasts.
 - :func:`forecast` ``(data, origin=None) -> (frame, cache_hit)``: the forecast made at ``origin``
   (default: the last month) from the data up to that origin only, exactly as the backtest makes it:
   the forecast a past review would have shown. One row per series selected at the origin and
@@ -117,15 +120,29 @@ def backtest(data: OccupationData, origins: list[str] | None = None, use_cache: 
     return cache.cached("backtest", cache.make_key(data.key(), *origins), compute)
 
 
+def known_backtest(data: OccupationData, use_cache: bool = True) -> tuple[bt.BacktestResult | None, bool]:
+    """The backtest over the protocol origins the data hold, however few: what a forecast made at the
+    data's last month knows of earlier forecasts (their errors feed its interval); ``(result,
+    cache_hit)``, ``(None, False)`` when the data hold no protocol origin (before 2015-01).
+
+    Every origin uses data up to itself only, so a forecast made at a past month from data cut
+    there equals the forecast made at that month from the full data. :func:`backtest` (the
+    published accuracy) still needs :data:`MIN_ORIGINS`."""
+    origins = bt.official_origins(data.panel.months)
+    if not origins:
+        return None, False
+    return backtest(data, origins=origins, use_cache=use_cache)
+
+
 def forecast(data: OccupationData, origin: str | None = None, use_cache: bool = True) -> tuple[pd.DataFrame, bool]:
     """The forecast made at ``origin`` (default: the last month) from data up to that origin, with
-    the series' labels added (columns in the module docstring). It uses the backtest's past errors
-    known at the origin (cached); without enough protocol origins, the pooled regression's
-    residual band."""
+    the series' labels added (columns in the module docstring). It uses the past errors of the
+    backtest over the protocol origins the data hold (:func:`known_backtest`, cached), known at
+    the origin; with none (data ending before 2015-01), the pooled regression's residual band."""
     origin = origin or data.panel.months[-1]
 
-    # the backtest's calibration (weights, interval multipliers) and past errors make the forecast
-    result = backtest(data, use_cache=use_cache)[0] if len(bt.official_origins(data.panel.months)) >= MIN_ORIGINS else None
+    # the backtest's past errors and batches known at the origin make the forecast's interval
+    result = known_backtest(data, use_cache=use_cache)[0]
 
     def compute() -> pd.DataFrame:
         out = bt.forecast_from(data.panel, origin, list(data.extra), result=result)

@@ -124,9 +124,14 @@ def forecast_facts(scope: Scope) -> tuple[pd.DataFrame | None, object | None]:
     the months before it, and what happened after it where the data already holds it; and the
     accuracy of the forecasts made before the period (their targets no later than its last month).
 
+    The scope's data end at the period, so a past period holds fewer backtest origins than the
+    published accuracy needs (2020Q1: 21 of 24); the forecast made then is still shown, with the
+    past errors of the origins it holds (:func:`occupations.known_backtest`).
+
     Frame columns: ``month``, ``kind`` (history | forecast), ``value`` (observed or point), ``lo80``,
-    ``hi80``, ``actual`` (the outcome of a forecast month; NaN when not yet known). ``(None, None)``
-    when the area has no occupation series to forecast."""
+    ``hi80``, ``actual`` (the outcome of a forecast month; NaN when not yet known); the accuracy is
+    None when no earlier forecast of the total has its outcome in the data. ``(None, None)`` when
+    the area has no occupation series to forecast."""
     import dataclasses
 
     from analysis.forecast import occupations as occ
@@ -137,12 +142,13 @@ def forecast_facts(scope: Scope) -> tuple[pd.DataFrame | None, object | None]:
     try:
         data = occ.occupation_panel(scope.store, code)
         fc, _hit = occ.forecast(data, origin)
-        result, _hit = occ.backtest(data)
+        result, _hit = occ.known_backtest(data)
     except occ.NotEnoughData:
         return None, None
     own = fc[fc["series_id"] == FORECAST_SERIES]
     if own.empty:
         return None, None
+
     def total(obs: pd.DataFrame) -> pd.Series:
         mask = (obs["area_code"] == code) & (obs["occupation_code"] == "SSS") & (obs["measure"] == "unemployed_jobseekers")
         return obs.loc[mask].set_index("period")["value"].sort_index()
@@ -153,6 +159,8 @@ def forecast_facts(scope: Scope) -> tuple[pd.DataFrame | None, object | None]:
             for m, v in history.items()]
     rows += [{"month": r.target, "kind": "forecast", "value": float(r.forecast), "lo80": float(r.lo80),
               "hi80": float(r.hi80), "actual": float(later.get(r.target, np.nan))} for r in own.itertuples()]
+    if result is None:
+        return pd.DataFrame(rows), None
     cases = result.cases
     known = dataclasses.replace(result, cases=cases[(cases["target"] <= origin) & (cases["series_id"] == FORECAST_SERIES)])
     accuracy = occ.accuracy_summary(known, h=FORECAST_H, measure="unemployed_jobseekers")
