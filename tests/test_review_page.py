@@ -108,6 +108,23 @@ def test_occupations_in_sentences_with_names(facts):
     assert len(up) == 3 and len(down) == 3 and not any(item[0].isdigit() for item in up + down)
 
 
+def test_swedish_occupation_sentence_uses_statistikcentralens_names(facts):
+    up, down = rp.occupation_items(facts, "sv")
+    assert up[0] == f"byggnadsarbetare m.fl. (utom elmontörer) +48 (+33{NBSP}%)"
+    assert rp.occupation_names_note(facts, "sv") == ""  # every group named is in Swedish
+    # a group without a Swedish name keeps its Finnish name, and the page says so once
+    occ = facts.occupations.copy()
+    row = occ["group_code"] == "83"
+    occ.loc[row, ["change_year", "change_year_pct", "base_unreliable"]] = [500.0, 80.0, False]
+    moved = dataclasses.replace(facts, occupations=occ)
+    assert rp.occupation_items(moved, "sv")[0][0].startswith("kuljetustyöntekijät +500")
+    note = rp.occupation_names_note(moved, "sv")
+    assert note == "Inget svenskt namn har hittats i källorna för yrkesgrupperna 83; deras namn visas på finska."
+    page = "".join(b.data for b in rp.main_blocks(moved, "sv"))
+    assert page.count("deras namn visas på finska") == 1
+    assert rp.occupation_names_note(moved, "fi") == ""
+
+
 def test_missing_groups_are_named_once(facts):
     line = rp.missing_line(facts, "fi")
     assert line.count("pitkäaikaistyöttömät") == 1 and "ulkomaan kansalaiset" in line

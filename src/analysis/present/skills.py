@@ -8,12 +8,9 @@ Front page helpers: :func:`top_shortage_sentence` (one sentence of narrative) an
 from __future__ import annotations
 
 from dataclasses import dataclass, replace
-from functools import lru_cache
-from pathlib import Path
 
 import pandas as pd
 
-from analysis import config
 from analysis.config import Area
 from analysis.forecast import backtest as bt
 from analysis.forecast import occupations as occ
@@ -21,32 +18,22 @@ from analysis.indicators import skills
 from analysis.present import figures, html
 from analysis.present.disclosure import disclose_count
 from analysis.present.fmt import fmt_dec, fmt_int, fmt_pct, fmt_signed
+from analysis.present.occupation_names import group_names
 from analysis.present.text import t
 from analysis.schema import TOTAL
 from analysis.store.scope import Scope
 
-GROUP_NAMES_FILE: Path = config.DATA_DIR / "reference" / "ammattiluokitus2010_groups.csv"
 TOP_N = 5
 NOW_FORECAST_HORIZONS = range(1, 7)
 """Forecast tightness = mean of the forecasts 1–6 months ahead (the next two quarters)."""
 
 
-@lru_cache(maxsize=2)
-def group_names(path: Path = GROUP_NAMES_FILE) -> dict[str, str]:
-    """Finnish names of the one- and two-digit groups (empty when the reference file is absent)."""
-    if not Path(path).exists():
-        return {}
-    frame = pd.read_csv(path, dtype="str", keep_default_na=False)
-    if not {"group_code", "group_name_fi"} <= set(frame.columns):
-        return {}
-    return {c: n for c, n in zip(frame["group_code"], frame["group_name_fi"]) if n}
-
-
 def group_label(level: str, group_code: str, lang: str = "fi") -> str:
-    """``52 Myyjät …`` (code and name), ``Kaikki ammatit`` for the total; the code alone without a name."""
+    """``52 Myyjät …`` (code and name in ``lang``; see :mod:`analysis.present.occupation_names`),
+    ``Kaikki ammatit`` for the total; the code alone without a verified name."""
     if level == "total" or group_code == TOTAL:
         return t("skills.all_occupations", lang)
-    name = group_names().get(group_code, "")
+    name = group_names(lang).get(group_code, "")
     return f"{group_code} {name}".strip()
 
 
