@@ -119,9 +119,9 @@ def test_swedish_occupation_sentence_uses_statistikcentralens_names(facts):
     moved = dataclasses.replace(facts, occupations=occ)
     assert rp.occupation_items(moved, "sv")[0][0].startswith("kuljetustyöntekijät +500")
     note = rp.occupation_names_note(moved, "sv")
-    assert note == "Inget svenskt namn har hittats i källorna för yrkesgrupperna 83; deras namn visas på finska."
+    assert note == "Inget svenskt namn har hittats i källorna för yrkesgruppen 83; namnet visas på finska."
     page = "".join(b.data for b in rp.main_blocks(moved, "sv"))
-    assert page.count("deras namn visas på finska") == 1
+    assert page.count("visas på finska") == 1
     assert rp.occupation_names_note(moved, "fi") == ""
 
 

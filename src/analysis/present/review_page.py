@@ -349,7 +349,10 @@ def occupation_names_note(facts: ReviewFacts, lang: str) -> str:
         return ""
     up, down = _occupation_movers(facts)
     codes = finnish_only([*up["group_code"], *down["group_code"]], lang)
-    return tx("occupations_names_in_finnish", lang, codes=", ".join(codes)) if codes else ""
+    if not codes:
+        return ""
+    key = "occupations_name_in_finnish" if len(codes) == 1 else "occupations_names_in_finnish"
+    return tx(key, lang, codes=", ".join(codes))
 
 
 def occupation_sentence(facts: ReviewFacts, lang: str) -> str:

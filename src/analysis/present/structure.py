@@ -390,7 +390,8 @@ def occupation_blocks(scope: Scope, lang: str = "fi") -> list[html.HTML]:
     shown = [*g1.loc[g1["kind"] == "group", "group_code"], *g2.loc[g2["kind"] == "group", "group_code"]]
     in_finnish = finnish_only(shown, lang)
     if in_finnish:  # said once on the page: the skills section below uses the same names
-        text += " " + tx("occupation_names_in_finnish", lang, codes=", ".join(in_finnish))
+        key = "occupation_name_in_finnish" if len(in_finnish) == 1 else "occupation_names_in_finnish"
+        text += " " + tx(key, lang, codes=", ".join(in_finnish))
     blocks.append(html.paragraph(text))
     blocks.append(occupation_figure(g1, names, month, lang))
     blocks.append(html.heading(tx("occupation_caption_2", lang, month=month), 4))
