@@ -126,9 +126,14 @@ def known_backtest(data: OccupationData, use_cache: bool = True) -> tuple[bt.Bac
     cache_hit)``, ``(None, False)`` when the data hold no protocol origin (before 2015-01).
 
     Every origin uses data up to itself only, so a forecast made at a past month from data cut
-    there equals the forecast made at that month from the full data. :func:`backtest` (the
-    published accuracy) still needs :data:`MIN_ORIGINS`."""
+    there (a past period's review) equals the forecast made at that month from the full data.
+    :func:`backtest` (the published accuracy) still needs :data:`MIN_ORIGINS`. Raises
+    :class:`NotEnoughData` when the data hold fewer origins because they *begin* too late (after
+    :data:`backtest.CALIBRATION_FIRST`), not because they end early: those are too short."""
     origins = bt.official_origins(data.panel.months)
+    if len(origins) < MIN_ORIGINS and data.panel.months[0] > bt.CALIBRATION_FIRST:
+        raise NotEnoughData(f"the data begin {data.panel.months[0]}, after {bt.CALIBRATION_FIRST}, and hold "
+                            f"{len(origins)} backtest origins; the protocol needs {MIN_ORIGINS}")
     if not origins:
         return None, False
     return backtest(data, origins=origins, use_cache=use_cache)
@@ -138,11 +143,15 @@ def forecast(data: OccupationData, origin: str | None = None, use_cache: bool = 
     """The forecast made at ``origin`` (default: the last month) from data up to that origin, with
     the series' labels added (columns in the module docstring). It uses the past errors of the
     backtest over the protocol origins the data hold (:func:`known_backtest`, cached), known at
-    the origin; with none (data ending before 2015-01), the pooled regression's residual band."""
+    the origin; with none (data ending before 2015-01 or beginning after 2011-01), the pooled
+    regression's residual band."""
     origin = origin or data.panel.months[-1]
 
     # the backtest's past errors and batches known at the origin make the forecast's interval
-    result = known_backtest(data, use_cache=use_cache)[0]
+    try:
+        result = known_backtest(data, use_cache=use_cache)[0]
+    except NotEnoughData:  # data that begin late: the residual band
+        result = None
 
     def compute() -> pd.DataFrame:
         out = bt.forecast_from(data.panel, origin, list(data.extra), result=result)

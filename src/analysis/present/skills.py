@@ -67,6 +67,7 @@ class SkillsResult:
     headline: bt.Headline | None = None
     cache_hits: tuple[bool, bool] = (False, False)
     forecast_problem: str = ""
+    protocol_origins: int = 0  # backtest origins the data hold; the accuracy figures need occ.MIN_ORIGINS
 
 
 def compute(scope: Scope) -> SkillsResult | None:
@@ -82,13 +83,16 @@ def compute(scope: Scope) -> SkillsResult | None:
     base = SkillsResult(scope, area_code, scope.period.code, origin, months, series, now)
     try:
         data = occ.occupation_panel(scope.store, area_code, series=series)
-        result, hit_bt = occ.backtest(data)
+        result, hit_bt = occ.known_backtest(data)  # a past period's data hold fewer origins
         fc, hit_fc = occ.forecast(data, origin)
     except occ.NotEnoughData as exc:
         return replace(base, forecast_problem=str(exc))
     later = skills.tightness_forecast(fc, NOW_FORECAST_HORIZONS)
+    n = len(bt.official_origins(data.panel.months))
+    published = result is not None and n >= occ.MIN_ORIGINS  # the accuracy figures need the protocol's origins
     return replace(base, data=data, tight_later=later, moves=skills.class_moves(now, later), forecast=fc,
-                   backtest=result, headline=bt.headline(result), cache_hits=(hit_bt, hit_fc))
+                   backtest=result if published else None, headline=bt.headline(result) if published else None,
+                   cache_hits=(hit_bt, hit_fc), protocol_origins=n)
 
 
 # ---- front page -------------------------------------------------------------------------------
@@ -337,6 +341,10 @@ def _forecast_blocks(res: SkillsResult, lang: str) -> list[html.HTML]:
     for sid in fan_series(res):
         blocks.append(fan_chart(res, sid, lang))
     blocks.append(html.heading(t("skills.accuracy_heading", lang), 3))
+    if res.headline is None:  # a past period: too few origins for the published accuracy figures
+        blocks.append(html.notice(t("skills.accuracy_not_yet", lang, n=res.protocol_origins,
+                                    needed=occ.MIN_ORIGINS, first=bt.ORIGIN_FIRST), "missing", lang))
+        return blocks
     blocks.append(html.paragraph(accuracy_sentence(res.headline, lang)))
     blocks.append(html.paragraph(t(
         "skills.requirement_met" if res.headline.meets_requirement else "skills.requirement_not_met", lang,
