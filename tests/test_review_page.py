@@ -199,3 +199,19 @@ def test_forecast_made_in_2020q1_is_on_the_main_page(store, kp_area):
     assert "Aiemmista kuuden kuukauden ennusteista puolet osui enintään " in sentence
     page = "".join(b.data for b in rp.main_blocks(facts, "fi"))
     assert page.count('id="forecast"') == 1 and page.count("<figure") >= 2  # municipalities + forecast
+
+
+def test_forecast_made_before_the_first_protocol_origin_is_the_one_made_then(store, kp_area):
+    """2013Q4's data hold no protocol origin (2015-01 on), only calibration origins: their errors give
+    the interval, as in the full backtest, and no accuracy clause is stated."""
+    from analysis.forecast import backtest as bt
+    from analysis.forecast import occupations as occ
+
+    fc, acc = rp.forecast_facts(Scope.of(store, kp_area, "2013Q4"))
+    assert fc is not None and acc is None
+    ahead = fc[fc["kind"] == "forecast"].set_index("month")
+    full = occ.occupation_panel(store, "MK16")
+    made = bt.forecast_from(full.panel, "2013-12", list(full.extra), result=occ.backtest(full)[0])
+    made = made[made["series_id"] == rp.FORECAST_SERIES].set_index("target").reindex(ahead.index)
+    assert ahead["value"].to_numpy() == pytest.approx(made["forecast"].to_numpy())
+    assert ahead["hi80"].to_numpy() == pytest.approx(made["hi80"].to_numpy())

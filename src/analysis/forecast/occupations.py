@@ -30,6 +30,7 @@ reads them and never refits (``cache_hit`` is True).
 
 from __future__ import annotations
 
+import dataclasses
 import sys
 from dataclasses import dataclass
 
@@ -123,7 +124,8 @@ def backtest(data: OccupationData, origins: list[str] | None = None, use_cache: 
 def known_backtest(data: OccupationData, use_cache: bool = True) -> tuple[bt.BacktestResult | None, bool]:
     """The backtest over the protocol origins the data hold, however few: what a forecast made at the
     data's last month knows of earlier forecasts (their errors feed its interval); ``(result,
-    cache_hit)``, ``(None, False)`` when the data hold no protocol origin (before 2015-01).
+    cache_hit)``; data that end before the first protocol origin (2015-01) get the calibration
+    origins' errors and no test cases, ``(None, False)`` when they hold no origin at all.
 
     Every origin uses data up to itself only, so a forecast made at a past month from data cut
     there (a past period's review) equals the forecast made at that month from the full data.
@@ -135,7 +137,14 @@ def known_backtest(data: OccupationData, use_cache: bool = True) -> tuple[bt.Bac
         raise NotEnoughData(f"the data begin {data.panel.months[0]}, after {bt.CALIBRATION_FIRST}, and hold "
                             f"{len(origins)} backtest origins; the protocol needs {MIN_ORIGINS}")
     if not origins:
-        return None, False
+        # data that end before the first protocol origin: the calibration origins alone, whose errors
+        # feed the interval exactly as in the full backtest; they are validation cases, never
+        # published as accuracy (no test cases)
+        calibration = bt.origins_between(data.panel.months, bt.CALIBRATION_FIRST, bt.ORIGIN_LAST)
+        if not calibration:
+            return None, False
+        result, hit = backtest(data, origins=calibration, use_cache=use_cache)
+        return dataclasses.replace(result, cases=result.cases.iloc[:0]), hit
     return backtest(data, origins=origins, use_cache=use_cache)
 
 
