@@ -108,6 +108,23 @@ def test_occupations_in_sentences_with_names(facts):
     assert len(up) == 3 and len(down) == 3 and not any(item[0].isdigit() for item in up + down)
 
 
+def test_swedish_occupation_sentence_uses_statistikcentralens_names(facts):
+    up, down = rp.occupation_items(facts, "sv")
+    assert up[0] == f"byggnadsarbetare m.fl. (utom elmontörer) +48 (+33{NBSP}%)"
+    assert rp.occupation_names_note(facts, "sv") == ""  # every group named is in Swedish
+    # a group without a Swedish name keeps its Finnish name, and the page says so once
+    occ = facts.occupations.copy()
+    row = occ["group_code"] == "83"
+    occ.loc[row, ["change_year", "change_year_pct", "base_unreliable"]] = [500.0, 80.0, False]
+    moved = dataclasses.replace(facts, occupations=occ)
+    assert rp.occupation_items(moved, "sv")[0][0].startswith("kuljetustyöntekijät +500")
+    note = rp.occupation_names_note(moved, "sv")
+    assert note == "Inget svenskt namn har hittats i källorna för yrkesgruppen 83; namnet visas på finska."
+    page = "".join(b.data for b in rp.main_blocks(moved, "sv"))
+    assert page.count("visas på finska") == 1
+    assert rp.occupation_names_note(moved, "fi") == ""
+
+
 def test_missing_groups_are_named_once(facts):
     line = rp.missing_line(facts, "fi")
     assert line.count("pitkäaikaistyöttömät") == 1 and "ulkomaan kansalaiset" in line
@@ -151,3 +168,50 @@ def test_a_small_municipal_count_cannot_be_found_by_subtraction(facts):
     assert shown["KU421"] == "<5" and shown["KU074"] == ".."  # the next smallest (Halsua 43) is hidden too
     page = "".join(b.data for b in rp.municipality_blocks(changed, "KU421", "fi"))
     assert "oli <5, .. kuin vuotta aiemmin" in html.unescape(page)
+
+
+def test_forecast_made_in_2020q1_is_on_the_main_page(store, kp_area):
+    """A past period's data end at the period: 2020Q1 holds 21 of the 24 backtest origins the published
+    accuracy needs, yet the forecast made at 2020-03 is shown (one sentence, one chart), equal to the
+    forecast made at 2020-03 from the full data, with the outcome of 2020-09 and the earlier errors."""
+    from analysis.forecast import backtest as bt
+    from analysis.forecast import occupations as occ
+
+    scope = Scope.of(store, kp_area, "2020Q1")
+    fc, acc = rp.forecast_facts(scope)
+    assert fc is not None and acc is not None
+    ahead = fc[fc["kind"] == "forecast"].set_index("month")
+    assert list(ahead.index[:6]) == ["2020-04", "2020-05", "2020-06", "2020-07", "2020-08", "2020-09"]
+    assert fc.loc[fc["kind"] == "history", "month"].iloc[-1] == "2020-03"
+    # made then: equal to the forecast made at 2020-03 with the full data's backtest errors known then
+    full = occ.occupation_panel(store, "MK16")
+    made = bt.forecast_from(full.panel, "2020-03", list(full.extra), result=occ.backtest(full)[0])
+    made = made[made["series_id"] == rp.FORECAST_SERIES].set_index("target")
+    for col in ("forecast", "lo80", "hi80"):
+        assert ahead[col.replace("forecast", "value")].to_numpy() == pytest.approx(made[col].reindex(ahead.index).to_numpy())
+    assert acc.last_origin <= "2019-09" and acc.cases > 0  # only forecasts whose 6-month target is known
+    facts = dataclasses.replace(rp.compute_facts(scope), forecast=fc, accuracy=acc)
+    sentence = rp.forecast_sentence(facts, "fi")
+    # 12ti MK16 total: 2 838 in 2020-03 (the origin), 2 544 in 2020-09 (the outcome)
+    assert sentence.startswith(f"Ennusteen mukaan työttömiä on syyskuun 2020 lopussa noin 2{NBSP}610 "
+                               f"(80 %:n ennusteväli 2{NBSP}130–3{NBSP}020).")
+    assert f"Toteutunut määrä oli 2{NBSP}544, ennustevälin sisällä." in sentence
+    assert "Aiemmista kuuden kuukauden ennusteista puolet osui enintään " in sentence
+    page = "".join(b.data for b in rp.main_blocks(facts, "fi"))
+    assert page.count('id="forecast"') == 1 and page.count("<figure") >= 2  # municipalities + forecast
+
+
+def test_forecast_made_before_the_first_protocol_origin_is_the_one_made_then(store, kp_area):
+    """2013Q4's data hold no protocol origin (2015-01 on), only calibration origins: their errors give
+    the interval, as in the full backtest, and no accuracy clause is stated."""
+    from analysis.forecast import backtest as bt
+    from analysis.forecast import occupations as occ
+
+    fc, acc = rp.forecast_facts(Scope.of(store, kp_area, "2013Q4"))
+    assert fc is not None and acc is None
+    ahead = fc[fc["kind"] == "forecast"].set_index("month")
+    full = occ.occupation_panel(store, "MK16")
+    made = bt.forecast_from(full.panel, "2013-12", list(full.extra), result=occ.backtest(full)[0])
+    made = made[made["series_id"] == rp.FORECAST_SERIES].set_index("target").reindex(ahead.index)
+    assert ahead["value"].to_numpy() == pytest.approx(made["forecast"].to_numpy())
+    assert ahead["hi80"].to_numpy() == pytest.approx(made["hi80"].to_numpy())

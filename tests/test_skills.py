@@ -193,3 +193,16 @@ def test_section_says_so_when_data_too_short(store, kp_area):
     assert "Ennusteita ei voitu laskea" in html and "python -m analysis fetch" in html
     assert "Pula- ja ylitarjonta-ammatit nyt" in html  # the current situation is still shown
     assert present_skills.headline_accuracy(Scope.of(small, kp_area, LATEST)) is None
+
+
+def test_a_past_period_shows_the_forecast_made_then_without_the_published_accuracy(store, kp_area):
+    """2020Q1: the data end at 2020-03 and hold 21 of the 24 backtest origins the accuracy figures
+    need; the data begin in 2006, so they are not too short: the forecasts and fan charts are shown,
+    the accuracy sub-section says why its figures are not."""
+    scope = Scope.of(store, kp_area, "2020Q1")
+    res = present_skills.compute(scope)
+    assert res.forecast is not None and res.forecast_problem == ""
+    assert res.headline is None and res.backtest is None and res.protocol_origins == 21
+    html = "".join(b.data for b in present_skills.skills_blocks(scope, "fi"))
+    assert "Ennusteita ei voitu laskea" not in html and html.count("<figure") >= 1
+    assert "tarvitsee 24 ennustehetkeä kuukaudesta 2015-01 alkaen" in html and "niitä on 21." in html

@@ -180,6 +180,40 @@ def test_group_names_file(tmp_path):
         structure.load_occupation_groups(bad)
 
 
+def test_swedish_group_names_have_a_source_and_never_stand_in_for_a_missing_finnish_check(tmp_path):
+    """Statistikcentralen's Swedish names (Yrkesklassificering 2010) for 43 of the 53 groups; the 10
+    without one (01-03, 83, 91-96) keep their Finnish name in the Swedish review, said once."""
+    from analysis.present import occupation_names as on
+
+    groups = structure.load_occupation_groups().set_index("group_code")
+    sv = groups["group_name_sv"]
+    assert (sv != "").sum() == 43 and (groups.loc[sv != "", "verified_in_sv"] != "").all()
+    assert sv["0"] == "Militärer" and sv["9"] == "Övriga arbetstagare"
+    assert sv["71"] == "Byggnadsarbetare m.fl. (utom elmontörer)"
+    assert sv["26"] == "Specialister inom juridik samt inom social- och kultursektorn"
+    assert set(sv[sv == ""].index) == {"01", "02", "03", "83", "91", "92", "93", "94", "95", "96"}
+    names = on.group_names("sv")
+    assert names["71"].startswith("Byggnadsarbetare") and names["83"] == "Kuljetustyöntekijät"  # Finnish kept
+    assert "91" not in names  # neither language verified: the code only
+    assert on.finnish_only(["71", "83", "91", "01"], "sv") == ["01", "83"] and on.finnish_only(["83"], "fi") == []
+    assert on.group_names("fi")["95"] == "Katumyyjät, kengänkiillottajat ym."
+    bad = tmp_path / "groups.csv"
+    bad.write_text("group_code,level,group_name_fi,verified_in,group_name_sv,verified_in_sv\n"
+                   "1,1,Johtajat,x,Chefer,\n", encoding="utf-8")
+    with pytest.raises(DataValidationError, match=r"row 2, column 'verified_in_sv'"):
+        structure.load_occupation_groups(bad)
+
+
+def test_swedish_appendix_says_once_which_group_names_are_in_finnish(store, kp_area):
+    scope = Scope.of(store, kp_area, "2023Q3")
+    sv = "".join(b.data for b in present.occupation_blocks(scope, "sv"))
+    assert sv.count("deras namn visas på finska") == 1
+    assert "för yrkesgrupperna 01, 02, 03, 83, 92, 93, 94, 95, 96;" in sv
+    assert "71 Byggnadsarbetare m.fl. (utom elmontörer)" in sv and "7 Byggnads-, reparations- och" in sv
+    fi = "".join(b.data for b in present.occupation_blocks(scope, "fi"))
+    assert "suomeksi" not in fi and "71 Rakennustyöntekijät ym. (pl. sähköasentajat)" in fi
+
+
 def test_unverified_group_shows_code_only():
     assert present.occupation_label("26", {"2": "Erityisasiantuntijat"}, "fi") == "26"
     assert present.occupation_label("2", {"2": "Erityisasiantuntijat"}, "fi") == "2 Erityisasiantuntijat"

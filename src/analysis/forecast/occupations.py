@@ -6,6 +6,9 @@ This is the entry point the presentation layer, the review and the benchmark cal
   them the forecastability rule selects at each month (data up to that month only) and their signals.
 - :func:`backtest` ``(data) -> (BacktestResult, cache_hit)``: the rolling-origin backtest
   (origins 2011-01…2023-07 quarterly; scored 2015-01…), cached on disk.
+- :func:`known_backtest` ``(data) -> (BacktestResult | None, cache_hit)``: the same backtest over
+  the protocol origins the data hold, however few (a past period's data cut at its end): what a
+  forecast made then knows of the earlier forecasts.
 - :func:`forecast` ``(data, origin=None) -> (frame, cache_hit)``: the forecast made at ``origin``
   (default: the last month) from the data up to that origin only, exactly as the backtest makes it:
   the forecast a past review would have shown. One row per series selected at the origin and
@@ -27,6 +30,7 @@ reads them and never refits (``cache_hit`` is True).
 
 from __future__ import annotations
 
+import dataclasses
 import sys
 from dataclasses import dataclass
 
@@ -117,15 +121,46 @@ def backtest(data: OccupationData, origins: list[str] | None = None, use_cache: 
     return cache.cached("backtest", cache.make_key(data.key(), *origins), compute)
 
 
+def known_backtest(data: OccupationData, use_cache: bool = True) -> tuple[bt.BacktestResult | None, bool]:
+    """The backtest over the protocol origins the data hold, however few: what a forecast made at the
+    data's last month knows of earlier forecasts (their errors feed its interval); ``(result,
+    cache_hit)``; data that end before the first protocol origin (2015-01) get the calibration
+    origins' errors and no test cases, ``(None, False)`` when they hold no origin at all.
+
+    Every origin uses data up to itself only, so a forecast made at a past month from data cut
+    there (a past period's review) equals the forecast made at that month from the full data.
+    :func:`backtest` (the published accuracy) still needs :data:`MIN_ORIGINS`. Raises
+    :class:`NotEnoughData` when the data hold fewer origins because they *begin* too late (after
+    :data:`backtest.CALIBRATION_FIRST`), not because they end early: those are too short."""
+    origins = bt.official_origins(data.panel.months)
+    if len(origins) < MIN_ORIGINS and data.panel.months[0] > bt.CALIBRATION_FIRST:
+        raise NotEnoughData(f"the data begin {data.panel.months[0]}, after {bt.CALIBRATION_FIRST}, and hold "
+                            f"{len(origins)} backtest origins; the protocol needs {MIN_ORIGINS}")
+    if not origins:
+        # data that end before the first protocol origin: the calibration origins alone, whose errors
+        # feed the interval exactly as in the full backtest; they are validation cases, never
+        # published as accuracy (no test cases)
+        calibration = bt.origins_between(data.panel.months, bt.CALIBRATION_FIRST, bt.ORIGIN_LAST)
+        if not calibration:
+            return None, False
+        result, hit = backtest(data, origins=calibration, use_cache=use_cache)
+        return dataclasses.replace(result, cases=result.cases.iloc[:0]), hit
+    return backtest(data, origins=origins, use_cache=use_cache)
+
+
 def forecast(data: OccupationData, origin: str | None = None, use_cache: bool = True) -> tuple[pd.DataFrame, bool]:
     """The forecast made at ``origin`` (default: the last month) from data up to that origin, with
-    the series' labels added (columns in the module docstring). It uses the backtest's past errors
-    known at the origin (cached); without enough protocol origins, the pooled regression's
-    residual band."""
+    the series' labels added (columns in the module docstring). It uses the past errors of the
+    backtest over the protocol origins the data hold (:func:`known_backtest`, cached), known at
+    the origin; with none (data ending before 2015-01 or beginning after 2011-01), the pooled
+    regression's residual band."""
     origin = origin or data.panel.months[-1]
 
-    # the backtest's calibration (weights, interval multipliers) and past errors make the forecast
-    result = backtest(data, use_cache=use_cache)[0] if len(bt.official_origins(data.panel.months)) >= MIN_ORIGINS else None
+    # the backtest's past errors and batches known at the origin make the forecast's interval
+    try:
+        result = known_backtest(data, use_cache=use_cache)[0]
+    except NotEnoughData:  # data that begin late: the residual band
+        result = None
 
     def compute() -> pd.DataFrame:
         out = bt.forecast_from(data.panel, origin, list(data.extra), result=result)

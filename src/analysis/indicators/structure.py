@@ -313,10 +313,14 @@ def load_occupation_groups(path: Path = OCCUPATION_GROUPS_FILE) -> pd.DataFrame:
     """Ammattiluokitus 2010 main and sub-major group names (``data/reference``), validated.
 
     Columns: ``group_code`` (string), ``level`` (1 | 2), ``group_name_fi`` (empty = not verified,
-    show the code only), ``verified_in``.
+    show the code only), ``verified_in``, ``group_name_sv`` (Statistikcentralen's Swedish name,
+    Yrkesklassificering 2010; empty = none found), ``verified_in_sv``. Every name has a source.
     """
     frame = read_csv(path, empty_is_missing=False)
     require_columns(frame, ["group_code", "level", "group_name_fi", "verified_in"], path)
+    for col in ("group_name_sv", "verified_in_sv"):
+        if col not in frame.columns:
+            frame[col] = ""
     require_known(frame, "level", ["1", "2"], path, "level")
     require_pattern(frame, "group_code", r"\d{1,2}", path, "a one- or two-digit group code")
     require_unique(frame, ["group_code"], path)
@@ -324,10 +328,11 @@ def load_occupation_groups(path: Path = OCCUPATION_GROUPS_FILE) -> pd.DataFrame:
     if bad.any():
         pos = int(bad.to_numpy().nonzero()[0][0])
         raise DataValidationError(path, "code length does not match level", csv_row(pos), "group_code")
-    unsourced = (frame["group_name_fi"] != "") & (frame["verified_in"] == "")
-    if unsourced.any():
-        pos = int(unsourced.to_numpy().nonzero()[0][0])
-        raise DataValidationError(path, "a name without a source", csv_row(pos), "verified_in")
+    for name, source in (("group_name_fi", "verified_in"), ("group_name_sv", "verified_in_sv")):
+        unsourced = (frame[name] != "") & (frame[source] == "")
+        if unsourced.any():
+            pos = int(unsourced.to_numpy().nonzero()[0][0])
+            raise DataValidationError(path, "a name without a source", csv_row(pos), source)
     frame["level"] = frame["level"].astype(int)
     return frame
 

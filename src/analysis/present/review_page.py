@@ -120,6 +120,8 @@ def compute_facts(scope: Scope, scorecard: pd.DataFrame | None = None) -> Review
 FORECAST_SERIES = "unemployed_jobseekers|total|SSS"
 """The series of the main page's forecast: the area's unemployed jobseekers (12ti total)."""
 FORECAST_H = 6
+MIN_ACCURACY_CASES = 8
+"""Fewest earlier forecasts (two years of quarterly origins) whose median error the sentence states."""
 
 
 def forecast_facts(scope: Scope) -> tuple[pd.DataFrame | None, object | None]:
@@ -127,9 +129,15 @@ def forecast_facts(scope: Scope) -> tuple[pd.DataFrame | None, object | None]:
     the months before it, and what happened after it where the data already holds it; and the
     accuracy of the forecasts made before the period (their targets no later than its last month).
 
+    The scope's data end at the period, so a past period holds fewer backtest origins than the
+    published accuracy needs (2020Q1: 21 of 24); the forecast made then is still shown, with the
+    past errors of the origins it holds (:func:`occupations.known_backtest`).
+
     Frame columns: ``month``, ``kind`` (history | forecast), ``value`` (observed or point), ``lo80``,
-    ``hi80``, ``actual`` (the outcome of a forecast month; NaN when not yet known). ``(None, None)``
-    when the area has no occupation series to forecast."""
+    ``hi80``, ``actual`` (the outcome of a forecast month; NaN when not yet known); the accuracy is
+    None when fewer than :data:`MIN_ACCURACY_CASES` earlier forecasts of the total have their
+    outcome in the data (a review of 2015-2016). ``(None, None)`` when the area has no occupation
+    series to forecast."""
     import dataclasses
 
     from analysis.forecast import occupations as occ
@@ -140,12 +148,13 @@ def forecast_facts(scope: Scope) -> tuple[pd.DataFrame | None, object | None]:
     try:
         data = occ.occupation_panel(scope.store, code)
         fc, _hit = occ.forecast(data, origin)
-        result, _hit = occ.backtest(data)
+        result, _hit = occ.known_backtest(data)
     except occ.NotEnoughData:
         return None, None
     own = fc[fc["series_id"] == FORECAST_SERIES]
     if own.empty:
         return None, None
+
     def total(obs: pd.DataFrame) -> pd.Series:
         mask = (obs["area_code"] == code) & (obs["occupation_code"] == "SSS") & (obs["measure"] == "unemployed_jobseekers")
         return obs.loc[mask].set_index("period")["value"].sort_index()
@@ -156,10 +165,12 @@ def forecast_facts(scope: Scope) -> tuple[pd.DataFrame | None, object | None]:
             for m, v in history.items()]
     rows += [{"month": r.target, "kind": "forecast", "value": float(r.forecast), "lo80": float(r.lo80),
               "hi80": float(r.hi80), "actual": float(later.get(r.target, np.nan))} for r in own.itertuples()]
+    if result is None:
+        return pd.DataFrame(rows), None
     cases = result.cases
     known = dataclasses.replace(result, cases=cases[(cases["target"] <= origin) & (cases["series_id"] == FORECAST_SERIES)])
     accuracy = occ.accuracy_summary(known, h=FORECAST_H, measure="unemployed_jobseekers")
-    return pd.DataFrame(rows), (accuracy if accuracy.cases else None)
+    return pd.DataFrame(rows), (accuracy if accuracy.cases >= MIN_ACCURACY_CASES else None)
 
 
 def _group(facts: ReviewFacts, key: str) -> pd.Series:
@@ -323,25 +334,48 @@ def _municipality_sentences(facts: ReviewFacts, lang: str) -> list[str]:
     return out
 
 
+def _occupation_movers(facts: ReviewFacts, n: int = 3) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """The ``n`` two-digit groups whose unemployed grew and fell most from a year earlier (groups on
+    a base under 20 persons left out)."""
+    occ = facts.occupations
+    body = occ[(occ["kind"] == "group") & ~occ["base_unreliable"].astype(bool)].dropna(subset=["change_year"])
+    up = body[body["change_year"] > 0].sort_values("change_year", ascending=False).head(n)
+    down = body[body["change_year"] < 0].sort_values("change_year").head(n)
+    return up, down
+
+
 def occupation_items(facts: ReviewFacts, lang: str, n: int = 3) -> tuple[list[str], list[str]]:
     """The two-digit groups whose unemployed grew and fell most from a year earlier, as
-    "rakennustyöntekijät +48 (+33 %)"; groups on a base under 20 persons are left out."""
-    from analysis.present.skills import group_names
+    "rakennustyöntekijät +48 (+33 %)", named in ``lang`` (Statistikcentralen's Swedish names in
+    Swedish; a group without one keeps its Finnish name, see :func:`occupation_names_note`)."""
+    from analysis.present.occupation_names import group_names
 
-    occ = facts.occupations
-    if occ is None:
+    if facts.occupations is None:
         return [], []
-    names = group_names()
-    body = occ[(occ["kind"] == "group") & ~occ["base_unreliable"].astype(bool)].dropna(subset=["change_year"])
+    names = group_names(lang)
 
     def item(row: pd.Series) -> str:
         name = names.get(str(row["group_code"]), str(row["group_code"]))
         name = name[0].lower() + name[1:] if name else name
         return f"{name} {fmt_signed(row['change_year'], 0, lang)} ({fmt_pct_change(row['change_year_pct'], 0, lang)})"
 
-    up = body[body["change_year"] > 0].sort_values("change_year", ascending=False).head(n)
-    down = body[body["change_year"] < 0].sort_values("change_year").head(n)
+    up, down = _occupation_movers(facts, n)
     return [item(r) for _, r in up.iterrows()], [item(r) for _, r in down.iterrows()]
+
+
+def occupation_names_note(facts: ReviewFacts, lang: str) -> str:
+    """One plain sentence when the occupation sentence names a group in Finnish because no Swedish
+    name was found for it (empty in Finnish and when every name is in ``lang``)."""
+    from analysis.present.occupation_names import finnish_only
+
+    if facts.occupations is None:
+        return ""
+    up, down = _occupation_movers(facts)
+    codes = finnish_only([*up["group_code"], *down["group_code"]], lang)
+    if not codes:
+        return ""
+    key = "occupations_name_in_finnish" if len(codes) == 1 else "occupations_names_in_finnish"
+    return tx(key, lang, codes=", ".join(codes))
 
 
 def occupation_sentence(facts: ReviewFacts, lang: str) -> str:
@@ -563,7 +597,8 @@ def main_blocks(facts: ReviewFacts, lang: str) -> list[html.HTML]:
             blocks.append(html.paragraph(tx("occupations_context", lang, region=_name_of(scope.region, scope, lang))))
         sentence = occupation_sentence(facts, lang)
         if sentence:
-            blocks.append(html.paragraph(sentence))
+            note = occupation_names_note(facts, lang)
+            blocks.append(html.paragraph(f"{sentence} {note}" if note else sentence))
     forecast_text = forecast_sentence(facts, lang)
     if forecast_text:
         blocks.append(html.HTML(f'<h3 id="forecast">{html.esc(tx("forecast_heading", lang))}</h3>'))

@@ -8,12 +8,9 @@ Front page helpers: :func:`top_shortage_sentence` (one sentence of narrative) an
 from __future__ import annotations
 
 from dataclasses import dataclass, replace
-from functools import lru_cache
-from pathlib import Path
 
 import pandas as pd
 
-from analysis import config
 from analysis.config import Area
 from analysis.forecast import backtest as bt
 from analysis.forecast import occupations as occ
@@ -21,32 +18,22 @@ from analysis.indicators import skills
 from analysis.present import figures, html
 from analysis.present.disclosure import disclose_count
 from analysis.present.fmt import fmt_dec, fmt_int, fmt_pct, fmt_signed
+from analysis.present.occupation_names import group_names
 from analysis.present.text import t
 from analysis.schema import TOTAL
 from analysis.store.scope import Scope
 
-GROUP_NAMES_FILE: Path = config.DATA_DIR / "reference" / "ammattiluokitus2010_groups.csv"
 TOP_N = 5
 NOW_FORECAST_HORIZONS = range(1, 7)
 """Forecast tightness = mean of the forecasts 1–6 months ahead (the next two quarters)."""
 
 
-@lru_cache(maxsize=2)
-def group_names(path: Path = GROUP_NAMES_FILE) -> dict[str, str]:
-    """Finnish names of the one- and two-digit groups (empty when the reference file is absent)."""
-    if not Path(path).exists():
-        return {}
-    frame = pd.read_csv(path, dtype="str", keep_default_na=False)
-    if not {"group_code", "group_name_fi"} <= set(frame.columns):
-        return {}
-    return {c: n for c, n in zip(frame["group_code"], frame["group_name_fi"]) if n}
-
-
 def group_label(level: str, group_code: str, lang: str = "fi") -> str:
-    """``52 Myyjät …`` (code and name), ``Kaikki ammatit`` for the total; the code alone without a name."""
+    """``52 Myyjät …`` (code and name in ``lang``; see :mod:`analysis.present.occupation_names`),
+    ``Kaikki ammatit`` for the total; the code alone without a verified name."""
     if level == "total" or group_code == TOTAL:
         return t("skills.all_occupations", lang)
-    name = group_names().get(group_code, "")
+    name = group_names(lang).get(group_code, "")
     return f"{group_code} {name}".strip()
 
 
@@ -80,6 +67,7 @@ class SkillsResult:
     headline: bt.Headline | None = None
     cache_hits: tuple[bool, bool] = (False, False)
     forecast_problem: str = ""
+    protocol_origins: int = 0  # backtest origins the data hold; the accuracy figures need occ.MIN_ORIGINS
 
 
 def compute(scope: Scope) -> SkillsResult | None:
@@ -95,13 +83,16 @@ def compute(scope: Scope) -> SkillsResult | None:
     base = SkillsResult(scope, area_code, scope.period.code, origin, months, series, now)
     try:
         data = occ.occupation_panel(scope.store, area_code, series=series)
-        result, hit_bt = occ.backtest(data)
+        result, hit_bt = occ.known_backtest(data)  # a past period's data hold fewer origins
         fc, hit_fc = occ.forecast(data, origin)
     except occ.NotEnoughData as exc:
         return replace(base, forecast_problem=str(exc))
     later = skills.tightness_forecast(fc, NOW_FORECAST_HORIZONS)
+    n = len(bt.official_origins(data.panel.months))
+    published = result is not None and n >= occ.MIN_ORIGINS  # the accuracy figures need the protocol's origins
     return replace(base, data=data, tight_later=later, moves=skills.class_moves(now, later), forecast=fc,
-                   backtest=result, headline=bt.headline(result), cache_hits=(hit_bt, hit_fc))
+                   backtest=result if published else None, headline=bt.headline(result) if published else None,
+                   cache_hits=(hit_bt, hit_fc), protocol_origins=n)
 
 
 # ---- front page -------------------------------------------------------------------------------
@@ -350,6 +341,10 @@ def _forecast_blocks(res: SkillsResult, lang: str) -> list[html.HTML]:
     for sid in fan_series(res):
         blocks.append(fan_chart(res, sid, lang))
     blocks.append(html.heading(t("skills.accuracy_heading", lang), 3))
+    if res.headline is None:  # a past period: too few origins for the published accuracy figures
+        blocks.append(html.notice(t("skills.accuracy_not_yet", lang, n=res.protocol_origins,
+                                    needed=occ.MIN_ORIGINS, first=bt.ORIGIN_FIRST), "missing", lang))
+        return blocks
     blocks.append(html.paragraph(accuracy_sentence(res.headline, lang)))
     blocks.append(html.paragraph(t(
         "skills.requirement_met" if res.headline.meets_requirement else "skills.requirement_not_met", lang,

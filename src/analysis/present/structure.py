@@ -23,6 +23,7 @@ from analysis.present.fmt import (
     fmt_signed,
     is_missing,
 )
+from analysis.present.occupation_names import finnish_only, group_names
 from analysis.present.text import catalogue, data_source_label, t
 from analysis.schema import StoreError
 from analysis.sources import embedded
@@ -72,15 +73,10 @@ def pct_change_cell(new: float, base: float, lang: str) -> str:
 
 
 def occupation_label(code: str, names: dict[str, str], lang: str) -> str:
-    """"code name" for an occupation or group (names are Finnish only); the code alone when no verified name exists."""
+    """"code name" for an occupation or group (``names`` in the page's language); the code alone when
+    no verified name exists."""
     name = names.get(code, "")
     return f"{code} {name}{tx('names_fi_only', lang)}" if name else code
-
-
-def group_names() -> dict[str, str]:
-    """Verified Finnish names of Ammattiluokitus 2010 groups, code -> name (empty names left out)."""
-    groups = structure.load_occupation_groups()
-    return {c: n for c, n in zip(groups["group_code"], groups["group_name_fi"]) if n}
 
 
 def occupation_names() -> dict[str, str]:
@@ -275,7 +271,7 @@ def occupation_figure(groups: pd.DataFrame, names: dict[str, str], month: str, l
     rows = groups[groups["kind"] != "total"].copy()
     rows["label"] = [
         {"special": tx("row_special", lang), "missing": tx("row_missing", lang)}.get(k)
-        or occupation_label(c, names, "fi")
+        or occupation_label(c, names, lang)
         for c, k in zip(rows["group_code"], rows["kind"])
     ]
     fig, ax = figures.new_figure(8, 5)
@@ -386,12 +382,18 @@ def occupation_blocks(scope: Scope, lang: str = "fi") -> list[html.HTML]:
     codes, is_context = scope.occupation_codes
     if is_context:
         blocks.append(html.paragraph(tx("occupation_scope_region", lang, region=area_name(codes[0], scope, lang))))
-    blocks.append(html.paragraph(tx("occupation_text", lang)))
-    names = group_names()
+    names = group_names(lang)
     g1 = structure.occupation_groups(scope, 1)
-    month = g1["month"].iloc[0]
-    blocks.append(occupation_figure(g1, names, month, lang))
     g2 = structure.occupation_groups(scope, 2)
+    month = g1["month"].iloc[0]
+    text = tx("occupation_text", lang)
+    shown = [*g1.loc[g1["kind"] == "group", "group_code"], *g2.loc[g2["kind"] == "group", "group_code"]]
+    in_finnish = finnish_only(shown, lang)
+    if in_finnish:  # said once on the page: the skills section below uses the same names
+        key = "occupation_name_in_finnish" if len(in_finnish) == 1 else "occupation_names_in_finnish"
+        text += " " + tx(key, lang, codes=", ".join(in_finnish))
+    blocks.append(html.paragraph(text))
+    blocks.append(occupation_figure(g1, names, month, lang))
     blocks.append(html.heading(tx("occupation_caption_2", lang, month=month), 4))
     blocks.append(html.table(occupation_table(g2, names, lang), tx("occupation_caption_2", lang, month=month)))
     blocks.append(html.heading(tx("top_heading", lang), 4))
@@ -404,7 +406,7 @@ def vacancy_blocks(scope: Scope, lang: str = "fi") -> list[html.HTML]:
     """Vacancies and tightness by main group, and the Beveridge curve."""
     blocks = [html.heading(tx("vacancies_heading", lang), 3)]
     if scope.occupation_codes is not None and scope.month(structure.OCC_TABLE) is not None:
-        names = group_names()
+        names = group_names(lang)
         g1 = structure.occupation_groups(scope, 1)
         month = g1["month"].iloc[0]
         blocks += [html.paragraph(tx("vacancies_text", lang)),
