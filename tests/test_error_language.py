@@ -230,6 +230,22 @@ def test_english_and_debug_on_request():
     assert out.returncode == 2 and "Traceback" in out.stderr and "virhe: " + FI_PERIOD in out.stderr
 
 
+@pytest.mark.parametrize("args, lang_env, expected", [
+    (["review", "--lang", "de"], {}, "python -m analysis review: virhe: valitsin --lang: virheellinen arvo 'de' "
+                                     "(vaihtoehdot: 'fi', 'sv')"),
+    (["review", "--bogus"], {"LANG": "sv_FI.UTF-8"}, "python -m analysis: fel: okända argument: --bogus"),
+    (["review", "--period"], {}, "python -m analysis review: virhe: valitsin --period: arvo puuttuu"),
+    (["review", "--lang", "sv", "--period"], {}, "python -m analysis review: fel: flaggan --period: värdet saknas"),
+    (["review", "--lang", "de"], {"LANG": "en_US.UTF-8"}, "python -m analysis review: error: argument --lang: "
+                                                          "invalid choice: 'de' (choose from 'fi', 'sv')"),
+], ids=["choice-fi", "unknown-sv", "missing-value-fi", "missing-value-lang-sv", "choice-en"])
+def test_the_command_lines_own_errors_speak_the_users_language(args, lang_env, expected):
+    out = run_cli(args, lang_env)
+    assert out.returncode == 2, out.stderr
+    assert out.stderr.splitlines()[-1] == expected
+    assert "Traceback" not in out.stderr
+
+
 def test_a_bad_workbook_names_file_sheet_row_and_column_in_finnish(tmp_path):
     book = openpyxl.Workbook()
     sheet = book.active

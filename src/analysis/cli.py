@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import argparse
 import os
+import re
 import sys
 import tempfile
 import traceback
@@ -38,9 +39,52 @@ EPILOG = """examples:
 """
 
 
+ARGPARSE_MESSAGES: tuple[tuple[re.Pattern[str], Text], ...] = tuple((re.compile(p), t) for p, t in (
+    (r"invalid choice: (?P<value>.+) \(choose from (?P<choices>.+)\)",
+     Text("invalid choice: {value} (choose from {choices})")),
+    (r"unrecognized arguments: (?P<arguments>.+)", Text("unrecognized arguments: {arguments}")),
+    (r"the following arguments are required: (?P<arguments>.+)",
+     Text("the following arguments are required: {arguments}")),
+    (r"expected one argument", Text("expected one argument")),
+    (r"invalid (?P<kind>\w+) value: (?P<value>.+)", Text("invalid {kind} value: {value}")),
+    (r"ambiguous option: (?P<option>\S+) could match (?P<matches>.+)",
+     Text("ambiguous option: {option} could match {matches}")),
+))
+"""argparse's own error messages (Python 3.11 wording) and the templates that translate them."""
+
+
+def argparse_text(message: str) -> Text | str:
+    """argparse's error ``message`` as a translatable text (English as it is when not recognised)."""
+    argument, _, problem = message.partition(": ") if message.startswith("argument ") else ("", "", message)
+    for pattern, template in ARGPARSE_MESSAGES:
+        found = pattern.fullmatch(problem)
+        if found:
+            text = Text(template.template, **found.groupdict())
+            if not argument:
+                return text
+            return Text("argument {argument}: {problem}", argument=argument[len("argument "):], problem=text)
+    return message
+
+
+class Parser(argparse.ArgumentParser):
+    """An argument parser whose errors (a wrong choice, a missing value) speak the user's language:
+    the command line's ``--lang``, else the environment (as every other error message)."""
+
+    argv: list[str] = []
+    """The arguments being parsed (set by :func:`main`): their ``--lang`` chooses the language."""
+
+    def error(self, message: str):
+        given = next((self.argv[i + 1] for i, a in enumerate(self.argv[:-1]) if a == "--lang"), None)
+        lang = given if given in ERROR_LANGUAGES else schema_user_language()
+        text = argparse_text(message)
+        self.print_usage(sys.stderr)
+        self.exit(EXIT_USER_ERROR, f"{self.prog}: {Text('error').message(lang)}: "
+                                   f"{text.message(lang) if isinstance(text, Text) else text}\n")
+
+
 def build_parser() -> argparse.ArgumentParser:
     """The argument parser with all subcommands."""
-    parser = argparse.ArgumentParser(
+    parser = Parser(
         prog="python -m analysis",
         description="Employment-area analytics: from Statistics Finland data to the quarterly "
         "employment review (työllisyyskatsaus) that managers read as HTML.",
@@ -187,6 +231,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     bug: a short message says where its traceback was logged, and the status is 1.
     """
     parser = build_parser()
+    Parser.argv = list(sys.argv[1:] if argv is None else argv)
     args = parser.parse_args(argv)
     if args.command is None:
         parser.print_help()

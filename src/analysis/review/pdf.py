@@ -12,6 +12,8 @@ import subprocess
 import tempfile
 from pathlib import Path
 
+from analysis.schema import Text
+
 CHROMIUM_NAMES = ("chromium", "chromium-browser", "google-chrome")
 FLAGS = ("--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
          "--disable-background-networking", "--disable-component-update", "--disable-sync",
@@ -24,18 +26,18 @@ def chromium() -> str | None:
     return next((found for name in CHROMIUM_NAMES if (found := shutil.which(name))), None)
 
 
-def print_pdf(page: Path, target: Path) -> str | None:
+def print_pdf(page: Path, target: Path) -> Text | None:
     """Print ``page`` (an HTML file) to ``target``; returns None when done, else the reason it was not."""
     browser = chromium()
     if browser is None:
-        return "no Chromium on this machine (install Debian's 'chromium' to get the PDF)"
+        return Text("no Chromium on this machine (install Debian's 'chromium' to get the PDF)")
     with tempfile.TemporaryDirectory(prefix="pdf-profile-") as profile:
         try:
             done = subprocess.run(
                 [browser, *FLAGS, f"--user-data-dir={profile}", f"--print-to-pdf={target}", Path(page).resolve().as_uri()],
                 capture_output=True, text=True, timeout=TIMEOUT_S, check=False)
         except (OSError, subprocess.TimeoutExpired) as exc:
-            return f"Chromium could not print the page ({type(exc).__name__})"
+            return Text("Chromium could not print the page ({reason})", reason=type(exc).__name__)
     if done.returncode != 0 or not Path(target).exists() or Path(target).stat().st_size == 0:
-        return f"Chromium could not print the page (exit code {done.returncode})"
+        return Text("Chromium could not print the page (exit code {code})", code=done.returncode)
     return None

@@ -36,7 +36,7 @@ from analysis.review.notebooks import parameters_cell
 from analysis.review.params import ReviewParams, resolve
 from analysis.review.publish import ReviewExists, building_dir, clean_stale, worker_init, write_index_locked
 from analysis.review.publish import publish as publish_review
-from analysis.schema import UserError
+from analysis.schema import Text, UserError, user_language
 from analysis.store import load_store
 
 REVIEW_FILE = "review.html"
@@ -465,12 +465,14 @@ def run_reviews(requests: list[dict], force: bool = False, progress: bool = True
         for build, store in builds:
             vintage = _vintage_summary(store, build.params.period, build.params.lang)
             record = _record(build, store, vintage, "published")
-            problem = printing[id(build)].result() if id(build) in printing else "no main page"
+            problem = printing[id(build)].result() if id(build) in printing else Text("no main page")
             record["pdf"] = PDF_FILE if problem is None else None
             if problem:
-                record["pdf_missing"] = problem
-                print(f"note: no PDF for {build.params.area} {build.params.period} ({build.params.lang}): {problem}; "
-                      "the HTML review is published", file=sys.stderr)
+                record["pdf_missing"] = str(problem)
+                lang = user_language()  # the operator's language, as the error messages
+                print(Text("note: no PDF for {area} {period} ({lang}): {problem}; the HTML review is published",
+                           area=build.params.area, period=build.params.period, lang=build.params.lang,
+                           problem=problem).message(lang), file=sys.stderr)
             (build.workdir / "run.json").write_text(json.dumps(record, ensure_ascii=False, indent=2), encoding="utf-8")
             publish_review(build.workdir, build.destination, force, output_dir)
             shutil.rmtree(build.destination.with_name(build.destination.name + FAILED_SUFFIX), ignore_errors=True)
