@@ -41,19 +41,19 @@ def data_digest(data_source: str) -> str:
 
 
 def reviews_digest(output_dir: str | Path, area: str) -> str:
-    """What the scorecard's review metric reads from ``output_dir``: the folder and the periods of
-    ``area`` its list of reviews (``index.json``) holds. Re-publishing a review, or publishing one of
-    another area, leaves it unchanged, so a repeated review finds its figures in the cache."""
+    """What the scorecard's review metric reads from ``output_dir``: the periods of ``area`` its list of
+    reviews (``index.json``) holds. Re-publishing a review, publishing one of another area or writing
+    into another folder with the same reviews leaves it unchanged, so a repeated review finds its
+    figures in the cache."""
     from analysis.schema import UserError
     from analysis.sources.workbook import load_review_index
 
-    folder = Path(output_dir).resolve()
     try:
-        reviews = load_review_index(folder / "index.json")
+        reviews = load_review_index(Path(output_dir) / "index.json")
     except UserError:
-        return f"{folder}:unreadable"
+        return "unreadable"
     periods = sorted(set(reviews.loc[reviews["area"] == area, "period"]))
-    return f"{folder}:" + hashlib.sha256(repr(periods).encode()).hexdigest()[:16]
+    return hashlib.sha256(repr(periods).encode()).hexdigest()[:16]
 
 
 def cache_key(*parts: object, data_source: str) -> str:
