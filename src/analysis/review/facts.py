@@ -105,6 +105,10 @@ figures for the main page and the municipality pages)."""
 FROM_FACTS = frozenset({"main", "municipalities"})
 """Sections built from :func:`load_facts` (the figures computed once before any notebook runs)."""
 
+AFTER_FIGURES = FROM_FACTS | {"skills"}
+"""Sections the runner computes only after the figures: those built from them, and the skills section,
+which shares their forecast (computed once, by the figures, and then read from the forecast cache)."""
+
 COUNTS_REVIEWS = frozenset({"kpi"}) | FROM_FACTS
 """Sections whose results count the reviews published under ``output_dir`` (the scorecard's metric)."""
 

@@ -17,6 +17,7 @@ import html
 import json
 import logging
 import os
+import re
 import shutil
 import sys
 import time
@@ -219,6 +220,14 @@ def _warm(cwd: str) -> None:
     _client(cwd, WARM_IMPORTS).stop_channels()
 
 
+def _uses_figures(notebook: Path) -> bool:
+    """Whether ``notebook`` presents a section that waits for the review's figures: one built from
+    them, or one sharing their forecast (see :data:`analysis.review.facts.AFTER_FIGURES`)."""
+    cells = json.loads(notebook.read_text(encoding="utf-8")).get("cells", [])
+    code = "\n".join("".join(c.get("source", "")) for c in cells if c.get("cell_type") == "code")
+    return bool(set(re.findall(r'section\("([\w.]+)"', code)) & facts.AFTER_FIGURES)
+
+
 def execute_all(builds: list[_Build], notebooks: list[Path], log: Path, progress: bool = True,
                 workers: int | None = None, prepare: Callable[[_Build], None] | None = None,
                 on_result: Callable[[_Build, NotebookResult], None] | None = None) -> None:
@@ -234,6 +243,7 @@ def execute_all(builds: list[_Build], notebooks: list[Path], log: Path, progress
     first = {MAIN_NOTEBOOK: 0, MUNICIPALITY_NOTEBOOK: 1}  # the main page (and its PDF) can start early
     jobs = [(b, *job) for b in builds
             for job in sorted(_jobs(b, notebooks), key=lambda job: first.get(job[0].stem, 2))]
+    later = {nb for nb in notebooks if _uses_figures(nb)}
     workers = workers or min(len(jobs), os.cpu_count() or 1, 4)
     lang = builds[0].params.lang if builds else "fi"
     bar = tqdm(total=len(jobs), desc=t("review.progress", lang), unit="nb", disable=not progress,
@@ -263,15 +273,19 @@ def execute_all(builds: list[_Build], notebooks: list[Path], log: Path, progress
                         if on_result is not None:
                             on_result(build, result)
 
-            for build in builds:
-                if prepare is not None:
-                    prepare(build)
+            def queue(build: _Build, after_figures: bool) -> None:
                 collect(block=False)  # a failure stops the run before more is queued
                 for b, nb, target, parameters in jobs:
-                    if b is build:
+                    if b is build and (nb in later) == after_figures:
                         future = pool.submit(_execute_one, str(nb), str(target), parameters, str(nb.parent))
                         futures[future] = (build, nb, target)
                         pending.add(future)
+
+            for build in builds:  # the sections that do not need the figures run while they are computed
+                queue(build, after_figures=False)
+                if prepare is not None:
+                    prepare(build)
+                queue(build, after_figures=True)
             while pending:
                 collect(block=True)
     finally:
