@@ -288,6 +288,8 @@ def test_bad_data_names_file_row_and_column_in_finnish(tmp_path):
 AS_NOBODY = """
 import os, sys
 import analysis.cli, analysis.review.runner  # imported first: the interpreter may live under /root (mode 0700)
+from analysis.schema import error_templates
+error_templates("fi"), error_templates("sv")  # read first too: the checkout may be in a folder only root reads
 if os.geteuid() == 0:  # root ignores file modes: become nobody, for whom the folder really is read-only
     os.setgroups([])
     os.setgid(65534)
