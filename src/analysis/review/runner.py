@@ -28,6 +28,7 @@ from datetime import datetime, timezone
 from pathlib import Path
 
 import nbformat
+from jupyter_client.blocking import BlockingKernelClient
 
 from analysis import config
 from analysis.indicators.overview import latest_month
@@ -130,25 +131,11 @@ def _ready(client, timeout: float | None = 60) -> None:
     raise RuntimeError(f"the kernel did not answer in {timeout:.0f} s")
 
 
-def _ready_client_class():
-    from jupyter_client.blocking import BlockingKernelClient
+class ReadyClient(BlockingKernelClient):
+    """A kernel client whose ``wait_for_ready`` is :func:`_ready` (papermill's client is one)."""
 
-    class ReadyClient(BlockingKernelClient):
-        """A kernel client whose ``wait_for_ready`` is :func:`_ready` (papermill's client is one)."""
-
-        def wait_for_ready(self, timeout: float | None = None) -> None:
-            _ready(self, timeout)
-
-    ReadyClient.__module__ = __name__
-    ReadyClient.__qualname__ = "ReadyClient"
-    return ReadyClient
-
-
-def __getattr__(name: str):  # the client class is built on first use: jupyter_client loads only in workers
-    if name == "ReadyClient":
-        globals()[name] = cls = _ready_client_class()
-        return cls
-    raise AttributeError(name)
+    def wait_for_ready(self, timeout: float | None = None) -> None:
+        _ready(self, timeout)
 
 
 CLEAR_NAMESPACE = "%reset_selective -f ."
@@ -448,6 +435,7 @@ def run_reviews(requests: list[dict], force: bool = False, progress: bool = True
     log = output_dir / ".logs" / "kernels.log"
     published: list[Path] = []
     store_of = {id(build): store for build, store in builds}
+    vintage_of = {id(build): _vintage_summary(store, build.params.period, build.params.lang) for build, store in builds}
     printers = ThreadPoolExecutor(max_workers=PDF_WORKERS)  # Chromium mostly waits: print beside the rest
     printing: dict[int, Future] = {}
     try:
@@ -458,7 +446,7 @@ def run_reviews(requests: list[dict], force: bool = False, progress: bool = True
             logger.info("figures computed")
 
         def on_result(build: _Build, result: NotebookResult) -> None:  # pages rendered as their notebooks finish
-            vintage = _vintage_summary(store_of[id(build)], build.params.period, build.params.lang)
+            vintage = vintage_of[id(build)]
             if result.name == MAIN_NOTEBOOK:
                 main = render_main(result, build.params, build.workdir, vintage)
                 printing[id(build)] = printers.submit(pdf.print_pdf, main, build.workdir / PDF_FILE)
@@ -471,13 +459,13 @@ def run_reviews(requests: list[dict], force: bool = False, progress: bool = True
         except ReviewFailed as exc:
             for build, store in builds:
                 if build.workdir.exists() and len(build.results) < len(notebooks):
-                    vintage = _vintage_summary(store, build.params.period, build.params.lang)
+                    vintage = vintage_of[id(build)]
                     failed = _keep_failed(build, _record(build, store, vintage, "failed", str(exc)))
                     raise ReviewFailed("{error}\nthe executed notebooks and run.json are kept at {folder}",
                                        error=exc, folder=failed) from None
             raise
         for build, store in builds:
-            vintage = _vintage_summary(store, build.params.period, build.params.lang)
+            vintage = vintage_of[id(build)]
             record = _record(build, store, vintage, "published")
             problem = printing[id(build)].result() if id(build) in printing else Text("no main page")
             record["pdf"] = PDF_FILE if problem is None else None
