@@ -770,3 +770,19 @@ def test_a_review_publishes_past_a_bad_record_and_a_killed_run_s_leftovers(env, 
     assert sorted((r["period"], r["lang"]) for r in listed) == [("2023Q3", "fi"), ("2023Q3", "sv")]
     review = env.outputs / "keski-pohjanmaa" / "2023Q3" / "sv" / "review.html"
     assert (env.outputs / "index.html").stat().st_mode & 0o777 == review.stat().st_mode & 0o777
+
+
+def test_gzip_csv_is_read_and_a_cut_gzip_is_named(tmp_path):
+    """A ``.csv.gz`` file (the forecast benchmark's regions) reads as its CSV; a cut one names the file."""
+    import gzip
+
+    from analysis.sources.validation import DataValidationError, read_csv
+
+    good = tmp_path / "regions.csv.gz"
+    good.write_bytes(gzip.compress("month,area_code\n2023-01,MK16\n2023-02,MK16\n".encode()))
+    frame = read_csv(good)
+    assert frame["area_code"].tolist() == ["MK16", "MK16"] and frame["month"].iloc[1] == "2023-02"
+    cut = tmp_path / "cut.csv.gz"
+    cut.write_bytes(good.read_bytes()[:-6])
+    with pytest.raises(DataValidationError, match=r"cut\.csv\.gz.*not a complete gzip file"):
+        read_csv(cut)

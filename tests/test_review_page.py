@@ -194,7 +194,7 @@ def test_forecast_made_in_2020q1_is_on_the_main_page(store, kp_area):
     sentence = rp.forecast_sentence(facts, "fi")
     # 12ti MK16 total: 2 838 in 2020-03 (the origin), 2 544 in 2020-09 (the outcome)
     assert sentence.startswith(f"Ennusteen mukaan työttömiä on syyskuun 2020 lopussa noin 2{NBSP}610 "
-                               f"(80 %:n ennusteväli 2{NBSP}130–3{NBSP}020).")
+                               f"(80 %:n ennusteväli 2{NBSP}110–3{NBSP}030).")
     assert f"Toteutunut määrä oli 2{NBSP}544, ennustevälin sisällä." in sentence
     assert "Aiemmista kuuden kuukauden ennusteista puolet osui enintään " in sentence
     page = "".join(b.data for b in rp.main_blocks(facts, "fi"))

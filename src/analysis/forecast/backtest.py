@@ -47,6 +47,7 @@ The forecast
 
 from __future__ import annotations
 
+import os
 import time
 from dataclasses import dataclass, field
 
@@ -137,6 +138,12 @@ def conformal_quantiles(z_known: np.ndarray, probs: tuple[float, ...] = models.Q
     return np.quantile(z, probs)
 
 
+def _columns(frame: pd.DataFrame, *names: str) -> list[np.ndarray]:
+    """Columns of ``frame`` as float arrays (the rules below filter them once per origin and horizon:
+    numpy masks, not pandas indexing, in the backtest's inner loop)."""
+    return [frame[n].to_numpy(dtype="float64") for n in names]
+
+
 def turbulence(errors: pd.DataFrame, origin: int, cap: float = SIGMA_CAP) -> float:
     """The turbulence factor at ``origin`` (see the module docstring): median |z| of the errors at
     horizons 1–3 whose target index is in ``(origin - 3, origin]`` over the median |z| of all known
@@ -144,13 +151,13 @@ def turbulence(errors: pd.DataFrame, origin: int, cap: float = SIGMA_CAP) -> flo
     :data:`MIN_CALIBRATION` known errors."""
     if errors is None or not len(errors):
         return 1.0
-    part = errors[errors["h"].isin(TURBULENCE_HORIZONS) & (errors["target_idx"] <= origin)]
-    z = part["z"].abs()
-    recent = z[part["target_idx"] > origin - ORIGIN_STEP].dropna()
-    z = z.dropna()
-    if len(recent) < TURBULENCE_MIN_RECENT or len(z) < MIN_CALIBRATION:
+    h, target, z = _columns(errors, "h", "target_idx", "z")
+    known = np.isin(h, TURBULENCE_HORIZONS) & (target <= origin) & np.isfinite(z)
+    z_known = np.abs(z[known])
+    recent = z_known[target[known] > origin - ORIGIN_STEP]
+    if len(recent) < TURBULENCE_MIN_RECENT or len(z_known) < MIN_CALIBRATION:
         return 1.0
-    base = float(np.median(z))
+    base = float(np.median(z_known))
     if base <= 0:
         return 1.0
     return float(np.clip(np.median(recent) / base, 1.0, cap))
@@ -159,11 +166,20 @@ def turbulence(errors: pd.DataFrame, origin: int, cap: float = SIGMA_CAP) -> flo
 def aci_multipliers(batches: pd.DataFrame, origin: int, h: int, eta: float = ETA) -> dict[int, float]:
     """Adaptive conformal multipliers ``{80: k80, 95: k95}`` at ``origin`` for horizon ``h``:
     ``exp(eta * sum(miss - alpha))`` over the batches (one per earlier origin: the share of its
-    horizon-``h`` cases outside the band) whose target index is at most ``origin``."""
+    horizon-``h`` cases outside the band) whose target index is at most ``origin`` (a batch with no
+    scored case, NaN, counts nothing)."""
     if batches is None or not len(batches):
         return {80: 1.0, 95: 1.0}
-    known = batches[(batches["h"] == h) & (batches["target_idx"] <= origin)]
-    return {lv: float(np.exp(eta * float((known[f"miss{lv}"] - a).sum()))) for lv, a in LEVEL_ALPHAS.items()}
+    hs, target = _columns(batches, "h", "target_idx")
+    known = (hs == h) & (target <= origin)
+    return {lv: float(np.exp(eta * float(np.nansum(batches[f"miss{lv}"].to_numpy(dtype="float64")[known] - a))))
+            for lv, a in LEVEL_ALPHAS.items()}
+
+
+def _known_errors(errors: pd.DataFrame, origin: int, h: int, column: str) -> np.ndarray:
+    """``column`` of the errors at horizon ``h`` whose target month is at most ``origin``."""
+    hs, target, values = _columns(errors, "h", "target_idx", column)
+    return values[(hs == h) & (target <= origin)]
 
 
 def interval_quantiles(errors: pd.DataFrame, origin: int, h: int) -> np.ndarray | None:
@@ -172,8 +188,7 @@ def interval_quantiles(errors: pd.DataFrame, origin: int, h: int) -> np.ndarray 
     turbulence factor of its own origin (column ``zn``)."""
     if errors is None or not len(errors):
         return None
-    known = errors.loc[(errors["h"] == h) & (errors["target_idx"] <= origin), "zn"]
-    return conformal_quantiles(known.to_numpy(dtype="float64"))
+    return conformal_quantiles(_known_errors(errors, origin, h, "zn"))
 
 
 def interval_offsets(errors: pd.DataFrame, batches: pd.DataFrame, origin: int, h: int, scale: np.ndarray,
@@ -187,7 +202,7 @@ def interval_offsets(errors: pd.DataFrame, batches: pd.DataFrame, origin: int, h
     kvec = np.array([k[95], k[80], k[80], k[95]])
     if q is None:
         return resid_band * kvec[None, :], resid_band, False, sigma, k
-    plain = conformal_quantiles(errors.loc[(errors["h"] == h) & (errors["target_idx"] <= origin), "z"].to_numpy())
+    plain = conformal_quantiles(_known_errors(errors, origin, h, "z"))
     plain_off = scale[:, None] * (plain if plain is not None else q)[None, :]
     return scale[:, None] * sigma * q[None, :] * kvec[None, :], plain_off, True, sigma, k
 
@@ -227,12 +242,14 @@ BATCH_COLUMNS = ["origin_idx", "h", "target_idx", "miss80", "miss95"]
 
 def forecast_at_origin(panel: Panel, f: Features, extra_f: list[tuple[Panel, Features]], origin: int,
                        errors: pd.DataFrame | None, batches: pd.DataFrame | None,
-                       horizons: tuple[int, ...] = HORIZONS, ets: "EtsParams | None" = None) -> dict[int, dict[str, np.ndarray]]:
+                       horizons: tuple[int, ...] = HORIZONS, ets: "EtsParams | None" = None,
+                       components: dict[int, dict[str, np.ndarray]] | None = None) -> dict[int, dict[str, np.ndarray]]:
     """Every forecast of one origin, per horizon: the components (log1p), ``final``, ``mean_pe``,
     ``combo`` and the bands ``band`` (used), ``band_plain`` and ``band_resid`` (series × 4, log1p),
     plus ``conformal`` (bool) and ``sigma``. ``errors``/``batches``: the backtest's, filtered here
-    to what is known at the origin. Series not selected at the origin are NaN."""
-    comps = origin_components(panel, f, extra_f, origin, horizons, ets)
+    to what is known at the origin. Series not selected at the origin are NaN. ``components``: this
+    origin's :func:`origin_components` when already computed (the backtest computes them in parallel)."""
+    comps = components if components is not None else origin_components(panel, f, extra_f, origin, horizons, ets)
     scale = f.scale[origin]
     out = {}
     for h, logs in comps.items():
@@ -261,8 +278,11 @@ def _miss(actual: np.ndarray, band: np.ndarray) -> tuple[float, float]:
 
 
 def run_backtest(panel: Panel, origins: list[str], extra: list[Panel] | None = None,
-                 horizons: tuple[int, ...] = HORIZONS, calibration_first: str = CALIBRATION_FIRST) -> BacktestResult:
+                 horizons: tuple[int, ...] = HORIZONS, calibration_first: str = CALIBRATION_FIRST,
+                 jobs: int | None = None) -> BacktestResult:
     """Forecast every selected series from every origin at every horizon (see the protocol above).
+    The origins' components are computed in ``jobs`` processes (:func:`all_components`); the
+    intervals, which learn from earlier origins, then in time order.
 
     The same code also runs at the quarterly origins from ``calibration_first`` to the month before
     ``origins[0]``; their errors feed the intervals and those with targets before ``origins[0]``
@@ -277,16 +297,19 @@ def run_backtest(panel: Panel, origins: list[str], extra: list[Panel] | None = N
              if origins else [])
     run = [o for o in sorted(set(calib + idx)) if panel.active_at(o).any()]
     n_months = len(panel.months)
-    ets = EtsParams()
+    horizons_at = {o: tuple(h for h in horizons if o + h < n_months) for o in run}
+    components = all_components(panel, f, extra_f, horizons_at, jobs)
     err_parts: list[pd.DataFrame] = []
     batch_rows: list[dict] = []
-    errors = pd.DataFrame(columns=ERROR_COLUMNS)
-    batches = pd.DataFrame(columns=BATCH_COLUMNS)
+    # typed from the start (an untyped empty frame makes every concatenated column an object column,
+    # which the interval rules then convert at every origin and horizon)
+    errors = pd.DataFrame({c: pd.Series(dtype="object" if c == "series_id" else "float64") for c in ERROR_COLUMNS})
+    batches = pd.DataFrame({c: pd.Series(dtype="float64") for c in BATCH_COLUMNS})
     rows = []
     ids = np.array(panel.ids)
     for origin in run:
-        out = forecast_at_origin(panel, f, extra_f, origin, errors, batches,
-                                 tuple(h for h in horizons if origin + h < n_months), ets)
+        out = forecast_at_origin(panel, f, extra_f, origin, errors, batches, horizons_at[origin],
+                                 components=components.pop(origin))
         sigma = 1.0
         for h, fc in out.items():
             target = origin + h
@@ -586,6 +609,64 @@ def origin_components(panel: Panel, f: Features, extra_f: list[tuple[Panel, Feat
             logs[key] = np.where(active if logs[key].ndim == 1 else active[:, None], logs[key], np.nan)
         out[h] = logs
     return out
+
+
+_SHARED: tuple | None = None
+"""The panel, its features and the extra panels of the backtest being run, inherited by the forked
+worker processes of :func:`all_components` (not pickled for each task)."""
+
+
+def _components_of_year(origins: list[tuple[int, tuple[int, ...]]]) -> dict[int, dict[int, dict[str, np.ndarray]]]:
+    panel, f, extra_f = _SHARED
+    ets = EtsParams()
+    return {o: origin_components(panel, f, extra_f, o, hs, ets) for o, hs in origins}
+
+
+def backtest_jobs() -> int:
+    """Processes for a backtest's components: the machine's cores (at most 4); 1 where processes
+    cannot be forked or this process may not have children (a worker of a pool that already runs
+    one backtest per core). The results are the same either way."""
+    import multiprocessing
+
+    if "fork" not in multiprocessing.get_all_start_methods() or multiprocessing.current_process().daemon:
+        return 1
+    return max(1, min(os.cpu_count() or 1, 4))
+
+
+def all_components(panel: Panel, f: Features, extra_f: list[tuple[Panel, Features]],
+                   horizons_at: dict[int, tuple[int, ...]], jobs: int | None = None
+                   ) -> dict[int, dict[int, dict[str, np.ndarray]]]:
+    """:func:`origin_components` of every origin in ``horizons_at`` (origin -> its horizons), in
+    ``jobs`` forked processes (default :func:`backtest_jobs`). Origins sharing an ETS anchor (a
+    year) go to one process, which fits their ETS parameters once; each origin depends only on its
+    own data, so the result equals the sequential one exactly."""
+    years: dict[int, list[tuple[int, tuple[int, ...]]]] = {}
+    for o in sorted(horizons_at):
+        years.setdefault(ets_anchor(panel.months, o), []).append((o, horizons_at[o]))
+    jobs = backtest_jobs() if jobs is None else jobs
+    global _SHARED
+    _SHARED = (panel, f, extra_f)
+    try:
+        if jobs <= 1 or len(years) <= 1:
+            parts = [_components_of_year(group) for group in years.values()]
+        else:
+            import multiprocessing
+            from concurrent.futures import ProcessPoolExecutor
+
+            import statsmodels.tsa.holtwinters  # noqa: F401  (imported once here, inherited by the children)
+            from threadpoolctl import threadpool_limits
+
+            # (each child importing it itself made the parallel run twice as slow as the sequential one)
+            # the longest years first, so the last task to start is a short one; one BLAS thread per
+            # process (the children inherit it): the matrices are small, and BLAS threads in every
+            # process on too few cores made the parallel run slower than the sequential one
+            groups = sorted(years.values(), key=len, reverse=True)
+            with threadpool_limits(limits=1, user_api="blas"), ProcessPoolExecutor(
+                    max_workers=min(jobs, len(groups)), mp_context=multiprocessing.get_context("fork")) as pool:
+                parts = list(pool.map(_components_of_year, groups))
+    finally:
+        _SHARED = None
+    return {o: comps for part in parts for o, comps in part.items()}
 
 
 def forecast_from(panel: Panel, origin: str, extra: list[Panel] | None = None,

@@ -16,7 +16,7 @@ import pandas as pd
 
 from analysis import config
 from analysis.indicators import kpi
-from analysis.present import figures, html
+from analysis.present import html
 from analysis.present.disclosure import disclose_count, is_small
 from analysis.present.fmt import (
     MISSING,
@@ -28,7 +28,6 @@ from analysis.present.fmt import (
     fmt_signed,
     is_missing,
 )
-from analysis.present.structure import area_name
 from analysis.present.text import catalogue, t
 from analysis.sources import workbook
 from analysis.store.scope import Scope
@@ -250,6 +249,8 @@ def trend_figure(card: pd.DataFrame, points: pd.DataFrame, lang: str, example: b
     Each panel has its metric name, the first and last period, markers and the last value
     written out, so neither colour nor the picture alone carries the figures.
     """
+    from analysis.present import figures  # the chart libraries only where a chart is drawn
+
     panels = []
     for row in card.itertuples(index=False):
         own = points[(points["metric_id"] == row.metric_id) & (points["component"] == row.component)]
@@ -302,6 +303,8 @@ def trend_figure(card: pd.DataFrame, points: pd.DataFrame, lang: str, example: b
 
 def municipal_table(internal: InternalData, scope: Scope, period: str, lang: str = "fi") -> pd.DataFrame:
     """Internal counts by municipality for the quarter's last month, every count 1–4 shown as "<5"."""
+    from analysis.present.structure import area_name  # (its module draws charts: imported when needed)
+
     catalogue = workbook.load_catalogue()
     counts = kpi.municipal_counts(internal.values, scope, catalogue)
     if counts.empty:

@@ -24,6 +24,7 @@ Plausibility rules (the same for every source):
 from __future__ import annotations
 
 import csv
+import gzip
 import io
 import math
 import re
@@ -77,14 +78,20 @@ class DataValidationError(UserError, ValueError):
 
 
 def read_text(path: str | Path) -> str:
-    """The UTF-8 text of ``path`` (a BOM is dropped); a missing, unreadable, empty or non-UTF-8
-    file raises :class:`DataValidationError` naming the file (and the row of a bad byte)."""
+    """The UTF-8 text of ``path`` (a BOM is dropped; a ``.gz`` file is decompressed); a missing,
+    unreadable, empty, broken gzip or non-UTF-8 file raises :class:`DataValidationError` naming the
+    file (and the row of a bad byte)."""
     try:
         raw = Path(path).read_bytes()
     except FileNotFoundError as exc:
         raise DataValidationError(path, "file not found") from exc
     except OSError as exc:
         raise DataValidationError(path, "cannot read the file ({reason})", reason=exc.strerror or exc) from exc
+    if Path(path).suffix == ".gz":
+        try:
+            raw = gzip.decompress(raw)
+        except (OSError, EOFError) as exc:
+            raise DataValidationError(path, "the file is not a complete gzip file ({reason})", reason=exc) from None
     if not raw.strip():
         raise DataValidationError(path, "the file is empty")
     try:
