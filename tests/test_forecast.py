@@ -240,3 +240,15 @@ def test_forecast_summary_change_from_year_ago():
     assert out.loc[IDS[0], "year_ago"] == year_ago
     assert out.loc[IDS[0], "origin_value"] == panel.values[len(panel.months) - 7, 0]
     assert out.loc[IDS[0], "change_pct"] == pytest.approx(100 * (300 / year_ago - 1))
+
+
+def test_backtest_in_processes_equals_the_sequential_one():
+    """The origins' components computed in two forked processes give exactly the sequential result
+    (each origin depends only on its own data; the intervals are then computed in time order)."""
+    panel = synthetic_panel(n_months=110)
+    one = bt.run_backtest(panel, ["2014-01", "2014-04"], calibration_first="2012-01", jobs=1)
+    two = bt.run_backtest(panel, ["2014-01", "2014-04"], calibration_first="2012-01", jobs=2)
+    assert len(one.cases) > 0 and one.cases["origin"].nunique() == 2
+    pd.testing.assert_frame_equal(one.cases, two.cases)
+    pd.testing.assert_frame_equal(one.errors, two.errors)
+    pd.testing.assert_frame_equal(one.validation, two.validation)

@@ -229,7 +229,7 @@ class BacktestResult:
     cases: pd.DataFrame
     scales: pd.Series  # series_id -> MASE scale
     seconds: float
-    cpu_seconds: float
+    cpu_seconds: float  # this process only (not the forked processes of all_components)
     errors: pd.DataFrame  # log errors of the final forecast at every origin: series_id, origin_idx, h, target_idx, z, zn
     calibration: Calibration | None = None
     validation: pd.DataFrame = field(default_factory=pd.DataFrame)  # the validation cases, same columns as ``cases``
