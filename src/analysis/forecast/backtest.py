@@ -172,7 +172,7 @@ def aci_multipliers(batches: pd.DataFrame, origin: int, h: int, eta: float = ETA
         return {80: 1.0, 95: 1.0}
     hs, target = _columns(batches, "h", "target_idx")
     known = (hs == h) & (target <= origin)
-    return {lv: float(np.exp(eta * float(np.nansum(batches[f"miss{lv}"].to_numpy(dtype="float64")[known] - a))))
+    return {lv: float(np.exp(eta * float(np.nansum(_columns(batches, f"miss{lv}")[0][known] - a))))
             for lv, a in LEVEL_ALPHAS.items()}
 
 
@@ -242,14 +242,14 @@ BATCH_COLUMNS = ["origin_idx", "h", "target_idx", "miss80", "miss95"]
 
 def forecast_at_origin(panel: Panel, f: Features, extra_f: list[tuple[Panel, Features]], origin: int,
                        errors: pd.DataFrame | None, batches: pd.DataFrame | None,
-                       horizons: tuple[int, ...] = HORIZONS, ets: "EtsParams | None" = None,
+                       horizons: tuple[int, ...] = HORIZONS,
                        components: dict[int, dict[str, np.ndarray]] | None = None) -> dict[int, dict[str, np.ndarray]]:
     """Every forecast of one origin, per horizon: the components (log1p), ``final``, ``mean_pe``,
     ``combo`` and the bands ``band`` (used), ``band_plain`` and ``band_resid`` (series × 4, log1p),
     plus ``conformal`` (bool) and ``sigma``. ``errors``/``batches``: the backtest's, filtered here
     to what is known at the origin. Series not selected at the origin are NaN. ``components``: this
     origin's :func:`origin_components` when already computed (the backtest computes them in parallel)."""
-    comps = components if components is not None else origin_components(panel, f, extra_f, origin, horizons, ets)
+    comps = components if components is not None else origin_components(panel, f, extra_f, origin, horizons)
     scale = f.scale[origin]
     out = {}
     for h, logs in comps.items():
@@ -653,10 +653,11 @@ def all_components(panel: Panel, f: Features, extra_f: list[tuple[Panel, Feature
             import multiprocessing
             from concurrent.futures import ProcessPoolExecutor
 
-            import statsmodels.tsa.holtwinters  # noqa: F401  (imported once here, inherited by the children)
+            # imported once here and inherited by the children (each importing it made the parallel
+            # run twice as slow as the sequential one)
+            import statsmodels.tsa.holtwinters  # noqa: F401
             from threadpoolctl import threadpool_limits
 
-            # (each child importing it itself made the parallel run twice as slow as the sequential one)
             # the longest years first, so the last task to start is a short one; one BLAS thread per
             # process (the children inherit it): the matrices are small, and BLAS threads in every
             # process on too few cores made the parallel run slower than the sequential one
