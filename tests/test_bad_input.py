@@ -786,3 +786,9 @@ def test_gzip_csv_is_read_and_a_cut_gzip_is_named(tmp_path):
     cut.write_bytes(good.read_bytes()[:-6])
     with pytest.raises(DataValidationError, match=r"cut\.csv\.gz.*not a complete gzip file"):
         read_csv(cut)
+    broken = tmp_path / "broken.csv.gz"
+    data = bytearray(good.read_bytes())
+    data[12:20] = b"\xff" * 8  # the compressed stream itself damaged (zlib's own error)
+    broken.write_bytes(bytes(data))
+    with pytest.raises(DataValidationError, match=r"broken\.csv\.gz.*not a complete gzip file"):
+        read_csv(broken)

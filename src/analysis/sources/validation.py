@@ -28,6 +28,7 @@ import gzip
 import io
 import math
 import re
+import zlib
 from collections.abc import Iterable
 from pathlib import Path
 
@@ -90,7 +91,7 @@ def read_text(path: str | Path) -> str:
     if Path(path).suffix == ".gz":
         try:
             raw = gzip.decompress(raw)
-        except (OSError, EOFError) as exc:
+        except (OSError, EOFError, zlib.error) as exc:
             raise DataValidationError(path, "the file is not a complete gzip file ({reason})", reason=exc) from None
     if not raw.strip():
         raise DataValidationError(path, "the file is empty")
