@@ -252,3 +252,24 @@ def test_backtest_in_processes_equals_the_sequential_one():
     pd.testing.assert_frame_equal(one.cases, two.cases)
     pd.testing.assert_frame_equal(one.errors, two.errors)
     pd.testing.assert_frame_equal(one.validation, two.validation)
+
+
+@pytest.mark.parametrize("length", [48, 55, 60, 131])
+def test_ets_forecast_is_statsmodels_holt_winters(length):
+    """predict_ets is statsmodels' damped additive Holt–Winters forecast with fixed parameters, to the
+    last bit, for series of four and five seasons or more and for a series whose tail follows a gap."""
+    import warnings
+
+    from statsmodels.tsa.holtwinters import ExponentialSmoothing
+
+    rng = np.random.default_rng(length)
+    months = np.arange(length + 10)
+    logx = 5 + 0.01 * months + 0.3 * np.sin(2 * np.pi * months / 12) + rng.normal(0, 0.05, len(months))
+    logx[9] = np.nan  # the forecast uses the tail after the gap: ``length`` values
+    params = {"smoothing_level": 0.4, "smoothing_trend": 0.05, "smoothing_seasonal": 0.2, "damping_trend": 0.9}
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        expected = ExponentialSmoothing(logx[10:], trend="add", damped_trend=True, seasonal="add", seasonal_periods=12,
+                                        initialization_method="heuristic").fit(optimized=False, **params).forecast(12)
+    np.testing.assert_array_equal(models.predict_ets(logx, params, 12), expected)
+    assert np.isnan(models.predict_ets(logx[-47:], params, 12)).all()  # under 48 months: no ETS forecast

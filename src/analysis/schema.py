@@ -24,7 +24,7 @@ import math
 import os
 from collections.abc import Mapping
 from dataclasses import dataclass
-from functools import lru_cache
+from functools import cached_property, lru_cache
 from pathlib import Path
 
 import pandas as pd
@@ -261,6 +261,10 @@ class Store:
 
     def vintage(self) -> pd.DataFrame:
         """Provenance with each table's first and last period: the data vintage to show users."""
+        return self._vintage.copy()
+
+    @cached_property
+    def _vintage(self) -> pd.DataFrame:  # computed once per store (a run asks for it per review)
         span = (
             self.observations.groupby("table_id")["period"].agg(first_period="min", last_period="max")
             .reset_index()

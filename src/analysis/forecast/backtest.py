@@ -388,7 +388,7 @@ def accuracy_by_series(result: BacktestResult,
         mae = err.groupby([part["series_id"], part["h"]]).agg(["mean", "size"])
         mae = mae.reset_index()
         mae["model"] = model
-        mae["mase"] = mae["mean"] / mae["series_id"].map(result.scales)
+        mae["mase"] = mae["mean"] / mae["series_id"].map(result.scales).astype("float64")  # a float even when empty
         rows.append(mae.rename(columns={"size": "cases"})[["series_id", "h", "model", "mase", "cases"]])
     return pd.concat(rows, ignore_index=True)
 

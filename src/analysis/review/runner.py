@@ -43,8 +43,6 @@ from analysis.store import load_store
 
 REVIEW_FILE = "review.html"
 PDF_FILE = "review.pdf"
-PDF_WORKERS = 3
-"""Chromium processes printing at once (printing is mostly waiting for the browser to start)."""
 LOG_FILE = "review.log"
 EXECUTION_TIMEOUT_S = 600
 
@@ -436,7 +434,8 @@ def run_reviews(requests: list[dict], force: bool = False, progress: bool = True
     published: list[Path] = []
     store_of = {id(build): store for build, store in builds}
     vintage_of = {id(build): _vintage_summary(store, build.params.period, build.params.lang) for build, store in builds}
-    printers = ThreadPoolExecutor(max_workers=PDF_WORKERS)  # Chromium mostly waits: print beside the rest
+    printer = pdf.Printer()  # one browser prints every review's PDF, in a thread beside the rest
+    printers = ThreadPoolExecutor(max_workers=1)
     printing: dict[int, Future] = {}
     try:
         def prepare(build: _Build) -> None:  # a review's figures, computed once before its notebooks run
@@ -449,7 +448,7 @@ def run_reviews(requests: list[dict], force: bool = False, progress: bool = True
             vintage = vintage_of[id(build)]
             if result.name == MAIN_NOTEBOOK:
                 main = render_main(result, build.params, build.workdir, vintage)
-                printing[id(build)] = printers.submit(pdf.print_pdf, main, build.workdir / PDF_FILE)
+                printing[id(build)] = printers.submit(printer.print_pdf, main, build.workdir / PDF_FILE)
             if len(build.results) == len(notebooks):
                 ordered = [build.results[nb.stem] for nb in notebooks]
                 render_pages(ordered, build.params, build.workdir, vintage, main_done=id(build) in printing)
@@ -481,6 +480,7 @@ def run_reviews(requests: list[dict], force: bool = False, progress: bool = True
             published.append(build.destination / REVIEW_FILE)
     finally:
         printers.shutdown(wait=True, cancel_futures=True)
+        printer.close()
         for build, _ in builds:
             if build.workdir.exists():
                 shutil.rmtree(build.workdir, ignore_errors=True)

@@ -289,9 +289,21 @@ class Scope:
         return f"{self.area.slug}|{self.period.code}|{self.data_source}"
 
 
+_SCOPES: dict[tuple, Scope] = {}
+"""The scope this process built last, by store, area, period and data source (a kernel presenting
+several sections of a review cuts the store to the period once, not once a section)."""
+
+
 def load_scope(area: str, period: str, data_source: str = "embedded") -> Scope:
     """The scope of the configured area ``area`` (slug) and ``period`` on the store of ``data_source``
-    (see :func:`analysis.store.load_store`): the one call a notebook makes."""
+    (see :func:`analysis.store.load_store`): the one call a notebook makes. A scope already built in
+    this process last, on the same store, area and period, is reused (a scope is never changed)."""
     from analysis.store.store import load_store
 
-    return Scope.of(load_store(data_source), config.get_area(area), period, data_source)
+    store, found = load_store(data_source), config.get_area(area)
+    key = (id(store), found, period, data_source)
+    cached = _SCOPES.get(key)
+    if cached is None or cached._full is not store:
+        _SCOPES.clear()  # the last scope only: kept, each cut of the store made fresh memory for the next
+        cached = _SCOPES[key] = Scope.of(store, found, period, data_source)
+    return cached
