@@ -92,3 +92,28 @@ def test_numbers_are_right_aligned_and_text_is_not(value, numeric):
     import pandas as pd
     out = html.table_html(pd.DataFrame({"k": ["x"], "v": [value]}), "c")
     assert ('<td class="num">' in out) is numeric
+
+
+def test_the_chart_theme_is_seaborns():
+    """figures.THEME holds what seaborn's set_theme(whitegrid, colorblind, notebook) sets, so the
+    charts look as with seaborn without importing it (its 'rocket' colour map aside: no chart uses
+    a colour map)."""
+    import matplotlib
+
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+    import seaborn as sns
+
+    from analysis.present import figures
+
+    assert figures.PALETTE == [tuple(c) for c in sns.color_palette("colorblind")]
+    with plt.rc_context():
+        plt.rcdefaults()
+        sns.set_theme(style="whitegrid", palette="colorblind", context="notebook")
+        plt.rcParams.update({"figure.figsize": (8, 4), "axes.titleweight": "bold", "figure.dpi": 100})
+        expected = {k: v for k, v in plt.rcParams.items() if k != "image.cmap"}
+    with plt.rc_context():
+        plt.rcdefaults()
+        figures.setup_style()
+        got = {k: v for k, v in plt.rcParams.items() if k != "image.cmap"}
+    assert got == expected

@@ -138,10 +138,47 @@ def conformal_quantiles(z_known: np.ndarray, probs: tuple[float, ...] = models.Q
     return np.quantile(z, probs)
 
 
-def _columns(frame: pd.DataFrame, *names: str) -> list[np.ndarray]:
+def _columns(frame: pd.DataFrame | _Growing, *names: str) -> list[np.ndarray]:
     """Columns of ``frame`` as float arrays (the rules below filter them once per origin and horizon:
     numpy masks, not pandas indexing, in the backtest's inner loop)."""
-    return [frame[n].to_numpy(dtype="float64") for n in names]
+    return [np.asarray(frame[n], dtype="float64") for n in names]
+
+
+class _Growing:
+    """Rows added block by block, read as numpy columns: the backtest's errors and batches while it
+    runs (a data frame concatenated at every origin cost more than the rules that read it)."""
+
+    def __init__(self, columns: list[str], dtypes: dict[str, str] | None = None) -> None:
+        self.columns, self.dtypes = columns, dtypes or {}
+        self._parts: dict[str, list[np.ndarray]] = {c: [] for c in columns}
+        self._joined: dict[str, np.ndarray] = {}
+        self._rows = 0
+
+    def add(self, n: int, **values: object) -> None:
+        """Append ``n`` rows: each value an array of ``n`` or one value for all of them."""
+        for c in self.columns:
+            v, dtype = values[c], self.dtypes.get(c)
+            if np.ndim(v):
+                self._parts[c].append(np.asarray(v))
+            else:  # text as objects: numpy's own text type would cut it to one character
+                self._parts[c].append(np.full(n, v, dtype=object if dtype in ("str", "object") else dtype))
+        self._rows += n
+        self._joined = {}
+
+    def __len__(self) -> int:
+        return self._rows
+
+    def __getitem__(self, column: str) -> np.ndarray:
+        if column not in self._joined:
+            parts = self._parts[column]
+            self._joined[column] = (np.concatenate(parts) if parts
+                                    else np.array([], dtype=self.dtypes.get(column, "float64")))
+        return self._joined[column]
+
+    def frame(self) -> pd.DataFrame:
+        """The rows as a data frame, columns in order."""
+        out = pd.DataFrame({c: self[c] for c in self.columns})
+        return out.astype({c: d for c, d in self.dtypes.items() if c in out})
 
 
 def turbulence(errors: pd.DataFrame, origin: int, cap: float = SIGMA_CAP) -> float:
@@ -237,6 +274,9 @@ class BacktestResult:
 
 
 ERROR_COLUMNS = ["series_id", "origin_idx", "h", "target_idx", "z", "zn"]
+CASE_COLUMNS = ["series_id", "origin", "h", "target", "actual", "naive", "snaive", "pooled", "mean_pe", "combo",
+                "final", "ets", "lo95", "lo80", "hi80", "hi95", "conformal", "sigma", "k80", "k95", "lo80_unscaled",
+                "hi80_unscaled", "lo80_residual", "hi80_residual"]
 BATCH_COLUMNS = ["origin_idx", "h", "target_idx", "miss80", "miss95"]
 
 
@@ -299,18 +339,16 @@ def run_backtest(panel: Panel, origins: list[str], extra: list[Panel] | None = N
     n_months = len(panel.months)
     horizons_at = {o: tuple(h for h in horizons if o + h < n_months) for o in run}
     components = all_components(panel, f, extra_f, horizons_at, jobs)
-    err_parts: list[pd.DataFrame] = []
-    batch_rows: list[dict] = []
-    # typed from the start (an untyped empty frame makes every concatenated column an object column,
-    # which the interval rules then convert at every origin and horizon)
-    errors = pd.DataFrame({c: pd.Series(dtype="object" if c == "series_id" else "float64") for c in ERROR_COLUMNS})
-    batches = pd.DataFrame({c: pd.Series(dtype="float64") for c in BATCH_COLUMNS})
-    rows = []
-    ids = np.array(panel.ids)
+    errors = _Growing(ERROR_COLUMNS, {"series_id": "object", "origin_idx": "int64", "h": "int64",
+                                      "target_idx": "int64", "z": "float64", "zn": "float64"})
+    batches = _Growing(BATCH_COLUMNS, {"origin_idx": "int64", "h": "int64", "target_idx": "int64",
+                                       "miss80": "float64", "miss95": "float64"})
+    rows = _Growing(CASE_COLUMNS, {"origin": "str", "target": "str", "h": "int64", "conformal": "bool"})
+    ids = np.array(panel.ids, dtype=object)
     for origin in run:
         out = forecast_at_origin(panel, f, extra_f, origin, errors, batches, horizons_at[origin],
                                  components=components.pop(origin))
-        sigma = 1.0
+        learned: list[dict] = []  # what this origin teaches later origins, added once it is done
         for h, fc in out.items():
             target = origin + h
             act = panel.active_at(origin)
@@ -318,13 +356,14 @@ def run_backtest(panel: Panel, origins: list[str], extra: list[Panel] | None = N
             z = (f.logy[target] - fc["final"]) / f.scale[origin]
             sigma = fc["sigma"]
             keep = act & np.isfinite(z)
-            err_parts.append(pd.DataFrame({"series_id": ids[keep], "origin_idx": origin, "h": h, "target_idx": target,
-                                           "z": z[keep], "zn": z[keep] / sigma}))
             m80, m95 = _miss(np.where(act, actual, np.nan), fc["band"])
-            batch_rows.append({"origin_idx": origin, "h": h, "target_idx": target, "miss80": m80, "miss95": m95})
+            learned.append({"n": int(keep.sum()), "series_id": ids[keep], "origin_idx": origin, "h": h,
+                            "target_idx": target, "z": z[keep], "zn": z[keep] / sigma,
+                            "batch": {"origin_idx": origin, "h": h, "target_idx": target, "miss80": m80,
+                                      "miss95": m95}})
             b, bp, br = fc["band"], fc["band_plain"], fc["band_resid"]
             ets_c = np.where(np.isfinite(fc["ets"]), models.to_counts(fc["ets"]), np.nan)
-            rows.append(pd.DataFrame({
+            rows.add(int(act.sum()), **{
                 "series_id": ids[act], "origin": panel.months[origin], "h": h, "target": panel.months[target],
                 "actual": actual[act],
                 **{m: models.to_counts(fc[m][act]) for m in ("naive", "snaive", "pooled", "mean_pe", "combo", "final")},
@@ -334,11 +373,13 @@ def run_backtest(panel: Panel, origins: list[str], extra: list[Panel] | None = N
                 "conformal": fc["conformal"], "sigma": fc["sigma"], "k80": fc["k80"], "k95": fc["k95"],
                 "lo80_unscaled": models.to_counts(bp[act, 1]), "hi80_unscaled": models.to_counts(bp[act, 2]),
                 "lo80_residual": models.to_counts(br[act, 1]), "hi80_residual": models.to_counts(br[act, 2]),
-            }))
+            })
         # what this origin's forecasts will teach later origins (each used only once its target is known)
-        errors = pd.concat([errors, *err_parts], ignore_index=True) if err_parts else errors
-        batches = pd.concat([batches, pd.DataFrame(batch_rows)], ignore_index=True) if batch_rows else batches
-        err_parts, batch_rows = [], []
+        for part in learned:
+            errors.add(part.pop("n"), **{c: part[c] for c in ERROR_COLUMNS})
+            batches.add(1, **part["batch"])
+    errors, batches = errors.frame(), batches.frame()
+    rows = [rows.frame()] if len(rows) else []
     allcases = pd.concat(rows, ignore_index=True) if rows else pd.DataFrame()
     if len(allcases):
         test = allcases["origin"] >= (origins[0] if origins else "9999")
@@ -346,9 +387,6 @@ def run_backtest(panel: Panel, origins: list[str], extra: list[Panel] | None = N
         validation = allcases[~test & (allcases["target"] < (origins[0] if origins else "9999"))].reset_index(drop=True)
     else:
         cases = validation = allcases
-    for col in ("origin_idx", "h", "target_idx"):
-        errors[col] = errors[col].astype(int)
-        batches[col] = batches[col].astype(int)
     errors["origin"] = [panel.months[i] for i in errors["origin_idx"]]
     last = run[-1] if run else 0
     k_last = aci_multipliers(batches, last, HEADLINE_H)

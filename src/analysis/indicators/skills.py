@@ -72,6 +72,7 @@ MIN_CLASS_SIZE = 10.0
 """A group is classified only when its vacancies and unemployed add up to at least this (lower bounds)."""
 CLASSES: tuple[str, ...] = ("shortage", "balance", "surplus", "uncertain", "small")
 LEVELS: tuple[str, ...] = ("total", "1", "2")
+ROLLUP_COLUMNS: tuple[str, ...] = ("group_code", "period", "published_sum", "suppressed_cells", "lower", "upper", "value")
 SERIES_COLUMNS: tuple[str, ...] = (
     "area_code", "measure", "level", "group_code", "period",
     "published_sum", "suppressed_cells", "lower", "upper", "value",
@@ -104,23 +105,28 @@ def rollup(cells: pd.DataFrame, level: int, tolerance: float = SUPPRESSION_TOLER
     """
     if level not in (1, 2):
         raise ValueError(f"level must be 1 or 2, not {level}")
-    groups = pd.Index(cells.columns).str[:level]
-    out = []
-    for group in sorted(set(groups)):
-        part = cells.loc[:, groups == group]
-        published = part.sum(axis=1, min_count=0)
-        suppressed = part.isna().sum(axis=1)
-        ok = (SUPPRESSED_MAX * suppressed <= tolerance * published) & ~((published == 0) & (suppressed > 0))
-        out.append(pd.DataFrame({
-            "group_code": group,
-            "period": part.index,
-            "published_sum": published.to_numpy(),
-            "suppressed_cells": suppressed.to_numpy(),
-            "lower": (published + SUPPRESSED_MIN * suppressed).to_numpy(),
-            "upper": (published + SUPPRESSED_MAX * suppressed).to_numpy(),
-            "value": published.where(ok).to_numpy(),
-        }))
-    return pd.concat(out, ignore_index=True)
+    if cells.shape[1] == 0:  # no four-digit cell published: no group
+        return pd.DataFrame({c: pd.Series(dtype="float64") for c in ROLLUP_COLUMNS}).astype(
+            {"group_code": "str", "period": "str", "suppressed_cells": "int64"})
+    cells = cells.sort_index(axis=1)  # the codes of a group side by side
+    codes = np.array([str(c)[:level] for c in cells.columns], dtype=object)
+    starts = np.flatnonzero(np.r_[True, codes[1:] != codes[:-1]])
+    values = cells.to_numpy(dtype="float64")
+    missing = np.isnan(values)
+    # one column per group (month rows): the published cells summed, the suppressed ones counted
+    published = np.add.reduceat(np.where(missing, 0.0, values), starts, axis=1)
+    suppressed = np.add.reduceat(missing.astype("int64"), starts, axis=1)
+    ok = (SUPPRESSED_MAX * suppressed <= tolerance * published) & ~((published == 0) & (suppressed > 0))
+    months = len(cells.index)
+    return pd.DataFrame({  # long: each group's months in turn
+        "group_code": np.repeat(codes[starts], months),
+        "period": np.tile(cells.index.to_numpy(), len(starts)),
+        "published_sum": published.T.ravel(),
+        "suppressed_cells": suppressed.T.ravel(),
+        "lower": (published + SUPPRESSED_MIN * suppressed).T.ravel(),
+        "upper": (published + SUPPRESSED_MAX * suppressed).T.ravel(),
+        "value": np.where(ok, published, np.nan).T.ravel(),
+    })
 
 
 def area_total(store: Store, area_code: str, measure: str) -> pd.DataFrame:

@@ -10,9 +10,8 @@ from __future__ import annotations
 from functools import lru_cache
 from pathlib import Path
 
-import yaml
-
 from analysis.config import LANGUAGES
+from analysis.schema import load_own_yaml
 
 STRINGS_DIR = Path(__file__).with_name("strings")
 
@@ -29,7 +28,7 @@ def catalogue(lang: str) -> dict[str, str]:
     flat: dict[str, str] = {}
     for path in sorted((STRINGS_DIR / lang).glob("*.yaml")):
         with open(path, encoding="utf-8") as fh:
-            doc = yaml.safe_load(fh) or {}
+            doc = load_own_yaml(fh) or {}
         _flatten(path.stem, doc, flat, path)
     return flat
 

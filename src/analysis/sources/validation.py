@@ -29,7 +29,7 @@ import io
 import math
 import re
 import zlib
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from pathlib import Path
 
 import numpy as np
@@ -180,6 +180,14 @@ def measure_kind(measure: str) -> str:
     return "count"
 
 
+def per_value(values: pd.Series, rule: Callable[[str], object], missing: object = None) -> np.ndarray:
+    """``rule`` applied once to each distinct value of ``values`` and spread to every row (``missing``
+    where a value is missing): a store's text columns hold few distinct values in many rows."""
+    codes, distinct = pd.factorize(values)
+    results = np.array([rule(v) for v in distinct] + [missing], dtype=object)
+    return results[codes]  # code -1 (missing) takes the last entry
+
+
 def _cell(row: pd.Series) -> Text:
     parts = [""]
     for col in ("occupation_code", "language", "age_group", "sex"):
@@ -200,14 +208,14 @@ def check_observations(obs: pd.DataFrame, source: str | Path | Text) -> None:
         return
     for column, pattern, what in (("period", f"{MONTH_PATTERN}|{YEAR_PATTERN}", Text("a period YYYY-MM or YYYY")),
                                   ("area_code", AREA_CODE_PATTERN, Text("a StatFin area code"))):
-        text = obs[column].astype("string")
-        pos = _first_bad(text.isna() | ~text.fillna("").str.fullmatch(pattern).astype(bool))
+        matches = re.compile(pattern).fullmatch
+        pos = _first_bad(pd.Series(~per_value(obs[column], lambda v, m=matches: bool(m(str(v))), False).astype(bool)))
         if pos is not None:
             row = obs.iloc[pos]
             raise DataValidationError(source, "table {table}: {column} {value!r} is not {what}",
                                       table=row["table_id"], column=column, value=row[column], what=what)
     values = obs["value"].astype("float64")
-    kinds = obs["measure"].map(measure_kind)
+    kinds = pd.Series(per_value(obs["measure"], measure_kind), index=obs.index)
     checks = [
         (np.isinf(values), Text("is not a finite number")),
         ((kinds == "count") & (values < 0), Text("is negative; a count of persons is never below 0")),
@@ -247,7 +255,7 @@ def jump_warnings(obs: pd.DataFrame, source: str | Path, limit: int = 5) -> list
     series with at least :data:`JUMP_MIN_HISTORY` months. Warnings, not errors: see the module
     docstring.
     """
-    monthly = obs[obs["period"].str.fullmatch(r"\d{4}-\d{2}") & (obs["measure"].map(measure_kind) == "count")
+    monthly = obs[obs["period"].str.fullmatch(r"\d{4}-\d{2}") & (per_value(obs["measure"], measure_kind) == "count")
                   & ~obs["measure"].str.contains("vacanc")]  # vacancies are volatile by nature
     if monthly.empty:
         return []
@@ -307,9 +315,8 @@ def require_columns(df: pd.DataFrame, columns: Iterable[str], file: str | Path) 
 def require_pattern(df: pd.DataFrame, column: str, pattern: str, file: str | Path, what: str) -> None:
     """Every value of ``column`` matches ``pattern`` (a full-match regular expression)."""
     regex = re.compile(pattern)
-    values = df[column].astype("string")
-    bad = values.isna() | ~values.fillna("").map(lambda v: bool(regex.fullmatch(v))).astype(bool)
-    pos = _first_bad(bad)
+    bad = ~per_value(df[column].astype("string"), lambda v: bool(regex.fullmatch(v)), False).astype(bool)
+    pos = _first_bad(pd.Series(bad))
     if pos is not None:
         raise DataValidationError(file, "'{value}' is not {what}", row=csv_row(pos), column=column,
                                   value=df[column].iloc[pos], what=Text.of(what))
