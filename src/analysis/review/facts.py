@@ -105,9 +105,20 @@ figures for the main page and the municipality pages)."""
 FROM_FACTS = frozenset({"main", "municipalities"})
 """Sections built from :func:`load_facts` (the figures computed once before any notebook runs)."""
 
-AFTER_FIGURES = FROM_FACTS | {"skills"}
-"""Sections the runner computes only after the figures: those built from them, and the skills section,
-which shares their forecast (computed once, by the figures, and then read from the forecast cache)."""
+AFTER_FORECAST = frozenset({"skills"})
+"""Sections that share the review's occupation forecast: the runner computes them once
+:func:`prepare_forecast` has cached it (the forecast is computed once, then read from the cache)."""
+
+AFTER_FIGURES = FROM_FACTS | AFTER_FORECAST
+"""Sections the runner computes only after the forecast or the figures (see :data:`FROM_FACTS`)."""
+
+
+def prepare_forecast(area: str, period: str, data_source: str = "embedded") -> None:
+    """Compute the review's occupation forecast and its backtest into the forecast cache (the first
+    part of the figures; the sections of :data:`AFTER_FORECAST` read it from there)."""
+    from analysis.present.review_page import forecast_facts
+
+    forecast_facts(load_scope(area, period, data_source))
 
 COUNTS_REVIEWS = frozenset({"kpi"}) | FROM_FACTS
 """Sections whose results count the reviews published under ``output_dir`` (the scorecard's metric)."""

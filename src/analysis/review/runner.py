@@ -205,21 +205,26 @@ def _warm(cwd: str) -> None:
     _client(cwd, WARM_IMPORTS).stop_channels()
 
 
-def _uses_figures(notebook: Path) -> bool:
-    """Whether ``notebook`` presents a section that waits for the review's figures: one built from
-    them, or one sharing their forecast (see :data:`analysis.review.facts.AFTER_FIGURES`)."""
+def _stage(notebook: Path) -> int:
+    """When ``notebook`` can run: 0 at once; 1 once the review's forecast is cached (it presents a
+    section sharing it, :data:`analysis.review.facts.AFTER_FORECAST`); 2 once the figures are
+    computed (a section built from them, :data:`analysis.review.facts.FROM_FACTS`)."""
     cells = json.loads(notebook.read_text(encoding="utf-8")).get("cells", [])
     code = "\n".join("".join(c.get("source", "")) for c in cells if c.get("cell_type") == "code")
-    return bool(set(re.findall(r'section\("([\w.]+)"', code)) & facts.AFTER_FIGURES)
+    sections = set(re.findall(r'section\("([\w.]+)"', code))
+    return 2 if sections & facts.FROM_FACTS else 1 if sections & facts.AFTER_FORECAST else 0
 
 
 def execute_all(builds: list[_Build], notebooks: list[Path], log: Path, progress: bool = True,
                 workers: int | None = None, prepare: Callable[[_Build], None] | None = None,
-                on_result: Callable[[_Build, NotebookResult], None] | None = None) -> None:
+                on_result: Callable[[_Build, NotebookResult], None] | None = None,
+                forecast: Callable[[_Build], None] | None = None) -> None:
     """Execute every notebook of every review in ``builds`` with papermill, in worker processes that
-    each keep one kernel, with one progress bar. ``prepare(build)`` runs in this process before the
-    review's notebooks are queued (its figures are computed then): for the first review while the
-    workers start their kernels, for each later one while the workers run the reviews before it.
+    each keep one kernel, with one progress bar. For each review in turn, the notebooks that need
+    nothing computed first are queued; then ``forecast(build)`` runs in this process and the
+    notebooks sharing the forecast are queued; then ``prepare(build)`` (the review's figures) and the
+    notebooks built from the figures (see :func:`_stage`). The two run here while the workers start
+    their kernels or run the notebooks queued before.
     The first failure stops the run with a :class:`ReviewFailed` naming the review, the notebook,
     the cell and the error. ``on_result(build, result)`` runs in this process as each notebook
     finishes (the runner renders pages then); a review's main notebook runs first."""
@@ -228,7 +233,7 @@ def execute_all(builds: list[_Build], notebooks: list[Path], log: Path, progress
     first = {MAIN_NOTEBOOK: 0, MUNICIPALITY_NOTEBOOK: 1}  # the main page (and its PDF) can start early
     jobs = [(b, *job) for b in builds
             for job in sorted(_jobs(b, notebooks), key=lambda job: first.get(job[0].stem, 2))]
-    later = {nb for nb in notebooks if _uses_figures(nb)}
+    stage = {nb: _stage(nb) for nb in notebooks}
     workers = workers or min(len(jobs), os.cpu_count() or 1, 4)
     lang = builds[0].params.lang if builds else "fi"
     bar = tqdm(total=len(jobs), desc=t("review.progress", lang), unit="nb", disable=not progress,
@@ -258,19 +263,22 @@ def execute_all(builds: list[_Build], notebooks: list[Path], log: Path, progress
                         if on_result is not None:
                             on_result(build, result)
 
-            def queue(build: _Build, after_figures: bool) -> None:
+            def queue(build: _Build, step: int) -> None:
                 collect(block=False)  # a failure stops the run before more is queued
                 for b, nb, target, parameters in jobs:
-                    if b is build and (nb in later) == after_figures:
+                    if b is build and stage[nb] == step:
                         future = pool.submit(_execute_one, str(nb), str(target), parameters, str(nb.parent))
                         futures[future] = (build, nb, target)
                         pending.add(future)
 
             for build in builds:  # the sections that do not need the figures run while they are computed
-                queue(build, after_figures=False)
+                queue(build, 0)
+                if forecast is not None:
+                    forecast(build)
+                queue(build, 1)
                 if prepare is not None:
                     prepare(build)
-                queue(build, after_figures=True)
+                queue(build, 2)
             while pending:
                 collect(block=True)
     finally:
@@ -357,9 +365,13 @@ FAILED_SUFFIX = ".failed"
 failed run (the published review beside it is untouched); removed by the next successful run."""
 
 
+def _logger_name(build: _Build) -> str:
+    return f"analysis.review.{build.params.area}.{build.params.period}.{build.params.lang}"
+
+
 def _log_start(build: _Build, store) -> logging.Logger:
     """The review's log (``review.log`` in the review folder): parameters and data vintage first."""
-    logger = logging.getLogger(f"analysis.review.{build.params.area}.{build.params.period}.{build.params.lang}")
+    logger = logging.getLogger(_logger_name(build))
     logger.setLevel(logging.INFO)
     logger.propagate = False
     handler = logging.FileHandler(build.workdir / LOG_FILE, encoding="utf-8")
@@ -438,8 +450,13 @@ def run_reviews(requests: list[dict], force: bool = False, progress: bool = True
     printers = ThreadPoolExecutor(max_workers=1)
     printing: dict[int, Future] = {}
     try:
+        def forecast(build: _Build) -> None:  # a review's forecast, computed once: the skills section shares it
+            _log_start(build, store_of[id(build)])
+            facts.prepare_forecast(build.params.area, build.params.period, build.params.data_source)
+
         def prepare(build: _Build) -> None:  # a review's figures, computed once before its notebooks run
-            logger = _log_start(build, store_of[id(build)])
+            logger = logging.getLogger(_logger_name(build))
+            logger.info("forecast computed")
             facts.load_facts(build.params.area, build.params.period, build.params.data_source,
                              build.params.output_dir, build.params.kpi_data)
             logger.info("figures computed")
@@ -454,7 +471,8 @@ def run_reviews(requests: list[dict], force: bool = False, progress: bool = True
                 render_pages(ordered, build.params, build.workdir, vintage, main_done=id(build) in printing)
 
         try:
-            execute_all([b for b, _ in builds], notebooks, log, progress, prepare=prepare, on_result=on_result)
+            execute_all([b for b, _ in builds], notebooks, log, progress, prepare=prepare, on_result=on_result,
+                        forecast=forecast)
         except ReviewFailed as exc:
             for build, store in builds:
                 if build.workdir.exists() and len(build.results) < len(notebooks):
