@@ -222,6 +222,9 @@ class Store:
 
     def has(self, measure: str, table_id: str | None = None, area_codes: list[str] | None = None) -> bool:
         """True when the store holds at least one non-missing value of ``measure``."""
+        if area_codes is None:  # asked again and again: answered from the pairs held, found once
+            held = self._held
+            return (table_id, measure) in held if table_id is not None else any(m == measure for _t, m in held)
         obs = self.observations
         mask = obs["measure"] == measure
         if table_id is not None:
@@ -269,6 +272,12 @@ class Store:
     def vintage(self) -> pd.DataFrame:
         """Provenance with each table's first and last period: the data vintage to show users."""
         return self._vintage.copy()
+
+    @cached_property
+    def _held(self) -> frozenset[tuple[str, str]]:  # (table_id, measure) with a non-missing value
+        obs = self.observations
+        pairs = obs.loc[obs["value"].notna(), ["table_id", "measure"]].drop_duplicates()
+        return frozenset(zip(pairs["table_id"], pairs["measure"]))
 
     @cached_property
     def _vintage(self) -> pd.DataFrame:  # computed once per store (a run asks for it per review)

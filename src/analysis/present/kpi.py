@@ -323,10 +323,12 @@ def municipal_table(internal: InternalData, scope: Scope, period: str, lang: str
 
 def scorecard_blocks(scope: Scope, lang: str = "fi", kpi_data: str = "imported",
                      internal_dir: Path | None = None, reviews: pd.DataFrame | None = None,
-                     output_dir: Path | str = config.OUTPUTS_DIR) -> list[html.HTML]:
-    """All blocks of the scorecard section in reading order (h2 title, notices, one h3 per plan section)."""
+                     output_dir: Path | str = config.OUTPUTS_DIR,
+                     built: tuple[pd.DataFrame, pd.DataFrame, InternalData] | None = None) -> list[html.HTML]:
+    """All blocks of the scorecard section in reading order (h2 title, notices, one h3 per plan section).
+    ``built``: :func:`build`'s result when already computed for the same arguments."""
     config.check_language(lang)
-    card, points, internal = build(scope, kpi_data, internal_dir, reviews, output_dir)
+    card, points, internal = built or build(scope, kpi_data, internal_dir, reviews, output_dir)
     example = internal.mode == "example"
     end = scope.last_month
     month_text = period_label(end, "M", lang)

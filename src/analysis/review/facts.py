@@ -62,11 +62,22 @@ def cache_key(*parts: object, data_source: str) -> str:
     return hashlib.sha256(text.encode()).hexdigest()[:20]
 
 
-def build_facts(scope: Scope, output_dir: str | Path = config.OUTPUTS_DIR, kpi_data: str = "imported") -> ReviewFacts:
-    """The figures of one review (the scorecard counts the reviews published under ``output_dir``)."""
+def kpi_card(scope: Scope, output_dir: str | Path = config.OUTPUTS_DIR, kpi_data: str = "imported") -> tuple:
+    """The scorecard of the review, its trend points and internal data (:func:`analysis.present.kpi.build`),
+    computed once for the figures and the scorecard section: from the cache when data, code and the
+    list of published reviews are unchanged."""
     from analysis.present import kpi as kpi_present  # charts and their libraries only when computing
 
-    card, _points, _internal = kpi_present.build(scope, kpi_data, output_dir=output_dir)
+    key = cache_key("kpi-card", scope.area.slug, scope.period.code, reviews_digest(output_dir, scope.area.slug),
+                    kpi_data, data_source=scope.data_source)
+    built, _hit = pickle_cached(config.CACHE_DIR / "facts" / f"kpi-{key}.pkl",
+                                lambda: kpi_present.build(scope, kpi_data, output_dir=output_dir))
+    return built
+
+
+def build_facts(scope: Scope, output_dir: str | Path = config.OUTPUTS_DIR, kpi_data: str = "imported") -> ReviewFacts:
+    """The figures of one review (the scorecard counts the reviews published under ``output_dir``)."""
+    card, _points, _internal = kpi_card(scope, output_dir, kpi_data)
     return compute_facts(scope, card)
 
 
@@ -141,7 +152,8 @@ def section(name: str, area: str, period: str, data_source: str = "embedded", la
             return build(load_facts(area, period, data_source, output_dir, kpi_data), lang)
         scope = load_scope(area, period, data_source)
         if name == "kpi":
-            return build(scope, lang, kpi_data=kpi_data, output_dir=output_dir)
+            return build(scope, lang, kpi_data=kpi_data, output_dir=output_dir,
+                         built=kpi_card(scope, output_dir, kpi_data))
         return build(scope, lang)
 
     blocks, _hit = pickle_cached(config.CACHE_DIR / "sections" / f"{name}-{key}.pkl", compute)

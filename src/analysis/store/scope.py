@@ -84,6 +84,7 @@ class Scope:
     area_key: pd.DataFrame  # municipality -> subregion -> region (analysis.sources.embedded)
     _full: Store = field(repr=False)
     _tables: dict[str, Store] = field(default_factory=dict, repr=False, compare=False)
+    _counts: dict[tuple[str, str], pd.DataFrame] = field(default_factory=dict, repr=False, compare=False)
 
     @classmethod
     def of(cls, store: Store, area: Area, period: str | ReportingPeriod, data_source: str = "embedded",
@@ -254,6 +255,18 @@ class Scope:
         held = [m for m in measures if tab.has(m, table_id)]
         if not held:
             return tidy(pd.DataFrame(columns=["table_id", "period", "area_code", "measure", "value"]))
+        # each measure's sums are computed once per scope (the sections ask for the same ones)
+        parts = [self._counts.get((m, table_id)) for m in held]
+        if any(part is None for part in parts):
+            for m in held:
+                if (m, table_id) not in self._counts:
+                    self._counts[(m, table_id)] = self._summed(tab, [m], table_id)
+            parts = [self._counts[(m, table_id)] for m in held]
+        out = pd.concat(parts, ignore_index=True) if len(parts) > 1 else parts[0].copy()
+        return out.sort_values(["measure", "period"]).reset_index(drop=True)
+
+    def _summed(self, tab: Store, held: list[str], table_id: str) -> pd.DataFrame:
+        """:meth:`counts` of the measures ``held`` (each held by ``tab``)."""
         obs = tab.select(held, table_id=table_id, area_codes=list(self.members), **totals_filter(table_id))
         summed = aggregate_areas(obs, self.members, self.area.slug)
         equivalent = self.published_code
