@@ -317,6 +317,6 @@ def load_scope(area: str, period: str, data_source: str = "embedded") -> Scope:
     key = (id(store), found, period, data_source)
     cached = _SCOPES.get(key)
     if cached is None or cached._full is not store:
-        _SCOPES.clear()  # the last scope only: kept, each cut of the store made fresh memory for the next
+        _SCOPES.clear()  # the last scope only: keeping many made every new cut of the store slower
         cached = _SCOPES[key] = Scope.of(store, found, period, data_source)
     return cached
