@@ -379,8 +379,7 @@ def run_backtest(panel: Panel, origins: list[str], extra: list[Panel] | None = N
             errors.add(part.pop("n"), **{c: part[c] for c in ERROR_COLUMNS})
             batches.add(1, **part["batch"])
     errors, batches = errors.frame(), batches.frame()
-    rows = [rows.frame()] if len(rows) else []
-    allcases = pd.concat(rows, ignore_index=True) if rows else pd.DataFrame()
+    allcases = rows.frame() if len(rows) else pd.DataFrame()
     if len(allcases):
         test = allcases["origin"] >= (origins[0] if origins else "9999")
         cases = allcases[test].reset_index(drop=True)

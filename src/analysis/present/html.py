@@ -94,7 +94,8 @@ def table(frame: pd.DataFrame, caption: str, index: bool = False) -> HTML:
 
 
 PNG_COMPRESSION = 1
-"""zlib level of the charts' PNG (1 fastest, 9 smallest; matplotlib's default 6)."""
+"""zlib level of the charts' PNG (1 fastest, 9 smallest; matplotlib's default 6): level 1 takes a fifth
+less time per chart for an eighth more bytes."""
 
 
 def png_data_uri(fig: plt.Figure, dpi: int = 110) -> str:
@@ -102,7 +103,6 @@ def png_data_uri(fig: plt.Figure, dpi: int = 110) -> str:
     import matplotlib.pyplot as plt
 
     buffer = io.BytesIO()
-    # zlib's fastest level: a fifth less time per chart for an eighth more bytes
     fig.savefig(buffer, format="png", dpi=dpi, bbox_inches="tight", pil_kwargs={"compress_level": PNG_COMPRESSION})
     plt.close(fig)
     return "data:image/png;base64," + base64.b64encode(buffer.getvalue()).decode("ascii")

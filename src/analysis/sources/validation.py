@@ -188,6 +188,12 @@ def per_value(values: pd.Series, rule: Callable[[str], object], missing: object 
     return results[codes]  # code -1 (missing) takes the last entry
 
 
+def _not_matching(values: pd.Series, pattern: str) -> pd.Series:
+    """True where a value is missing or does not fully match ``pattern`` (tried once per distinct value)."""
+    matches = re.compile(pattern).fullmatch
+    return pd.Series(~per_value(values.astype("string"), lambda v: bool(matches(v)), False).astype(bool))
+
+
 def _cell(row: pd.Series) -> Text:
     parts = [""]
     for col in ("occupation_code", "language", "age_group", "sex"):
@@ -208,8 +214,7 @@ def check_observations(obs: pd.DataFrame, source: str | Path | Text) -> None:
         return
     for column, pattern, what in (("period", f"{MONTH_PATTERN}|{YEAR_PATTERN}", Text("a period YYYY-MM or YYYY")),
                                   ("area_code", AREA_CODE_PATTERN, Text("a StatFin area code"))):
-        matches = re.compile(pattern).fullmatch
-        pos = _first_bad(pd.Series(~per_value(obs[column], lambda v, m=matches: bool(m(str(v))), False).astype(bool)))
+        pos = _first_bad(_not_matching(obs[column], pattern))
         if pos is not None:
             row = obs.iloc[pos]
             raise DataValidationError(source, "table {table}: {column} {value!r} is not {what}",
@@ -314,9 +319,7 @@ def require_columns(df: pd.DataFrame, columns: Iterable[str], file: str | Path) 
 
 def require_pattern(df: pd.DataFrame, column: str, pattern: str, file: str | Path, what: str) -> None:
     """Every value of ``column`` matches ``pattern`` (a full-match regular expression)."""
-    regex = re.compile(pattern)
-    bad = ~per_value(df[column].astype("string"), lambda v: bool(regex.fullmatch(v)), False).astype(bool)
-    pos = _first_bad(pd.Series(bad))
+    pos = _first_bad(_not_matching(df[column], pattern))
     if pos is not None:
         raise DataValidationError(file, "'{value}' is not {what}", row=csv_row(pos), column=column,
                                   value=df[column].iloc[pos], what=Text.of(what))
