@@ -110,7 +110,8 @@ def test_the_chart_theme_is_seaborns():
     with plt.rc_context():
         plt.rcdefaults()
         sns.set_theme(style="whitegrid", palette="colorblind", context="notebook")
-        plt.rcParams.update({"figure.figsize": (8, 4), "axes.titleweight": "bold", "figure.dpi": 100})
+        plt.rcParams.update({"figure.figsize": (8, 4), "axes.titleweight": "bold", "figure.dpi": 100,
+                             "axes.titley": 1.0})
         expected = {k: v for k, v in plt.rcParams.items() if k != "image.cmap"}
     with plt.rc_context():
         plt.rcdefaults()

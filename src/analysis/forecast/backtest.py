@@ -690,15 +690,15 @@ def all_components(panel: Panel, f: Features, extra_f: list[tuple[Panel, Feature
             import multiprocessing
             from concurrent.futures import ProcessPoolExecutor
 
-            # imported once here and inherited by the children (each importing it made the parallel
-            # run twice as slow as the sequential one)
-            import statsmodels.tsa.holtwinters  # noqa: F401
             from threadpoolctl import threadpool_limits
 
             # the longest years first, so the last task to start is a short one; one BLAS thread per
             # process (the children inherit it): the matrices are small, and BLAS threads in every
             # process on too few cores made the parallel run slower than the sequential one
             groups = sorted(years.values(), key=len, reverse=True)
+            # imported once here and inherited by the children (each importing it made the parallel
+            # run twice as slow as the sequential one)
+            models.preload()
             with threadpool_limits(limits=1, user_api="blas"), ProcessPoolExecutor(
                     max_workers=min(jobs, len(groups)), mp_context=multiprocessing.get_context("fork")) as pool:
                 parts = list(pool.map(_components_of_year, groups))

@@ -279,6 +279,12 @@ def _tail_without_gaps(x: np.ndarray) -> np.ndarray:
     return x if len(missing) == 0 else x[missing[-1] + 1:]
 
 
+def preload() -> None:
+    """Import the library :func:`fit_ets` fits with (about a second): once in a process that forks
+    the processes fitting, so none of them imports it again."""
+    import statsmodels.tsa.holtwinters  # noqa: F401
+
+
 def fit_ets(logx: np.ndarray) -> dict[str, float] | None:
     """Holt–Winters parameters for one log series (its gap-free tail), or None when too short."""
     from statsmodels.tsa.holtwinters import ExponentialSmoothing

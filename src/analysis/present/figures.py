@@ -41,8 +41,12 @@ THEME: dict[str, object] = {
     # the house's own
     "axes.prop_cycle": cycler("color", PALETTE), "figure.figsize": (8, 4), "axes.titleweight": "bold",
     "figure.dpi": 100,
+    # a title sits at the top of its axes: matplotlib's default (None) searches every tick label of the
+    # axes for labels above it at every draw (an eighth of the charts' time); no chart has any there,
+    # so the title sits where the search puts it
+    "axes.titley": 1.0,
 }
-"""The matplotlib settings of the house style (seaborn's theme, then the house's own three)."""
+"""The matplotlib settings of the house style (seaborn's theme, then the house's own four)."""
 
 
 def setup_style() -> None:

@@ -114,25 +114,51 @@ SECTIONS: dict[str, tuple[str, str]] = {
 figures for the main page and the municipality pages)."""
 
 FROM_FACTS = frozenset({"main", "municipalities"})
-"""Sections built from :func:`load_facts` (the figures computed once before any notebook runs)."""
+"""Sections built from :func:`load_facts` (the review's figures)."""
 
-AFTER_FORECAST = frozenset({"skills"})
-"""Sections that share the review's occupation forecast: the runner computes them once
-:func:`prepare_forecast` has cached it (the forecast is computed once, then read from the cache)."""
+COUNTS_REVIEWS = frozenset({"kpi"}) | FROM_FACTS
+"""Sections whose results count the reviews published under ``output_dir`` (the scorecard's metric)."""
 
-AFTER_FIGURES = FROM_FACTS | AFTER_FORECAST
-"""Sections the runner computes only after the forecast or the figures (see :data:`FROM_FACTS`)."""
+STEPS = ("forecast", "facts")
+"""What the runner computes besides the sections: the review's occupation forecast and its backtest
+(shared by the skills section and the figures), and the review's figures (:func:`load_facts`)."""
+
+NEEDS: dict[str, tuple[str, ...]] = {"skills": ("forecast",), "facts": ("forecast",),
+                                     "main": ("facts",), "municipalities": ("facts",)}
+"""What a section or step reads from the cache, computed once before it (absent: nothing)."""
+
+FIRST = ("forecast", "kpi", "facts", "main", "municipalities", "skills")
+"""The order the runner computes the sections and steps in: the way to the main page (and its PDF)
+first, the scorecard beside the forecast (the figures read its card), then the rest in notebook order."""
 
 
 def prepare_forecast(area: str, period: str, data_source: str = "embedded") -> None:
-    """Compute the review's occupation forecast and its backtest into the forecast cache (the first
-    part of the figures; the sections of :data:`AFTER_FORECAST` read it from there)."""
+    """Compute the review's occupation forecast and its backtest into the forecast cache (the skills
+    section and the figures read it from there)."""
     from analysis.present.review_page import forecast_facts
 
     forecast_facts(load_scope(area, period, data_source))
 
-COUNTS_REVIEWS = frozenset({"kpi"}) | FROM_FACTS
-"""Sections whose results count the reviews published under ``output_dir`` (the scorecard's metric)."""
+
+def compute(name: str, area: str, period: str, data_source: str = "embedded", lang: str = "fi",
+            output_dir: str | Path = config.OUTPUTS_DIR, kpi_data: str = "imported") -> None:
+    """Compute ``name`` (a section of :data:`SECTIONS` or a step of :data:`STEPS`) into the cache,
+    after what :data:`NEEDS` says it reads: what the runner does once per review before the notebooks
+    present the results."""
+    if name == "forecast":
+        prepare_forecast(area, period, data_source)
+    elif name == "facts":
+        load_facts(area, period, data_source, output_dir, kpi_data)
+    else:
+        section(name, area, period, data_source, lang, output_dir, kpi_data)
+
+
+def preload() -> None:
+    """Import what computing the sections imports (the charts' libraries): done once in the runner
+    before its workers are forked, so no worker imports them again. The forecast's model library is
+    not: one worker imports it (a second) while the others compute sections."""
+    for module in sorted({module for module, _function in SECTIONS.values()}):
+        importlib.import_module(module)
 
 
 def section(name: str, area: str, period: str, data_source: str = "embedded", lang: str = "fi",

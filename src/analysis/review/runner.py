@@ -205,26 +205,77 @@ def _warm(cwd: str) -> None:
     _client(cwd, WARM_IMPORTS).stop_channels()
 
 
-def _stage(notebook: Path) -> int:
-    """When ``notebook`` can run: 0 at once; 1 once the review's forecast is cached (it presents a
-    section sharing it, :data:`analysis.review.facts.AFTER_FORECAST`); 2 once the figures are
-    computed (a section built from them, :data:`analysis.review.facts.FROM_FACTS`)."""
+def sections_of(notebook: Path) -> list[str]:
+    """The sections ``notebook`` presents (its calls of :func:`analysis.review.facts.section`), in order."""
     cells = json.loads(notebook.read_text(encoding="utf-8")).get("cells", [])
     code = "\n".join("".join(c.get("source", "")) for c in cells if c.get("cell_type") == "code")
-    sections = set(re.findall(r'section\("([\w.]+)"', code))
-    return 2 if sections & facts.FROM_FACTS else 1 if sections & facts.AFTER_FORECAST else 0
+    return list(dict.fromkeys(re.findall(r'section\("([\w.]+)"', code)))
+
+
+def _compute(name: str, params: dict[str, str]) -> str | None:
+    """Compute the section or step ``name`` of one review into the cache (runs in a forked worker).
+    An error is returned, not raised: the notebook presenting the section computes it again and
+    reports the error in its cell, as a notebook run by hand does."""
+    try:
+        facts.compute(name, params["area"], params["period"], params["data_source"], params["lang"],
+                      params["output_dir"], params["kpi_data"])
+    except Exception as exc:  # noqa: BLE001 - reported by the notebook that presents it
+        return f"{type(exc).__name__}: {exc}"
+    return None
+
+
+@dataclass
+class _Task:
+    """A section or step of one review to compute before the notebooks that present it."""
+
+    build: _Build
+    name: str
+    needs: set[str]
+    rank: tuple[int, int]
+
+
+def _tasks(build: _Build, index: int, wanted: list[str]) -> list[_Task]:
+    """The sections the notebooks present and the steps they read (:data:`analysis.review.facts.NEEDS`),
+    ranked: the reviews in turn, and in each the way to the main page first (:data:`facts.FIRST`)."""
+    names: list[str] = []
+
+    def add(name: str) -> None:
+        for need in facts.NEEDS.get(name, ()):
+            add(need)
+        if name not in names:
+            names.append(name)
+
+    for name in wanted:
+        if name in facts.SECTIONS:
+            add(name)
+    order = {name: i for i, name in enumerate(facts.FIRST)}
+    return [_Task(build, name, set(facts.NEEDS.get(name, ())), (index, order.get(name, len(order) + i)))
+            for i, name in enumerate(names)]
+
+
+def _fork_pool(workers: int, log: Path) -> ProcessPoolExecutor | None:
+    """Processes forked from this one (the store loaded, the charts' and models' libraries imported)
+    that compute the reviews' sections; None where processes cannot be forked (the notebooks then
+    compute their sections themselves)."""
+    import multiprocessing
+
+    if "fork" not in multiprocessing.get_all_start_methods():
+        return None
+    facts.preload()
+    return ProcessPoolExecutor(max_workers=workers, mp_context=multiprocessing.get_context("fork"),
+                               initializer=worker_init, initargs=(str(log), os.getpid()))
 
 
 def execute_all(builds: list[_Build], notebooks: list[Path], log: Path, progress: bool = True,
-                workers: int | None = None, prepare: Callable[[_Build], None] | None = None,
-                on_result: Callable[[_Build, NotebookResult], None] | None = None,
-                forecast: Callable[[_Build], None] | None = None) -> None:
-    """Execute every notebook of every review in ``builds`` with papermill, in worker processes that
-    each keep one kernel, with one progress bar. For each review in turn, the notebooks that need
-    nothing computed first are queued; then ``forecast(build)`` runs in this process and the
-    notebooks sharing the forecast are queued; then ``prepare(build)`` (the review's figures) and the
-    notebooks built from the figures (see :func:`_stage`). The two run here while the workers start
-    their kernels or run the notebooks queued before.
+                workers: int | None = None,
+                on_result: Callable[[_Build, NotebookResult], None] | None = None) -> None:
+    """Execute every notebook of every review in ``builds`` with papermill, with one progress bar.
+
+    The results are computed once, here: forked processes compute each review's sections and the
+    steps they read (the forecast, the figures; :func:`analysis.review.facts.compute`) into the
+    cache, the way to the main page first; each notebook is queued as soon as its sections are
+    computed, to worker processes that each keep one kernel (one for a single review: presenting
+    computed sections takes a kernel a second; one per core for several), and only presents them.
     The first failure stops the run with a :class:`ReviewFailed` naming the review, the notebook,
     the cell and the error. ``on_result(build, result)`` runs in this process as each notebook
     finishes (the runner renders pages then); a review's main notebook runs first."""
@@ -233,54 +284,91 @@ def execute_all(builds: list[_Build], notebooks: list[Path], log: Path, progress
     first = {MAIN_NOTEBOOK: 0, MUNICIPALITY_NOTEBOOK: 1}  # the main page (and its PDF) can start early
     jobs = [(b, *job) for b in builds
             for job in sorted(_jobs(b, notebooks), key=lambda job: first.get(job[0].stem, 2))]
-    stage = {nb: _stage(nb) for nb in notebooks}
-    workers = workers or min(len(jobs), os.cpu_count() or 1, 4)
+    presents = {nb: sections_of(nb) for nb in notebooks}
+    wanted = list(dict.fromkeys(name for nb in notebooks for name in presents[nb]))
+    cores = os.cpu_count() or 1
+    workers = workers or (1 if len(builds) == 1 else min(cores, 4))
     lang = builds[0].params.lang if builds else "fi"
     bar = tqdm(total=len(jobs), desc=t("review.progress", lang), unit="nb", disable=not progress,
                file=sys.stderr, leave=False)
-    futures = {}
+    tasks = [task for i, b in enumerate(builds) for task in _tasks(b, i, wanted)] if jobs else []
+    # nothing to compute for a name that is no section: its notebook reports the unknown name
+    computed: dict[int, set[str]] = {id(b): {n for n in wanted if n not in facts.SECTIONS} for b in builds}
+    waiting = list(jobs)  # notebooks whose sections are not all computed yet
+    futures: dict[Future, tuple] = {}  # a notebook's run -> (build, notebook, target)
+    computing: dict[Future, _Task] = {}
     try:
         log.parent.mkdir(parents=True, exist_ok=True)
-        with ProcessPoolExecutor(max_workers=workers, initializer=worker_init, initargs=(str(log), os.getpid())) as pool:
-            pending = {pool.submit(_warm, str(notebooks[0].parent)) for _ in range(workers)} if jobs else set()
+        with ProcessPoolExecutor(max_workers=min(workers, max(len(jobs), 1)), initializer=worker_init,
+                                 initargs=(str(log), os.getpid())) as pool:
+            starting = {pool.submit(_warm, str(notebooks[0].parent)) for _ in range(workers)} if jobs else set()
+            compute_pool = _fork_pool(min(cores, 4), log) if tasks else None
+            if compute_pool is None:
+                for task in tasks:
+                    computed[id(task.build)].add(task.name)
+                tasks = []
 
-            def collect(block: bool) -> None:
-                nonlocal pending
-                done, pending = wait(pending, timeout=None if block else 0, return_when=FIRST_COMPLETED)
-                for future in done:
-                    error = future.exception()
-                    if error is not None:
-                        for other in pending:
-                            other.cancel()
-                        build = futures[future][0] if future in futures else builds[0]  # else: a kernel's start
-                        raise ReviewFailed("{area} {period} ({lang}): {error}", area=build.params.area,
-                                           period=build.params.period, lang=build.params.lang,
-                                           error=error) from None
-                    if future in futures:
-                        build, nb, target = futures[future]
-                        result = build.results[nb.stem] = NotebookResult(nb.stem, target, future.result())
-                        bar.update(1)
-                        if on_result is not None:
-                            on_result(build, result)
-
-            def queue(build: _Build, step: int) -> None:
-                collect(block=False)  # a failure stops the run before more is queued
-                for b, nb, target, parameters in jobs:
-                    if b is build and stage[nb] == step:
+            def dispatch() -> None:
+                """Queue what can start: the best-ranked computations whose needs are met (one per
+                core, so a later one does not delay them), and the notebooks whose sections are all
+                computed."""
+                nonlocal tasks
+                ready = sorted((task for task in tasks if task.needs <= computed[id(task.build)]),
+                               key=lambda task: task.rank)
+                for task in ready[:max(0, min(cores, 4) - len(computing))]:
+                    tasks.remove(task)
+                    parameters = task.build.params.as_notebook_parameters()
+                    computing[compute_pool.submit(_compute, task.name, parameters)] = task
+                for job in list(waiting):
+                    build, nb, target, parameters = job
+                    if set(presents[nb]) <= computed[id(build)]:
+                        waiting.remove(job)
                         future = pool.submit(_execute_one, str(nb), str(target), parameters, str(nb.parent))
                         futures[future] = (build, nb, target)
-                        pending.add(future)
 
-            for build in builds:  # the sections that do not need the figures run while they are computed
-                queue(build, 0)
-                if forecast is not None:
-                    forecast(build)
-                queue(build, 1)
-                if prepare is not None:
-                    prepare(build)
-                queue(build, 2)
-            while pending:
-                collect(block=True)
+            def finished(future: Future) -> None:
+                nonlocal tasks
+                if future in computing:
+                    task = computing.pop(future)
+                    error = future.exception()
+                    problem = future.result() if error is None else f"{type(error).__name__}: {error}"
+                    logger = logging.getLogger(_logger_name(task.build))
+                    if problem:
+                        logger.warning("%s not computed ahead: %s", task.name, problem)
+                    else:
+                        logger.info("%s computed", task.name)
+                    computed[id(task.build)].add(task.name)
+                    if error is not None:  # the pool is broken: the notebooks compute the rest themselves
+                        for other in tasks:
+                            computed[id(other.build)].add(other.name)
+                        tasks = []
+                    return
+                error = future.exception()
+                if error is not None:
+                    for other in [*futures, *starting, *computing]:
+                        other.cancel()
+                    build = futures[future][0] if future in futures else builds[0]  # else: a kernel's start
+                    raise ReviewFailed("{area} {period} ({lang}): {error}", area=build.params.area,
+                                       period=build.params.period, lang=build.params.lang, error=error) from None
+                if future in futures:
+                    build, nb, target = futures.pop(future)
+                    result = build.results[nb.stem] = NotebookResult(nb.stem, target, future.result())
+                    bar.update(1)
+                    if on_result is not None:
+                        on_result(build, result)
+                else:
+                    starting.discard(future)
+
+            try:
+                dispatch()
+                while futures or starting or computing or waiting:
+                    done, _ = wait([*futures, *starting, *computing], return_when=FIRST_COMPLETED)
+                    for future in done:
+                        finished(future)
+                    dispatch()
+            finally:
+                if compute_pool is not None:
+                    compute_pool.shutdown(wait=True, cancel_futures=True)
     finally:
         bar.close()
 
@@ -444,22 +532,13 @@ def run_reviews(requests: list[dict], force: bool = False, progress: bool = True
         builds.append((_Build(params, destination, workdir, {}, time.perf_counter()), store))
     log = output_dir / ".logs" / "kernels.log"
     published: list[Path] = []
-    store_of = {id(build): store for build, store in builds}
     vintage_of = {id(build): _vintage_summary(store, build.params.period, build.params.lang) for build, store in builds}
     printer = pdf.Printer()  # one browser prints every review's PDF, in a thread beside the rest
     printers = ThreadPoolExecutor(max_workers=1)
     printing: dict[int, Future] = {}
     try:
-        def forecast(build: _Build) -> None:  # a review's forecast, computed once: the skills section shares it
-            _log_start(build, store_of[id(build)])
-            facts.prepare_forecast(build.params.area, build.params.period, build.params.data_source)
-
-        def prepare(build: _Build) -> None:  # a review's figures, computed once before its notebooks run
-            logger = logging.getLogger(_logger_name(build))
-            logger.info("forecast computed")
-            facts.load_facts(build.params.area, build.params.period, build.params.data_source,
-                             build.params.output_dir, build.params.kpi_data)
-            logger.info("figures computed")
+        for build, store in builds:
+            _log_start(build, store)
 
         def on_result(build: _Build, result: NotebookResult) -> None:  # pages rendered as their notebooks finish
             vintage = vintage_of[id(build)]
@@ -471,8 +550,7 @@ def run_reviews(requests: list[dict], force: bool = False, progress: bool = True
                 render_pages(ordered, build.params, build.workdir, vintage, main_done=id(build) in printing)
 
         try:
-            execute_all([b for b, _ in builds], notebooks, log, progress, prepare=prepare, on_result=on_result,
-                        forecast=forecast)
+            execute_all([b for b, _ in builds], notebooks, log, progress, on_result=on_result)
         except ReviewFailed as exc:
             for build, store in builds:
                 if build.workdir.exists() and len(build.results) < len(notebooks):
