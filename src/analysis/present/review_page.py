@@ -95,13 +95,15 @@ class ReviewFacts:
     area_ranking: employment_areas.EmploymentAreaRanking | None = None  # the area among all employment areas
 
 
-def compute_facts(scope: Scope, scorecard: pd.DataFrame | None = None) -> ReviewFacts:
-    """The main page's figures for ``scope`` (the scorecard is passed in by the caller that built it)."""
+def compute_facts(scope: Scope, scorecard: pd.DataFrame | None = None,
+                  forecast: tuple[pd.DataFrame | None, object | None] | None = None) -> ReviewFacts:
+    """The main page's figures for ``scope`` (the scorecard and the :func:`forecast_facts` are passed
+    in by a caller that computed them already)."""
     occupations, context = None, False
     if scope.occupation_codes is not None and scope.month(structure.OCC_TABLE) is not None:
         occupations = structure.occupation_groups(scope, 2)
         context = scope.occupation_codes[1]
-    forecast, accuracy = forecast_facts(scope)
+    forecast, accuracy = forecast_facts(scope) if forecast is None else forecast
     return ReviewFacts(
         scope=scope,
         forecast=forecast,

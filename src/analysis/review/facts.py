@@ -21,7 +21,7 @@ from pathlib import Path
 
 from analysis import config
 from analysis.files import code_digest, pickle_cached
-from analysis.present.review_page import ReviewFacts, compute_facts
+from analysis.present.review_page import ReviewFacts, compute_facts, forecast_facts
 from analysis.store import load_scope
 from analysis.store.scope import Scope
 
@@ -75,10 +75,18 @@ def kpi_card(scope: Scope, output_dir: str | Path = config.OUTPUTS_DIR, kpi_data
     return built
 
 
+def forecast_of(scope: Scope) -> tuple:
+    """The main page's forecast and its accuracy (:func:`analysis.present.review_page.forecast_facts`),
+    computed once for the figures: from the cache when data and code are unchanged."""
+    key = cache_key("forecast-facts", scope.area.slug, scope.period.code, data_source=scope.data_source)
+    found, _hit = pickle_cached(config.CACHE_DIR / "facts" / f"forecast-{key}.pkl", lambda: forecast_facts(scope))
+    return found
+
+
 def build_facts(scope: Scope, output_dir: str | Path = config.OUTPUTS_DIR, kpi_data: str = "imported") -> ReviewFacts:
     """The figures of one review (the scorecard counts the reviews published under ``output_dir``)."""
     card, _points, _internal = kpi_card(scope, output_dir, kpi_data)
-    return compute_facts(scope, card)
+    return compute_facts(scope, card, forecast_of(scope))
 
 
 def load_facts(area: str, period: str, data_source: str = "embedded", output_dir: str | Path = config.OUTPUTS_DIR,
@@ -134,10 +142,8 @@ first, the scorecard beside the forecast (the figures read its card), then the r
 
 def prepare_forecast(area: str, period: str, data_source: str = "embedded") -> None:
     """Compute the review's occupation forecast and its backtest into the forecast cache (the skills
-    section and the figures read it from there)."""
-    from analysis.present.review_page import forecast_facts
-
-    forecast_facts(load_scope(area, period, data_source))
+    section reads it from there) and the main page's forecast (:func:`forecast_of`, the figures')."""
+    forecast_of(load_scope(area, period, data_source))
 
 
 def compute(name: str, area: str, period: str, data_source: str = "embedded", lang: str = "fi",

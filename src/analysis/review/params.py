@@ -94,6 +94,20 @@ def check_members_in_data(area: config.Area, store: Store, table_id: str = "12r5
             unknown=", ".join(unknown), count=len(known))
 
 
+def check_request(area: str | None = None, period: str | None = None, lang: str | None = None,
+                  data_source: str | None = None) -> None:
+    """The checks of a review's parameters that need no data (the rest, in :func:`resolve`, reads the
+    store): the runner makes them before it starts anything. Raises ConfigError."""
+    if lang is not None:
+        config.check_language(lang)
+    if area is not None:
+        config.get_area(area)
+    if period is not None:
+        config.parse_period(period)
+    if data_source is not None:
+        check_data_source(data_source)
+
+
 def resolve(
     store_loader,
     area: str | None = None,
@@ -108,12 +122,7 @@ def resolve(
     ``store_loader(data_source)`` loads the store (so the period can be checked against the data
     and defaulted to the latest complete quarter). Raises ConfigError before anything runs.
     """
-    if lang is not None:
-        config.check_language(lang)
-    if area is not None:
-        config.get_area(area)
-    if period is not None:
-        config.parse_period(period)
+    check_request(area, period, lang, data_source)
     from_file: dict[str, str] = {}
     if period is not None and params_file(period).exists():
         from_file = read_params_file(params_file(period))

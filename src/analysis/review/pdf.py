@@ -44,8 +44,9 @@ class _Broken(Exception):
 
 
 class Printer:
-    """One headless Chromium that prints pages to PDF, started on the first page. Not thread-safe:
-    one thread prints (the runner's printing thread). Use as a context manager or call :meth:`close`."""
+    """One headless Chromium that prints pages to PDF, started by :meth:`start` or the first page.
+    Not thread-safe: one thread drives it (the runner's printing thread). Use as a context manager or
+    call :meth:`close`."""
 
     def __init__(self, timeout: float = TIMEOUT_S) -> None:
         self.timeout = timeout
@@ -124,18 +125,27 @@ class Printer:
                 seen = True
         return result
 
+    def start(self) -> Text | None:
+        """Start the browser unless it runs (the first page does otherwise; the runner starts it while
+        the review is computed); returns None when it runs, else the reason it does not."""
+        if self._pid is not None:
+            return None
+        browser = chromium()
+        if browser is None:
+            return Text("no Chromium on this machine (install Debian's 'chromium' to get the PDF)")
+        try:
+            self._start(browser)
+        except (OSError, _Broken) as exc:
+            self.close()
+            return Text("Chromium could not print the page ({reason})", reason=str(exc) or type(exc).__name__)
+        return None
+
     def print_pdf(self, page: Path, target: Path) -> Text | None:
         """Print ``page`` (an HTML file) to ``target`` (written whole or not at all); returns None
         when done, else the reason it was not."""
-        if self._pid is None:
-            browser = chromium()
-            if browser is None:
-                return Text("no Chromium on this machine (install Debian's 'chromium' to get the PDF)")
-            try:
-                self._start(browser)
-            except (OSError, _Broken) as exc:
-                self.close()
-                return Text("Chromium could not print the page ({reason})", reason=str(exc) or type(exc).__name__)
+        problem = self.start()
+        if problem is not None:
+            return problem
         try:
             target_id = self._call("Target.createTarget", {"url": "about:blank"})["targetId"]
             session = self._call("Target.attachToTarget", {"targetId": target_id, "flatten": True})["sessionId"]

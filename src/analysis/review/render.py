@@ -14,11 +14,13 @@ import re
 from collections.abc import Sequence
 from datetime import datetime, timezone
 from functools import lru_cache
+from typing import TYPE_CHECKING
 from zoneinfo import ZoneInfo
 
 import nbformat
-from nbconvert import HTMLExporter
-from nbconvert.preprocessors import TagRemovePreprocessor
+
+if TYPE_CHECKING:
+    from nbconvert import HTMLExporter
 
 HIDDEN_TAGS = {"parameters", "injected-parameters"}
 
@@ -165,6 +167,10 @@ def _for_readers(nb: nbformat.NotebookNode) -> nbformat.NotebookNode:
 @lru_cache(maxsize=1)
 def _exporter() -> HTMLExporter:
     """One exporter per process (building it loads the templates: a tenth of a second a page)."""
+    # imported when the first page is rendered: the runner starts its kernels before (a third of a second)
+    from nbconvert import HTMLExporter
+    from nbconvert.preprocessors import TagRemovePreprocessor
+
     exporter = HTMLExporter(template_name="basic")
     exporter.exclude_input = True
     exporter.exclude_input_prompt = True

@@ -35,7 +35,7 @@ from analysis.indicators.overview import latest_month
 from analysis.present.text import t
 from analysis.review import facts, pdf, render
 from analysis.review.notebooks import parameters_cell
-from analysis.review.params import ReviewParams, resolve
+from analysis.review.params import ReviewParams, check_request, resolve
 from analysis.review.publish import ReviewExists, building_dir, clean_stale, worker_init, write_index_locked
 from analysis.review.publish import publish as publish_review
 from analysis.schema import Text, UserError, user_language
@@ -205,6 +205,33 @@ def _warm(cwd: str) -> None:
     _client(cwd, WARM_IMPORTS).stop_channels()
 
 
+def kernel_workers(reviews: int) -> int:
+    """Notebook workers (each keeping one kernel) for a run of ``reviews`` reviews: one for a single
+    review (presenting computed sections takes a kernel about a second), one per core (at most 4)
+    for several."""
+    return 1 if reviews <= 1 else min(os.cpu_count() or 1, 4)
+
+
+class Kernels:
+    """The notebook workers of a run, each starting its kernel at once: the runner starts them before
+    it loads the store, so the kernels start while the store is read and validated."""
+
+    def __init__(self, workers: int, cwd: Path, log: Path) -> None:
+        log.parent.mkdir(parents=True, exist_ok=True)
+        self.workers = workers
+        self.pool = ProcessPoolExecutor(max_workers=workers, initializer=worker_init, initargs=(str(log), os.getpid()))
+        self.starting: set[Future] = {self.pool.submit(_warm, str(cwd)) for _ in range(workers)}
+
+    def close(self, now: bool = False) -> None:
+        """Stop the workers (each shuts its kernel down as it exits); ``now``: without waiting for a
+        kernel that is still starting (a run refused before any notebook ran). A worker so ended
+        leaves its kernel, which ends within a second when it sees its parent gone."""
+        if now:
+            for process in list((getattr(self.pool, "_processes", None) or {}).values()):
+                process.terminate()
+        self.pool.shutdown(wait=True, cancel_futures=True)
+
+
 def sections_of(notebook: Path) -> list[str]:
     """The sections ``notebook`` presents (its calls of :func:`analysis.review.facts.section`), in order."""
     cells = json.loads(notebook.read_text(encoding="utf-8")).get("cells", [])
@@ -267,15 +294,15 @@ def _fork_pool(workers: int, log: Path) -> ProcessPoolExecutor | None:
 
 
 def execute_all(builds: list[_Build], notebooks: list[Path], log: Path, progress: bool = True,
-                workers: int | None = None,
+                kernels: Kernels | None = None,
                 on_result: Callable[[_Build, NotebookResult], None] | None = None) -> None:
     """Execute every notebook of every review in ``builds`` with papermill, with one progress bar.
 
     The results are computed once, here: forked processes compute each review's sections and the
     steps they read (the forecast, the figures; :func:`analysis.review.facts.compute`) into the
     cache, the way to the main page first; each notebook is queued as soon as its sections are
-    computed, to worker processes that each keep one kernel (one for a single review: presenting
-    computed sections takes a kernel a second; one per core for several), and only presents them.
+    computed, to worker processes that each keep one kernel (``kernels``, started by the caller, or
+    here; see :func:`kernel_workers`), and only presents them; the workers are stopped at the end.
     The first failure stops the run with a :class:`ReviewFailed` naming the review, the notebook,
     the cell and the error. ``on_result(build, result)`` runs in this process as each notebook
     finishes (the runner renders pages then); a review's main notebook runs first."""
@@ -287,7 +314,6 @@ def execute_all(builds: list[_Build], notebooks: list[Path], log: Path, progress
     presents = {nb: sections_of(nb) for nb in notebooks}
     wanted = list(dict.fromkeys(name for nb in notebooks for name in presents[nb]))
     cores = os.cpu_count() or 1
-    workers = workers or (1 if len(builds) == 1 else min(cores, 4))
     lang = builds[0].params.lang if builds else "fi"
     bar = tqdm(total=len(jobs), desc=t("review.progress", lang), unit="nb", disable=not progress,
                file=sys.stderr, leave=False)
@@ -297,11 +323,11 @@ def execute_all(builds: list[_Build], notebooks: list[Path], log: Path, progress
     waiting = list(jobs)  # notebooks whose sections are not all computed yet
     futures: dict[Future, tuple] = {}  # a notebook's run -> (build, notebook, target)
     computing: dict[Future, _Task] = {}
+    if kernels is None:
+        kernels = Kernels(kernel_workers(len(builds)), notebooks[0].parent if notebooks else Path.cwd(), log)
+    pool, starting = kernels.pool, kernels.starting
     try:
-        log.parent.mkdir(parents=True, exist_ok=True)
-        with ProcessPoolExecutor(max_workers=min(workers, max(len(jobs), 1)), initializer=worker_init,
-                                 initargs=(str(log), os.getpid())) as pool:
-            starting = {pool.submit(_warm, str(notebooks[0].parent)) for _ in range(workers)} if jobs else set()
+        with pool:
             compute_pool = _fork_pool(min(cores, 4), log) if tasks else None
             if compute_pool is None:
                 for task in tasks:
@@ -508,6 +534,21 @@ def run_reviews(requests: list[dict], force: bool = False, progress: bool = True
     (any may be None: the period file and defaults decide). Every parameter is validated and every
     existing review refused (without ``force``) before any notebook runs."""
     output_dir = Path(output_dir)
+    for request in requests:  # what needs no data is checked before anything starts
+        check_request(**request)
+    notebooks = discover_notebooks(notebooks_dir)
+    log = output_dir / ".logs" / "kernels.log"
+    # the kernels start while the store is loaded (on new data: read and validated, a second or more)
+    kernels = Kernels(kernel_workers(len(requests)), notebooks[0].parent, log)
+    try:
+        return _run(requests, force, output_dir, notebooks, log, kernels, progress, kpi_demo)
+    finally:
+        kernels.close(now=True)  # stopped already unless the run was refused before any notebook ran
+
+
+def _run(requests: list[dict], force: bool, output_dir: Path, notebooks: list[Path], log: Path, kernels: Kernels,
+         progress: bool, kpi_demo: bool) -> list[Path]:
+    """:func:`run_reviews` once its kernels are starting."""
     stores: dict[str, object] = {}
 
     def loader(source: str):
@@ -522,7 +563,6 @@ def run_reviews(requests: list[dict], force: bool = False, progress: bool = True
             raise ReviewExists("a review already exists at {path}; use --force to replace it ({count} reviews "
                                "exist)", path=existing[0], count=len(existing))
         raise ReviewExists("a review already exists at {path}; use --force to replace it", path=existing[0])
-    notebooks = discover_notebooks(notebooks_dir)
     clean_stale(output_dir)  # what a killed run left behind
     builds: list[tuple[_Build, object]] = []
     for params, store in resolved:
@@ -530,13 +570,14 @@ def run_reviews(requests: list[dict], force: bool = False, progress: bool = True
         destination.parent.mkdir(parents=True, exist_ok=True)
         workdir = building_dir(destination.parent, params.lang)
         builds.append((_Build(params, destination, workdir, {}, time.perf_counter()), store))
-    log = output_dir / ".logs" / "kernels.log"
     published: list[Path] = []
-    vintage_of = {id(build): _vintage_summary(store, build.params.period, build.params.lang) for build, store in builds}
     printer = pdf.Printer()  # one browser prints every review's PDF, in a thread beside the rest
     printers = ThreadPoolExecutor(max_workers=1)
+    printers.submit(printer.start)  # the browser starts while the sections are computed
     printing: dict[int, Future] = {}
     try:
+        vintage_of = {id(build): _vintage_summary(store, build.params.period, build.params.lang)
+                      for build, store in builds}
         for build, store in builds:
             _log_start(build, store)
 
@@ -550,7 +591,7 @@ def run_reviews(requests: list[dict], force: bool = False, progress: bool = True
                 render_pages(ordered, build.params, build.workdir, vintage, main_done=id(build) in printing)
 
         try:
-            execute_all([b for b, _ in builds], notebooks, log, progress, on_result=on_result)
+            execute_all([b for b, _ in builds], notebooks, log, progress, kernels, on_result)
         except ReviewFailed as exc:
             for build, store in builds:
                 if build.workdir.exists() and len(build.results) < len(notebooks):
