@@ -389,9 +389,11 @@ def execute_all(builds: list[_Build], notebooks: list[Path], log: Path, progress
                 dispatch()
                 while futures or starting or computing or waiting:
                     done, _ = wait([*futures, *starting, *computing], return_when=FIRST_COMPLETED)
-                    for future in done:
+                    # computations first, each followed by what it lets start: a worker does not wait
+                    # while this process renders a finished notebook's page
+                    for future in sorted(done, key=lambda future: future not in computing):
                         finished(future)
-                    dispatch()
+                        dispatch()
             finally:
                 if compute_pool is not None:
                     compute_pool.shutdown(wait=True, cancel_futures=True)
@@ -445,31 +447,40 @@ def _titles(params: ReviewParams) -> tuple[str, str]:
             t("review_page.appendix_title", params.lang, area=area.name(params.lang), period=words))
 
 
-def render_main(result: NotebookResult, params: ReviewParams, workdir: Path, vintage: str) -> Path:
-    """Render the main page (``review.html``) into ``workdir`` as soon as its notebook has run (the
-    runner starts printing its PDF while the other notebooks run); returns its path."""
+def rendered(result: NotebookResult) -> str | list[tuple[str, str, str]]:
+    """What an executed notebook gives the pages, rendered as soon as it has run (while the others
+    run): the municipality notebook's pages (:func:`render.split_pages`), any other notebook's
+    readers' content (:func:`render.body_html`; the bodies of several notebooks, joined, are the
+    body of all of them)."""
+    nb = nbformat.read(result.path, as_version=4)
+    return render.split_pages(nb) if result.name == MUNICIPALITY_NOTEBOOK else render.body_html([nb])
+
+
+def render_main(body: str, params: ReviewParams, workdir: Path, vintage: str) -> Path:
+    """Write the main page (``review.html``, its notebook's :func:`rendered` body) into ``workdir``
+    as soon as its notebook has run (the runner starts printing its PDF while the other notebooks
+    run); returns its path."""
     title, _ = _titles(params)
-    body = render.body_html([nbformat.read(result.path, as_version=4)])
     return _writer(params, workdir, vintage)(REVIEW_FILE, title, body)
 
 
-def render_pages(results: list[NotebookResult], params: ReviewParams, workdir: Path, vintage: str,
-                 main_done: bool = False) -> Path:
-    """Render the main page (unless ``main_done``: :func:`render_main` has), the methods and data
-    appendix and one page per member municipality into ``workdir``; returns the main page's path."""
+def render_pages(parts: dict[str, str | list[tuple[str, str, str]]], params: ReviewParams, workdir: Path,
+                 vintage: str, main_done: bool = False) -> Path:
+    """Write the main page (unless ``main_done``: :func:`render_main` has), the methods and data
+    appendix and one page per member municipality into ``workdir`` from the notebooks'
+    :func:`rendered` parts (by notebook name); returns the main page's path."""
     title, appendix_title = _titles(params)
     write = _writer(params, workdir, vintage)
-    by_name = {r.name: nbformat.read(r.path, as_version=4) for r in results if r.name != MAIN_NOTEBOOK or not main_done}
-    appendix = [by_name[n] for n in appendix_order(list(by_name))]
-    if MAIN_NOTEBOOK not in by_name and not main_done:  # a partial set of notebooks (analysts' runs, tests): one page
-        return write(REVIEW_FILE, title, render.body_html(appendix))
-    main = workdir / REVIEW_FILE if main_done else write(REVIEW_FILE, title, render.body_html([by_name[MAIN_NOTEBOOK]]))
+    appendix = "".join(parts[n] for n in appendix_order([n for n in parts if n != MAIN_NOTEBOOK]))
+    if MAIN_NOTEBOOK not in parts:  # a partial set of notebooks (analysts' runs, tests): one page
+        return write(REVIEW_FILE, title, appendix)
+    main = workdir / REVIEW_FILE if main_done else write(REVIEW_FILE, title, parts[MAIN_NOTEBOOK])
     if appendix:
         link = html.escape(t("review_page.back_to_review", params.lang))
         back = f'<p class="screen-only"><a href="{REVIEW_FILE}">{link}</a></p>'
-        write(APPENDIX_FILE, appendix_title, back + render.body_html(appendix))
-    if MUNICIPALITY_NOTEBOOK in by_name:
-        for name, page_title, body in render.split_pages(by_name[MUNICIPALITY_NOTEBOOK]):
+        write(APPENDIX_FILE, appendix_title, back + appendix)
+    if MUNICIPALITY_NOTEBOOK in parts:
+        for name, page_title, body in parts[MUNICIPALITY_NOTEBOOK]:
             write(name, page_title, body)
     return main
 
@@ -581,14 +592,16 @@ def _run(requests: list[dict], force: bool, output_dir: Path, notebooks: list[Pa
         for build, store in builds:
             _log_start(build, store)
 
+        parts: dict[int, dict] = {id(build): {} for build, _ in builds}  # each review's rendered notebooks
+
         def on_result(build: _Build, result: NotebookResult) -> None:  # pages rendered as their notebooks finish
             vintage = vintage_of[id(build)]
+            part = parts[id(build)][result.name] = rendered(result)
             if result.name == MAIN_NOTEBOOK:
-                main = render_main(result, build.params, build.workdir, vintage)
+                main = render_main(part, build.params, build.workdir, vintage)
                 printing[id(build)] = printers.submit(printer.print_pdf, main, build.workdir / PDF_FILE)
             if len(build.results) == len(notebooks):
-                ordered = [build.results[nb.stem] for nb in notebooks]
-                render_pages(ordered, build.params, build.workdir, vintage, main_done=id(build) in printing)
+                render_pages(parts.pop(id(build)), build.params, build.workdir, vintage, main_done=id(build) in printing)
 
         try:
             execute_all([b for b, _ in builds], notebooks, log, progress, kernels, on_result)
