@@ -220,15 +220,26 @@ class Store:
         """Table ids that have observations."""
         return sorted(self.observations["table_id"].unique())
 
+    def table(self, table_id: str) -> Store:
+        """This store's observations of one table, as a store: cut once per table (a store is never
+        changed), so every question about one table reads its rows only."""
+        found = self._by_table.get(table_id)
+        if found is None:
+            obs = self.observations
+            found = Store(obs[obs["table_id"] == table_id].reset_index(drop=True), self.provenance)
+            found._by_table[table_id] = found
+            self._by_table[table_id] = found
+        return found
+
     def has(self, measure: str, table_id: str | None = None, area_codes: list[str] | None = None) -> bool:
         """True when the store holds at least one non-missing value of ``measure``."""
         if area_codes is None:  # asked again and again: answered from the pairs held, found once
             held = self._held
             return (table_id, measure) in held if table_id is not None else any(m == measure for _t, m in held)
+        if table_id is not None:
+            return (table_id, measure) in self._held and self.table(table_id).has(measure, area_codes=area_codes)
         obs = self.observations
         mask = obs["measure"] == measure
-        if table_id is not None:
-            mask &= obs["table_id"] == table_id
         if area_codes is not None:
             mask &= obs["area_code"].isin(area_codes)
         return bool(obs.loc[mask, "value"].notna().any())
@@ -246,11 +257,9 @@ class Store:
         A breakdown not named is not filtered. Raises :class:`StoreError` when nothing matches
         the measure and table, so a caller never mistakes an absent measure for zeros.
         """
-        obs = self.observations
+        obs = self.observations if table_id is None else self.table(table_id).observations
         measures = [measure] if isinstance(measure, str) else list(measure)
         mask = obs["measure"].isin(measures)
-        if table_id is not None:
-            mask &= obs["table_id"] == table_id
         if not mask.any():
             if table_id:
                 raise StoreError("the store has no measure {measures} in table {table}",
@@ -272,6 +281,14 @@ class Store:
     def vintage(self) -> pd.DataFrame:
         """Provenance with each table's first and last period: the data vintage to show users."""
         return self._vintage.copy()
+
+    @cached_property
+    def _by_table(self) -> dict[str, Store]:  # table id -> its rows (see table)
+        return {}
+
+    def __getstate__(self) -> dict:
+        """Pickled without what it has found (its tables, the pairs it holds): found again when asked."""
+        return {"observations": self.observations, "provenance": self.provenance}
 
     @cached_property
     def _held(self) -> frozenset[tuple[str, str]]:  # (table_id, measure) with a non-missing value

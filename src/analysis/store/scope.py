@@ -49,11 +49,21 @@ def as_of(store: Store, last_month: str) -> Store:
     A monthly observation (``YYYY-MM``) is dated by its month; an annual one (``YYYY``) by the end
     of its year (31 December), so the population of 2023 is not known in a review of 2023Q3.
     """
+    cut = _CUT.get((id(store), last_month))
+    if cut is not None and cut[0] is store:
+        return cut[1]
     period = store.observations["period"]
     monthly = period.str.len() == 7
     keep = np.where(monthly, period <= last_month, (period + "-12") <= last_month)
     obs = store.observations[keep].reset_index(drop=True)
-    return Store(obs, store.provenance)
+    _CUT.clear()
+    _CUT[(id(store), last_month)] = (store, Store(obs, store.provenance))
+    return _CUT[(id(store), last_month)][1]
+
+
+_CUT: dict[tuple[int, str], tuple[Store, Store]] = {}
+"""The last cut :func:`as_of` made, with its store: the scopes of every area of a period share one
+cut (and what it has found: its tables, the measures it holds), as a run of every area asks."""
 
 
 @lru_cache(maxsize=1)
@@ -83,7 +93,6 @@ class Scope:
     data_source: str
     area_key: pd.DataFrame  # municipality -> subregion -> region (analysis.sources.embedded)
     _full: Store = field(repr=False)
-    _tables: dict[str, Store] = field(default_factory=dict, repr=False, compare=False)
     _counts: dict[tuple[str, str], pd.DataFrame] = field(default_factory=dict, repr=False, compare=False)
 
     @classmethod
@@ -103,12 +112,8 @@ class Scope:
         return self.period.last_month
 
     def table(self, table_id: str) -> Store:
-        """The scope's store restricted to one table (computed once per table)."""
-        if table_id not in self._tables:
-            obs = self.store.observations
-            self._tables[table_id] = Store(obs[obs["table_id"] == table_id].reset_index(drop=True),
-                                           self.store.provenance)
-        return self._tables[table_id]
+        """The scope's store restricted to one table (cut once per table: :meth:`Store.table`)."""
+        return self.store.table(table_id)
 
     def months_held(self, table_id: str = MONTHLY_TABLE, measure: str | None = None) -> list[str]:
         """Months (sorted) in which ``table_id`` holds a value (of ``measure``, if given) up to the period."""
