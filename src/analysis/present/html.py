@@ -7,15 +7,18 @@ the review renders them with the code hidden.
 from __future__ import annotations
 
 import base64
+import hashlib
 import html
 import io
 import re
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from typing import TYPE_CHECKING
 
 import pandas as pd
 from IPython.display import HTML
 
+from analysis import config
+from analysis.files import code_digest, pickle_cached
 from analysis.present.text import t
 
 if TYPE_CHECKING:  # matplotlib is imported where a chart is drawn, not by every reader of the blocks
@@ -125,3 +128,15 @@ def figure(fig: plt.Figure, alt: str, caption: str, data: pd.DataFrame | None = 
             f"{table_html(data, caption)}</details>"
         )
     return HTML("".join(parts))
+
+
+def shared_block(name: str, inputs: Iterable[str], build: Callable[[], HTML]) -> HTML:
+    """A block that several areas show alike (the regions' ranking is the same for every area of a
+    region): built once for its ``inputs`` (texts that determine every pixel and word of it) and the
+    code, then read from the cache, so a run of every area draws it once, not once an area."""
+    digest = hashlib.sha256()
+    for part in (*inputs, code_digest()):
+        digest.update(part.encode())
+        digest.update(b"\0")
+    block, _hit = pickle_cached(config.CACHE_DIR / "blocks" / f"{name}-{digest.hexdigest()[:20]}.pkl", build)
+    return block

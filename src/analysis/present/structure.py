@@ -196,10 +196,17 @@ def breakdown_table(frame: pd.DataFrame, lang: str = "fi") -> pd.DataFrame:
 
 
 def ranking_figure(ranking: pd.DataFrame, scope: Scope, lang: str = "fi") -> html.HTML:
-    """Horizontal bars of the regions' rates; the area's region hatched and labelled."""
+    """Horizontal bars of the regions' rates; the area's region hatched and labelled (drawn once for
+    every area of a region: :func:`html.shared_block`)."""
+    names = [area_name(c, scope, lang) for c in ranking["area_code"]]
+    table = ranking_table(ranking, scope, lang)
+    return html.shared_block("ranking", [ranking.to_csv(), *names, lang, table.to_csv()],
+                             lambda: _ranking_figure(ranking, names, table, lang))
+
+
+def _ranking_figure(ranking: pd.DataFrame, names: list[str], table: pd.DataFrame, lang: str) -> html.HTML:
     month = ranking["month"].iloc[0]
     fig, ax = figures.new_figure(8, 6)
-    names = [area_name(c, scope, lang) for c in ranking["area_code"]]
     colours = [figures.PALETTE[1] if own else figures.PALETTE[0] for own in ranking["is_area_region"]]
     bars = ax.barh(names, ranking["rate"], color=colours)
     for bar, own, value in zip(bars, ranking["is_area_region"], ranking["rate"]):
@@ -213,9 +220,9 @@ def ranking_figure(ranking: pd.DataFrame, scope: Scope, lang: str = "fi") -> htm
     ax.set_xlabel(tx("ranking_xlabel", lang))
     ax.set_title(tx("ranking_caption", lang, month=month))
     own = ranking[ranking["is_area_region"]].iloc[0]
-    alt = tx("ranking_alt", lang, month=month, region=area_name(own["area_code"], scope, lang),
+    alt = tx("ranking_alt", lang, month=month, region=names[list(ranking["is_area_region"]).index(True)],
              rank=int(own["rank"]), count=len(ranking), rate=fmt_pct(own["rate"], 1, lang))
-    return html.figure(fig, alt, tx("ranking_caption", lang, month=month), ranking_table(ranking, scope, lang), lang)
+    return html.figure(fig, alt, tx("ranking_caption", lang, month=month), table, lang)
 
 
 def direction(change: float) -> str:
