@@ -7,7 +7,7 @@ PY     := $(VENV)/bin/python
 STAMP  := $(VENV)/.installed
 
 .DEFAULT_GOAL := help
-.PHONY: help setup review test lab fetch benchmark clean strip
+.PHONY: help setup compile review test lab fetch benchmark clean strip
 
 help: ## list the targets
 	@awk 'BEGIN {FS = ":.*## "} /^[a-z-]+:.*## / {printf "  make %-10s %s\n", $$1, $$2}' $(MAKEFILE_LIST)
@@ -16,7 +16,11 @@ $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
 	$(PY) -m pip install --quiet --upgrade pip
 	$(PY) -m pip install --quiet -e ".[dev]"
+	@$(MAKE) --no-print-directory compile
 	touch $(STAMP)
+
+compile: ## byte-compile the package (an editable install is not; each new process compiled it)
+	@$(PY) -m compileall -q src
 
 setup: $(STAMP) ## create .venv and install the package with its dependencies
 
@@ -33,7 +37,7 @@ lab: $(STAMP) ## start JupyterLab on the project's environment
 fetch: $(STAMP) ## load the latest tables from the StatFin PxWeb API into data/fetched
 	$(PY) -m analysis fetch $(ARGS)
 
-benchmark: $(STAMP) ## run the speed and accuracy benchmarks
+benchmark: $(STAMP) compile ## run the speed and accuracy benchmarks
 	$(PY) benchmarks/review_speed.py
 	$(PY) benchmarks/forecast_accuracy.py
 
