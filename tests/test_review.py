@@ -129,6 +129,19 @@ def test_full_review_page_meets_the_page_rules(full_review):
     assert "<script" not in page and "http://" not in page.replace("http://www.w3.org", "")
 
 
+def test_every_section_is_computed_once_before_its_notebook_and_the_kernel_log_is_kept(full_review):
+    """The runner's forked workers compute every section and step (a broken pool would leave the
+    notebooks to compute them, slowly and silently): the review's log names each one computed."""
+    from analysis.review import facts
+
+    log = (full_review.parent / runner.LOG_FILE).read_text(encoding="utf-8")
+    computed = set(re.findall(r" INFO ([\w.]+) computed$", log, flags=re.M))
+    assert computed == set(facts.SECTIONS) | set(facts.STEPS)
+    assert "not computed ahead" not in log
+    kernels = full_review.parents[3] / ".logs" / "kernels.log"
+    assert kernels.exists()  # the kernels' error output, kept once the run was accepted
+
+
 def test_appendix_puts_the_data_overview_last():
     names = ["00_data_overview", "01_review", "02_municipalities", "10_unemployment_structure", "50_kpi_scorecard"]
     # the main page (01) and the municipality pages (02) are rendered on their own

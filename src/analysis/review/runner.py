@@ -214,22 +214,38 @@ def kernel_workers(reviews: int) -> int:
 
 class Kernels:
     """The notebook workers of a run, each starting its kernel at once: the runner starts them before
-    it loads the store, so the kernels start while the store is read and validated."""
+    it loads the store, so the kernels start while the store is read and validated. Their error
+    output goes to a temporary file until :meth:`close` appends it to the run's log, so a run refused
+    after they started writes nothing under the output folder."""
 
-    def __init__(self, workers: int, cwd: Path, log: Path) -> None:
-        log.parent.mkdir(parents=True, exist_ok=True)
+    def __init__(self, workers: int, cwd: Path) -> None:
+        import tempfile
+
+        fd, name = tempfile.mkstemp(prefix="analysis-kernels-", suffix=".log")
+        os.close(fd)
         self.workers = workers
-        self.pool = ProcessPoolExecutor(max_workers=workers, initializer=worker_init, initargs=(str(log), os.getpid()))
+        self.stderr = Path(name)
+        self.log: Path | None = None  # where close() keeps the workers' error output (set once the run is accepted)
+        self.pool = ProcessPoolExecutor(max_workers=workers, initializer=worker_init,
+                                        initargs=(str(self.stderr), os.getpid()))
         self.starting: set[Future] = {self.pool.submit(_warm, str(cwd)) for _ in range(workers)}
 
     def close(self, now: bool = False) -> None:
-        """Stop the workers (each shuts its kernel down as it exits); ``now``: without waiting for a
-        kernel that is still starting (a run refused before any notebook ran). A worker so ended
-        leaves its kernel, which ends within a second when it sees its parent gone."""
+        """Stop the workers (each shuts its kernel down as it exits) and append their error output to
+        :attr:`log` (if set); ``now``: without waiting for a kernel that is still starting (a run
+        refused before any notebook ran). A worker so ended leaves its kernel, which ends within a
+        second when it sees its parent gone."""
         if now:
             for process in list((getattr(self.pool, "_processes", None) or {}).values()):
                 process.terminate()
         self.pool.shutdown(wait=True, cancel_futures=True)
+        if not self.stderr.exists():
+            return
+        if self.log is not None:
+            self.log.parent.mkdir(parents=True, exist_ok=True)
+            with open(self.log, "ab") as out:
+                out.write(self.stderr.read_bytes())
+        self.stderr.unlink(missing_ok=True)
 
 
 def sections_of(notebook: Path) -> list[str]:
@@ -288,6 +304,7 @@ def _fork_pool(workers: int, log: Path) -> ProcessPoolExecutor | None:
 
     if "fork" not in multiprocessing.get_all_start_methods():
         return None
+    log.parent.mkdir(parents=True, exist_ok=True)
     facts.preload()
     return ProcessPoolExecutor(max_workers=workers, mp_context=multiprocessing.get_context("fork"),
                                initializer=worker_init, initargs=(str(log), os.getpid()))
@@ -323,8 +340,10 @@ def execute_all(builds: list[_Build], notebooks: list[Path], log: Path, progress
     waiting = list(jobs)  # notebooks whose sections are not all computed yet
     futures: dict[Future, tuple] = {}  # a notebook's run -> (build, notebook, target)
     computing: dict[Future, _Task] = {}
+    own = kernels is None
     if kernels is None:
-        kernels = Kernels(kernel_workers(len(builds)), notebooks[0].parent if notebooks else Path.cwd(), log)
+        kernels = Kernels(kernel_workers(len(builds)), notebooks[0].parent if notebooks else Path.cwd())
+        kernels.log = log
     pool, starting = kernels.pool, kernels.starting
     try:
         with pool:
@@ -399,6 +418,8 @@ def execute_all(builds: list[_Build], notebooks: list[Path], log: Path, progress
                     compute_pool.shutdown(wait=True, cancel_futures=True)
     finally:
         bar.close()
+        if own:
+            kernels.close()
 
 
 def _vintage_lines(store) -> list[dict[str, str]]:
@@ -550,7 +571,7 @@ def run_reviews(requests: list[dict], force: bool = False, progress: bool = True
     notebooks = discover_notebooks(notebooks_dir)
     log = output_dir / ".logs" / "kernels.log"
     # the kernels start while the store is loaded (on new data: read and validated, a second or more)
-    kernels = Kernels(kernel_workers(len(requests)), notebooks[0].parent, log)
+    kernels = Kernels(kernel_workers(len(requests)), notebooks[0].parent)
     try:
         return _run(requests, force, output_dir, notebooks, log, kernels, progress, kpi_demo)
     finally:
@@ -574,6 +595,7 @@ def _run(requests: list[dict], force: bool, output_dir: Path, notebooks: list[Pa
             raise ReviewExists("a review already exists at {path}; use --force to replace it ({count} reviews "
                                "exist)", path=existing[0], count=len(existing))
         raise ReviewExists("a review already exists at {path}; use --force to replace it", path=existing[0])
+    kernels.log = log  # the run is accepted: what its kernels say is kept
     clean_stale(output_dir)  # what a killed run left behind
     builds: list[tuple[_Build, object]] = []
     for params, store in resolved:
