@@ -161,15 +161,27 @@ def test_top_shortage_now_hand_checked(store, kp_area):
     # Raw 12ti rows MK16, 2023-07..09, occupations 22xx (empty = 1-4):
     # vacancies published 5, 6, 0 with 4, 6, 7 empty cells -> bounds 9..21, 12..30, 7..28 (means 9.33..26.33)
     # unemployed published 0, 0, 0 with 2, 1, 1 empty cells -> bounds 2..8, 1..4, 1..4 (means 1.33..5.33)
-    top = present_skills.top_shortage_now(Scope.of(store, kp_area, "2023Q3"))
+    res = present_skills.compute(Scope.of(store, kp_area, "2023Q3"))
+    assert res.months == ["2023-07", "2023-08", "2023-09"]
+    top = skills.ranked(res.tight_now, "shortage", 3)
     assert top["group_code"].tolist() == ["22"]
-    assert top.loc[0, "vacancies"] == pytest.approx(11 / 3)
-    tight = skills.tightness_now(skills.group_series(store, "MK16"), ["2023-07", "2023-08", "2023-09"])
-    row = tight.set_index("group_code").loc["22"]
+    assert top.iloc[0]["vacancies"] == pytest.approx(11 / 3)
+    row = res.tight_now.set_index("group_code").loc["22"]
     assert row["tightness_low"] == pytest.approx((28 / 3) / (16 / 3))
     assert row["tightness_high"] == pytest.approx((79 / 3) / (4 / 3))
-    sentence = present_skills.top_shortage_sentence(Scope.of(store, kp_area, "2023Q3"), "fi")
-    assert sentence == "Suurin työvoimapula neljänneksellä 2023Q3 oli ammattiryhmissä 22 Terveydenhuollon erityisasiantuntijat."
+
+
+def test_a_period_the_occupation_table_does_not_reach_says_so_and_shows_no_older_months(store, kp_area):
+    """12ti ends 2023-10; the review of 2024Q1 (12r5 holds it) showed 2023-08..10 as "now" under the
+    caption of 2024Q1: it now says where the occupation data end."""
+    scope = Scope.of(store, kp_area, "2024Q1")
+    assert scope.month("12ti") is None and scope.last_held("12ti") == "2023-10"
+    assert present_skills.compute(scope) is None
+    text = "".join(b.data for b in present_skills.skills_blocks(scope, "fi"))
+    assert "päättyvät kuukauteen 2023-10; jakson 2024Q1 kuukausia ei ole vielä aineistossa" in text
+    assert "Pula- ja ylitarjonta-ammatit nyt" not in text
+    sv = "".join(b.data for b in present_skills.skills_blocks(scope, "sv"))
+    assert "slutar med månaden 2023-10" in sv
 
 
 def test_ranked_uses_bounds():
@@ -192,7 +204,7 @@ def test_section_says_so_when_data_too_short(store, kp_area):
     html = "".join(b.data for b in present_skills.skills_blocks(Scope.of(small, kp_area, "2023Q3"), "fi"))
     assert "Ennusteita ei voitu laskea" in html and "python -m analysis fetch" in html
     assert "Pula- ja ylitarjonta-ammatit nyt" in html  # the current situation is still shown
-    assert present_skills.headline_accuracy(Scope.of(small, kp_area, LATEST)) is None
+    assert res.headline is None and res.backtest is None
 
 
 def test_a_past_period_shows_the_forecast_made_then_without_the_published_accuracy(store, kp_area):

@@ -1,8 +1,8 @@
 """Presentation of the skills-needs section (notebook 40): shortage and surplus occupations now and
 forecast, fan charts, the forecast accuracy in plain Finnish/Swedish, and the caveats.
 
-Front page helpers: :func:`top_shortage_sentence` (one sentence of narrative) and
-:func:`accuracy_sentence` / :func:`headline_accuracy` (the published accuracy figures).
+The months shown are the period's months the occupation table holds (the scope's rule,
+:meth:`analysis.store.scope.Scope.month`); a period the table does not reach says so.
 """
 
 from __future__ import annotations
@@ -21,6 +21,7 @@ from analysis.present.fmt import fmt_dec, fmt_int, fmt_pct, fmt_signed
 from analysis.present.occupation_names import group_names
 from analysis.present.text import t
 from analysis.schema import TOTAL
+from analysis.store.scope import OCCUPATION_TABLE as OCC_TABLE
 from analysis.store.scope import Scope
 
 TOP_N = 5
@@ -71,13 +72,16 @@ class SkillsResult:
 
 
 def compute(scope: Scope) -> SkillsResult | None:
-    """The section's results, or None when the store has no occupation data for the area."""
+    """The section's results, or None when the store has no occupation data for the area or none
+    for the period (see :func:`skills_blocks`)."""
     area_code = scope.occupation_code
     if area_code is None:
         return None
+    if scope.month(OCC_TABLE) is None:  # the table ends before the period
+        return None
     series = skills.group_series(scope.store, area_code)
-    have = sorted(set(series["period"]))
-    months = [m for m in scope.period.months if m in have] or have[-3:]
+    have = set(series["period"])
+    months = [m for m in scope.period.months if m in have]
     origin = months[-1]
     now = skills.tightness_now(series, months)
     base = SkillsResult(scope, area_code, scope.period.code, origin, months, series, now)
@@ -95,43 +99,7 @@ def compute(scope: Scope) -> SkillsResult | None:
                    cache_hits=(hit_bt, hit_fc), protocol_origins=n)
 
 
-# ---- front page -------------------------------------------------------------------------------
-
-def top_shortage_now(scope: Scope, n: int = 3) -> pd.DataFrame:
-    """The ``n`` two-digit groups with the highest tightness among those classed as shortage in the
-    quarter ``period`` (columns: group_code, label_fi, vacancies, unemployed, tightness)."""
-    area_code = scope.occupation_code
-    if area_code is None:
-        return pd.DataFrame(columns=["group_code", "label_fi", "vacancies", "unemployed", "tightness"])
-    series = skills.group_series(scope.store, area_code)
-    months = [m for m in scope.period.months if m in set(series["period"])]
-    top = skills.ranked(skills.tightness_now(series, months), "shortage", n)
-    top["label_fi"] = [group_label("2", g, "fi") for g in top["group_code"]]
-    return top[["group_code", "label_fi", "vacancies", "unemployed", "tightness"]]
-
-
-def top_shortage_sentence(scope: Scope, lang: str = "fi") -> str:
-    """One sentence for the review's front page naming the top shortage occupations of the quarter."""
-    top = top_shortage_now(scope)
-    if top.empty:
-        return t("skills.front_no_shortage", lang, period=scope.period.code)
-    names = ", ".join(group_label("2", g, lang) for g in top["group_code"])
-    text = t("skills.front_shortage", lang, period=scope.period.code, groups=names)
-    return text[:-1] if text.endswith("..") else text
-
-
-def headline_accuracy(scope: Scope) -> bt.Headline | None:
-    """The published backtest figures (cached): relative MASE at h = 6, coverage, series and groups;
-    None when the area has no occupation data or too little to forecast."""
-    area_code = scope.occupation_code
-    if area_code is None:
-        return None
-    try:
-        result, _ = occ.backtest(occ.occupation_panel(scope.store, area_code))
-    except occ.NotEnoughData:
-        return None
-    return bt.headline(result)
-
+# ---- the accuracy in plain words -------------------------------------------------------------
 
 def accuracy_sentence(head: bt.Headline, lang: str = "fi") -> str:
     """``Ennuste osui kuuden kuukauden päähän keskimäärin 15 % lähemmäs kuin …`` in plain words."""
@@ -367,7 +335,10 @@ def skills_blocks(scope: Scope, lang: str = "fi") -> list[html.HTML]:
     blocks = [html.heading(t("skills.title", lang), 2)]
     res = compute(scope)
     if res is None:
-        blocks.append(html.notice(t("skills.no_data", lang, area=scope.area.name(lang)), "missing", lang))
+        last = scope.last_held(OCC_TABLE) if scope.occupation_code is not None else None
+        text = (t("skills.no_period_data", lang, last=last, period=scope.period.code) if last is not None
+                else t("skills.no_data", lang, area=scope.area.name(lang)))
+        blocks.append(html.notice(text, "missing", lang))
         return blocks
     blocks.append(html.paragraph(t("skills.intro", lang, area=scope.area.name(lang), first=res.months[0],
                                    last=res.months[-1], origin=res.origin)))
