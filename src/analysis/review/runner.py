@@ -223,7 +223,6 @@ class Kernels:
 
         fd, name = tempfile.mkstemp(prefix="analysis-kernels-", suffix=".log")
         os.close(fd)
-        self.workers = workers
         self.stderr = Path(name)
         self.log: Path | None = None  # where close() keeps the workers' error output (set once the run is accepted)
         self.pool = ProcessPoolExecutor(max_workers=workers, initializer=worker_init,
