@@ -607,6 +607,10 @@ def _run(requests: list[dict], force: bool, output_dir: Path, notebooks: list[Pa
     printers = ThreadPoolExecutor(max_workers=1)
     printers.submit(printer.start)  # the browser starts while the sections are computed
     printing: dict[int, Future] = {}
+    # the pages are rendered in a thread of their own, so the loop that starts the computations and
+    # the notebooks is never held up by a page (a worker waited while the first page was rendered)
+    renderer = ThreadPoolExecutor(max_workers=1)
+    rendering: list[Future] = []
     try:
         vintage_of = {id(build): _vintage_summary(store, build.params.period, build.params.lang)
                       for build, store in builds}
@@ -615,18 +619,22 @@ def _run(requests: list[dict], force: bool, output_dir: Path, notebooks: list[Pa
 
         parts: dict[int, dict] = {id(build): {} for build, _ in builds}  # each review's rendered notebooks
 
-        def on_result(build: _Build, result: NotebookResult) -> None:  # pages rendered as their notebooks finish
+        def present(build: _Build, result: NotebookResult, last: bool) -> None:  # in the renderer's thread
             vintage = vintage_of[id(build)]
             part = parts[id(build)][result.name] = rendered(result)
             if result.name == MAIN_NOTEBOOK:
                 main = render_main(part, build.params, build.workdir, vintage)
                 printing[id(build)] = printers.submit(printer.print_pdf, main, build.workdir / PDF_FILE)
-            if len(build.results) == len(notebooks):
+            if last:
                 render_pages(parts.pop(id(build)), build.params, build.workdir, vintage, main_done=id(build) in printing)
+
+        def on_result(build: _Build, result: NotebookResult) -> None:  # pages rendered as their notebooks finish
+            rendering.append(renderer.submit(present, build, result, len(build.results) == len(notebooks)))
 
         try:
             execute_all([b for b, _ in builds], notebooks, log, progress, kernels, on_result)
         except ReviewFailed as exc:
+            renderer.shutdown(wait=True)  # nothing is written into a build folder while it is kept
             for build, store in builds:
                 if build.workdir.exists() and len(build.results) < len(notebooks):
                     vintage = vintage_of[id(build)]
@@ -634,6 +642,9 @@ def _run(requests: list[dict], force: bool, output_dir: Path, notebooks: list[Pa
                     raise ReviewFailed("{error}\nthe executed notebooks and run.json are kept at {folder}",
                                        error=exc, folder=failed) from None
             raise
+        renderer.shutdown(wait=True)
+        for future in rendering:
+            future.result()  # a page that could not be rendered stops the run here
         for build, store in builds:
             vintage = vintage_of[id(build)]
             record = _record(build, store, vintage, "published")
@@ -650,6 +661,7 @@ def _run(requests: list[dict], force: bool, output_dir: Path, notebooks: list[Pa
             shutil.rmtree(build.destination.with_name(build.destination.name + FAILED_SUFFIX), ignore_errors=True)
             published.append(build.destination / REVIEW_FILE)
     finally:
+        renderer.shutdown(wait=True, cancel_futures=True)
         printers.shutdown(wait=True, cancel_futures=True)
         printer.close()
         for build, _ in builds:
