@@ -148,6 +148,16 @@ def test_appendix_puts_the_data_overview_last():
     assert runner.appendix_order(names) == ["10_unemployment_structure", "50_kpi_scorecard", "00_data_overview"]
 
 
+def test_the_appendix_sections_follow_the_notebooks_whatever_order_they_finished_in(full_review):
+    """The notebooks finish in any order (the scorecard often first); the appendix reads 10, 20, 30,
+    40, 50 and the data overview last."""
+    appendix = (full_review.parent / runner.APPENDIX_FILE).read_text(encoding="utf-8")
+    headings = re.findall(r"<h2[^>]*>([^<]+)", appendix)
+    assert headings == ["Työttömyyden rakenne", "Pitkäaikaistyöttömyys", "Vieraskielisten työttömyys ja työllisyys",
+                        "Osaamistarpeet ammattiryhmittäin", "Toiminnallinen mittaristo",
+                        "Lähteet, aineisto ja määritelmät"]
+
+
 def test_committed_period_file_is_read_and_command_line_overrides_it(tmp_path, monkeypatch):
     from analysis.review import params as review_params
     from analysis.store import load_store

@@ -491,7 +491,8 @@ def render_pages(parts: dict[str, str | list[tuple[str, str, str]]], params: Rev
     :func:`rendered` parts (by notebook name); returns the main page's path."""
     title, appendix_title = _titles(params)
     write = _writer(params, workdir, vintage)
-    appendix = "".join(parts[n] for n in appendix_order([n for n in parts if n != MAIN_NOTEBOOK]))
+    # by name (the notebooks' order), not in the order they finished
+    appendix = "".join(parts[n] for n in appendix_order(sorted(n for n in parts if n != MAIN_NOTEBOOK)))
     if MAIN_NOTEBOOK not in parts:  # a partial set of notebooks (analysts' runs, tests): one page
         return write(REVIEW_FILE, title, appendix)
     main = workdir / REVIEW_FILE if main_done else write(REVIEW_FILE, title, parts[MAIN_NOTEBOOK])
