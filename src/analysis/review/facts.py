@@ -140,19 +140,13 @@ FIRST = ("forecast", "kpi", "facts", "main", "municipalities", "skills")
 first, the scorecard beside the forecast (the figures read its card), then the rest in notebook order."""
 
 
-def prepare_forecast(area: str, period: str, data_source: str = "embedded") -> None:
-    """Compute the review's occupation forecast and its backtest into the forecast cache (the skills
-    section reads it from there) and the main page's forecast (:func:`forecast_of`, the figures')."""
-    forecast_of(load_scope(area, period, data_source))
-
-
 def compute(name: str, area: str, period: str, data_source: str = "embedded", lang: str = "fi",
             output_dir: str | Path = config.OUTPUTS_DIR, kpi_data: str = "imported") -> None:
     """Compute ``name`` (a section of :data:`SECTIONS` or a step of :data:`STEPS`) into the cache,
     after what :data:`NEEDS` says it reads: what the runner does once per review before the notebooks
     present the results."""
-    if name == "forecast":
-        prepare_forecast(area, period, data_source)
+    if name == "forecast":  # the backtest and forecast into the forecast cache (the skills section's), and the figures'
+        forecast_of(load_scope(area, period, data_source))
     elif name == "facts":
         load_facts(area, period, data_source, output_dir, kpi_data)
     else:

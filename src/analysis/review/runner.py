@@ -309,16 +309,15 @@ def _fork_pool(workers: int, log: Path) -> ProcessPoolExecutor | None:
                                initializer=worker_init, initargs=(str(log), os.getpid()))
 
 
-def execute_all(builds: list[_Build], notebooks: list[Path], log: Path, progress: bool = True,
-                kernels: Kernels | None = None,
+def execute_all(builds: list[_Build], notebooks: list[Path], log: Path, kernels: Kernels, progress: bool = True,
                 on_result: Callable[[_Build, NotebookResult], None] | None = None) -> None:
     """Execute every notebook of every review in ``builds`` with papermill, with one progress bar.
 
     The results are computed once, here: forked processes compute each review's sections and the
     steps they read (the forecast, the figures; :func:`analysis.review.facts.compute`) into the
     cache, the way to the main page first; each notebook is queued as soon as its sections are
-    computed, to worker processes that each keep one kernel (``kernels``, started by the caller, or
-    here; see :func:`kernel_workers`), and only presents them; the workers are stopped at the end.
+    computed, to worker processes that each keep one kernel (``kernels``, started by the caller; see
+    :func:`kernel_workers`), and only presents them; the workers are stopped at the end.
     The first failure stops the run with a :class:`ReviewFailed` naming the review, the notebook,
     the cell and the error. ``on_result(build, result)`` runs in this process as each notebook
     finishes (the runner renders pages then); a review's main notebook runs first."""
@@ -339,10 +338,6 @@ def execute_all(builds: list[_Build], notebooks: list[Path], log: Path, progress
     waiting = list(jobs)  # notebooks whose sections are not all computed yet
     futures: dict[Future, tuple] = {}  # a notebook's run -> (build, notebook, target)
     computing: dict[Future, _Task] = {}
-    own = kernels is None
-    if kernels is None:
-        kernels = Kernels(kernel_workers(len(builds)), notebooks[0].parent if notebooks else Path.cwd())
-        kernels.log = log
     pool, starting = kernels.pool, kernels.starting
     try:
         with pool:
@@ -417,8 +412,6 @@ def execute_all(builds: list[_Build], notebooks: list[Path], log: Path, progress
                     compute_pool.shutdown(wait=True, cancel_futures=True)
     finally:
         bar.close()
-        if own:
-            kernels.close()
 
 
 def _vintage_lines(store) -> list[dict[str, str]]:
@@ -633,7 +626,7 @@ def _run(requests: list[dict], force: bool, output_dir: Path, notebooks: list[Pa
             rendering.append(renderer.submit(present, build, result, len(build.results) == len(notebooks)))
 
         try:
-            execute_all([b for b, _ in builds], notebooks, log, progress, kernels, on_result)
+            execute_all([b for b, _ in builds], notebooks, log, kernels, progress, on_result)
         except ReviewFailed as exc:
             renderer.shutdown(wait=True)  # nothing is written into a build folder while it is kept
             for build, store in builds:
