@@ -273,3 +273,57 @@ def test_ets_forecast_is_statsmodels_holt_winters(length):
                                         initialization_method="heuristic").fit(optimized=False, **params).forecast(12)
     np.testing.assert_array_equal(models.predict_ets(logx, params, 12), expected)
     assert np.isnan(models.predict_ets(logx[-47:], params, 12)).all()  # under 48 months: no ETS forecast
+
+
+def test_expanding_median_hand_computed():
+    # a column 3, (missing), 1, 2 has the medians 3, 3, 2 (of 1 and 3) and 2 (of 1, 2, 3); nothing known yet is NaN
+    x = np.array([[3.0, np.nan], [np.nan, np.nan], [1.0, 4.0], [2.0, 6.0]])
+    got = models.expanding_nanmedian(x)
+    np.testing.assert_array_equal(got[:, 0], [3.0, 3.0, 2.0, 2.0])
+    np.testing.assert_array_equal(got[:, 1], [np.nan, np.nan, 4.0, 5.0])
+
+
+def test_expanding_median_equals_numpys_median_of_every_prefix_exactly():
+    import warnings
+
+    rng = np.random.default_rng(3)
+    x = np.abs(rng.normal(size=(60, 5)))
+    x[rng.random(x.shape) < 0.3] = np.nan
+    x[:, 4] = np.nan  # a series never known
+    want = np.full_like(x, np.nan)
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", RuntimeWarning)
+        for t in range(len(x)):
+            want[t] = np.nanmedian(x[: t + 1], axis=0)
+    np.testing.assert_array_equal(models.expanding_nanmedian(x), want)
+
+
+def test_training_rows_are_every_earlier_origin_of_the_series_selected_at_the_origin():
+    """The pooled regression's rows at an origin (read from the rows of all origins, computed once per
+    horizon): origins from the first training month to ``origin - h``, the series selected at the
+    origin only, in origin-then-series order, each with its series' scale at the origin."""
+    base = synthetic_panel()
+    active = np.ones(base.values.shape, dtype=bool)
+    o, h = base.index_of("2014-01"), 3
+    active[o, 1] = False  # the second series is not selected at this origin
+    panel = models.Panel(base.months, base.ids, base.values, base.national, base.total, active)
+    f = models.features(panel)
+    x, y, s = models._train_rows(panel, f, o, h)
+    first = panel.index_of(models.TRAIN_START)  # 2008-01: two years of lags after 2006-01
+    ts = range(first, o - h + 1)
+    want_x = np.array([[1.0, f.yoy[t, 0], f.yoy3[t, 0], f.logy[t + h - 12, 0] - f.logy[t + h - 24, 0],
+                        f.nat3[t, 0], f.tot3[t, 0]] for t in ts])
+    np.testing.assert_array_equal(x, want_x)
+    np.testing.assert_array_equal(y, [f.logy[t + h, 0] - f.logy[t + h - 12, 0] for t in ts])
+    np.testing.assert_array_equal(s, np.full(len(ts), f.scale[o, 0]))
+    # a later origin reads more rows from the same memo, of both series again
+    x2, _y2, _s2 = models._train_rows(panel, f, o + 1, h)
+    assert len(x2) == 2 * (o + 1 - h - first + 1)
+
+
+def test_features_are_computed_once_per_panel():
+    panel = synthetic_panel()
+    assert models.features(panel) is models.features(panel)
+    twin = models.Panel(panel.months, panel.ids, panel.values.copy(), panel.national, panel.total)
+    assert models.features(twin) is not models.features(panel)
+    np.testing.assert_array_equal(models.features(twin).scale, models.features(panel).scale)
