@@ -166,12 +166,32 @@ def _for_readers(nb: nbformat.NotebookNode) -> nbformat.NotebookNode:
 
 @lru_cache(maxsize=1)
 def _exporter() -> HTMLExporter:
-    """One exporter per process (building it loads the templates: a tenth of a second a page)."""
     # imported when the first page is rendered: the runner starts its kernels before (a third of a second)
     from nbconvert import HTMLExporter
+    from nbconvert.exporters.templateexporter import TemplateExporter
+    from nbconvert.filters.highlight import Highlight2HTML
+    from nbconvert.filters.widgetsdatatypefilter import WidgetsDataTypeFilter
     from nbconvert.preprocessors import TagRemovePreprocessor
 
-    exporter = HTMLExporter(template_name="basic")
+    class ReadersExporter(HTMLExporter):
+        """nbconvert's HTML exporter without the pass it ends with, which parses the finished HTML with
+        BeautifulSoup to give images without alt text a placeholder and the lab template's cells a
+        tab stop: every chart of the review has its own alt text (``html.figure``), the basic
+        template has no such cells, and the pass parsed each page again, a megabyte of embedded
+        charts (half of the time a page took). The filters the template uses are registered as
+        :meth:`HTMLExporter.from_notebook_node` registers them."""
+
+        def from_notebook_node(self, nb, resources=None, **kw):  # noqa: ANN001, ANN003, ANN201 (nbconvert's signature)
+            lang_info = nb.metadata.get("language_info", {})
+            lexer = lang_info.get("pygments_lexer", lang_info.get("name", None))
+            highlight = self.filters.get("highlight_code", Highlight2HTML(pygments_lexer=lexer, parent=self))
+            resources = self._init_resources(resources)
+            data_type = WidgetsDataTypeFilter(notebook_metadata=self._nb_metadata, parent=self, resources=resources)
+            self.register_filter("highlight_code", highlight)
+            self.register_filter("filter_data_type", data_type)
+            return TemplateExporter.from_notebook_node(self, nb, resources, **kw)
+
+    exporter = ReadersExporter(template_name="basic")
     exporter.exclude_input = True
     exporter.exclude_input_prompt = True
     exporter.exclude_output_prompt = True
