@@ -1,6 +1,7 @@
 """The review runner: parameters validated first, atomic publishing, failures named, HTML for managers."""
 
 import json
+import os
 import re
 import shutil
 from html import escape as html_escape
@@ -135,9 +136,13 @@ def test_every_section_is_computed_once_before_its_notebook_and_the_kernel_log_i
     from analysis.review import facts
 
     log = (full_review.parent / runner.LOG_FILE).read_text(encoding="utf-8")
-    computed = set(re.findall(r" INFO ([\w.]+) computed$", log, flags=re.M))
-    assert computed == set(facts.SECTIONS) | set(facts.STEPS)
+    by_worker = dict(re.findall(r" INFO ([\w.]+) computed by worker (\d+)$", log, flags=re.M))
+    assert set(by_worker) == set(facts.SECTIONS) | set(facts.STEPS)
     assert "not computed ahead" not in log
+    # what fits statsmodels' models runs in the first worker only: one process imports the library
+    assert {by_worker[name] for name in facts.MODELS} == {"0"}
+    if (os.cpu_count() or 1) > 1:
+        assert set(by_worker.values()) != {"0"}  # the other sections are shared among the workers
     kernels = full_review.parents[3] / ".logs" / "kernels.log"
     assert kernels.exists()  # the kernels' error output, kept once the run was accepted
 
@@ -237,3 +242,19 @@ def test_whole_review_on_a_complete_fetched_set_states_every_group_with_its_figu
     assert f"Työttömyysaste oli {rate:.1f}".replace(".", ",") in page
     assert "Tästä aineistosta puuttuvat ryhmät" not in page  # nothing is missing in a complete fetch
     assert "haettu 15.9.2026" in page  # the vintage line names the fetch, in words
+
+
+def _blas_threads_after_compute_worker_init(log: str) -> list[int]:
+    from threadpoolctl import threadpool_info
+
+    runner.compute_worker_init(log, os.getppid())
+    return [pool["num_threads"] for pool in threadpool_info() if pool["user_api"] == "blas"]
+
+
+def test_a_compute_worker_uses_one_blas_thread(tmp_path):
+    """The pool keeps every core busy; a BLAS thread pool per worker only competed for the cores."""
+    import multiprocessing
+
+    with multiprocessing.get_context("fork").Pool(1) as pool:
+        threads = pool.apply(_blas_threads_after_compute_worker_init, (str(tmp_path / "worker.log"),))
+    assert threads and set(threads) == {1}

@@ -77,3 +77,41 @@ def test_the_reviews_key_changes_only_with_the_areas_reviewed_periods(tmp_path):
     assert facts.reviews_digest(out, "keski-pohjanmaa") != once
     (out / "index.json").write_text("[1, 2", encoding="utf-8")
     assert facts.reviews_digest(out, "keski-pohjanmaa") == "unreadable"
+
+
+def test_the_occupation_data_is_computed_once_and_none_where_the_area_has_none(monkeypatch, tmp_path):
+    from analysis.forecast import occupations as occ
+    from analysis.store import load_scope
+
+    monkeypatch.setattr(config, "CACHE_DIR", tmp_path / "cache")
+    calls: list[str] = []
+    real = occ.occupation_panel
+
+    def counted(store, area_code, *args, **kwargs):
+        calls.append(area_code)
+        return real(store, area_code, *args, **kwargs)
+
+    monkeypatch.setattr(occ, "occupation_panel", counted)
+    scope = load_scope("keski-pohjanmaa", "2023Q3")
+    first = facts.occupation_data(scope)
+    again = facts.occupation_data(scope)
+    assert calls == ["MK16"]
+    assert first.area_code == again.area_code == "MK16" and first.panel.ids == again.panel.ids
+    assert facts.occupation_data(load_scope("maakunta-lappi", "2023Q3")) is None  # 12ti holds no Lapland rows
+    assert calls == ["MK16"]
+
+
+def test_the_municipality_pages_need_no_forecast(monkeypatch, tmp_path):
+    """The figures step and the municipality pages never compute the forecast (the longest step),
+    so the runner computes them beside it; the main page gets the figures with the forecast."""
+    monkeypatch.setattr(config, "CACHE_DIR", tmp_path / "cache")
+
+    def no_forecast(scope):
+        raise AssertionError("the forecast was computed")
+
+    monkeypatch.setattr(facts, "forecast_of", no_forecast)
+    facts.compute("facts", "keski-pohjanmaa", "2023Q3", output_dir=tmp_path / "out")
+    pages = _html(facts.section("municipalities", "keski-pohjanmaa", "2023Q3", output_dir=tmp_path / "out"))
+    assert "Perho" in pages
+    assert facts.load_facts("keski-pohjanmaa", "2023Q3", output_dir=tmp_path / "out", forecast=False).forecast is None
+    assert "forecast" not in facts.NEEDS["municipalities"] and "forecast" in facts.NEEDS["main"]

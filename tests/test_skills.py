@@ -218,3 +218,17 @@ def test_a_past_period_shows_the_forecast_made_then_without_the_published_accura
     html = "".join(b.data for b in present_skills.skills_blocks(scope, "fi"))
     assert "Ennusteita ei voitu laskea" not in html and html.count("<figure") >= 1
     assert "tarvitsee 24 ennustehetkeä kuukaudesta 2015-01 alkaen" in html and "niitä on 21." in html
+
+
+def test_the_section_given_the_forecasts_occupation_data_shows_the_same(store, kp_area):
+    """The review's forecast step computes the area's occupation panel once; the section given it
+    shows what it shows computing its own."""
+    from analysis.forecast import occupations as occ
+
+    scope = Scope.of(store, kp_area, "2023Q3")
+    data = occ.occupation_panel(scope.store, scope.occupation_code)
+    given, own = present_skills.compute(scope, data), present_skills.compute(scope)
+    assert given.data is data
+    pd.testing.assert_frame_equal(given.tight_now, own.tight_now)
+    pd.testing.assert_frame_equal(given.forecast, own.forecast)
+    assert repr(given.headline) == repr(own.headline)  # NaN where no case: equal, as text

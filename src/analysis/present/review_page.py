@@ -126,7 +126,7 @@ MIN_ACCURACY_CASES = 8
 """Fewest earlier forecasts (two years of quarterly origins) whose median error the sentence states."""
 
 
-def forecast_facts(scope: Scope) -> tuple[pd.DataFrame | None, object | None]:
+def forecast_facts(scope: Scope, data: object | None = None) -> tuple[pd.DataFrame | None, object | None]:
     """The forecast of the area's unemployed made at the period's last month (from data up to it),
     the months before it, and what happened after it where the data already holds it; and the
     accuracy of the forecasts made before the period (their targets no later than its last month).
@@ -139,7 +139,8 @@ def forecast_facts(scope: Scope) -> tuple[pd.DataFrame | None, object | None]:
     ``hi80``, ``actual`` (the outcome of a forecast month; NaN when not yet known); the accuracy is
     None when fewer than :data:`MIN_ACCURACY_CASES` earlier forecasts of the total have their
     outcome in the data (a review of 2015-2016). ``(None, None)`` when the area has no occupation
-    series to forecast."""
+    series to forecast. ``data``: the area's :func:`~analysis.forecast.occupations.occupation_panel`
+    when already computed."""
     import dataclasses
 
     from analysis.forecast import occupations as occ
@@ -148,7 +149,7 @@ def forecast_facts(scope: Scope) -> tuple[pd.DataFrame | None, object | None]:
     if code is None or origin is None:
         return None, None
     try:
-        data = occ.occupation_panel(scope.store, code)
+        data = occ.occupation_panel(scope.store, code) if data is None else data
         fc, _hit = occ.forecast(data, origin)
         result, _hit = occ.known_backtest(data)
     except occ.NotEnoughData:

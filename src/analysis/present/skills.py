@@ -71,22 +71,24 @@ class SkillsResult:
     protocol_origins: int = 0  # backtest origins the data hold; the accuracy figures need occ.MIN_ORIGINS
 
 
-def compute(scope: Scope) -> SkillsResult | None:
+def compute(scope: Scope, data: occ.OccupationData | None = None) -> SkillsResult | None:
     """The section's results, or None when the store has no occupation data for the area or none
-    for the period (see :func:`skills_blocks`)."""
+    for the period (see :func:`skills_blocks`). ``data``: the area's
+    :func:`~analysis.forecast.occupations.occupation_panel` when already computed (the review's
+    forecast step computed it)."""
     area_code = scope.occupation_code
     if area_code is None:
         return None
     if scope.month(OCC_TABLE) is None:  # the table ends before the period
         return None
-    series = skills.group_series(scope.store, area_code)
+    series = data.series if data is not None else skills.group_series(scope.store, area_code)
     have = set(series["period"])
     months = [m for m in scope.period.months if m in have]
     origin = months[-1]
     now = skills.tightness_now(series, months)
     base = SkillsResult(scope, area_code, scope.period.code, origin, months, series, now)
     try:
-        data = occ.occupation_panel(scope.store, area_code, series=series)
+        data = occ.occupation_panel(scope.store, area_code, series=series) if data is None else data
         result, hit_bt = occ.known_backtest(data)  # a past period's data hold fewer origins
         fc, hit_fc = occ.forecast(data, origin)
     except occ.NotEnoughData as exc:
@@ -330,10 +332,10 @@ def _forecast_blocks(res: SkillsResult, lang: str) -> list[html.HTML]:
     return blocks
 
 
-def skills_blocks(scope: Scope, lang: str = "fi") -> list[html.HTML]:
-    """All blocks of the skills-needs section, in reading order."""
+def skills_blocks(scope: Scope, lang: str = "fi", data: occ.OccupationData | None = None) -> list[html.HTML]:
+    """All blocks of the skills-needs section, in reading order (``data``: see :func:`compute`)."""
     blocks = [html.heading(t("skills.title", lang), 2)]
-    res = compute(scope)
+    res = compute(scope, data)
     if res is None:
         last = scope.last_held(OCC_TABLE) if scope.occupation_code is not None else None
         text = (t("skills.no_period_data", lang, last=last, period=scope.period.code) if last is not None

@@ -16,14 +16,14 @@ from __future__ import annotations
 
 import hashlib
 import importlib
-from dataclasses import fields
+from dataclasses import fields, replace
 from pathlib import Path
 
 from analysis import config
 from analysis.files import code_digest, pickle_cached
 from analysis.present.review_page import ReviewFacts, compute_facts, forecast_facts
 from analysis.store import load_scope
-from analysis.store.scope import Scope
+from analysis.store.scope import OCCUPATION_TABLE, Scope
 
 
 def data_digest(data_source: str) -> str:
@@ -75,33 +75,62 @@ def kpi_card(scope: Scope, output_dir: str | Path = config.OUTPUTS_DIR, kpi_data
     return built
 
 
+def occupation_data(scope: Scope) -> object | None:
+    """The area's occupation series and the forecast's panels as of the period
+    (:func:`analysis.forecast.occupations.occupation_panel`), computed once for the forecast and
+    the skills section: from the cache when data and code are unchanged. None when the area has no
+    occupation data for the period or too little to forecast (each reader then says why)."""
+    from analysis.forecast import occupations as occ
+
+    def compute() -> object | None:
+        if scope.occupation_code is None or scope.month(OCCUPATION_TABLE) is None:
+            return None
+        try:
+            return occ.occupation_panel(scope.store, scope.occupation_code)
+        except occ.NotEnoughData:
+            return None
+
+    key = cache_key("occupation-data", scope.area.slug, scope.period.code, data_source=scope.data_source)
+    found, _hit = pickle_cached(config.CACHE_DIR / "facts" / f"occupations-{key}.pkl", compute)
+    return found
+
+
 def forecast_of(scope: Scope) -> tuple:
     """The main page's forecast and its accuracy (:func:`analysis.present.review_page.forecast_facts`),
     computed once for the figures: from the cache when data and code are unchanged."""
     key = cache_key("forecast-facts", scope.area.slug, scope.period.code, data_source=scope.data_source)
-    found, _hit = pickle_cached(config.CACHE_DIR / "facts" / f"forecast-{key}.pkl", lambda: forecast_facts(scope))
+    found, _hit = pickle_cached(config.CACHE_DIR / "facts" / f"forecast-{key}.pkl",
+                                lambda: forecast_facts(scope, occupation_data(scope)))
     return found
 
 
-def build_facts(scope: Scope, output_dir: str | Path = config.OUTPUTS_DIR, kpi_data: str = "imported") -> ReviewFacts:
-    """The figures of one review (the scorecard counts the reviews published under ``output_dir``)."""
+def build_facts(scope: Scope, output_dir: str | Path = config.OUTPUTS_DIR, kpi_data: str = "imported",
+                forecast: bool = True) -> ReviewFacts:
+    """The figures of one review (the scorecard counts the reviews published under ``output_dir``);
+    ``forecast=False``: without the forecast and its accuracy."""
     card, _points, _internal = kpi_card(scope, output_dir, kpi_data)
-    return compute_facts(scope, card, forecast_of(scope))
+    return compute_facts(scope, card, forecast_of(scope) if forecast else (None, None))
 
 
 def load_facts(area: str, period: str, data_source: str = "embedded", output_dir: str | Path = config.OUTPUTS_DIR,
-               kpi_data: str = "imported") -> ReviewFacts:
-    """The review's figures for ``area`` and ``period``: from the cache when data and code are unchanged."""
+               kpi_data: str = "imported", forecast: bool = True) -> ReviewFacts:
+    """The review's figures for ``area`` and ``period``: from the cache when data and code are unchanged.
+    ``forecast=False``: without the forecast and its accuracy (:func:`forecast_of`), which the
+    municipality pages do not show: they need not wait for it."""
     key = cache_key(area, period, reviews_digest(output_dir, area), kpi_data, data_source=data_source)
 
     scope = load_scope(area, period, data_source)
 
     def compute() -> dict:  # the figures only: the scope (a view of the store) is rebuilt, not pickled
-        facts = build_facts(scope, output_dir, kpi_data)
+        facts = build_facts(scope, output_dir, kpi_data, forecast=False)
         return {f.name: getattr(facts, f.name) for f in fields(facts) if f.name != "scope"}
 
     figures, _hit = pickle_cached(config.CACHE_DIR / "facts" / f"{key}.pkl", compute)
-    return ReviewFacts(scope=scope, **figures)
+    facts = ReviewFacts(scope=scope, **figures)
+    if not forecast:
+        return facts
+    found, accuracy = forecast_of(scope)
+    return replace(facts, forecast=found, accuracy=accuracy)
 
 
 SECTIONS: dict[str, tuple[str, str]] = {
@@ -124,20 +153,31 @@ figures for the main page and the municipality pages)."""
 FROM_FACTS = frozenset({"main", "municipalities"})
 """Sections built from :func:`load_facts` (the review's figures)."""
 
+WITH_FORECAST = frozenset({"main"})
+"""Sections of :data:`FROM_FACTS` that show the forecast (the others get the figures without it)."""
+
 COUNTS_REVIEWS = frozenset({"kpi"}) | FROM_FACTS
 """Sections whose results count the reviews published under ``output_dir`` (the scorecard's metric)."""
 
 STEPS = ("forecast", "facts")
 """What the runner computes besides the sections: the review's occupation forecast and its backtest
-(shared by the skills section and the figures), and the review's figures (:func:`load_facts`)."""
+(shared by the skills section and the main page), and the review's figures without the forecast
+(:func:`load_facts`)."""
 
-NEEDS: dict[str, tuple[str, ...]] = {"skills": ("forecast",), "facts": ("forecast",),
-                                     "main": ("facts",), "municipalities": ("facts",)}
-"""What a section or step reads from the cache, computed once before it (absent: nothing)."""
+NEEDS: dict[str, tuple[str, ...]] = {"skills": ("forecast",), "facts": ("kpi",), "main": ("facts", "forecast"),
+                                     "municipalities": ("facts",)}
+"""What a section or step reads from the cache, computed once before it (absent: nothing): the
+figures read the scorecard's card, the main page the figures and the forecast."""
 
-FIRST = ("forecast", "kpi", "facts", "main", "municipalities", "skills")
-"""The order the runner computes the sections and steps in: the way to the main page (and its PDF)
-first, the scorecard beside the forecast (the figures read its card), then the rest in notebook order."""
+FIRST = ("forecast", "kpi", "facts", "municipalities", "main", "skills")
+"""The order the runner computes the sections and steps in: the forecast first (the longest; the
+main page and the skills section wait for it), beside it the scorecard, the figures and the
+municipality pages (which do not show the forecast), then the rest in notebook order."""
+
+
+MODELS = frozenset({"forecast", "structure.trend"})
+"""The steps and sections that fit statsmodels' models (the forecast's ETS, the trend's STL): the runner
+computes them all in one of its workers, so only that one imports the library (a second, mostly scipy)."""
 
 
 def compute(name: str, area: str, period: str, data_source: str = "embedded", lang: str = "fi",
@@ -148,7 +188,7 @@ def compute(name: str, area: str, period: str, data_source: str = "embedded", la
     if name == "forecast":  # the backtest and forecast into the forecast cache (the skills section's), and the figures'
         forecast_of(load_scope(area, period, data_source))
     elif name == "facts":
-        load_facts(area, period, data_source, output_dir, kpi_data)
+        load_facts(area, period, data_source, output_dir, kpi_data, forecast=False)
     else:
         section(name, area, period, data_source, lang, output_dir, kpi_data)
 
@@ -175,11 +215,14 @@ def section(name: str, area: str, period: str, data_source: str = "embedded", la
     def compute() -> list:
         build = getattr(importlib.import_module(module), function)
         if name in FROM_FACTS:
-            return build(load_facts(area, period, data_source, output_dir, kpi_data), lang)
+            return build(load_facts(area, period, data_source, output_dir, kpi_data, forecast=name in WITH_FORECAST),
+                         lang)
         scope = load_scope(area, period, data_source)
         if name == "kpi":
             return build(scope, lang, kpi_data=kpi_data, output_dir=output_dir,
                          built=kpi_card(scope, output_dir, kpi_data))
+        if name == "skills":
+            return build(scope, lang, data=occupation_data(scope))
         return build(scope, lang)
 
     blocks, _hit = pickle_cached(config.CACHE_DIR / "sections" / f"{name}-{key}.pkl", compute)

@@ -295,18 +295,30 @@ def _tasks(build: _Build, index: int, wanted: list[str]) -> list[_Task]:
             for i, name in enumerate(names)]
 
 
-def _fork_pool(workers: int, log: Path) -> ProcessPoolExecutor | None:
-    """Processes forked from this one (the store loaded, the charts' and models' libraries imported)
-    that compute the reviews' sections; None where processes cannot be forked (the notebooks then
-    compute their sections themselves)."""
+def _fork_pools(workers: int, log: Path) -> list[ProcessPoolExecutor] | None:
+    """``workers`` processes forked from this one (the store loaded, the charts' libraries imported)
+    that compute the reviews' sections, each a pool of its own, so a computation can be sent to a
+    given one (see :data:`analysis.review.facts.MODELS`); None where processes cannot be forked (the
+    notebooks then compute their sections themselves)."""
     import multiprocessing
 
     if "fork" not in multiprocessing.get_all_start_methods():
         return None
     log.parent.mkdir(parents=True, exist_ok=True)
     facts.preload()
-    return ProcessPoolExecutor(max_workers=workers, mp_context=multiprocessing.get_context("fork"),
-                               initializer=worker_init, initargs=(str(log), os.getpid()))
+    return [ProcessPoolExecutor(max_workers=1, mp_context=multiprocessing.get_context("fork"),
+                                initializer=compute_worker_init, initargs=(str(log), os.getpid()))
+            for _ in range(workers)]
+
+
+def compute_worker_init(log_path: str, parent_pid: int) -> None:
+    """Initializer of a compute worker: :func:`worker_init`, and one BLAS thread. The workers keep every
+    core busy already and the matrices are small: a second BLAS thread per worker only spun on the
+    core another worker needed (a new-data review took about 1.8 of its 24 CPU seconds more)."""
+    from threadpoolctl import threadpool_limits
+
+    worker_init(log_path, parent_pid)
+    threadpool_limits(limits=1, user_api="blas")
 
 
 def execute_all(builds: list[_Build], notebooks: list[Path], log: Path, kernels: Kernels, progress: bool = True,
@@ -337,27 +349,35 @@ def execute_all(builds: list[_Build], notebooks: list[Path], log: Path, kernels:
     computed: dict[int, set[str]] = {id(b): {n for n in wanted if n not in facts.SECTIONS} for b in builds}
     waiting = list(jobs)  # notebooks whose sections are not all computed yet
     futures: dict[Future, tuple] = {}  # a notebook's run -> (build, notebook, target)
-    computing: dict[Future, _Task] = {}
+    computing: dict[Future, tuple[_Task, int]] = {}  # a computation -> its task and the worker computing it
     pool, starting = kernels.pool, kernels.starting
     try:
         with pool:
-            compute_pool = _fork_pool(min(cores, 4), log) if tasks else None
-            if compute_pool is None:
+            compute_pools = _fork_pools(min(cores, 4), log) if tasks else None
+            if compute_pools is None:
                 for task in tasks:
                     computed[id(task.build)].add(task.name)
                 tasks = []
 
             def dispatch() -> None:
-                """Queue what can start: the best-ranked computations whose needs are met (one per
-                core, so a later one does not delay them), and the notebooks whose sections are all
-                computed."""
+                """Queue what can start: the best-ranked computations whose needs are met, one per
+                idle worker (so a later one does not delay them; those of :data:`facts.MODELS` only
+                to the first worker, the others to the last idle one), and the notebooks whose
+                sections are all computed."""
                 nonlocal tasks
                 ready = sorted((task for task in tasks if task.needs <= computed[id(task.build)]),
                                key=lambda task: task.rank)
-                for task in ready[:max(0, min(cores, 4) - len(computing))]:
+                busy = {worker for _task, worker in computing.values()}
+                idle = [worker for worker in range(len(compute_pools or ())) if worker not in busy]
+                for task in ready:
+                    allowed = [0] if task.name in facts.MODELS else idle[::-1]
+                    worker = next((w for w in allowed if w in idle), None)
+                    if worker is None:
+                        continue
+                    idle.remove(worker)
                     tasks.remove(task)
                     parameters = task.build.params.as_notebook_parameters()
-                    computing[compute_pool.submit(_compute, task.name, parameters)] = task
+                    computing[compute_pools[worker].submit(_compute, task.name, parameters)] = (task, worker)
                 for job in list(waiting):
                     build, nb, target, parameters = job
                     if set(presents[nb]) <= computed[id(build)]:
@@ -368,14 +388,14 @@ def execute_all(builds: list[_Build], notebooks: list[Path], log: Path, kernels:
             def finished(future: Future) -> None:
                 nonlocal tasks
                 if future in computing:
-                    task = computing.pop(future)
+                    task, worker = computing.pop(future)
                     error = future.exception()
                     problem = future.result() if error is None else f"{type(error).__name__}: {error}"
                     logger = logging.getLogger(_logger_name(task.build))
                     if problem:
                         logger.warning("%s not computed ahead: %s", task.name, problem)
                     else:
-                        logger.info("%s computed", task.name)
+                        logger.info("%s computed by worker %d", task.name, worker)
                     computed[id(task.build)].add(task.name)
                     if error is not None:  # the pool is broken: the notebooks compute the rest themselves
                         for other in tasks:
@@ -408,7 +428,7 @@ def execute_all(builds: list[_Build], notebooks: list[Path], log: Path, kernels:
                         finished(future)
                         dispatch()
             finally:
-                if compute_pool is not None:
+                for compute_pool in compute_pools or ():
                     compute_pool.shutdown(wait=True, cancel_futures=True)
     finally:
         bar.close()
@@ -606,15 +626,21 @@ def _run(requests: list[dict], force: bool, output_dir: Path, notebooks: list[Pa
     renderer = ThreadPoolExecutor(max_workers=1)
     rendering: list[Future] = []
     try:
-        vintage_of = {id(build): _vintage_summary(store, build.params.period, build.params.lang)
-                      for build, store in builds}
+        store_of = {id(build): store for build, store in builds}
+        vintages: dict[int, str] = {}
+
+        def vintage_of(build: _Build) -> str:  # the pages' data line: when a page needs it, not before the workers start
+            if id(build) not in vintages:
+                vintages[id(build)] = _vintage_summary(store_of[id(build)], build.params.period, build.params.lang)
+            return vintages[id(build)]
+
         for build, store in builds:
             _log_start(build, store)
 
         parts: dict[int, dict] = {id(build): {} for build, _ in builds}  # each review's rendered notebooks
 
         def present(build: _Build, result: NotebookResult, last: bool) -> None:  # in the renderer's thread
-            vintage = vintage_of[id(build)]
+            vintage = vintage_of(build)
             part = parts[id(build)][result.name] = rendered(result)
             if result.name == MAIN_NOTEBOOK:
                 main = render_main(part, build.params, build.workdir, vintage)
@@ -631,7 +657,7 @@ def _run(requests: list[dict], force: bool, output_dir: Path, notebooks: list[Pa
             renderer.shutdown(wait=True)  # nothing is written into a build folder while it is kept
             for build, store in builds:
                 if build.workdir.exists() and len(build.results) < len(notebooks):
-                    vintage = vintage_of[id(build)]
+                    vintage = vintage_of(build)
                     failed = _keep_failed(build, _record(build, store, vintage, "failed", str(exc)))
                     raise ReviewFailed("{error}\nthe executed notebooks and run.json are kept at {folder}",
                                        error=exc, folder=failed) from None
@@ -640,7 +666,7 @@ def _run(requests: list[dict], force: bool, output_dir: Path, notebooks: list[Pa
         for future in rendering:
             future.result()  # a page that could not be rendered stops the run here
         for build, store in builds:
-            vintage = vintage_of[id(build)]
+            vintage = vintage_of(build)
             record = _record(build, store, vintage, "published")
             problem = printing[id(build)].result() if id(build) in printing else Text("no main page")
             record["pdf"] = PDF_FILE if problem is None else None
