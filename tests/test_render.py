@@ -47,3 +47,22 @@ def test_readers_html_is_nbconverts_without_its_closing_pass():
     got = BeautifulSoup(render.body_html([executed]), "html.parser")
     assert str(got) == str(want)
     assert "No description has been provided" not in str(got)
+
+
+def _pages_notebook(outputs: list[str]) -> nbformat.NotebookNode:
+    nb = _executed()
+    nb.cells[2].outputs = [nbformat.v4.new_output("display_data", data={"text/html": text}) for text in outputs]
+    return nb
+
+
+def test_pages_are_split_from_one_output_or_from_one_output_per_block():
+    blocks = ['<section data-page="kunta-ku074.html" data-title="Halsua &amp; syyskuu">', "<h2>Halsua</h2>",
+              "<p>Työttömiä 42</p>", "</section>", '<section data-page="kunta-ku584.html" data-title="Perho">',
+              "<h2>Perho</h2>", "</section>"]
+    one = render.split_pages(_pages_notebook(["".join(blocks)]))
+    each = render.split_pages(_pages_notebook(blocks))
+    assert [(name, title) for name, title, _body in one] == [("kunta-ku074.html", "Halsua & syyskuu"),
+                                                            ("kunta-ku584.html", "Perho")]
+    assert "<p>Työttömiä 42</p>" in one[0][2] and "Perho" not in one[0][2] and "<h2>Perho</h2>" in one[1][2]
+    assert [(n, t) for n, t, _b in each] == [(n, t) for n, t, _b in one]
+    assert "<p>Työttömiä 42</p>" in each[0][2] and "<h2>Perho</h2>" in each[1][2]

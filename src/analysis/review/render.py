@@ -97,33 +97,25 @@ figure img { max-width: 100%; }
 """
 
 
-_PAGE_START = re.compile(r'<section data-page="(?P<name>[a-z0-9-]+\.html)" data-title="(?P<title>[^"]*)">')
+_PAGE = re.compile(r'<section data-page="(?P<name>[a-z0-9-]+\.html)" data-title="(?P<title>[^"]*)">(?P<body>.*?)</section>',
+                   re.DOTALL)
+"""A page in a notebook's HTML output (its blocks never hold a ``section`` element: data is escaped)."""
 
 
 def split_pages(nb: nbformat.NotebookNode) -> list[tuple[str, str, str]]:
-    """The pages a notebook marked in its outputs: a ``<section data-page=… data-title=…>`` output
-    opens a page, a ``</section>`` output closes it. Returns (file name, title, body HTML) each."""
-    pages: list[tuple[str, str, list]] = []
-    current: list | None = None
-    for cell in _for_readers(nb).cells:
-        for output in cell.get("outputs", []):
-            text = "".join(output.get("data", {}).get("text/html", ""))
-            start = _PAGE_START.fullmatch(text.strip())
-            if start:
-                current = []
-                pages.append((start["name"], html.unescape(start["title"]), current))
-            elif text.strip() == "</section>":
-                current = None
-            elif current is not None:
-                current.append(output)
+    """The pages a notebook marked in its HTML output, in order: each between a
+    ``<section data-page=… data-title=…>`` and its ``</section>``, in one output or across several.
+    Returns (file name, title, body HTML) each."""
+    text = "".join("".join(output.get("data", {}).get("text/html", ""))
+                   for cell in _for_readers(nb).cells for output in cell.get("outputs", []))
     out = []
-    for name, title, outputs in pages:
+    for page in _PAGE.finditer(text):
         page_nb = nbformat.v4.new_notebook()
         page_nb.metadata = copy.deepcopy(nb.metadata)
         cell = nbformat.v4.new_code_cell("")
-        cell["outputs"] = outputs
+        cell["outputs"] = [nbformat.v4.new_output("display_data", data={"text/html": page["body"]})]
         page_nb.cells.append(cell)
-        out.append((name, title, body_html([page_nb])))
+        out.append((page["name"], html.unescape(page["title"]), body_html([page_nb])))
     return out
 
 
