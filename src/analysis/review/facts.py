@@ -185,7 +185,7 @@ def compute(name: str, area: str, period: str, data_source: str = "embedded", la
     """Compute ``name`` (a section of :data:`SECTIONS` or a step of :data:`STEPS`) into the cache,
     after what :data:`NEEDS` says it reads: what the runner does once per review before the notebooks
     present the results."""
-    if name == "forecast":  # the backtest and forecast into the forecast cache (the skills section's), and the figures'
+    if name == "forecast":  # the backtest and forecast into the forecast cache (the skills section's), and the main page's
         forecast_of(load_scope(area, period, data_source))
     elif name == "facts":
         load_facts(area, period, data_source, output_dir, kpi_data, forecast=False)
