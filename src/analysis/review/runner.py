@@ -370,8 +370,10 @@ def execute_all(builds: list[_Build], notebooks: list[Path], log: Path, kernels:
                 busy = {worker for _task, worker in computing.values()}
                 idle = [worker for worker in range(len(compute_pools or ())) if worker not in busy]
                 for task in ready:
-                    allowed = [0] if task.name in facts.MODELS else idle[::-1]
-                    worker = next((w for w in allowed if w in idle), None)
+                    if task.name in facts.MODELS:
+                        worker = 0 if 0 in idle else None
+                    else:
+                        worker = idle[-1] if idle else None
                     if worker is None:
                         continue
                     idle.remove(worker)
