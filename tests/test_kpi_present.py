@@ -30,7 +30,7 @@ def page(blocks) -> str:
 
 
 def text_only(html_text: str) -> str:
-    html_text = re.sub(r'src="data:image/png;base64,[^"]+"', "", html_text)
+    html_text = re.sub(r'src="data:image/svg\+xml;base64,[^"]+"', "", html_text)
     return html_text
 
 

@@ -81,7 +81,48 @@ def test_figure_has_alt_text_and_its_numbers():
     ax.plot([1, 2], [3, 4])
     out = html.figure(fig, alt="Työttömät laskivat", caption="Kuvio", data=pd.DataFrame({"x": [1], "y": [3]})).data
     assert 'alt="Työttömät laskivat"' in out
-    assert out.count("<table") == 1 and "data:image/png;base64," in out
+    assert out.count("<table") == 1 and "data:image/svg+xml;base64," in out
+
+
+def _svg(uri: str) -> bytes:
+    import base64
+    prefix = "data:image/svg+xml;base64,"
+    assert uri.startswith(prefix)
+    return base64.b64decode(uri[len(prefix):])
+
+
+def _chart_with_a_legend_below():
+    import matplotlib.pyplot as plt
+    fig, ax = plt.subplots(figsize=(6, 3))
+    ax.plot([1, 2, 3], [2307, 2411, 2198], label="Työttömät työnhakijat")
+    ax.fill_between([1, 2, 3], [2000, 2100, 1900], [2600, 2700, 2500], alpha=0.3, label="80 %:n ennusteväli")
+    ax.set_ylabel("Henkilöä")
+    ax.set_title("Kaikki ammatit: työttömät työnhakijat")
+    ax.legend(loc="upper center", bbox_to_anchor=(0.5, -0.12), ncol=2, frameon=False)
+    return fig
+
+
+def test_a_chart_is_matplotlibs_tight_svg_without_its_second_drawing():
+    """The chart's bytes equal matplotlib's own ``bbox_inches="tight"`` SVG (the legend below the axes
+    inside the picture), but for the shown size: 110 px per inch, as the PNG at 110 dpi was."""
+    import io
+    import re
+
+    import matplotlib
+    matplotlib.use("Agg")
+    own = _svg(html.svg_data_uri(_chart_with_a_legend_below()))
+    buffer = io.BytesIO()
+    with matplotlib.rc_context(html.SVG_SETTINGS):
+        _chart_with_a_legend_below().savefig(buffer, format="svg", bbox_inches="tight", metadata={"Date": None})
+    theirs = buffer.getvalue()
+    w_pt, h_pt = (float(v) for v in re.search(rb'width="([\d.]+)pt" height="([\d.]+)pt"', theirs).groups())
+    assert re.search(rb'<svg [^>]*width="(\d+)" height="(\d+)"', own).groups() == (
+        str(round(w_pt / 72 * 110)).encode(), str(round(h_pt / 72 * 110)).encode())
+    assert h_pt > 3 * 72 * 0.9  # the legend below the axes is inside
+    size = re.compile(rb'width="[\d.]+(pt)?" height="[\d.]+(pt)?"')
+    assert size.sub(b"", own, count=1) == size.sub(b"", theirs, count=1)
+    assert b"Ty\xc3\xb6tt\xc3\xb6m\xc3\xa4t ty\xc3\xb6nhakijat</text>" in own  # text kept as text
+    assert own == _svg(html.svg_data_uri(_chart_with_a_legend_below()))  # the same chart, the same bytes
 
 
 @pytest.mark.parametrize("value, numeric", [

@@ -19,7 +19,7 @@ def _executed() -> nbformat.NotebookNode:
     shown.outputs = [
         nbformat.v4.new_output("display_data", data={"text/html": "<h2>Työttömyys</h2>", "text/plain": "<HTML>"}),
         nbformat.v4.new_output("display_data", data={
-            "text/html": '<figure><img src="data:image/png;base64,AAAA" alt="Työttömät 2 307"><figcaption>Kuva</figcaption>'
+            "text/html": '<figure><img src="data:image/svg+xml;base64,AAAA" alt="Työttömät 2 307"><figcaption>Kuva</figcaption>'
                          "</figure>", "text/plain": "<HTML>"}),
         nbformat.v4.new_output("stream", name="stdout", text="debug text\n"),
     ]

@@ -126,7 +126,7 @@ def test_full_review_page_meets_the_page_rules(full_review):
     assert all(b - a <= 1 for a, b in zip(levels, levels[1:])), "heading levels never skip"
     imgs = re.findall(r"<img [^>]*>", page)
     assert all('alt="' in i and 'alt=""' not in i for i in imgs)
-    assert all(i.count("data:image/png;base64,") == 1 for i in imgs)  # embedded, opens offline
+    assert all(i.count("data:image/svg+xml;base64,") == 1 for i in imgs)  # embedded, opens offline
     assert "<script" not in page and "http://" not in page.replace("http://www.w3.org", "")
 
 

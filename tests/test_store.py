@@ -61,6 +61,21 @@ def test_select_refuses_an_absent_measure(store):
     assert not store.has("long_term_unemployed")
 
 
+def test_periods_held_are_the_periods_with_a_value_of_the_measure(store):
+    monthly = tidy(pd.DataFrame({
+        "table_id": "t", "period": ["2023-02", "2023-01", "2023-03", "2023-02", "2022"], "area_code": "KU074",
+        "measure": ["a", "a", "a", "b", "a"], "value": [1.0, 2.0, np.nan, 3.0, 4.0],
+    }))
+    small = Store(monthly, pd.DataFrame())
+    assert small.periods_held("a") == ("2022", "2023-01", "2023-02")  # 2023-03 holds no value of a
+    assert small.periods_held("b") == ("2023-02",)
+    assert small.periods_held() == ("2022", "2023-01", "2023-02", "2023-03")  # any row, sorted
+    assert small.periods("t") == ["2022", "2023-01", "2023-02", "2023-03"]
+    # the embedded 12r5 holds unemployed jobseekers in every month 2006-01..2023-10
+    held = store.table("12r5").periods_held("unemployed_jobseekers")
+    assert (held[0], held[-1], len(held)) == ("2006-01", "2023-10", 214)
+
+
 def _small_store(value: float, table: str = "12r5") -> Store:
     obs = tidy(pd.DataFrame({"table_id": [table], "period": ["2023-10"], "area_code": ["KU074"],
                              "measure": ["long_term_unemployed"], "value": [value]}))

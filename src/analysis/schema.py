@@ -274,9 +274,20 @@ class Store:
             mask &= obs[name] == value
         return obs.loc[mask].reset_index(drop=True)
 
+    def periods_held(self, measure: str | None = None) -> tuple[str, ...]:
+        """Sorted periods of this store's observations (of ``measure``, with a value, if given), found
+        once per measure (a review asks for the months of a table again and again)."""
+        found = self._periods_held.get(measure)
+        if found is None:
+            obs = self.observations
+            if measure is not None:
+                obs = obs[(obs["measure"] == measure) & obs["value"].notna()]
+            found = self._periods_held[measure] = tuple(sorted(obs["period"].unique()))
+        return found
+
     def periods(self, table_id: str) -> list[str]:
         """Sorted periods of ``table_id``."""
-        return sorted(self.observations.loc[self.observations["table_id"] == table_id, "period"].unique())
+        return list(self.table(table_id).periods_held())
 
     def vintage(self) -> pd.DataFrame:
         """Provenance with each table's first and last period: the data vintage to show users."""
@@ -284,6 +295,10 @@ class Store:
 
     @cached_property
     def _by_table(self) -> dict[str, Store]:  # table id -> its rows (see table)
+        return {}
+
+    @cached_property
+    def _periods_held(self) -> dict[str | None, tuple[str, ...]]:  # measure -> its periods (see periods_held)
         return {}
 
     def __getstate__(self) -> dict:

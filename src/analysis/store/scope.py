@@ -117,10 +117,7 @@ class Scope:
 
     def months_held(self, table_id: str = MONTHLY_TABLE, measure: str | None = None) -> list[str]:
         """Months (sorted) in which ``table_id`` holds a value (of ``measure``, if given) up to the period."""
-        obs = self.table(table_id).observations
-        if measure is not None:
-            obs = obs[(obs["measure"] == measure) & obs["value"].notna()]
-        return sorted(p for p in obs["period"].unique() if len(p) == 7)
+        return [p for p in self.table(table_id).periods_held(measure) if len(p) == 7]
 
     def month(self, table_id: str = MONTHLY_TABLE, measure: str | None = None) -> str | None:
         """The reference month of ``table_id`` (and ``measure``) for the period: the period's last
