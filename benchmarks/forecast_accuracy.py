@@ -190,7 +190,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--jobs", type=int, default=2, help="processes (default 2)")
     args = parser.parse_args(argv)
     files = args.regions_file or [DEV_FILE]
-    from analysis.sources.validation import DataValidationError
+    from analysis.errors import DataValidationError
 
     try:
         if args.areas:

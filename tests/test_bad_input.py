@@ -20,12 +20,12 @@ import pandas as pd
 import pytest
 
 from analysis import cli, config
+from analysis.errors import DataValidationError, UserError
 from analysis.review import index, params
-from analysis.schema import PROVENANCE_COLUMNS, Store, UserError
+from analysis.schema import PROVENANCE_COLUMNS, Store
 from analysis.sources import embedded
 from analysis.sources import workbook as wb
 from analysis.sources.px import PxFileError, read_px
-from analysis.sources.validation import DataValidationError
 from analysis.store import refresh
 from analysis.store.store import read_store, write_store
 
@@ -776,7 +776,8 @@ def test_gzip_csv_is_read_and_a_cut_gzip_is_named(tmp_path):
     """A ``.csv.gz`` file (the forecast benchmark's regions) reads as its CSV; a cut one names the file."""
     import gzip
 
-    from analysis.sources.validation import DataValidationError, read_csv
+    from analysis.errors import DataValidationError
+    from analysis.sources.validation import read_csv
 
     good = tmp_path / "regions.csv.gz"
     good.write_bytes(gzip.compress("month,area_code\n2023-01,MK16\n2023-02,MK16\n".encode()))

@@ -7,8 +7,8 @@ import numpy as np
 import pytest
 
 from analysis import config
+from analysis.errors import DataValidationError
 from analysis.sources import embedded
-from analysis.sources.validation import DataValidationError
 
 
 def _value(store, table, area, measure, period, **breakdown):

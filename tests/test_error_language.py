@@ -24,9 +24,9 @@ import pytest
 import yaml
 
 from analysis import cli, config
-from analysis.schema import ERROR_CATALOGUE, StoreError, Text, error_templates, user_language
+from analysis.errors import ERROR_CATALOGUE, DataValidationError, Text, error_templates, user_language
+from analysis.schema import StoreError
 from analysis.sources import embedded
-from analysis.sources.validation import DataValidationError
 
 SRC = Path(__file__).resolve().parents[1] / "src" / "analysis"
 LANGS = ("fi", "sv")
@@ -37,7 +37,7 @@ TEMPLATE_ARG = {  # a call of one of these names -> position of its English temp
     "UserError": 0, "ConfigError": 0, "StoreError": 0, "PublishError": 0, "ReviewExists": 0, "ReviewFailed": 0,
     "FetchError": 0, "Text": 0, "DataValidationError": 1, "PxFileError": 1, "PxWebError": 2, "DeadlineError": 2,
 }
-"""The known error classes and :class:`analysis.schema.Text` (a translatable piece of a message)."""
+"""The known error classes and :class:`analysis.errors.Text` (a translatable piece of a message)."""
 WHAT_ARG = {"require_pattern": 4, "require_known": 4, "read_csv": None}
 """Validation helpers whose ``what`` argument (a description such as "a month YYYY-MM") is translated."""
 
@@ -288,7 +288,7 @@ def test_bad_data_names_file_row_and_column_in_finnish(tmp_path):
 AS_NOBODY = """
 import os, sys
 import analysis.cli, analysis.review.runner  # imported first: the interpreter may live under /root (mode 0700)
-from analysis.schema import error_templates
+from analysis.errors import error_templates
 error_templates("fi"), error_templates("sv")  # read first too: the checkout may be in a folder only root reads
 if os.geteuid() == 0:  # root ignores file modes: become nobody, for whom the folder really is read-only
     os.setgroups([])

@@ -190,7 +190,7 @@ def test_benchmark_reads_a_12ti_file(tmp_path):
     assert val[("0110", "unemployed_jobseekers")] == 5 and np.isnan(val[("0110", "open_vacancies")])
     path.write_text("month,area_code,area_name,occupation_code,unemployed_jobseekers,open_vacancies\n"
                     "2020-01,MK99,X,0110,-5,1\n", encoding="utf-8")
-    from analysis.sources.validation import DataValidationError
+    from analysis.errors import DataValidationError
 
     with pytest.raises(DataValidationError, match="unemployed_jobseekers"):
         fa.read_12ti(path)

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from analysis.sources.validation import DataValidationError
+from analysis.errors import DataValidationError
 from analysis.sources.workbook import METRICS_FILE, load_catalogue
 
 PLAN = Path(__file__).parent / "fixtures" / "kpi" / "action_plan_fi.txt"

@@ -64,3 +64,28 @@ def test_notebook_executes_with_papermill(path: Path, tmp_path: Path):
     else:
         assert any(re.search(r"<h2[ >]", h) for h in html_out), "the notebook shows its section heading"
     assert not any("<h1" in h for h in html_out), "only the review has an h1"
+
+
+PRESENT = """
+import sys
+import IPython.display
+from analysis.present.html import joined
+from analysis.review.facts import section
+out = joined(section("overview", "keski-pohjanmaa", "2023Q3", "embedded", "fi", sys.argv[1]))
+print(len(out.data), *sorted(m for m in ("pandas", "numpy", "matplotlib") if m in sys.modules))
+"""
+
+
+def test_a_kernel_presents_a_computed_section_without_the_data_libraries(tmp_path: Path):
+    """What a notebook imports and a section read from the cache need no pandas, numpy or matplotlib
+    (half a second of every kernel's CPU); computing the section does import them."""
+    import os
+    import sys
+
+    env = {**os.environ, "ANALYSIS_CACHE_DIR": str(tmp_path / "cache")}
+    runs = [subprocess.run([sys.executable, "-c", PRESENT, str(tmp_path / "out")], env=env, cwd=config.ROOT,
+                           capture_output=True, text=True, check=True).stdout.split() for _ in range(2)]
+    computed, presented = runs
+    assert computed[0] == presented[0] and int(presented[0]) > 1000  # the same section, read back
+    assert computed[1:] == ["matplotlib", "numpy", "pandas"]  # the first run computed it
+    assert presented[1:] == []  # the second only read it

@@ -14,12 +14,12 @@ import numpy as np
 import pandas as pd
 import pytest
 
+from analysis.errors import DataValidationError
 from analysis.indicators import structure
 from analysis.present import structure as present
 from analysis.present.text import catalogue
 from analysis.schema import StoreError
 from analysis.sources.catalog import MEASURES_12R5
-from analysis.sources.validation import DataValidationError
 from analysis.store import aggregate_areas, load_store
 from analysis.store.scope import Scope
 

@@ -21,8 +21,8 @@ from datetime import datetime, timezone
 from pathlib import Path
 
 from analysis import config
-from analysis.schema import ERROR_LANGUAGES, Localized, Text, UserError
-from analysis.schema import user_language as schema_user_language
+from analysis.errors import ERROR_LANGUAGES, Localized, Text, UserError
+from analysis.errors import user_language as schema_user_language
 
 EXIT_USER_ERROR = 2
 """Exit status of a known error (bad data, configuration, parameters, network, workbook, notebook)."""
@@ -194,7 +194,7 @@ def _known_errors() -> tuple[type[BaseException], ...]:
 
 def user_language(args: argparse.Namespace | None = None, environ: Mapping[str, str] | None = None) -> str:
     """The language of the messages, ``fi``, ``sv`` or ``en``: the command's ``--lang`` (review), else
-    :func:`analysis.schema.user_language` (``ANALYSIS_LANG``, then the locale; Finnish by default)."""
+    :func:`analysis.errors.user_language` (``ANALYSIS_LANG``, then the locale; Finnish by default)."""
     explicit = getattr(args, "lang", None)
     if explicit in ERROR_LANGUAGES:
         return explicit
@@ -226,7 +226,7 @@ def write_crash_log(exc: BaseException, argv: Sequence[str] | None) -> Path | No
 def main(argv: Sequence[str] | None = None) -> int:
     """Run the command line; returns the process exit code.
 
-    A known error (:class:`analysis.schema.UserError`, network errors) prints one short message
+    A known error (:class:`analysis.errors.UserError`, network errors) prints one short message
     naming the place and returns 2; ``--debug`` shows its traceback too. Any other error is a
     bug: a short message says where its traceback was logged, and the status is 1.
     """

@@ -15,7 +15,7 @@ from typing import Any
 
 import yaml
 
-from analysis.schema import AREA_CODE_PATTERN, UserError
+from analysis.errors import UserError
 
 ROOT: Path = Path(__file__).resolve().parents[2]
 """Project root (the folder holding ``pyproject.toml``)."""
@@ -81,7 +81,15 @@ class Area:
 
 _SLUG = re.compile(r"[a-z0-9]+(?:-[a-z0-9]+)*")
 AREA_KINDS: tuple[str, ...] = ("employment_area", "elinvoimakeskus", "region")
-_AREA_CODE = re.compile(rf"({AREA_CODE_PATTERN})")
+
+
+@lru_cache(maxsize=1)
+def _area_code() -> re.Pattern:
+    """The store's area-code pattern, compiled when areas are first read: the store's schema imports
+    pandas, which a kernel presenting computed sections never needs (see :mod:`analysis.errors`)."""
+    from analysis.schema import AREA_CODE_PATTERN
+
+    return re.compile(rf"({AREA_CODE_PATTERN})")
 
 
 def read_yaml(path: Path) -> Any:
@@ -127,7 +135,7 @@ def _area_from_entry(slug: str, entry: Any, path: Path) -> Area:
         raise ConfigError("{path}: area '{slug}', key 'members': expected a non-empty list of area codes", **where)
     region = entry.get("region")
     for code in [*members, *([region] if region is not None else [])]:
-        if not isinstance(code, str) or not _AREA_CODE.fullmatch(code):
+        if not isinstance(code, str) or not _area_code().fullmatch(code):
             raise ConfigError("{path}: area '{slug}': '{code}' is not a StatFin area code (SSS, MKnn, SKnnn, KUnnn)",
                               **where, code=code)
     if len(set(members)) != len(members):

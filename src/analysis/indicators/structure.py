@@ -26,10 +26,10 @@ import numpy as np
 import pandas as pd
 
 from analysis import config
+from analysis.errors import DataValidationError
 from analysis.schema import TOTAL, StoreError, is_missing
 from analysis.sources.catalog import source_code
 from analysis.sources.validation import (
-    DataValidationError,
     csv_row,
     read_csv,
     require_columns,

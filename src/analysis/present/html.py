@@ -14,15 +14,15 @@ import re
 from collections.abc import Callable, Iterable
 from typing import TYPE_CHECKING
 
-import pandas as pd
 from IPython.display import HTML
 
 from analysis import config
 from analysis.files import code_digest, pickle_cached
 from analysis.present.text import t
 
-if TYPE_CHECKING:  # matplotlib is imported where a chart is drawn, not by every reader of the blocks
+if TYPE_CHECKING:  # matplotlib and pandas are imported where a chart or table is made, not by every reader of the blocks
     import matplotlib.pyplot as plt
+    import pandas as pd
 
 
 def joined(blocks: Iterable[HTML]) -> HTML:

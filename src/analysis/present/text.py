@@ -11,7 +11,7 @@ from functools import lru_cache
 from pathlib import Path
 
 from analysis.config import LANGUAGES
-from analysis.schema import load_own_yaml
+from analysis.errors import load_own_yaml
 
 STRINGS_DIR = Path(__file__).with_name("strings")
 

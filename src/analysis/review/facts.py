@@ -10,6 +10,10 @@ Every notebook (and an analyst in JupyterLab) gets the same results with one cal
 keyed on the data (the store's files, and the list of published reviews where a result counts them)
 **and** the code that shapes the results (every source file of the package), so a changed rule,
 text or file never serves a stale result.
+
+A result found in the cache is read without the data libraries: this module imports the store, the
+indicators and pandas only when it computes, so a notebook's kernel that presents computed sections
+never imports them (half a second of CPU in every review).
 """
 
 from __future__ import annotations
@@ -18,12 +22,14 @@ import hashlib
 import importlib
 from dataclasses import fields, replace
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from analysis import config
 from analysis.files import code_digest, pickle_cached
-from analysis.present.review_page import ReviewFacts, compute_facts, forecast_facts
-from analysis.store import load_scope
-from analysis.store.scope import OCCUPATION_TABLE, Scope
+
+if TYPE_CHECKING:  # the store and the figures are imported where results are computed
+    from analysis.present.review_page import ReviewFacts
+    from analysis.store.scope import Scope
 
 
 def data_digest(data_source: str) -> str:
@@ -45,14 +51,14 @@ def reviews_digest(output_dir: str | Path, area: str) -> str:
     reviews (``index.json``) holds. Re-publishing a review, publishing one of another area or writing
     into another folder with the same reviews leaves it unchanged, so a repeated review finds its
     figures in the cache."""
-    from analysis.schema import UserError
-    from analysis.sources.workbook import load_review_index
+    from analysis.errors import UserError
+    from analysis.review.publish import listed_reviews
 
     try:
-        reviews = load_review_index(Path(output_dir) / "index.json")
+        reviews = listed_reviews(Path(output_dir) / "index.json")
     except UserError:
         return "unreadable"
-    periods = sorted(set(reviews.loc[reviews["area"] == area, "period"]))
+    periods = sorted({review["period"] for review in reviews if review["area"] == area})
     return hashlib.sha256(repr(periods).encode()).hexdigest()[:16]
 
 
@@ -81,6 +87,7 @@ def occupation_data(scope: Scope) -> object | None:
     the skills section: from the cache when data and code are unchanged. None when the area has no
     occupation data for the period or too little to forecast (each reader then says why)."""
     from analysis.forecast import occupations as occ
+    from analysis.store.scope import OCCUPATION_TABLE
 
     def compute() -> object | None:
         if scope.occupation_code is None or scope.month(OCCUPATION_TABLE) is None:
@@ -98,6 +105,8 @@ def occupation_data(scope: Scope) -> object | None:
 def forecast_of(scope: Scope) -> tuple:
     """The main page's forecast and its accuracy (:func:`analysis.present.review_page.forecast_facts`),
     computed once for the figures: from the cache when data and code are unchanged."""
+    from analysis.present.review_page import forecast_facts
+
     key = cache_key("forecast-facts", scope.area.slug, scope.period.code, data_source=scope.data_source)
     found, _hit = pickle_cached(config.CACHE_DIR / "facts" / f"forecast-{key}.pkl",
                                 lambda: forecast_facts(scope, occupation_data(scope)))
@@ -108,6 +117,8 @@ def build_facts(scope: Scope, output_dir: str | Path = config.OUTPUTS_DIR, kpi_d
                 forecast: bool = True) -> ReviewFacts:
     """The figures of one review (the scorecard counts the reviews published under ``output_dir``);
     ``forecast=False``: without the forecast and its accuracy."""
+    from analysis.present.review_page import compute_facts
+
     card, _points, _internal = kpi_card(scope, output_dir, kpi_data)
     return compute_facts(scope, card, forecast_of(scope) if forecast else (None, None))
 
@@ -117,6 +128,9 @@ def load_facts(area: str, period: str, data_source: str = "embedded", output_dir
     """The review's figures for ``area`` and ``period``: from the cache when data and code are unchanged.
     ``forecast=False``: without the forecast and its accuracy (:func:`forecast_of`), which the
     municipality pages do not show: they need not wait for it."""
+    from analysis.present.review_page import ReviewFacts
+    from analysis.store import load_scope
+
     key = cache_key(area, period, reviews_digest(output_dir, area), kpi_data, data_source=data_source)
 
     scope = load_scope(area, period, data_source)
@@ -185,6 +199,8 @@ def compute(name: str, area: str, period: str, data_source: str = "embedded", la
     """Compute ``name`` (a section of :data:`SECTIONS` or a step of :data:`STEPS`) into the cache,
     after what :data:`NEEDS` says it reads: what the runner does once per review before the notebooks
     present the results."""
+    from analysis.store import load_scope
+
     if name == "forecast":  # the backtest and forecast into the forecast cache (the skills section's), and the main page's
         forecast_of(load_scope(area, period, data_source))
     elif name == "facts":
@@ -213,6 +229,8 @@ def section(name: str, area: str, period: str, data_source: str = "embedded", la
     module, function = SECTIONS[name]
 
     def compute() -> list:
+        from analysis.store import load_scope
+
         build = getattr(importlib.import_module(module), function)
         if name in FROM_FACTS:
             return build(load_facts(area, period, data_source, output_dir, kpi_data, forecast=name in WITH_FORECAST),

@@ -20,7 +20,7 @@ import tempfile
 import time
 from pathlib import Path
 
-from analysis.schema import Text
+from analysis.errors import Text
 
 CHROMIUM_NAMES = ("chromium", "chromium-browser", "google-chrome")
 FLAGS = ("--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",

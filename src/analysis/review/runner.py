@@ -31,6 +31,7 @@ import nbformat
 from jupyter_client.blocking import BlockingKernelClient
 
 from analysis import config
+from analysis.errors import Text, UserError, user_language
 from analysis.indicators.overview import latest_month
 from analysis.present.text import t
 from analysis.review import facts, pdf, render
@@ -38,7 +39,6 @@ from analysis.review.notebooks import parameters_cell
 from analysis.review.params import ReviewParams, check_request, resolve
 from analysis.review.publish import ReviewExists, building_dir, clean_stale, worker_init, write_index_locked
 from analysis.review.publish import publish as publish_review
-from analysis.schema import Text, UserError, user_language
 from analysis.store import load_store
 
 REVIEW_FILE = "review.html"

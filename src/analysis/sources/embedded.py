@@ -12,6 +12,7 @@ from pathlib import Path
 import pandas as pd
 
 from analysis import config
+from analysis.errors import DataValidationError
 from analysis.schema import (
     AREA_CODE_PATTERN,
     KEY_COLUMNS,
@@ -23,7 +24,6 @@ from analysis.schema import (
 )
 from analysis.sources.catalog import TABLES
 from analysis.sources.validation import (
-    DataValidationError,
     csv_row,
     read_csv,
     require_columns,

@@ -24,16 +24,8 @@ from pathlib import Path
 import pandas as pd
 
 from analysis import config
-from analysis.schema import (
-    AREA_CODE_PATTERN,
-    KEY_COLUMNS,
-    MONTH_PATTERN,
-    YEAR_PATTERN,
-    Localized,
-    Store,
-    StoreError,
-    Text,
-)
+from analysis.errors import Localized, Text
+from analysis.schema import AREA_CODE_PATTERN, KEY_COLUMNS, MONTH_PATTERN, YEAR_PATTERN, Store, StoreError
 from analysis.sources.catalog import FETCH_SPECS, TABLES, FetchSpec, TableInfo
 from analysis.sources.px import (
     px_observations,

@@ -27,10 +27,11 @@ from pathlib import Path
 
 import pandas as pd
 
-from analysis.schema import AREA_CODE_PATTERN, PROVENANCE_COLUMNS, Store, Text, UserError, tidy
+from analysis.errors import DataValidationError, Text, UserError
+from analysis.schema import AREA_CODE_PATTERN, PROVENANCE_COLUMNS, Store, tidy
 from analysis.sources.catalog import STATFIN, TABLES, citation
 from analysis.sources.pxweb import strip_prefix, to_period
-from analysis.sources.validation import DataValidationError, check_observations
+from analysis.sources.validation import check_observations
 
 DEFAULT_CODEPAGE = "iso-8859-1"
 GEO_NAMES = ("alue", "område", "maakunta", "kunta", "region", "area")

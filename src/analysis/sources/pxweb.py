@@ -51,8 +51,9 @@ import pandas as pd
 import requests
 
 from analysis import config
+from analysis.errors import Localized, Text
 from analysis.files import write_atomic
-from analysis.schema import AREA_CODE_PATTERN, KEY_COLUMNS, PROVENANCE_COLUMNS, Localized, Text, tidy
+from analysis.schema import AREA_CODE_PATTERN, KEY_COLUMNS, PROVENANCE_COLUMNS, tidy
 from analysis.sources.catalog import STATFIN, TABLES, FetchSpec, citation
 
 DEFAULT_BASE_URL = "https://pxdata.stat.fi/PxWeb/api/v1/fi/"
@@ -73,7 +74,7 @@ _METRIC_LABELS = {"tiedot", "uppgifter", "information"}
 class PxWebError(Localized, RuntimeError):
     """A PxWeb request or response that failed; names the table, URL and HTTP status.
 
-    ``message`` is an English template filled from ``params`` (see :class:`analysis.schema.Localized`).
+    ``message`` is an English template filled from ``params`` (see :class:`analysis.errors.Localized`).
     """
 
     def __init__(self, table_id: str, url: str, message: str | Text, /, status: int | None = None,

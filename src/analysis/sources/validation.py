@@ -35,7 +35,8 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from analysis.schema import AREA_CODE_PATTERN, MONTH_PATTERN, YEAR_PATTERN, Text, UserError
+from analysis.errors import DataValidationError, Text
+from analysis.schema import AREA_CODE_PATTERN, MONTH_PATTERN, YEAR_PATTERN
 
 UNEMPLOYED = "unemployed_jobseekers"
 LABOUR_FORCE = "labour_force"
@@ -50,32 +51,6 @@ JUMP_MIN_CHANGE = 50
 
 DATA_ROWS = Text("data rows")
 """What a CSV file holds by default, in "the file has no data rows" (see :func:`read_csv`)."""
-
-
-class DataValidationError(UserError, ValueError):
-    """An input file that breaks a rule; the message names file, row and column.
-
-    ``message`` is the English template of what is wrong, filled from ``params``
-    (``DataValidationError(path, "'{value}' is not a number", row=5, column="value", value=v)``);
-    ``detail`` is that part alone, translatable (:class:`analysis.schema.Text`).
-    """
-
-    def __init__(self, file: str | Path | Text, message: str | Text, /, row: int | None = None,
-                 column: str | None = None, **params: object):
-        self.file = str(file)
-        self.detail = message if isinstance(message, Text) else Text(message, **params)
-        self.row = row
-        self.column = column
-        if row is not None and column is not None:
-            template = "{file}, row {row}, column '{column}': {detail}"
-        elif row is not None:
-            template = "{file}, row {row}: {detail}"
-        elif column is not None:
-            template = "{file}, column '{column}': {detail}"
-        else:
-            template = "{file}: {detail}"
-        super().__init__(template, file=file if isinstance(file, Text) else self.file, row=row, column=column,
-                         detail=self.detail)
 
 
 def read_text(path: str | Path) -> str:

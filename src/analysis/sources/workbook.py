@@ -23,7 +23,6 @@ Tidy internal values have the columns :data:`VALUE_COLUMNS`; ``municipality`` is
 from __future__ import annotations
 
 import datetime as dt
-import json
 import math
 import re
 import shutil
@@ -36,10 +35,10 @@ import numpy as np
 import pandas as pd
 
 from analysis import config
+from analysis.errors import DataValidationError, Text, UserError
 from analysis.files import save_atomic, write_atomic
-from analysis.schema import MONTH_PATTERN, Text, UserError
+from analysis.schema import MONTH_PATTERN
 from analysis.sources.validation import (
-    DataValidationError,
     csv_row,
     read_csv,
     require_columns,
@@ -147,7 +146,7 @@ def load_municipalities(path: Path = MUNICIPALITIES_FILE) -> pd.DataFrame:
 class Problem:
     """One bad cell of a workbook: sheet, Excel row number, column header and letter.
 
-    ``message`` is a translatable :class:`~analysis.schema.Text` (or English-only text).
+    ``message`` is a translatable :class:`~analysis.errors.Text` (or English-only text).
     """
 
     sheet: str
@@ -733,29 +732,11 @@ def write_example_workbook(path: str | Path, *, texts: Mapping[str, str], area: 
 
 
 def load_review_index(path: Path) -> pd.DataFrame:
-    """The reviews listed in ``outputs/index.json`` (area, period, lang, made_at, path).
+    """The reviews listed in ``outputs/index.json`` as a frame (area, period, lang, made_at, path; see
+    :func:`analysis.review.publish.listed_reviews`): an absent file means no reviews yet (empty frame)."""
+    from analysis.review.publish import REVIEW_FIELDS, listed_reviews
 
-    An absent file means no reviews yet (empty frame). Entries without an area or a valid
-    quarter are skipped; a file that is not a JSON list raises DataValidationError.
-    """
-    columns = ["area", "period", "lang", "made_at", "path"]
-    path = Path(path)
-    if not path.exists():
-        return pd.DataFrame(columns=columns, dtype="str")
-    try:
-        doc = json.loads(path.read_text(encoding="utf-8"))
-    except (json.JSONDecodeError, UnicodeDecodeError) as exc:
-        raise DataValidationError(path, "not valid JSON ({reason})", reason=exc) from exc
-    if isinstance(doc, dict) and isinstance(doc.get("reviews"), list):
-        doc = doc["reviews"]
-    if not isinstance(doc, list):
-        raise DataValidationError(path, "expected a JSON list of reviews")
-    rows = [
-        {c: str(entry.get(c, "")) for c in columns}
-        for entry in doc
-        if isinstance(entry, dict) and entry.get("area") and config.PERIOD_PATTERN.fullmatch(str(entry.get("period", "")))
-    ]
-    return pd.DataFrame(rows, columns=columns, dtype="str")
+    return pd.DataFrame(listed_reviews(path), columns=list(REVIEW_FIELDS), dtype="str")
 
 
 # --------------------------------------------------------------------------------------------

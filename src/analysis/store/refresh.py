@@ -20,7 +20,8 @@ from pathlib import Path
 import pandas as pd
 
 from analysis import config
-from analysis.schema import Store, StoreError, Text, UserError, user_language
+from analysis.errors import Text, UserError, user_language
+from analysis.schema import Store, StoreError
 from analysis.sources.fetch import all_specs, fetch_api, load_px_files
 from analysis.sources.pxweb import DEFAULT_BASE_URL, DEFAULT_DEADLINE, PxWebClient
 from analysis.sources.validation import check_observations, jump_warnings
