@@ -275,6 +275,29 @@ def test_ets_forecast_is_statsmodels_holt_winters(length):
     assert np.isnan(models.predict_ets(logx[-47:], params, 12)).all()  # under 48 months: no ETS forecast
 
 
+@pytest.mark.parametrize("seed", range(6))
+def test_ets_fit_is_statsmodels_holt_winters_fit(seed):
+    """fit_ets finds statsmodels' ``ExponentialSmoothing(...).fit(use_brute=False)`` parameters to the
+    last bit, on series of 48 to 130 months, flat or trending, calm or noisy, after a gap or not."""
+    import warnings
+
+    from statsmodels.tsa.holtwinters import ExponentialSmoothing
+
+    rng = np.random.default_rng(seed)
+    n = int(rng.integers(48, 131))
+    months = np.arange(n + 5)
+    logx = (4 + 0.03 * seed * months / 12 + 0.4 * np.sin(2 * np.pi * months / 12 + seed)
+            + rng.normal(0, 0.02 + 0.05 * seed, len(months)))
+    logx[4] = np.nan  # fitted on the tail after the gap: ``n`` months
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        fit = ExponentialSmoothing(logx[5:], trend="add", damped_trend=True, seasonal="add", seasonal_periods=12,
+                                   initialization_method="heuristic").fit(use_brute=False)
+    names = ("smoothing_level", "smoothing_trend", "smoothing_seasonal", "damping_trend")
+    assert models.fit_ets(logx) == {name: float(fit.params[name]) for name in names}
+    assert models.fit_ets(logx[-47:]) is None  # under 48 months: no ETS
+
+
 def test_expanding_median_hand_computed():
     # a column 3, (missing), 1, 2 has the medians 3, 3, 2 (of 1 and 3) and 2 (of 1, 2, 3); nothing known yet is NaN
     x = np.array([[3.0, np.nan], [np.nan, np.nan], [1.0, 4.0], [2.0, 6.0]])

@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
-from babel.numbers import format_decimal
+import functools
+
+from babel import Locale
+from babel.numbers import NumberPattern, format_decimal, parse_pattern
 
 from analysis.schema import is_missing  # also re-exported for the present modules
 
@@ -18,19 +21,31 @@ def _locale(lang: str) -> str:
         raise ValueError(f"no number format for language '{lang}'; use one of {', '.join(LOCALES)}") from None
 
 
+@functools.lru_cache(maxsize=32)
+def _number_format(lang: str, decimals: int) -> tuple[Locale, NumberPattern]:
+    """The locale and the parsed pattern of a number with ``decimals`` decimals, parsed once (a review
+    formats some 4 000 numbers; babel parses both again at every call given their names)."""
+    pattern = "#,##0" + ("." + "0" * decimals if decimals else "")
+    return Locale.parse(_locale(lang)), parse_pattern(pattern)
+
+
+def _format(value: float, decimals: int, lang: str) -> str:
+    locale, pattern = _number_format(lang, decimals)
+    return format_decimal(value, format=pattern, locale=locale).replace("-", MINUS)
+
+
 def fmt_int(value: float | int | None, lang: str = "fi") -> str:
     """A whole number with the locale's grouping: ``2307 -> "2 307"``; missing -> "–"."""
     if is_missing(value):
         return MISSING
-    return format_decimal(round(float(value)), format="#,##0", locale=_locale(lang)).replace("-", MINUS)
+    return _format(round(float(value)), 0, lang)
 
 
 def fmt_dec(value: float | int | None, decimals: int = 1, lang: str = "fi") -> str:
     """A decimal number with a fixed number of decimals: ``7.84 -> "7,8"``."""
     if is_missing(value):
         return MISSING
-    pattern = "#,##0" + ("." + "0" * decimals if decimals else "")
-    return format_decimal(float(value), format=pattern, locale=_locale(lang)).replace("-", MINUS)
+    return _format(float(value), decimals, lang)
 
 
 def fmt_pct(value: float | int | None, decimals: int = 1, lang: str = "fi") -> str:

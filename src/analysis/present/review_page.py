@@ -486,13 +486,13 @@ def municipality_figure(facts: ReviewFacts, lang: str, highlight: str | None = N
     pct_axis(ax, lang, axis="x")
     ax.set_xlabel(tx("col_rate", lang))
     month = month_name(str(munis["month"].iloc[0]), lang)
+    counts = municipality_counts_shown(facts, lang)
     data = pd.DataFrame({
         tx("col_municipality", lang): names[::-1],
         tx("col_rate", lang): [fmt_pct(v, 1, lang) for v in munis["rate"][::-1]],
         tx("col_rate_year_ago", lang): [fmt_pct(v, 1, lang) for v in munis["rate_year_ago"][::-1]],
         tx("col_change_pp", lang): [fmt_pp(v, lang) for v in munis["rate_change_pp"][::-1]],
-        tx("col_unemployed", lang): [municipality_counts_shown(facts, lang).get(c, SECONDARY_MARK)
-                                     for c in munis["area_code"][::-1]],
+        tx("col_unemployed", lang): [counts.get(c, SECONDARY_MARK) for c in munis["area_code"][::-1]],
     })
     return html.figure(fig, tx("municipality_chart_alt", lang, month=month),
                        tx("municipality_chart_caption", lang, month=month), data, lang)

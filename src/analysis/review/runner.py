@@ -362,18 +362,20 @@ def execute_all(builds: list[_Build], notebooks: list[Path], log: Path, kernels:
             def dispatch() -> None:
                 """Queue what can start: the best-ranked computations whose needs are met, one per
                 idle worker (so a later one does not delay them; those of :data:`facts.MODELS` only
-                to the first worker, the others to the last idle one), and the notebooks whose
-                sections are all computed."""
+                to the first worker, the others to the last idle one, and not to the first while a
+                models' computation is ready for it), and the notebooks whose sections are all computed."""
                 nonlocal tasks
                 ready = sorted((task for task in tasks if task.needs <= computed[id(task.build)]),
                                key=lambda task: task.rank)
                 busy = {worker for _task, worker in computing.values()}
                 idle = [worker for worker in range(len(compute_pools or ())) if worker not in busy]
+                models_ready = any(task.name in facts.MODELS for task in ready)
                 for task in ready:
                     if task.name in facts.MODELS:
                         worker = 0 if 0 in idle else None
                     else:
-                        worker = idle[-1] if idle else None
+                        others = [w for w in idle if w != 0 or not models_ready]
+                        worker = others[-1] if others else None
                     if worker is None:
                         continue
                     idle.remove(worker)
