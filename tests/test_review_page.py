@@ -153,10 +153,13 @@ def test_plan_box_counts_metrics_and_names_those_behind(facts):
 
 
 def test_period_words():
-    from analysis.review.render import made_at_words, period_words
+    from analysis.present.text import month_name, period_words
+    from analysis.review.render import made_at_words
 
     assert period_words("2023Q3", "fi") == "heinä–\u2060syyskuu\u00a02023"
+    assert period_words("2024Q1", "sv") == "januari–\u2060mars\u00a02024"
     assert period_words("2023-09", "sv") == "september 2023"
+    assert month_name("2024-12", "fi") == "joulukuu 2024"
     assert made_at_words("fi", pd.Timestamp("2026-12-01 18:57", tz="UTC").to_pydatetime()) == "1.12.2026 klo 20.57"
 
 

@@ -40,6 +40,7 @@ from analysis.forecast import backtest as bt
 from analysis.forecast import cache, models
 from analysis.indicators import skills
 from analysis.schema import TOTAL, Store
+from analysis.store.scope import Scope
 
 NATIONAL = "SSS"
 
@@ -239,7 +240,7 @@ def forecast_summary(data: OccupationData, fc: pd.DataFrame, h: int = 6) -> pd.D
     values = pd.DataFrame(data.panel.values, index=months, columns=list(data.panel.ids))
     part["origin_value"] = [values.at[o, s] if o in values.index else float("nan")
                             for o, s in zip(part["origin"], part["series_id"])]
-    year_ago = [str(pd.Period(tm, freq="M") - 12) for tm in part["target"]]
+    year_ago = [Scope.year_ago(tm) for tm in part["target"]]
     part["year_ago"] = [values.at[m, s] if m in values.index else float("nan")
                         for m, s in zip(year_ago, part["series_id"])]
     base = part["year_ago"].where(part["year_ago"] > 0)

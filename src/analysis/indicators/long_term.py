@@ -51,10 +51,10 @@ def monthly(scope: Scope, months: int = WINDOW_MONTHS) -> pd.DataFrame:
     members = [m for m in scope.members if m != scope.area.slug]
     wide = structure.wide_counts(scope, members, ("unemployed_jobseekers", MEASURE))
     wide = wide.sort_values(["area_code", "period"])
-    year_ago = wide[["area_code", "period", MEASURE]].assign(
-        period=lambda f: [shift_month(p, 12) for p in f["period"]]
-    ).rename(columns={MEASURE: "long_term_year_ago"})
-    out = wide.merge(year_ago, on=["area_code", "period"], how="left")
+    year_ago = wide[["area_code", "period", MEASURE]].rename(
+        columns={"period": "year_ago_month", MEASURE: "long_term_year_ago"})
+    wide = wide.assign(year_ago_month=[Scope.year_ago(p) for p in wide["period"]])
+    out = wide.merge(year_ago, on=["area_code", "year_ago_month"], how="left")
     out = out[(out["period"] >= first) & (out["period"] <= month)]
     out = out.rename(columns={MEASURE: "long_term", "unemployed_jobseekers": "unemployed"})
     out["share_pct"] = out["long_term"] / out["unemployed"].where(out["unemployed"] > 0) * 100
@@ -78,7 +78,7 @@ def area_change(scope: Scope) -> pd.DataFrame:
         return pd.DataFrame(columns=["period", "long_term", "long_term_year_ago", "change_year", "change_year_pct"])
     months = pd.period_range(level.index.min(), level.index.max(), freq="M").astype(str)
     level = level.reindex(months)
-    before = pd.Series(level.to_numpy(), index=[shift_month(m, 12) for m in months]).reindex(months)
+    before = level.reindex([Scope.year_ago(m) for m in months])
     out = pd.DataFrame({"period": months, "long_term": level.to_numpy(), "long_term_year_ago": before.to_numpy()})
     out["change_year"] = out["long_term"] - out["long_term_year_ago"]
     out["change_year_pct"] = structure.pct_change(out["long_term"], out["long_term_year_ago"])

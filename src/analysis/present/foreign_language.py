@@ -307,7 +307,7 @@ def nationals_table(scope: Scope, lang: str = "fi") -> tuple[pd.DataFrame, str |
     month = scope.pick_month(nat["period"].unique())
     if month is None:
         return pd.DataFrame(), None
-    ago = f"{int(month[:4]) - 1}{month[4:]}"
+    ago = scope.year_ago(month)
     rows = []
     for code in dict.fromkeys([scope.area.slug, *scope.members]):
         cur = nat[(nat["area_code"] == code) & (nat["period"] == month)]["value"]

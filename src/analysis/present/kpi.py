@@ -28,7 +28,7 @@ from analysis.present.fmt import (
     fmt_signed,
     is_missing,
 )
-from analysis.present.text import catalogue, t
+from analysis.present.text import catalogue, month_name, month_names, t
 from analysis.sources import workbook
 from analysis.store.scope import Scope
 
@@ -91,23 +91,19 @@ def build(scope: Scope, kpi_data: str = "imported", internal_dir: Path | None = 
 # Formatting
 
 
-def _month_name(month: int, lang: str) -> str:
-    return t("common.month_names", lang).split(",")[month - 1]
-
-
 def period_label(period: str, frequency: str, lang: str = "fi") -> str:
     """``2023-09`` -> "syyskuu 2023"; an annual year-to-date ``2023`` -> "2023 (tammi–syyskuu)"."""
     if not period:
         return MISSING
     if len(period) == 7 and period[4] == "-":
-        return f"{_month_name(int(period[5:]), lang)} {period[:4]}"
+        return month_name(period, lang)
     if "Q" in period:
         return f"Q{period[-1]}/{period[:4]}"
     return period
 
 
 def _ytd_label(year: str, end_month: int, lang: str) -> str:
-    return t("kpi.ytd", lang, year=year, month=_month_name(end_month, lang))
+    return t("kpi.ytd", lang, year=year, month=month_names(lang)[end_month - 1])
 
 
 def _name(row: pd.Series | object, lang: str) -> str:

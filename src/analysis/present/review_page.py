@@ -22,7 +22,7 @@ from analysis.present import html
 from analysis.present.disclosure import SECONDARY_MARK, disclose_parts_and_total
 from analysis.present.disclosure import disclose_count as mask_count
 from analysis.present.fmt import MISSING, fmt_int, fmt_pct, fmt_pct_change, fmt_pp, fmt_signed
-from analysis.present.text import t
+from analysis.present.text import month_name, period_words, t
 from analysis.store.scope import Scope
 
 
@@ -31,11 +31,6 @@ def tx(key: str, lang: str, **values: object) -> str:
 
 
 # --------------------------------------------------------------------------- words for periods
-
-
-def month_name(month: str, lang: str) -> str:
-    """``2023-09`` -> "syyskuu 2023" / "september 2023"."""
-    return f"{t('common.month_names', lang).split(',')[int(month[5:]) - 1]} {month[:4]}"
 
 
 def month_genitive(month: str, lang: str) -> str:
@@ -48,17 +43,6 @@ def month_end(month: str, lang: str) -> str:
     genitive = t("common.month_genitive", lang).split(",")[int(month[5:]) - 1]
     text = tx("month_end", lang, month=f"{genitive} {month[:4]}")
     return text[0].upper() + text[1:]
-
-
-def period_name(scope: Scope, lang: str) -> str:
-    """"heinä–syyskuu 2023" for a quarter, "syyskuu 2023" for a month."""
-    months = scope.period.months
-    if len(months) == 1:
-        return month_name(months[0], lang)
-    stems = t("common.month_stems", lang).split(",")
-    names = t("common.month_names", lang).split(",")
-    first, last = int(months[0][5:]), int(months[-1][5:])
-    return f"{stems[first - 1]}–\u2060{names[last - 1]}\u00a0{months[-1][:4]}"  # never broken across lines
 
 
 def ordinal_rank(rank: int, lang: str) -> str:
@@ -669,7 +653,8 @@ def municipality_pages(facts: ReviewFacts, lang: str) -> list:
 
 def page_start(facts: ReviewFacts, code: str, lang: str) -> html.HTML:
     """Opens a municipality page in the notebook's output; the runner renders each as its own file."""
-    title = tx("municipality_title", lang, name=_name_of(code, facts.scope, lang), period=period_name(facts.scope, lang))
+    title = tx("municipality_title", lang, name=_name_of(code, facts.scope, lang),
+               period=period_words(facts.scope.period.code, lang))
     return html.HTML(f'<section {PAGE_MARK}="{municipality_page_slug(code)}" data-title="{html.esc(title)}">')
 
 

@@ -10,7 +10,7 @@ from __future__ import annotations
 from functools import lru_cache
 from pathlib import Path
 
-from analysis.config import LANGUAGES
+from analysis.config import LANGUAGES, parse_period
 from analysis.errors import load_own_yaml
 
 STRINGS_DIR = Path(__file__).with_name("strings")
@@ -56,3 +56,27 @@ def data_source_label(data_source: str, lang: str = "fi") -> str:
     if data_source in ("embedded", "fetched"):
         return t(f"common.source_{data_source}", lang)
     return t("common.source_folder", lang, folder=data_source)
+
+
+# --------------------------------------------------------------------------- months and periods
+
+
+def month_names(lang: str) -> list[str]:
+    """The month names of ``lang``, January first ("tammikuu", …)."""
+    return t("common.month_names", lang).split(",")
+
+
+def month_name(month: str, lang: str) -> str:
+    """A month ``YYYY-MM`` for readers: ``2023-09`` -> "syyskuu 2023" / "september 2023"."""
+    return f"{month_names(lang)[int(month[5:]) - 1]} {month[:4]}"
+
+
+def period_words(period: str, lang: str) -> str:
+    """A reporting period (a quarter ``2023Q3`` or a month ``2023-09``) for readers: "heinä–syyskuu 2023"
+    (never broken across lines) or "syyskuu 2023"."""
+    months = parse_period(period).months
+    if len(months) == 1:
+        return month_name(months[0], lang)
+    stems = t("common.month_stems", lang).split(",")
+    first, last = int(months[0][5:]), int(months[-1][5:])
+    return f"{stems[first - 1]}–\u2060{month_names(lang)[last - 1]}\u00a0{months[-1][:4]}"

@@ -12,7 +12,7 @@ import sys
 from pathlib import Path
 
 from analysis.files import write_atomic
-from analysis.present.text import t
+from analysis.present.text import period_words, t
 from analysis.review import render
 
 INDEX_LANG = "fi"
@@ -130,7 +130,7 @@ def write_index(output_dir: Path) -> Path:
         body = ""
         for row in rows:
             try:
-                period = render.period_words(row["period"], lang)
+                period = period_words(row["period"], lang)
             except ConfigError:
                 period = row["period"]
             links = "".join(
@@ -138,7 +138,7 @@ def write_index(output_dir: Path) -> Path:
                 f'aria-label="{esc(area_name)}, {esc(period)}, {esc(t(f"review.index_lang_{code}", lang))}">'
                 f'{esc(t("review.index_open", code))}</a></td>'
                 if code in row["paths"] else "<td>–</td>" for code in LANGUAGES)
-            last = render.period_words(row["last_month"], lang) if row["last_month"] else "–"
+            last = period_words(row["last_month"], lang) if row["last_month"] else "–"
             body += (f'<tr><th scope="row">{esc(period)}</th>{links}<td>{esc(last)}</td>'
                      f"<td>{esc(_made_at_words(row['made_at'], lang))}</td></tr>")
         head = [t("review.index_period", lang), *[t(f"review.index_lang_{code}", lang) for code in LANGUAGES],

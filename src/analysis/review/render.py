@@ -119,19 +119,6 @@ def split_pages(nb: nbformat.NotebookNode) -> list[tuple[str, str, str]]:
     return out
 
 
-def period_words(period: str, lang: str) -> str:
-    """A reporting period for readers: "heinä–syyskuu 2023" or "syyskuu 2023"."""
-    from analysis.config import parse_period
-    from analysis.present.text import t
-
-    months = parse_period(period).months
-    names = t("common.month_names", lang).split(",")
-    if len(months) == 1:
-        return f"{names[int(months[0][5:]) - 1]} {months[0][:4]}"
-    stems = t("common.month_stems", lang).split(",")
-    return f"{stems[int(months[0][5:]) - 1]}–\u2060{names[int(months[-1][5:]) - 1]}\u00a0{months[-1][:4]}"  # no break
-
-
 def made_at_words(lang: str, now: datetime | None = None) -> str:
     """When the review was made, in the reader's local time: "1.12.2026 klo 20.57" / "1.12.2026 kl. 20.57"."""
     now = (now or datetime.now(timezone.utc)).astimezone(ZoneInfo("Europe/Helsinki"))

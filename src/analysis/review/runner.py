@@ -33,7 +33,7 @@ from jupyter_client.blocking import BlockingKernelClient
 from analysis import config
 from analysis.errors import Text, UserError, user_language
 from analysis.indicators.overview import latest_month
-from analysis.present.text import t
+from analysis.present.text import period_words, t
 from analysis.review import facts, pdf, render
 from analysis.review.notebooks import parameters_cell
 from analysis.review.params import ReviewParams, check_request, resolve
@@ -452,7 +452,7 @@ def _vintage_summary(store, period: str, lang: str = "fi") -> str:
     """One line for readers: the monthly data's last month as of the period, and when it was fetched."""
     row = store.vintage().set_index("table_id").loc["12r5"]
     last = min(latest_month(store), config.parse_period(period).last_month)
-    words = render.period_words(last, lang)
+    words = period_words(last, lang)
     if row.origin == "embedded":
         return t("review.vintage_embedded", lang, last=words)
     fetched = str(row.fetched_at or "")[:10]
@@ -479,7 +479,7 @@ def _writer(params: ReviewParams, workdir: Path, vintage: str) -> Callable[[str,
 
 def _titles(params: ReviewParams) -> tuple[str, str]:
     area = config.get_area(params.area)
-    words = render.period_words(params.period, params.lang)
+    words = period_words(params.period, params.lang)
     return (t("review.title", params.lang, area=area.name(params.lang), period=words),
             t("review_page.appendix_title", params.lang, area=area.name(params.lang), period=words))
 
