@@ -208,7 +208,33 @@ def test_cache_key_follows_data_and_code():
     other = models.Panel(panel.months, panel.ids, changed, panel.national, panel.total)
     assert cache.make_key(panel.digest_bytes()) != cache.make_key(other.digest_bytes())
     assert cache.make_key(panel.digest_bytes()) == cache.make_key(synthetic_panel().digest_bytes())
-    assert cache.code_digest([models]) != cache.code_digest([bt])
+
+
+def test_cache_key_follows_the_forecast_code(tmp_path, monkeypatch):
+    """A change to any forecast module (or the group series it reads) gives the occupation data a new key."""
+    import shutil
+
+    from analysis import files
+    from analysis.forecast import occupations as occ
+
+    data = occ.OccupationData("XX", pd.DataFrame(), pd.DataFrame(), pd.DataFrame(), synthetic_panel(), ())
+    shutil.copytree(files.PACKAGE_DIR / "forecast", tmp_path / "forecast", ignore=shutil.ignore_patterns("__pycache__"))
+    (tmp_path / "indicators").mkdir()
+    shutil.copy(files.PACKAGE_DIR / "indicators" / "skills.py", tmp_path / "indicators")
+    try:
+        with monkeypatch.context() as patched:
+            patched.setattr(files, "PACKAGE_DIR", tmp_path)
+            keys = []
+            for changed in (None, "forecast/backtest.py", "indicators/skills.py"):
+                if changed:
+                    with open(tmp_path / changed, "a", encoding="utf-8") as fh:
+                        fh.write("\n# a changed rule\n")
+                files.code_digest.cache_clear()
+                keys.append(data.key())
+    finally:
+        files.code_digest.cache_clear()
+    assert len(set(keys)) == 3
+    assert data.key() == data.key()
 
 
 # ---- plain-language accuracy --------------------------------------------------------------------

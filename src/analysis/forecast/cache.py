@@ -1,16 +1,15 @@
 """Disk cache for backtest and forecast results, keyed by the input data and the forecast code.
 
 A result is stored under ``config.CACHE_DIR / "forecast" / <name>-<key>.pkl``; the key is a hash of
-the input bytes and the source of every module that computes the result, so a change of data or
-code gives a new key (a cache miss) and an old result is never reused by mistake.
+the input bytes and the source of the code that computes the result (``analysis.files.code_digest``),
+so a change of data or code gives a new key (a cache miss) and an old result is never reused by mistake.
 """
 
 from __future__ import annotations
 
 import hashlib
-from collections.abc import Callable, Iterable
+from collections.abc import Callable
 from pathlib import Path
-from types import ModuleType
 from typing import TypeVar
 
 from analysis import config
@@ -22,11 +21,6 @@ T = TypeVar("T")
 def cache_dir() -> Path:
     """Folder of the forecast cache."""
     return config.CACHE_DIR / "forecast"
-
-
-def code_digest(modules: Iterable[ModuleType]) -> bytes:
-    """Bytes of the source of ``modules`` (a change in any of them changes the key)."""
-    return b"".join(Path(m.__file__).read_bytes() for m in modules if getattr(m, "__file__", None))
 
 
 def make_key(*parts: bytes | str) -> str:

@@ -31,11 +31,11 @@ reads them and never refits (``cache_hit`` is True).
 from __future__ import annotations
 
 import dataclasses
-import sys
 from dataclasses import dataclass
 
 import pandas as pd
 
+from analysis.files import code_digest
 from analysis.forecast import backtest as bt
 from analysis.forecast import cache, models
 from analysis.indicators import skills
@@ -60,7 +60,7 @@ class OccupationData:
         """Cache key of the input data and the forecast code."""
         return cache.make_key(
             self.area_code, self.panel.digest_bytes(), *(p.digest_bytes() for p in self.extra),
-            cache.code_digest([models, bt, skills, sys.modules[__name__]]),
+            code_digest("forecast", "indicators/skills.py"),
         )
 
 
