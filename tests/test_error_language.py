@@ -183,9 +183,10 @@ def test_the_user_language_comes_from_the_environment(environ, expected):
 
 def test_the_lang_option_comes_before_the_environment():
     args = cli.build_parser().parse_args(["review", "--lang", "sv"])
-    assert cli.user_language(args, {"ANALYSIS_LANG": "fi"}) == "sv"
+    assert cli.messages_language(args.lang, {"ANALYSIS_LANG": "fi"}) == "sv"
     args = cli.build_parser().parse_args(["review"])
-    assert cli.user_language(args, {"LANG": "sv_FI.UTF-8"}) == "sv"
+    assert cli.messages_language(args.lang, {"LANG": "sv_FI.UTF-8"}) == "sv"
+    assert cli.messages_language("de", {"LANG": "sv_FI.UTF-8"}) == "sv"  # not a language of the messages
 
 
 # --- the command line, as a user runs it ------------------------------------------------------------

@@ -21,8 +21,7 @@ from datetime import datetime, timezone
 from pathlib import Path
 
 from analysis import config
-from analysis.errors import ERROR_LANGUAGES, Localized, Text, UserError
-from analysis.errors import user_language as schema_user_language
+from analysis.errors import ERROR_LANGUAGES, Localized, Text, UserError, user_language
 
 EXIT_USER_ERROR = 2
 """Exit status of a known error (bad data, configuration, parameters, network, workbook, notebook)."""
@@ -75,7 +74,7 @@ class Parser(argparse.ArgumentParser):
 
     def error(self, message: str):
         given = next((self.argv[i + 1] for i, a in enumerate(self.argv[:-1]) if a == "--lang"), None)
-        lang = given if given in ERROR_LANGUAGES else schema_user_language()
+        lang = messages_language(given)
         text = argparse_text(message)
         self.print_usage(sys.stderr)
         self.exit(EXIT_USER_ERROR, f"{self.prog}: {Text('error').message(lang)}: "
@@ -192,13 +191,10 @@ def _known_errors() -> tuple[type[BaseException], ...]:
     return tuple(known)
 
 
-def user_language(args: argparse.Namespace | None = None, environ: Mapping[str, str] | None = None) -> str:
-    """The language of the messages, ``fi``, ``sv`` or ``en``: the command's ``--lang`` (review), else
+def messages_language(given: str | None, environ: Mapping[str, str] | None = None) -> str:
+    """The language of the messages, ``fi``, ``sv`` or ``en``: the command's ``--lang`` (``given``), else
     :func:`analysis.errors.user_language` (``ANALYSIS_LANG``, then the locale; Finnish by default)."""
-    explicit = getattr(args, "lang", None)
-    if explicit in ERROR_LANGUAGES:
-        return explicit
-    return schema_user_language(environ)
+    return given if given in ERROR_LANGUAGES else user_language(environ)
 
 
 def error_message(exc: BaseException, lang: str) -> str:
@@ -236,7 +232,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     if args.command is None:
         parser.print_help()
         return 0
-    lang = user_language(args)
+    lang = messages_language(getattr(args, "lang", None))
     try:
         return _run(parser, args)
     except _known_errors() as exc:

@@ -120,8 +120,9 @@ def resolve_spec(spec: FetchSpec, areas: dict[str, config.Area] | None = None,
     return replace(spec, select={**spec.select, "geo": codes})
 
 
-def check_observations(obs: pd.DataFrame, table_id: str, frequency: str = "M") -> None:
-    """Door checks for fetched rows: period form, area codes, no duplicate keys."""
+def check_form(obs: pd.DataFrame, table_id: str, frequency: str = "M") -> None:
+    """Door checks of the form of fetched rows (period form, area codes, no duplicate keys), before
+    the plausibility of their values (:func:`analysis.sources.validation.check_observations`)."""
     pattern = _PERIOD.get(frequency)
     if pattern is not None:
         bad = ~obs["period"].str.match(pattern)
@@ -150,7 +151,7 @@ def fetch_api(client: PxWebClient, specs: Iterable[FetchSpec], refresh: bool = F
         client.progress(f"[{number}/{len(specs)}] {spec.table_id}: fetching {spec.path}")
         try:
             result = client.fetch_table(resolve_spec(spec), refresh=refresh)
-            check_observations(result.observations, spec.table_id, spec.frequency)
+            check_form(result.observations, spec.table_id, spec.frequency)
             _describe(result.provenance, table_info(spec.table_id))
         except DeadlineError as exc:
             rest = [s.table_id for s in specs[number - 1:]]
