@@ -40,8 +40,7 @@ def month_genitive(month: str, lang: str) -> str:
 
 def month_end(month: str, lang: str) -> str:
     """"Syyskuun 2023 lopussa" / "I slutet av september 2023" (a sentence opening)."""
-    genitive = t("common.month_genitive", lang).split(",")[int(month[5:]) - 1]
-    text = tx("month_end", lang, month=f"{genitive} {month[:4]}")
+    text = tx("month_end", lang, month=month_genitive(month, lang))
     return text[0].upper() + text[1:]
 
 
