@@ -753,9 +753,10 @@ def test_a_review_publishes_past_a_bad_record_and_a_killed_run_s_leftovers(env, 
     """End to end (one notebook): a bad run.json elsewhere and a dead run's build folder do not stop
     the publish; the index names the bad file, lists the review and is readable like its neighbours."""
     from analysis.review import runner
+    from analysis.review.notebooks import Notebook
 
-    monkeypatch.setattr(runner, "discover_notebooks",
-                        lambda folder=None: [config.NOTEBOOKS_DIR / "00_data_overview.ipynb"])
+    only = [Notebook("00_data_overview", config.NOTEBOOKS_DIR / "00_data_overview.ipynb", "appendix", ("overview",))]
+    monkeypatch.setattr(runner, "review_notebooks", lambda: only)
     bad = env.outputs / "keski-pohjanmaa" / "2023Q2" / "fi" / "run.json"
     bad.parent.mkdir(parents=True)
     bad.write_text("[1, 2]", encoding="utf-8")

@@ -40,7 +40,6 @@ def test_unknown_area_lists_the_allowed_ids():
 def test_bad_area_config_names_the_file_and_area(tmp_path: Path, text, message):
     path = tmp_path / "areas.yaml"
     path.write_text(text, encoding="utf-8")
-    config.load_areas.cache_clear()
     with pytest.raises(config.ConfigError, match=message) as err:
         config.load_areas(path)
     assert str(path) in str(err.value)

@@ -6,8 +6,9 @@ import numpy as np
 import pandas as pd
 import pytest
 
+from analysis import cache
 from analysis.forecast import backtest as bt
-from analysis.forecast import cache, models
+from analysis.forecast import models
 from analysis.present import skills as present_skills
 
 IDS = ("unemployed_jobseekers|2|41", "open_vacancies|2|41")
@@ -191,13 +192,14 @@ def test_cache_miss_hit_and_new_key(tmp_path):
         calls.append(1)
         return {"x": len(calls)}
 
-    first, hit1 = cache.cached("backtest", "k1", compute, tmp_path)
-    second, hit2 = cache.cached("backtest", "k1", compute, tmp_path)
-    third, hit3 = cache.cached("backtest", "k2", compute, tmp_path)
+    first, hit1 = cache.cached("forecast", "backtest", ("k1",), compute, tmp_path)
+    second, hit2 = cache.cached("forecast", "backtest", ("k1",), compute, tmp_path)
+    third, hit3 = cache.cached("forecast", "backtest", ("k2",), compute, tmp_path)
     assert (hit1, hit2, hit3) == (False, True, False)
     assert first == second == {"x": 1} and third == {"x": 2}
-    (tmp_path / "backtest-k1.pkl").write_bytes(b"broken")
-    fourth, hit4 = cache.cached("backtest", "k1", compute, tmp_path)
+    (entry,) = (tmp_path / "forecast").glob(f"backtest-{cache.digest('backtest', 'k1')}.pkl")
+    entry.write_bytes(b"broken")
+    fourth, hit4 = cache.cached("forecast", "backtest", ("k1",), compute, tmp_path)
     assert not hit4 and fourth == {"x": 3}
 
 
@@ -206,33 +208,28 @@ def test_cache_key_follows_data_and_code():
     changed = panel.values.copy()
     changed[5, 0] += 1
     other = models.Panel(panel.months, panel.ids, changed, panel.national, panel.total)
-    assert cache.make_key(panel.digest_bytes()) != cache.make_key(other.digest_bytes())
-    assert cache.make_key(panel.digest_bytes()) == cache.make_key(synthetic_panel().digest_bytes())
+    assert cache.digest(panel.digest_bytes()) != cache.digest(other.digest_bytes())
+    assert cache.digest(panel.digest_bytes()) == cache.digest(synthetic_panel().digest_bytes())
 
 
 def test_cache_key_follows_the_forecast_code(tmp_path, monkeypatch):
-    """A change to any forecast module (or the group series it reads) gives the occupation data a new key."""
+    """A change to any forecast module (or the group series it reads) gives the occupation data a new
+    key at once: the code digest is computed anew at every call (nothing remembered in the process)."""
     import shutil
 
-    from analysis import files
     from analysis.forecast import occupations as occ
 
     data = occ.OccupationData("XX", pd.DataFrame(), pd.DataFrame(), pd.DataFrame(), synthetic_panel(), ())
-    shutil.copytree(files.PACKAGE_DIR / "forecast", tmp_path / "forecast", ignore=shutil.ignore_patterns("__pycache__"))
+    shutil.copytree(cache.PACKAGE_DIR / "forecast", tmp_path / "forecast", ignore=shutil.ignore_patterns("__pycache__"))
     (tmp_path / "indicators").mkdir()
-    shutil.copy(files.PACKAGE_DIR / "indicators" / "skills.py", tmp_path / "indicators")
-    try:
-        with monkeypatch.context() as patched:
-            patched.setattr(files, "PACKAGE_DIR", tmp_path)
-            keys = []
-            for changed in (None, "forecast/backtest.py", "indicators/skills.py"):
-                if changed:
-                    with open(tmp_path / changed, "a", encoding="utf-8") as fh:
-                        fh.write("\n# a changed rule\n")
-                files.code_digest.cache_clear()
-                keys.append(data.key())
-    finally:
-        files.code_digest.cache_clear()
+    shutil.copy(cache.PACKAGE_DIR / "indicators" / "skills.py", tmp_path / "indicators")
+    monkeypatch.setattr(cache, "PACKAGE_DIR", tmp_path)
+    keys = []
+    for changed in (None, "forecast/backtest.py", "indicators/skills.py"):
+        if changed:
+            with open(tmp_path / changed, "a", encoding="utf-8") as fh:
+                fh.write("\n# a changed rule\n")
+        keys.append(data.key())
     assert len(set(keys)) == 3
     assert data.key() == data.key()
 

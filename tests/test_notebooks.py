@@ -6,11 +6,10 @@ import subprocess
 from pathlib import Path
 
 import nbformat
-import papermill
 import pytest
 
 from analysis import config
-from analysis.review.notebooks import has_outputs, parameters_cell
+from analysis.review.notebooks import has_outputs, parameters_cell, review_notebooks
 
 NOTEBOOKS = sorted(config.NOTEBOOKS_DIR.glob("*.ipynb"))
 STANDARD = {"area", "period", "data_source", "output_dir", "lang"}
@@ -47,16 +46,10 @@ def test_committed_notebooks_carry_no_outputs():
 
 @pytest.mark.slow
 @pytest.mark.parametrize("path", NOTEBOOKS, ids=lambda p: p.stem)
-def test_notebook_executes_with_papermill(path: Path, tmp_path: Path):
-    out = tmp_path / path.name
-    declared = parameters_cell(path)
-    params = {"area": "keski-pohjanmaa", "period": "2023Q3", "data_source": "embedded",
-              "output_dir": str(tmp_path), "lang": "fi"}
-    papermill.execute_notebook(str(path), str(out), parameters={k: v for k, v in params.items() if k in declared},
-                               cwd=str(path.parent), progress_bar=False, kernel_name="python3")
-    nb = nbformat.read(out, as_version=4)
-    errors = [o for c in nb.cells for o in c.get("outputs", []) if o.get("output_type") == "error"]
-    assert not errors
+def test_every_notebook_ran_in_the_review_and_shows_its_section(path: Path, full_review: Path):
+    """Each notebook, executed by papermill in the whole review (tests/conftest.py), shows its part."""
+    nb = nbformat.read(full_review.parent / "notebooks" / path.name, as_version=4)
+    assert nb.metadata["papermill"]["parameters"]["period"] == "2023Q3"
     html_out = [o["data"]["text/html"] for c in nb.cells for o in c.get("outputs", [])
                 if "text/html" in o.get("data", {})]
     if path.stem == "02_municipalities":  # one page per municipality, each titled by the runner
@@ -66,26 +59,12 @@ def test_notebook_executes_with_papermill(path: Path, tmp_path: Path):
     assert not any("<h1" in h for h in html_out), "only the review has an h1"
 
 
-PRESENT = """
-import sys
-import IPython.display
-from analysis.present.html import joined
-from analysis.review.facts import section
-out = joined(section("overview", "keski-pohjanmaa", "2023Q3", "embedded", "fi", sys.argv[1]))
-print(len(out.data), *sorted(m for m in ("pandas", "numpy", "matplotlib") if m in sys.modules))
-"""
+@pytest.mark.parametrize("nb", review_notebooks(), ids=lambda nb: nb.name)
+def test_the_configured_results_are_the_sections_the_notebook_presents(nb):
+    """config/notebooks.yaml says which results each notebook presents (the runner computes them first)."""
+    code = "\n".join(c.source for c in nbformat.read(nb.path, as_version=4).cells if c.cell_type == "code")
+    assert list(dict.fromkeys(re.findall(r'section\("([\w.]+)"', code))) == list(nb.results)
 
 
-def test_a_kernel_presents_a_computed_section_without_the_data_libraries(tmp_path: Path):
-    """What a notebook imports and a section read from the cache need no pandas, numpy or matplotlib
-    (half a second of every kernel's CPU); computing the section does import them."""
-    import os
-    import sys
-
-    env = {**os.environ, "ANALYSIS_CACHE_DIR": str(tmp_path / "cache")}
-    runs = [subprocess.run([sys.executable, "-c", PRESENT, str(tmp_path / "out")], env=env, cwd=config.ROOT,
-                           capture_output=True, text=True, check=True).stdout.split() for _ in range(2)]
-    computed, presented = runs
-    assert computed[0] == presented[0] and int(presented[0]) > 1000  # the same section, read back
-    assert computed[1:] == ["matplotlib", "numpy", "pandas"]  # the first run computed it
-    assert presented[1:] == []  # the second only read it
+def test_every_notebook_is_listed_in_the_configuration():
+    assert sorted(nb.path for nb in review_notebooks()) == NOTEBOOKS

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import os
 from pathlib import Path
 
 import pytest
@@ -20,27 +19,29 @@ def _page(folder: Path, name: str, text: str) -> Path:
     return page
 
 
-def _alive(pid: int) -> bool:
-    try:
-        os.kill(pid, 0)
-    except ProcessLookupError:
-        return False
-    return True
-
-
 @needs_chromium
-def test_one_browser_prints_every_page_and_is_gone_after(tmp_path):
-    with pdf.Printer() as printer:
-        for k in range(3):
-            assert printer.print_pdf(_page(tmp_path, f"p{k}.html", f"Sivu {k}"), tmp_path / f"p{k}.pdf") is None
-            if k == 0:
-                pid = printer._pid
-            assert printer._pid == pid  # the same browser
-    for k in range(3):
-        data = (tmp_path / f"p{k}.pdf").read_bytes()
-        assert data[:5] == b"%PDF-" and b"/MediaBox [0 0 595" in data  # A4: 595 x 842 points
-    assert not _alive(pid) and printer._pid is None
+def test_a_page_is_printed_on_a4_with_page_numbers_and_leaves_nothing_behind(tmp_path):
+    import tempfile
+
+    before = set(Path(tempfile.gettempdir()).glob("analysis-chromium-*"))
+    page = _page(tmp_path, "p.html", "Sivu")
+    style = "<style>@page { size: A4; @bottom-right { content: 'Sivu ' counter(page) } }</style>"
+    page.write_text(page.read_text(encoding="utf-8").replace("</head>", style + "</head>"), encoding="utf-8")
+    assert pdf.print_pdf(page, tmp_path / "p.pdf") is None
+    data = (tmp_path / "p.pdf").read_bytes()
+    assert data[:5] == b"%PDF-" and b"/MediaBox [0 0 594.9" in data  # A4: 595 x 842 points
     assert not list(tmp_path.glob("*.part"))
+    assert set(Path(tempfile.gettempdir()).glob("analysis-chromium-*")) == before  # the profile is removed
+
+
+def test_a_hanging_browser_is_stopped_at_the_deadline(tmp_path, monkeypatch):
+    hanging = tmp_path / "hang.sh"
+    hanging.write_text("#!/bin/sh\nsleep 30\n", encoding="utf-8")
+    hanging.chmod(0o755)
+    monkeypatch.setattr(pdf, "chromium", lambda: str(hanging))
+    problem = pdf.print_pdf(_page(tmp_path, "a.html", "A"), tmp_path / "a.pdf", timeout=0.5)
+    assert problem is not None and "no answer in 0 s" in problem.message("en")
+    assert not (tmp_path / "a.pdf").exists()
 
 
 def test_no_browser_gives_the_reason_and_no_file(tmp_path, monkeypatch):

@@ -12,26 +12,30 @@ import pytest
 
 from analysis import cli, config
 from analysis.review import runner
+from analysis.review.notebooks import Notebook
 from analysis.review.params import ReviewParams
 
 
 @pytest.fixture()
-def small_notebooks(tmp_path: Path) -> Path:
+def small_notebooks(tmp_path: Path) -> list[Notebook]:
+    """The data overview only (a review of one appendix notebook: fast)."""
     folder = tmp_path / "notebooks"
     folder.mkdir()
     shutil.copy(config.NOTEBOOKS_DIR / "00_data_overview.ipynb", folder)
-    return folder
+    return [Notebook("00_data_overview", folder / "00_data_overview.ipynb", "appendix", ("overview",))]
 
 
-def _failing_notebook(folder: Path) -> None:
+def _failing_notebook(notebooks: list[Notebook]) -> list[Notebook]:
+    folder = notebooks[0].path.parent
     nb = nbformat.read(folder / "00_data_overview.ipynb", as_version=4)
     nb.cells.append(nbformat.v4.new_code_cell("raise ValueError('broken input on purpose')"))
     nbformat.write(nb, folder / "05_broken.ipynb")
+    return [*notebooks, Notebook("05_broken", folder / "05_broken.ipynb", "appendix", ("overview",))]
 
 
 def test_review_is_written_with_index_and_audit_record(tmp_path, small_notebooks):
     out = tmp_path / "outputs"
-    path = runner.run_review(period="2023Q3", lang="sv", output_dir=out, notebooks_dir=small_notebooks,
+    path = runner.run_review(period="2023Q3", lang="sv", output_dir=out, notebooks=small_notebooks,
                              progress=False)
     assert path == out / "keski-pohjanmaa" / "2023Q3" / "sv" / "review.html"
     page = path.read_text(encoding="utf-8")
@@ -50,27 +54,27 @@ def test_review_is_written_with_index_and_audit_record(tmp_path, small_notebooks
 
 
 def test_default_period_is_the_latest_complete_quarter(tmp_path, small_notebooks):
-    path = runner.run_review(output_dir=tmp_path, notebooks_dir=small_notebooks, progress=False)
+    path = runner.run_review(output_dir=tmp_path, notebooks=small_notebooks, progress=False)
     assert path.parts[-4:-1] == ("keski-pohjanmaa", "2023Q3", "fi")  # data ends 2023-10
 
 
 def test_existing_review_is_not_replaced_without_force(tmp_path, small_notebooks):
-    path = runner.run_review(period="2023Q2", output_dir=tmp_path, notebooks_dir=small_notebooks, progress=False)
+    path = runner.run_review(period="2023Q2", output_dir=tmp_path, notebooks=small_notebooks, progress=False)
     stamp = path.stat().st_mtime_ns
     with pytest.raises(runner.ReviewExists, match="--force"):
-        runner.run_review(period="2023Q2", output_dir=tmp_path, notebooks_dir=small_notebooks, progress=False)
+        runner.run_review(period="2023Q2", output_dir=tmp_path, notebooks=small_notebooks, progress=False)
     assert path.stat().st_mtime_ns == stamp
-    again = runner.run_review(period="2023Q2", output_dir=tmp_path, notebooks_dir=small_notebooks,
+    again = runner.run_review(period="2023Q2", output_dir=tmp_path, notebooks=small_notebooks,
                               progress=False, force=True)
     assert again.stat().st_mtime_ns != stamp
 
 
 def test_failing_notebook_names_notebook_and_cell_and_keeps_previous_review(tmp_path, small_notebooks):
-    path = runner.run_review(period="2023Q1", output_dir=tmp_path, notebooks_dir=small_notebooks, progress=False)
+    path = runner.run_review(period="2023Q1", output_dir=tmp_path, notebooks=small_notebooks, progress=False)
     before = path.read_text(encoding="utf-8")
-    _failing_notebook(small_notebooks)
+    broken = _failing_notebook(small_notebooks)
     with pytest.raises(runner.ReviewFailed, match=r"05_broken.ipynb failed in cell 5.*ValueError: broken input"):
-        runner.run_review(period="2023Q1", output_dir=tmp_path, notebooks_dir=small_notebooks,
+        runner.run_review(period="2023Q1", output_dir=tmp_path, notebooks=broken,
                           progress=False, force=True)
     assert path.read_text(encoding="utf-8") == before
     leftovers = [p.name for p in path.parent.parent.iterdir() if p.name.startswith(".")]
@@ -130,27 +134,40 @@ def test_full_review_page_meets_the_page_rules(full_review):
     assert "<script" not in page and "http://" not in page.replace("http://www.w3.org", "")
 
 
-def test_every_section_is_computed_once_before_its_notebook_and_the_kernel_log_is_kept(full_review):
-    """The runner's forked workers compute every section and step (a broken pool would leave the
-    notebooks to compute them, slowly and silently): the review's log names each one computed."""
+def test_every_result_is_computed_once_before_the_notebooks_and_each_notebook_ran_alone(full_review):
+    """The runner computes every result the notebooks present (a broken pool would leave the notebooks
+    to compute them, slowly and silently); each executed notebook ran in a fresh kernel of its own, so
+    its execution counts start at 1: the audit record of what its page shows."""
     from analysis.review import facts
+    from analysis.review.notebooks import review_notebooks
 
     log = (full_review.parent / runner.LOG_FILE).read_text(encoding="utf-8")
-    by_worker = dict(re.findall(r" INFO ([\w.]+) computed by worker (\d+)$", log, flags=re.M))
-    assert set(by_worker) == set(facts.SECTIONS) | set(facts.STEPS)
+    computed = re.findall(r" INFO ([\w.]+) computed$", log, flags=re.M)
+    assert sorted(computed) == sorted(n for stage in facts.STAGES for n in stage)
     assert "not computed ahead" not in log
-    # what fits statsmodels' models runs in the first worker only: one process imports the library
-    assert {by_worker[name] for name in facts.MODELS} == {"0"}
-    if (os.cpu_count() or 1) > 1:
-        assert set(by_worker.values()) != {"0"}  # the other sections are shared among the workers
-    kernels = full_review.parents[3] / ".logs" / "kernels.log"
-    assert kernels.exists()  # the kernels' error output, kept once the run was accepted
+    listed = review_notebooks()
+    for nb in listed:
+        executed = nbformat.read(full_review.parent / "notebooks" / nb.path.name, as_version=4)
+        counts = [c.execution_count for c in executed.cells if c.cell_type == "code"]
+        assert counts == list(range(1, len(counts) + 1)), nb.name
+        errors = [o for c in executed.cells for o in c.get("outputs", []) if o.get("output_type") == "error"]
+        assert not errors, nb.name
+    assert sorted(p.stem for p in (full_review.parent / "notebooks").glob("*.ipynb")) == sorted(nb.name for nb in listed)
 
 
-def test_appendix_puts_the_data_overview_last():
-    names = ["00_data_overview", "01_review", "02_municipalities", "10_unemployment_structure", "50_kpi_scorecard"]
-    # the main page (01) and the municipality pages (02) are rendered on their own
-    assert runner.appendix_order(names) == ["10_unemployment_structure", "50_kpi_scorecard", "00_data_overview"]
+def test_a_copy_made_in_jupyterlab_is_not_run(tmp_path):
+    """Only the notebooks config/notebooks.yaml lists are run: a "Duplicate" in JupyterLab
+    (``…-Copy1.ipynb``) never reaches the managers' appendix."""
+    from analysis.review.notebooks import review_notebooks
+
+    folder = tmp_path / "notebooks"
+    shutil.copytree(config.NOTEBOOKS_DIR, folder)
+    shutil.copy(folder / "10_unemployment_structure.ipynb", folder / "10_unemployment_structure-Copy1.ipynb")
+    names = [nb.name for nb in review_notebooks(folder)]
+    assert "10_unemployment_structure-Copy1" not in names and len(names) == 8
+    (folder / "30_foreign_language.ipynb").unlink()
+    with pytest.raises(config.ConfigError, match="30_foreign_language.ipynb not found"):
+        review_notebooks(folder)
 
 
 def test_the_appendix_sections_follow_the_notebooks_whatever_order_they_finished_in(full_review):
@@ -182,8 +199,8 @@ def test_committed_period_file_is_read_and_command_line_overrides_it(tmp_path, m
 
 
 def test_cli_prints_the_review_path_as_its_last_line(tmp_path, capsys, monkeypatch):
-    monkeypatch.setattr(runner, "discover_notebooks",
-                        lambda folder=None: [config.NOTEBOOKS_DIR / "00_data_overview.ipynb"])
+    only = [Notebook("00_data_overview", config.NOTEBOOKS_DIR / "00_data_overview.ipynb", "appendix", ("overview",))]
+    monkeypatch.setattr(runner, "review_notebooks", lambda: only)
     assert cli.main(["review", "--period", "2023Q3", "--output-dir", str(tmp_path), "--no-progress"]) == 0
     last = capsys.readouterr().out.strip().splitlines()[-1]
     assert last.endswith("keski-pohjanmaa/2023Q3/fi/review.html")

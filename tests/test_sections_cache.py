@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 import json
+import os
+import shutil
 
 import pytest
 
-from analysis import config
+from analysis import cache, config
 from analysis.present import long_term
 from analysis.review import facts
 
@@ -43,9 +45,67 @@ def test_a_section_is_computed_once_and_then_read_from_the_cache(counted):
 
 def test_a_changed_code_digest_recomputes(counted, monkeypatch):
     facts.section("long_term", "keski-pohjanmaa", "2023Q3")
-    monkeypatch.setattr(facts, "code_digest", lambda: "another-version-of-the-code")
+    monkeypatch.setattr(cache, "code_digest", lambda *parts: "another-version-of-the-code")
     facts.section("long_term", "keski-pohjanmaa", "2023Q3")
     assert len(counted) == 2
+
+
+def test_an_edit_that_keeps_size_and_mtime_changes_the_data_key(monkeypatch, tmp_path):
+    """``cp -p``, ``rsync -t`` and tar keep a file's size and modification time: the key reads the bytes."""
+    raw = tmp_path / "raw"
+    shutil.copytree(config.RAW_DIR, raw)
+    monkeypatch.setattr(config, "RAW_DIR", raw)
+    before = cache.data_digest("embedded")
+    path = raw / "tyonv_12r5_monthly_2006_2023.csv"
+    stat = path.stat()
+    data = bytearray(path.read_bytes())
+    at = data.index(b"2307")  # MK16's unemployed in 2023-09 (a real cell): one digit changed, same length
+    data[at:at + 4] = b"2308"
+    path.write_bytes(bytes(data))
+    os.utime(path, ns=(stat.st_atime_ns, stat.st_mtime_ns))
+    assert path.stat().st_size == stat.st_size and path.stat().st_mtime_ns == stat.st_mtime_ns
+    assert cache.data_digest("embedded") != before
+
+
+def test_a_changed_area_definition_recomputes(counted, monkeypatch, tmp_path):
+    """Removing a member from an area in config/areas.yaml gives new results at once (the key holds the
+    area's definition as the file says now, read again at every call)."""
+    areas = tmp_path / "areas.yaml"
+    areas.write_bytes(config.AREAS_FILE.read_bytes())
+    monkeypatch.setattr(config, "AREAS_FILE", areas)
+    monkeypatch.setattr(config.get_area, "__defaults__", (areas,))
+    monkeypatch.setattr(config.load_areas, "__defaults__", (areas,))
+    facts.section("long_term", "keski-pohjanmaa", "2023Q3")
+    assert "KU272" in config.get_area("keski-pohjanmaa").members
+    text = areas.read_text(encoding="utf-8")
+    areas.write_text(text.replace("KU272, ", "", 1), encoding="utf-8")
+    assert "KU272" not in config.get_area("keski-pohjanmaa").members
+    facts.section("long_term", "keski-pohjanmaa", "2023Q3")
+    assert len(counted) == 2
+
+
+@pytest.mark.parametrize("content", [b"", b"analysis-cache-1\n" + b"0" * 64 + b"garbage", "ä".encode("latin-1"),
+                                     b"\x80\x04K\x01."])
+def test_an_unreadable_or_bit_flipped_cache_entry_is_recomputed(tmp_path, content):
+    calls = []
+
+    def compute():
+        calls.append(1)
+        return {"value": 2307}
+
+    assert cache.cached("sections", "x", ("k",), compute, tmp_path) == ({"value": 2307}, False)
+    (entry,) = (tmp_path / "sections").glob("x-*.pkl")
+    assert cache.cached("sections", "x", ("k",), compute, tmp_path) == ({"value": 2307}, True)
+    if content == b"\x80\x04K\x01.":  # a valid pickle of another value, without the checksum
+        good = entry.read_bytes()
+        flipped = bytearray(good)
+        flipped[-3] ^= 0x01  # one bit of the payload
+        entry.write_bytes(bytes(flipped))
+    else:
+        entry.write_bytes(content)
+    assert cache.cached("sections", "x", ("k",), compute, tmp_path) == ({"value": 2307}, False)
+    assert len(calls) == 2
+    assert cache.cached("sections", "x", ("k",), compute, tmp_path) == ({"value": 2307}, True)  # written again
 
 
 def test_an_unknown_section_is_refused():
@@ -114,4 +174,5 @@ def test_the_municipality_pages_need_no_forecast(monkeypatch, tmp_path):
     pages = _html(facts.section("municipalities", "keski-pohjanmaa", "2023Q3", output_dir=tmp_path / "out"))
     assert "Perho" in pages
     assert facts.load_facts("keski-pohjanmaa", "2023Q3", output_dir=tmp_path / "out", forecast=False).forecast is None
-    assert "forecast" not in facts.NEEDS["municipalities"] and "forecast" in facts.NEEDS["main"]
+    assert "forecast" not in facts.READS["municipalities"] and "forecast" in facts.READS["main"]
+    assert facts.wanted({"municipalities"}) == [["kpi"], ["facts"], ["municipalities"]]

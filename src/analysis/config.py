@@ -6,6 +6,7 @@ newcomer can see in one file where the data comes from and where outputs go.
 
 from __future__ import annotations
 
+import hashlib
 import os
 import re
 from dataclasses import dataclass
@@ -23,6 +24,8 @@ ROOT: Path = Path(__file__).resolve().parents[2]
 CONFIG_DIR: Path = ROOT / "config"
 AREAS_FILE: Path = CONFIG_DIR / "areas.yaml"
 REVIEW_PARAMS_DIR: Path = CONFIG_DIR / "review"
+NOTEBOOKS_FILE: Path = CONFIG_DIR / "notebooks.yaml"
+"""The notebooks a review runs, their pages and the results each presents."""
 
 DATA_DIR: Path = ROOT / "data"
 RAW_DIR: Path = DATA_DIR / "raw"
@@ -158,9 +161,20 @@ def _area_from_entry(slug: str, entry: Any, path: Path) -> Area:
     )
 
 
-@lru_cache(maxsize=4)
 def load_areas(path: Path = AREAS_FILE) -> dict[str, Area]:
-    """Read the configured employment areas, keyed by slug, validating every entry."""
+    """Read the configured employment areas, keyed by slug, validating every entry. The file is read at
+    every call and parsed again whenever its content changed (an edit is seen at once, also in a
+    running JupyterLab kernel)."""
+    try:
+        content = hashlib.sha256(Path(path).read_bytes()).hexdigest()
+    except OSError:
+        content = ""  # read_yaml names the problem
+    return _load_areas(Path(path), content)
+
+
+@lru_cache(maxsize=8)
+def _load_areas(path: Path, content: str) -> dict[str, Area]:
+    """:func:`load_areas` of ``path`` whose bytes hash to ``content``."""
     doc = read_yaml(path) or {}
     if not isinstance(doc, dict):
         raise ConfigError("{path}: expected a mapping with 'areas' and 'default'", path=path)

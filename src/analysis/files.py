@@ -1,4 +1,4 @@
-"""Safe file writing shared by every layer: atomic replacement and a pickle cache.
+"""Safe file writing shared by every layer: atomic replacement (the results' cache is :mod:`analysis.cache`).
 
 A file is written to a temporary file beside it and moved into place with ``os.replace``, so a
 reader sees either the old or the new content, never half a file. Imports nothing of the package.
@@ -6,12 +6,9 @@ reader sees either the old or the new content, never half a file. Imports nothin
 
 from __future__ import annotations
 
-import hashlib
 import os
-import pickle
 import tempfile
 from collections.abc import Callable
-from functools import lru_cache
 from pathlib import Path
 from typing import TypeVar
 
@@ -72,43 +69,3 @@ def save_atomic(path: Path, save: Callable[[str], object]) -> None:
     finally:
         if os.path.exists(tmp):
             os.unlink(tmp)
-
-
-def pickle_cached(path: Path, compute: Callable[[], T]) -> tuple[T, bool]:
-    """The value pickled at ``path``, or ``compute()`` pickled there for next time.
-
-    Returns ``(value, hit)``. The caller puts a content key in the file name, so a stale value is
-    never found. A broken cache file is recomputed; a read-only folder only loses the speed-up.
-    """
-    path = Path(path)
-    if path.exists():
-        try:
-            with open(path, "rb") as fh:
-                return pickle.load(fh), True
-        except (OSError, pickle.UnpicklingError, EOFError, AttributeError, ImportError):
-            pass
-    value = compute()
-    try:
-        write_atomic(path, pickle.dumps(value, protocol=pickle.HIGHEST_PROTOCOL))
-    except OSError:
-        pass
-    return value, False
-
-
-PACKAGE_DIR = Path(__file__).resolve().parent
-
-
-@lru_cache(maxsize=16)
-def code_digest(*parts: str) -> str:
-    """Hash of the package's source and text files under ``parts`` (sub-folders or files of the
-    package; all of it by default): the code half of a cache key, so a changed rule, citation or
-    text is never served stale from a cache."""
-    digest = hashlib.sha256()
-    roots = [PACKAGE_DIR / p for p in parts] if parts else [PACKAGE_DIR]
-    for root in roots:
-        files = [root] if root.is_file() else sorted(root.rglob("*"))
-        for path in files:
-            if path.suffix in (".py", ".yaml") and "__pycache__" not in path.parts:
-                digest.update(str(path.relative_to(PACKAGE_DIR)).encode())
-                digest.update(path.read_bytes())
-    return digest.hexdigest()[:16]

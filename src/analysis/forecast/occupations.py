@@ -35,9 +35,9 @@ from dataclasses import dataclass
 
 import pandas as pd
 
-from analysis.files import code_digest
+from analysis import cache
 from analysis.forecast import backtest as bt
-from analysis.forecast import cache, models
+from analysis.forecast import models
 from analysis.indicators import skills
 from analysis.schema import TOTAL, Store
 from analysis.store.scope import Scope
@@ -58,9 +58,9 @@ class OccupationData:
 
     def key(self) -> str:
         """Cache key of the input data and the forecast code."""
-        return cache.make_key(
+        return cache.digest(
             self.area_code, self.panel.digest_bytes(), *(p.digest_bytes() for p in self.extra),
-            code_digest("forecast", "indicators/skills.py"),
+            cache.code_digest("forecast", "indicators/skills.py"),
         )
 
 
@@ -119,7 +119,7 @@ def backtest(data: OccupationData, origins: list[str] | None = None, use_cache: 
 
     if not use_cache:
         return compute(), False
-    return cache.cached("backtest", cache.make_key(data.key(), *origins), compute)
+    return cache.cached("forecast", "backtest", (data.key(), *origins), compute)
 
 
 def known_backtest(data: OccupationData, use_cache: bool = True) -> tuple[bt.BacktestResult | None, bool]:
@@ -171,7 +171,7 @@ def forecast(data: OccupationData, origin: str | None = None, use_cache: bool = 
 
     if not use_cache:
         return compute(), False
-    return cache.cached("forecast", cache.make_key(data.key(), origin), compute)
+    return cache.cached("forecast", "forecast", (data.key(), origin), compute)
 
 
 def forecast_vs_actual(data: OccupationData, origin: str, use_cache: bool = True) -> pd.DataFrame:

@@ -7,7 +7,6 @@ the review renders them with the code hidden.
 from __future__ import annotations
 
 import base64
-import hashlib
 import html
 import io
 import re
@@ -16,8 +15,6 @@ from typing import TYPE_CHECKING
 
 from IPython.display import HTML
 
-from analysis import config
-from analysis.files import code_digest, pickle_cached
 from analysis.present.text import t
 
 if TYPE_CHECKING:  # matplotlib and pandas are imported where a chart or table is made, not by every reader of the blocks
@@ -167,9 +164,7 @@ def shared_block(name: str, inputs: Iterable[str], build: Callable[[], HTML]) ->
     """A block that several areas show alike (the regions' ranking is the same for every area of a
     region): built once for its ``inputs`` (texts that determine every pixel and word of it) and the
     code, then read from the cache, so a run of every area draws it once, not once an area."""
-    digest = hashlib.sha256()
-    for part in (*inputs, code_digest()):
-        digest.update(part.encode())
-        digest.update(b"\0")
-    block, _hit = pickle_cached(config.CACHE_DIR / "blocks" / f"{name}-{digest.hexdigest()[:20]}.pkl", build)
+    from analysis import cache
+
+    block, _hit = cache.cached("blocks", name, (*inputs, cache.code_digest()), build)
     return block

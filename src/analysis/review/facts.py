@@ -1,19 +1,17 @@
-"""The review's results, computed once per run and cached; the notebooks only present them.
+"""The review's results, computed once per run into the one cache; the notebooks only present them.
 
-- :func:`load_facts`: the figures of the main page and the municipality pages; the runner computes
-  them before any notebook runs.
-- :func:`section`: the blocks of one appendix section (structure, long-term, foreign-language,
-  skills, scorecard, data overview), computed by the first notebook that asks and read from the
-  cache by every later run.
+- :func:`load_facts`: the figures of the main page and the municipality pages.
+- :func:`section`: the blocks of one section of the pages (structure, long-term, foreign-language,
+  skills, scorecard, data overview, the main page, the municipality pages).
 
-Every notebook (and an analyst in JupyterLab) gets the same results with one call. The cache is
-keyed on the data (the store's files, and the list of published reviews where a result counts them)
-**and** the code that shapes the results (every source file of the package), so a changed rule,
-text or file never serves a stale result.
+The runner computes every result of a review in the order of :data:`STAGES` before any notebook runs;
+each notebook (and an analyst in JupyterLab) then gets the same result with one call. Every result is
+kept in :mod:`analysis.cache`, keyed on the area's definition, the period, the **content** of the data
+and the code, so a changed rule, text or file never serves a stale result.
 
 A result found in the cache is read without the data libraries: this module imports the store, the
 indicators and pandas only when it computes, so a notebook's kernel that presents computed sections
-never imports them (half a second of CPU in every review).
+never imports them.
 """
 
 from __future__ import annotations
@@ -24,26 +22,11 @@ from dataclasses import fields, replace
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from analysis import config
-from analysis.files import code_digest, pickle_cached
+from analysis import cache, config
 
 if TYPE_CHECKING:  # the store and the figures are imported where results are computed
     from analysis.present.review_page import ReviewFacts
     from analysis.store.scope import Scope
-
-
-def data_digest(data_source: str) -> str:
-    """Hash of the files behind ``data_source`` (size and modification time): the data half."""
-    digest = hashlib.sha256()
-    folders = [config.RAW_DIR, config.DATA_DIR / "reference", config.DATA_DIR / "kpi", config.INTERNAL_DIR]
-    if data_source != "embedded":
-        folders.append(config.FETCHED_DIR if data_source == "fetched" else Path(data_source))
-    for folder in folders:
-        for path in sorted(Path(folder).rglob("*")) if Path(folder).exists() else []:
-            if path.is_file():
-                stat = path.stat()
-                digest.update(f"{path}:{stat.st_size}:{stat.st_mtime_ns}".encode())
-    return digest.hexdigest()[:16]
 
 
 def reviews_digest(output_dir: str | Path, area: str) -> str:
@@ -52,7 +35,7 @@ def reviews_digest(output_dir: str | Path, area: str) -> str:
     into another folder with the same reviews leaves it unchanged, so a repeated review finds its
     figures in the cache."""
     from analysis.errors import UserError
-    from analysis.review.publish import listed_reviews
+    from analysis.sources.reviews_index import listed_reviews
 
     try:
         reviews = listed_reviews(Path(output_dir) / "index.json")
@@ -62,10 +45,11 @@ def reviews_digest(output_dir: str | Path, area: str) -> str:
     return hashlib.sha256(repr(periods).encode()).hexdigest()[:16]
 
 
-def cache_key(*parts: object, data_source: str) -> str:
-    """Content key of a cached result: its own parts, the data behind ``data_source`` and the code."""
-    text = "|".join(str(p) for p in parts) + f"|{data_source}|{data_digest(data_source)}|{code_digest()}"
-    return hashlib.sha256(text.encode()).hexdigest()[:20]
+def key_parts(area: str, period: str, data_source: str, *extra: object) -> tuple[object, ...]:
+    """What a result of ``area`` and ``period`` depends on besides its own name: the area's definition
+    (its members, as ``config/areas.yaml`` says now), the period, the data's content and the code."""
+    return (repr(config.get_area(area)), period, data_source, cache.data_digest(data_source), cache.code_digest(),
+            *extra)
 
 
 def kpi_card(scope: Scope, output_dir: str | Path = config.OUTPUTS_DIR, kpi_data: str = "imported") -> tuple:
@@ -74,10 +58,9 @@ def kpi_card(scope: Scope, output_dir: str | Path = config.OUTPUTS_DIR, kpi_data
     list of published reviews are unchanged."""
     from analysis.present import kpi as kpi_present  # charts and their libraries only when computing
 
-    key = cache_key("kpi-card", scope.area.slug, scope.period.code, reviews_digest(output_dir, scope.area.slug),
-                    kpi_data, data_source=scope.data_source)
-    built, _hit = pickle_cached(config.CACHE_DIR / "facts" / f"kpi-{key}.pkl",
-                                lambda: kpi_present.build(scope, kpi_data, output_dir=output_dir))
+    parts = key_parts(scope.area.slug, scope.period.code, scope.data_source, reviews_digest(output_dir, scope.area.slug),
+                      kpi_data)
+    built, _hit = cache.cached("facts", "kpi-card", parts, lambda: kpi_present.build(scope, kpi_data, output_dir=output_dir))
     return built
 
 
@@ -97,8 +80,8 @@ def occupation_data(scope: Scope) -> object | None:
         except occ.NotEnoughData:
             return None
 
-    key = cache_key("occupation-data", scope.area.slug, scope.period.code, data_source=scope.data_source)
-    found, _hit = pickle_cached(config.CACHE_DIR / "facts" / f"occupations-{key}.pkl", compute)
+    parts = key_parts(scope.area.slug, scope.period.code, scope.data_source)
+    found, _hit = cache.cached("facts", "occupation-data", parts, compute)
     return found
 
 
@@ -107,9 +90,8 @@ def forecast_of(scope: Scope) -> tuple:
     computed once for the figures: from the cache when data and code are unchanged."""
     from analysis.present.review_page import forecast_facts
 
-    key = cache_key("forecast-facts", scope.area.slug, scope.period.code, data_source=scope.data_source)
-    found, _hit = pickle_cached(config.CACHE_DIR / "facts" / f"forecast-{key}.pkl",
-                                lambda: forecast_facts(scope, occupation_data(scope)))
+    parts = key_parts(scope.area.slug, scope.period.code, scope.data_source)
+    found, _hit = cache.cached("facts", "forecast", parts, lambda: forecast_facts(scope, occupation_data(scope)))
     return found
 
 
@@ -131,15 +113,14 @@ def load_facts(area: str, period: str, data_source: str = "embedded", output_dir
     from analysis.present.review_page import ReviewFacts
     from analysis.store import load_scope
 
-    key = cache_key(area, period, reviews_digest(output_dir, area), kpi_data, data_source=data_source)
-
+    parts = key_parts(area, period, data_source, reviews_digest(output_dir, area), kpi_data)
     scope = load_scope(area, period, data_source)
 
     def compute() -> dict:  # the figures only: the scope (a view of the store) is rebuilt, not pickled
         facts = build_facts(scope, output_dir, kpi_data, forecast=False)
         return {f.name: getattr(facts, f.name) for f in fields(facts) if f.name != "scope"}
 
-    figures, _hit = pickle_cached(config.CACHE_DIR / "facts" / f"{key}.pkl", compute)
+    figures, _hit = cache.cached("facts", "figures", parts, compute)
     facts = ReviewFacts(scope=scope, **figures)
     if not forecast:
         return facts
@@ -173,32 +154,37 @@ WITH_FORECAST = frozenset({"main"})
 COUNTS_REVIEWS = frozenset({"kpi"}) | FROM_FACTS
 """Sections whose results count the reviews published under ``output_dir`` (the scorecard's metric)."""
 
-STEPS = ("forecast", "facts")
-"""What the runner computes besides the sections: the review's occupation forecast and its backtest
-(shared by the skills section and the main page), and the review's figures without the forecast
-(:func:`load_facts`)."""
+STAGES: tuple[tuple[str, ...], ...] = (
+    ("forecast", "kpi", "overview", "structure.overview", "structure.trend", "structure.breakdown",
+     "structure.occupations", "structure.vacancies", "long_term", "foreign_language"),
+    ("facts",),
+    ("main", "municipalities", "skills"),
+)
+"""Every result of a review in the order the runner computes them: the results of a stage side by side,
+each stage after the one before, which holds what it reads (the figures read the scorecard's card; the
+main page the figures and the forecast; the municipality pages the figures; the skills section the
+forecast). Besides the sections: ``forecast`` (the occupation forecast and its backtest) and ``facts``
+(the review's figures without the forecast, :func:`load_facts`)."""
 
-NEEDS: dict[str, tuple[str, ...]] = {"skills": ("forecast",), "facts": ("kpi",), "main": ("facts", "forecast"),
-                                     "municipalities": ("facts",)}
-"""What a section or step reads from the cache, computed once before it (absent: nothing): the
-figures read the scorecard's card, the main page the figures and the forecast."""
-
-FIRST = ("forecast", "kpi", "facts", "municipalities", "main", "skills")
-"""The order the runner computes the sections and steps in: the forecast first (the longest; the
-main page and the skills section wait for it), beside it the scorecard, the figures and the
-municipality pages (which do not show the forecast), then the rest in notebook order."""
+READS: dict[str, tuple[str, ...]] = {"main": ("facts", "forecast"), "municipalities": ("facts",),
+                                     "skills": ("forecast",), "facts": ("kpi",)}
+"""What a result reads from an earlier stage: the runner computes a stage's result only when a notebook
+of the run presents it or a later result reads it."""
 
 
-MODELS = frozenset({"forecast", "structure.trend"})
-"""The steps and sections that fit statsmodels' models (the forecast's ETS, the trend's STL): the runner
-computes them all in one of its workers, so only that one imports the library (a second, mostly scipy)."""
+def wanted(sections: set[str] | frozenset[str]) -> list[list[str]]:
+    """:data:`STAGES` cut to ``sections`` and what they read (empty stages dropped)."""
+    needed = set(sections)
+    for name in [n for stage in reversed(STAGES) for n in stage]:
+        if name in needed:
+            needed.update(READS.get(name, ()))
+    return [kept for stage in STAGES if (kept := [n for n in stage if n in needed])]
 
 
 def compute(name: str, area: str, period: str, data_source: str = "embedded", lang: str = "fi",
             output_dir: str | Path = config.OUTPUTS_DIR, kpi_data: str = "imported") -> None:
-    """Compute ``name`` (a section of :data:`SECTIONS` or a step of :data:`STEPS`) into the cache,
-    after what :data:`NEEDS` says it reads: what the runner does once per review before the notebooks
-    present the results."""
+    """Compute ``name`` (a result of :data:`STAGES`) into the cache: what the runner does once per
+    review, stage by stage, before the notebooks present the results."""
     from analysis.store import load_scope
 
     if name == "forecast":  # the backtest and forecast into the forecast cache (the skills section's), and the main page's
@@ -225,7 +211,7 @@ def section(name: str, area: str, period: str, data_source: str = "embedded", la
         raise config.ConfigError("unknown section '{name}'; known: {known}", name=name, known=", ".join(SECTIONS))
     config.check_language(lang)
     extra = (reviews_digest(output_dir, area), kpi_data) if name in COUNTS_REVIEWS else ()
-    key = cache_key(name, area, period, lang, *extra, data_source=data_source)
+    parts = key_parts(area, period, data_source, lang, *extra)
     module, function = SECTIONS[name]
 
     def compute() -> list:
@@ -243,5 +229,5 @@ def section(name: str, area: str, period: str, data_source: str = "embedded", la
             return build(scope, lang, data=occupation_data(scope))
         return build(scope, lang)
 
-    blocks, _hit = pickle_cached(config.CACHE_DIR / "sections" / f"{name}-{key}.pkl", compute)
+    blocks, _hit = cache.cached("sections", name, parts, compute)
     return blocks

@@ -1,11 +1,14 @@
-"""Notebook housekeeping: strip outputs, read the parameters cell, build notebooks from cells."""
+"""The review's notebooks: the configured list, their parameters, stripping their outputs."""
 
 from __future__ import annotations
 
 import ast
+from dataclasses import dataclass
 from pathlib import Path
 
 import nbformat
+
+from analysis import config
 
 
 def strip_outputs(path: Path) -> bool:
@@ -26,6 +29,58 @@ def has_outputs(path: Path) -> bool:
     """True when any code cell of the notebook carries outputs."""
     nb = nbformat.read(path, as_version=4)
     return any(c.get("outputs") for c in nb.cells if c.cell_type == "code")
+
+
+PAGES = ("main", "municipalities", "appendix")
+
+
+@dataclass(frozen=True)
+class Notebook:
+    """One notebook of the review: its file, the page its readers' part goes to and the results it presents."""
+
+    name: str
+    path: Path
+    page: str
+    results: tuple[str, ...]
+
+
+def review_notebooks(folder: Path | None = None, path: Path | None = None) -> list[Notebook]:
+    """The notebooks a review runs, as ``config/notebooks.yaml`` lists them (files in ``folder``, by
+    default ``notebooks/``). A listed notebook that is missing, an unknown page or a malformed entry
+    is a ConfigError naming the file and the entry."""
+    from analysis.review.facts import SECTIONS
+
+    folder = Path(folder or config.NOTEBOOKS_DIR)
+    path = Path(path or config.NOTEBOOKS_FILE)
+    doc = config.read_yaml(path) or {}
+    entries = doc.get("notebooks") if isinstance(doc, dict) else None
+    if not isinstance(entries, list) or not entries:
+        raise config.ConfigError("{path}: expected a list 'notebooks'", path=path)
+    found = []
+    for index, entry in enumerate(entries, start=1):
+        where = {"path": path, "entry": index}
+        if not isinstance(entry, dict) or not isinstance(entry.get("name"), str):
+            raise config.ConfigError("{path}, notebook {entry}: expected a mapping with name, page and results", **where)
+        if entry.get("page") not in PAGES:
+            raise config.ConfigError("{path}, notebook {entry}: page must be one of {pages}", **where,
+                                     pages=", ".join(PAGES))
+        results = entry.get("results") or []
+        unknown = [r for r in results if r not in SECTIONS]
+        if not isinstance(results, list) or unknown:
+            raise config.ConfigError("{path}, notebook {entry}: unknown results {unknown}; known: {known}", **where,
+                                     unknown=", ".join(map(str, unknown)), known=", ".join(SECTIONS))
+        file = folder / f"{entry['name']}.ipynb"
+        if not file.is_file():
+            raise config.ConfigError("{path}, notebook {entry}: {file} not found", **where, file=file)
+        found.append(Notebook(entry["name"], file, entry["page"], tuple(results)))
+    return found
+
+
+def parameters(path: Path) -> dict[str, object]:
+    """The parameters the notebook declares, with their defaults (papermill's ``inspect_notebook``)."""
+    import papermill
+
+    return {name: spec.get("default") for name, spec in papermill.inspect_notebook(str(path)).items()}
 
 
 def parameters_cell(path: Path) -> dict[str, object]:

@@ -1,23 +1,19 @@
 """A print-ready PDF of the review's main page for the board's meeting papers.
 
-Headless Chromium (Debian's ``chromium``, the browser the tests use) prints the page with the
-review's print stylesheet on A4. One browser prints every page of a run (:class:`Printer`): it is
-started once and driven over the DevTools protocol on a pipe (``--remote-debugging-pipe``: no port,
-no network), so a batch of every area does not pay a browser's start for each review. Where no
-Chromium is installed, or it fails, the run says why and still publishes the HTML: the PDF is a
-convenience, the HTML is the review.
+Headless Chromium (Debian's ``chromium``, the browser the tests use) prints the page with one command,
+``chromium --headless --print-to-pdf``; the page's print stylesheet sets A4, the margins, the running
+title and the page numbers (``@page``). Each print has its own empty browser profile, removed after,
+and a deadline: a browser that hangs is killed and the run says so. Where no Chromium is installed,
+or it fails, the run says why and still publishes the HTML: the PDF is a convenience, the HTML is the
+review.
 """
 
 from __future__ import annotations
 
-import base64
-import json
 import os
-import select
 import shutil
-import signal
+import subprocess
 import tempfile
-import time
 from pathlib import Path
 
 from analysis.errors import Text
@@ -25,13 +21,9 @@ from analysis.errors import Text
 CHROMIUM_NAMES = ("chromium", "chromium-browser", "google-chrome")
 FLAGS = ("--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
          "--disable-background-networking", "--disable-component-update", "--disable-sync",
-         "--remote-debugging-pipe")
-TIMEOUT_S = 120
-"""Longest wait for the browser to start, or to load and print one page."""
-A4_INCHES = (8.27, 11.69)
-PRINT_OPTIONS = {"paperWidth": A4_INCHES[0], "paperHeight": A4_INCHES[1], "displayHeaderFooter": False,
-                 "printBackground": True}
-"""``Page.printToPDF``: A4 (the CLI's ``--print-to-pdf`` prints US Letter), no header or footer line."""
+         "--no-pdf-header-footer")
+TIMEOUT_S = 60
+"""Longest wait for the browser to print one page."""
 
 
 def chromium() -> str | None:
@@ -39,155 +31,67 @@ def chromium() -> str | None:
     return next((found for name in CHROMIUM_NAMES if (found := shutil.which(name))), None)
 
 
-class _Broken(Exception):
-    """The browser died, timed out or refused a command (the reason is the message)."""
+class Printing:
+    """One page being printed by its own browser process (:func:`start`); :meth:`wait` gives the result."""
 
-
-class Printer:
-    """One headless Chromium that prints pages to PDF, started by :meth:`start` or the first page.
-    Not thread-safe: one thread drives it (the runner's printing thread). Use as a context manager or
-    call :meth:`close`."""
-
-    def __init__(self, timeout: float = TIMEOUT_S) -> None:
+    def __init__(self, page: Path, target: Path, timeout: float = TIMEOUT_S) -> None:
+        self.target = Path(target)
+        self.part = self.target.with_name(self.target.name + ".part")
         self.timeout = timeout
-        self._pid: int | None = None
-        self._send_fd = self._read_fd = -1
-        self._buffer = b""
-        self._next_id = 0
-        self._profile: tempfile.TemporaryDirectory | None = None
-
-    def __enter__(self) -> Printer:
-        return self
-
-    def __exit__(self, *_exc: object) -> None:
-        self.close()
-
-    def _start(self, browser: str) -> None:
-        import fcntl
-
-        self._profile = tempfile.TemporaryDirectory(prefix="pdf-profile-", ignore_cleanup_errors=True)
-        to_browser, from_browser = os.pipe(), os.pipe()
-        # the browser reads commands on its fd 3 and answers on fd 4; copies at 10 and up cannot be
-        # overwritten by those two dup2 calls
-        read_end = fcntl.fcntl(to_browser[0], fcntl.F_DUPFD_CLOEXEC, 10)
-        write_end = fcntl.fcntl(from_browser[1], fcntl.F_DUPFD_CLOEXEC, 10)
-        for fd in (to_browser[0], from_browser[1]):
-            os.close(fd)
-        actions = [(os.POSIX_SPAWN_DUP2, read_end, 3), (os.POSIX_SPAWN_DUP2, write_end, 4),
-                   (os.POSIX_SPAWN_OPEN, 0, os.devnull, os.O_RDONLY, 0),
-                   (os.POSIX_SPAWN_OPEN, 1, os.devnull, os.O_WRONLY, 0),
-                   (os.POSIX_SPAWN_OPEN, 2, os.devnull, os.O_WRONLY, 0)]
-        argv = [browser, *FLAGS, f"--user-data-dir={self._profile.name}", "about:blank"]
-        try:
-            self._pid = os.posix_spawn(browser, argv, os.environ, file_actions=actions, setsid=True)
-        finally:
-            os.close(read_end)
-            os.close(write_end)
-        self._send_fd, self._read_fd = to_browser[1], from_browser[0]
-        self._call("Browser.getVersion")  # answers once the browser is up
-
-    def _message(self, deadline: float) -> dict:
-        while b"\0" not in self._buffer:
-            left = deadline - time.monotonic()
-            if left <= 0 or not select.select([self._read_fd], [], [], left)[0]:
-                raise _Broken("TimeoutExpired")
-            chunk = os.read(self._read_fd, 1 << 20)
-            if not chunk:
-                raise _Broken("the browser closed")
-            self._buffer += chunk
-        raw, self._buffer = self._buffer.split(b"\0", 1)
-        return json.loads(raw)
-
-    def _call(self, method: str, params: dict | None = None, session: str | None = None,
-              until_event: str | None = None) -> dict:
-        """Send one command and return its result; with ``until_event``, also wait for that event of
-        the session (it may come before or after the answer)."""
-        self._next_id += 1
-        msg_id = self._next_id
-        message: dict = {"id": msg_id, "method": method, "params": params or {}}
-        if session:
-            message["sessionId"] = session
-        data = json.dumps(message).encode() + b"\0"
-        try:
-            while data:
-                data = data[os.write(self._send_fd, data):]
-        except OSError as exc:
-            raise _Broken(type(exc).__name__) from None
-        deadline = time.monotonic() + self.timeout
-        result, seen = None, until_event is None
-        while result is None or not seen:
-            reply = self._message(deadline)
-            if reply.get("id") == msg_id:
-                if "error" in reply:
-                    raise _Broken(str(reply["error"].get("message", "error")))
-                result = reply.get("result", {})
-            elif reply.get("method") == until_event and reply.get("sessionId") == session:
-                seen = True
-        return result
-
-    def start(self) -> Text | None:
-        """Start the browser unless it runs (the first page does otherwise; the runner starts it while
-        the review is computed); returns None when it runs, else the reason it does not."""
-        if self._pid is not None:
-            return None
+        self.problem: Text | None = None
+        self.process: subprocess.Popen | None = None
+        self.profile = tempfile.mkdtemp(prefix="analysis-chromium-")
         browser = chromium()
         if browser is None:
-            return Text("no Chromium on this machine (install Debian's 'chromium' to get the PDF)")
+            self.problem = Text("no Chromium on this machine (install Debian's 'chromium' to get the PDF)")
+            return
+        command = [browser, *FLAGS, f"--user-data-dir={self.profile}", f"--print-to-pdf={self.part}",
+                   Path(page).resolve().as_uri()]
         try:
-            self._start(browser)
-        except (OSError, _Broken) as exc:
-            self.close()
-            return Text("Chromium could not print the page ({reason})", reason=str(exc) or type(exc).__name__)
-        return None
+            self.process = subprocess.Popen(command, stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL,
+                                            stderr=subprocess.DEVNULL, start_new_session=True)
+        except OSError as exc:
+            self.problem = Text("Chromium could not print the page ({reason})", reason=exc.strerror or str(exc))
 
-    def print_pdf(self, page: Path, target: Path) -> Text | None:
-        """Print ``page`` (an HTML file) to ``target`` (written whole or not at all); returns None
-        when done, else the reason it was not."""
-        problem = self.start()
-        if problem is not None:
-            return problem
+    def wait(self) -> Text | None:
+        """Wait for the print (at most the timeout); None when the PDF is in place, else the reason."""
         try:
-            target_id = self._call("Target.createTarget", {"url": "about:blank"})["targetId"]
-            session = self._call("Target.attachToTarget", {"targetId": target_id, "flatten": True})["sessionId"]
-            self._call("Page.enable", session=session)
-            self._call("Page.navigate", {"url": Path(page).resolve().as_uri()}, session, until_event="Page.loadEventFired")
-            data = base64.b64decode(self._call("Page.printToPDF", PRINT_OPTIONS, session)["data"])
-            self._call("Target.closeTarget", {"targetId": target_id})
-        except (_Broken, KeyError, ValueError) as exc:
-            self.close()  # the next page starts a new browser
-            return Text("Chromium could not print the page ({reason})", reason=str(exc) or type(exc).__name__)
-        if not data.startswith(b"%PDF-"):
-            return Text("Chromium could not print the page ({reason})", reason="not a PDF")
-        partial = Path(target).with_name(Path(target).name + ".part")
-        partial.write_bytes(data)
-        os.replace(partial, target)
-        return None
+            if self.process is not None:
+                try:
+                    self.process.wait(timeout=self.timeout)
+                except subprocess.TimeoutExpired:
+                    self._kill()
+                    self.problem = Text("Chromium could not print the page ({reason})",
+                                        reason=f"no answer in {self.timeout:.0f} s")
+            if self.problem is None:
+                if not self.part.exists() or self.part.read_bytes()[:5] != b"%PDF-":
+                    self.problem = Text("Chromium could not print the page ({reason})", reason="not a PDF")
+                else:
+                    os.replace(self.part, self.target)
+            return self.problem
+        finally:
+            self.close()
+
+    def _kill(self) -> None:
+        if self.process is not None and self.process.poll() is None:
+            try:
+                os.killpg(self.process.pid, 9)  # the browser and every process it started
+            except OSError:
+                self.process.kill()
+            self.process.wait()
 
     def close(self) -> None:
-        """Stop the browser (and its helper processes) and remove its profile."""
-        for fd in (self._send_fd, self._read_fd):
-            if fd >= 0:
-                os.close(fd)
-        self._send_fd = self._read_fd = -1
-        self._buffer = b""
-        if self._pid is not None:
-            try:
-                os.killpg(self._pid, signal.SIGTERM)  # its own session: the renderers go too
-                deadline = time.monotonic() + 10
-                while os.waitpid(self._pid, os.WNOHANG) == (0, 0) and time.monotonic() < deadline:
-                    time.sleep(0.02)
-                if time.monotonic() >= deadline:
-                    os.killpg(self._pid, signal.SIGKILL)
-                    os.waitpid(self._pid, 0)
-            except (ProcessLookupError, ChildProcessError):
-                pass
-            self._pid = None
-        if self._profile is not None:
-            self._profile.cleanup()
-            self._profile = None
+        """Stop the browser if it still runs and remove its profile and any partial file."""
+        self._kill()
+        shutil.rmtree(self.profile, ignore_errors=True)
+        self.part.unlink(missing_ok=True)
 
 
-def print_pdf(page: Path, target: Path) -> Text | None:
-    """Print one page with a browser of its own (see :meth:`Printer.print_pdf`)."""
-    with Printer() as printer:
-        return printer.print_pdf(page, target)
+def start(page: Path, target: Path, timeout: float = TIMEOUT_S) -> Printing:
+    """Start printing ``page`` to ``target`` (A4, as its print stylesheet says) and return at once."""
+    return Printing(page, target, timeout)
+
+
+def print_pdf(page: Path, target: Path, timeout: float = TIMEOUT_S) -> Text | None:
+    """Print ``page`` to ``target``; None on success, else the reason (no file is left behind)."""
+    return start(page, target, timeout).wait()

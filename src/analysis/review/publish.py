@@ -18,7 +18,6 @@ import contextlib
 import ctypes
 import errno
 import fcntl
-import json
 import os
 import re
 import shutil
@@ -31,8 +30,7 @@ import uuid
 from collections.abc import Iterator
 from pathlib import Path
 
-from analysis import config
-from analysis.errors import DataValidationError, Text, UserError
+from analysis.errors import Text, UserError
 from analysis.files import public_mode
 
 LOCK_FILE = ".publish.lock"
@@ -176,32 +174,6 @@ def publish(workdir: Path, destination: Path, force: bool, output_dir: Path | No
                 os.replace(workdir, destination)
         except OSError as exc:
             raise PublishError(_os_message(exc, destination)) from None
-
-
-REVIEW_FIELDS: tuple[str, ...] = ("area", "period", "lang", "made_at", "path")
-"""What :func:`listed_reviews` gives of each review ``index.json`` lists."""
-
-
-def listed_reviews(path: Path) -> list[dict[str, str]]:
-    """The reviews listed in ``outputs/index.json``: :data:`REVIEW_FIELDS` of each, as text.
-
-    An absent file means no reviews yet. Entries without an area or a valid period are skipped; a
-    file that is not a JSON list raises DataValidationError. Read without the data libraries: the
-    cache key of the results that count the reviews is found from it by every notebook's kernel.
-    """
-    path = Path(path)
-    if not path.exists():
-        return []
-    try:
-        doc = json.loads(path.read_text(encoding="utf-8"))
-    except (json.JSONDecodeError, UnicodeDecodeError) as exc:
-        raise DataValidationError(path, "not valid JSON ({reason})", reason=exc) from exc
-    if isinstance(doc, dict) and isinstance(doc.get("reviews"), list):
-        doc = doc["reviews"]
-    if not isinstance(doc, list):
-        raise DataValidationError(path, "expected a JSON list of reviews")
-    return [{c: str(entry.get(c, "")) for c in REVIEW_FIELDS} for entry in doc
-            if isinstance(entry, dict) and entry.get("area") and config.PERIOD_PATTERN.fullmatch(str(entry.get("period", "")))]
 
 
 def write_index_locked(output_dir: Path) -> Path:

@@ -733,8 +733,8 @@ def write_example_workbook(path: str | Path, *, texts: Mapping[str, str], area: 
 
 def load_review_index(path: Path) -> pd.DataFrame:
     """The reviews listed in ``outputs/index.json`` as a frame (area, period, lang, made_at, path; see
-    :func:`analysis.review.publish.listed_reviews`): an absent file means no reviews yet (empty frame)."""
-    from analysis.review.publish import REVIEW_FIELDS, listed_reviews
+    :func:`analysis.sources.reviews_index.listed_reviews`): an absent file means no reviews yet (empty frame)."""
+    from analysis.sources.reviews_index import REVIEW_FIELDS, listed_reviews
 
     return pd.DataFrame(listed_reviews(path), columns=list(REVIEW_FIELDS), dtype="str")
 

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import hashlib
 import os
 import shutil
 import tempfile
@@ -10,8 +9,8 @@ from pathlib import Path
 
 import pandas as pd
 
-from analysis import config
-from analysis.files import code_digest, pickle_cached, public_mode
+from analysis import cache, config
+from analysis.files import public_mode
 from analysis.schema import KEY_COLUMNS, Store, StoreError, tidy
 from analysis.sources import embedded, validation
 from analysis.sources.catalog import NON_ADDITIVE
@@ -125,32 +124,29 @@ def merge_rows(base: Store, new: Store, table_id: str) -> tuple[Store, str]:
     return Store(obs.reset_index(drop=True), prov.reset_index(drop=True)), note
 
 
-def _content_key(paths: list[Path]) -> str:
-    digest = hashlib.sha256()
-    for path in sorted(paths):
-        stat = path.stat()
-        digest.update(f"{path.name}:{stat.st_size}:{stat.st_mtime_ns}".encode())
-    digest.update(code_digest("sources", "schema.py").encode())  # the code that reads and checks them
-    return digest.hexdigest()[:16]
+def _content_key(raw_dir: Path) -> str:
+    """Hash of the embedded files' bytes and of the code that reads and checks them."""
+    return cache.digest(cache.files_digest(Path(raw_dir).glob("*.csv")), cache.code_digest("sources", "schema.py"))
 
 
 _MEMO: dict[str, Store] = {}
-"""The embedded store last read in this process, by content key: a kernel that runs several notebooks
-reads the pickle once (the key still changes with the files and the code, so nothing is served stale)."""
+"""The embedded store last read in this process, by the content key (computed again at every call, so
+an edited file or rule is never served stale): the section computations of a run read it once."""
 
 
 def load_embedded_cached(raw_dir: Path = config.RAW_DIR, cache_dir: Path = config.CACHE_DIR) -> Store:
-    """The embedded snapshot, validated once and then read from a pickle keyed on file contents."""
-    key = _content_key([p for p in Path(raw_dir).glob("*.csv")])
+    """The embedded snapshot, validated once and then read from the cache keyed on file contents."""
+    key = _content_key(raw_dir)
     memo_key = f"{Path(raw_dir).resolve()}|{Path(cache_dir).resolve()}|{key}"
     if memo_key in _MEMO:
         return _MEMO[memo_key]
+
     def load() -> Store:
         store = embedded.load_embedded(raw_dir)
         validation.check_observations(store.observations, raw_dir)  # the rules every source passes
         return store
 
-    store, _hit = pickle_cached(Path(cache_dir) / f"embedded-store-{key}.pkl", load)
+    store, _hit = cache.cached("store", "embedded", (key,), load, root=cache_dir)
     _MEMO.clear()
     _MEMO[memo_key] = store
     return store
