@@ -31,8 +31,10 @@ test: $(STAMP) ## lint (ruff) and run the whole test suite
 	$(VENV)/bin/ruff check src tests benchmarks
 	$(PY) -m pytest $(ARGS)
 
-lab: $(STAMP) ## start JupyterLab on the project's environment
-	$(VENV)/bin/jupyter lab --notebook-dir=notebooks $(if $(filter 0,$(shell id -u)),--allow-root)
+lab: $(STAMP) ## JupyterLab in work/ (copies of the notebooks: safe to duplicate and edit) with the project's kernel; ARGS=... passes options
+	@$(PY) -m analysis workspace
+	@$(PY) -m ipykernel install --user --name employment-analytics --display-name "Python (employment-analytics)" >/dev/null
+	$(VENV)/bin/jupyter lab --notebook-dir=work $(if $(filter 0,$(shell id -u)),--allow-root) $(ARGS)
 
 fetch: $(STAMP) ## load the latest tables from the StatFin PxWeb API into data/fetched
 	$(PY) -m analysis fetch $(ARGS)

@@ -149,6 +149,8 @@ def build_parser() -> argparse.ArgumentParser:
 
     sub.add_parser("areas", help="list the configured employment areas")
     sub.add_parser("strip-notebooks", help="remove outputs and execution counts from notebooks/*.ipynb")
+    sub.add_parser("workspace", help="copy the notebooks not yet in work/ there (the analyst's workspace, "
+                   "safe to duplicate and edit; make lab opens it)")
     for command in sub.choices.values():  # --debug also after the command (python -m analysis review --debug)
         command.add_argument("--debug", action="store_true", default=argparse.SUPPRESS,
                              help="show the full traceback of an error instead of the short message")
@@ -169,6 +171,14 @@ def _cmd_strip() -> int:
     for path in sorted(config.NOTEBOOKS_DIR.glob("*.ipynb")):
         if strip_outputs(path):
             print(f"stripped {path.relative_to(config.ROOT)}")
+    return 0
+
+
+def _cmd_workspace() -> int:
+    from analysis.review.notebooks import seed_workspace
+
+    for path in seed_workspace():
+        print(f"copied {path.relative_to(config.ROOT)}")
     return 0
 
 
@@ -262,6 +272,8 @@ def _run(parser: argparse.ArgumentParser, args: argparse.Namespace) -> int:
         return _cmd_areas()
     if args.command == "strip-notebooks":
         return _cmd_strip()
+    if args.command == "workspace":
+        return _cmd_workspace()
     if args.command == "kpi-template":
         from analysis.present.kpi import workbook_texts
         from analysis.sources.workbook import write_template_cli

@@ -39,6 +39,8 @@ INTERNAL_DIR: Path = DATA_DIR / "internal"
 """Imported internal-metric workbooks (KPI); not committed except the example data."""
 
 NOTEBOOKS_DIR: Path = ROOT / "notebooks"
+WORK_DIR: Path = ROOT / "work"
+"""The analyst's workspace: copies of the notebooks, not tracked by git (``make lab`` seeds it)."""
 OUTPUTS_DIR: Path = ROOT / "outputs"
 
 QUARTER_PATTERN = re.compile(r"(?P<year>\d{4})Q(?P<quarter>[1-4])")

@@ -107,3 +107,31 @@ def parameters_cell(path: Path) -> dict[str, object]:
         except ValueError:
             raise ValueError(f"{path}: parameter '{name}' is not a literal (line {node.lineno})") from None
     return params
+
+
+KERNEL_NAME = "employment-analytics"
+"""The project's Jupyter kernel, registered by ``make lab`` (``ipykernel install --user --name``)."""
+
+
+def seed_workspace(folder: Path | None = None, source: Path | None = None) -> list[Path]:
+    """Copy every notebook of ``source`` (``notebooks/``) that ``folder`` (``work/``, not tracked by git)
+    does not hold yet, without outputs and set to the project's kernel: the analyst's workspace, where
+    duplicating and editing a notebook never touches the review's own notebooks. Returns the copies made
+    (a notebook already there is the analyst's and is left as it is)."""
+    folder = Path(folder or config.WORK_DIR)
+    source = Path(source or config.NOTEBOOKS_DIR)
+    folder.mkdir(parents=True, exist_ok=True)
+    made = []
+    for path in sorted(source.glob("*.ipynb")):
+        target = folder / path.name
+        if target.exists():
+            continue
+        nb = nbformat.read(path, as_version=4)
+        nb.metadata["kernelspec"] = {"name": KERNEL_NAME, "display_name": "Python (employment-analytics)",
+                                     "language": "python"}
+        for cell in nb.cells:
+            if cell.cell_type == "code":
+                cell["outputs"], cell["execution_count"] = [], None
+        nbformat.write(nb, target)
+        made.append(target)
+    return made
