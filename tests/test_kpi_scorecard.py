@@ -143,7 +143,7 @@ def test_real_foreign_language_module_reports_missing_tables(store, kp_area):
     for component, detail in details.items():
         fl = row(card, "foreign_language_rates", component)
         assert fl["status"] == kpi.MISSING
-        # the module ran and found no tables by mother tongue; a crash would be R_MODULE
+        # the module ran and found no tables by mother tongue
         assert (fl["reason"], fl["reason_detail"]) == (kpi.R_NOT_IN_STORE, detail)
 
 

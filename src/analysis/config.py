@@ -78,11 +78,6 @@ class Area:
         not configured: Finnish place-name inflection cannot be derived from the name)."""
         return self.in_sv if lang == "sv" else self.in_fi
 
-    @property
-    def is_single_code(self) -> bool:
-        """True when the area is one published StatFin area (e.g. a whole region)."""
-        return len(self.members) == 1
-
 
 _SLUG = re.compile(r"[a-z0-9]+(?:-[a-z0-9]+)*")
 AREA_KINDS: tuple[str, ...] = ("employment_area", "elinvoimakeskus", "region")

@@ -545,11 +545,6 @@ def series_table(result: BacktestResult, h: int = HEADLINE_H) -> pd.DataFrame:
 
 
 
-def validation_result(result: BacktestResult) -> BacktestResult:
-    """The validation cases as a result of their own (for the same metric functions)."""
-    return BacktestResult(result.validation, result.scales, 0.0, 0.0, pd.DataFrame(), result.calibration)
-
-
 RIVALS: tuple[str, ...] = ("final", "mean_pe", "pooled", "ets", "naive", "snaive")
 """Models compared in :func:`rival_table`, the forecast shown first."""
 

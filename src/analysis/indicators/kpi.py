@@ -43,7 +43,6 @@ TREND_POINTS: dict[str, int] = {"M": 12, "Q": 8, "A": 4}
 
 # Reasons why a value is missing (the present layer turns them into Finnish/Swedish text).
 R_NOT_IN_STORE = "not_in_store"  # detail "<table>:<measure>"
-R_MODULE = "module_unavailable"
 R_NO_INTERNAL = "no_internal_data"
 R_NO_VALUE = "no_value_in_period"
 R_AREA_FIGURE = "area_figure_missing"

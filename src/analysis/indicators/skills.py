@@ -87,15 +87,6 @@ def occupation_cells(store: Store, area_code: str, measure: str) -> pd.DataFrame
     return wide.sort_index().sort_index(axis=1)
 
 
-def suppression_is_small_counts(store: Store, area_code: str) -> bool:
-    """True when no published four-digit cell is 1–4, i.e. empty cells can only be 1–4."""
-    for measure in MEASURES:
-        cells = occupation_cells(store, area_code, measure).to_numpy()
-        if ((cells >= SUPPRESSED_MIN) & (cells <= SUPPRESSED_MAX)).any():
-            return False
-    return True
-
-
 def rollup(cells: pd.DataFrame, level: int, tolerance: float = SUPPRESSION_TOLERANCE) -> pd.DataFrame:
     """Roll four-digit cells up to groups of the first ``level`` characters by the rule above.
 

@@ -25,12 +25,6 @@ def strip_outputs(path: Path) -> bool:
     return changed
 
 
-def has_outputs(path: Path) -> bool:
-    """True when any code cell of the notebook carries outputs."""
-    nb = nbformat.read(path, as_version=4)
-    return any(c.get("outputs") for c in nb.cells if c.cell_type == "code")
-
-
 PAGES = ("main", "municipalities", "appendix")
 
 
