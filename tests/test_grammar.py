@@ -198,6 +198,15 @@ def test_the_constructions_the_issue_quotes():
     assert g.in_employment_area("MK01") is None  # no cited genitive for Uusimaa in the region table
 
 
+def test_the_whole_country_and_the_sub_regions():
+    assert g.in_place("SSS") == "koko maassa" and g.in_place("SSS", "sv") == "i hela landet"
+    assert g.rate_sentence("SSS", 9.4, 0.9) == (
+        "Työttömyysaste oli koko maassa 9,4\u00a0%, mikä on 0,9\u00a0prosenttiyksikköä korkeampi kuin vuotta aiemmin.")
+    assert g.in_subregion("SK161") == "Kaustisen seutukunnassa"
+    assert g.in_subregion("SK162", "sv") == "i Karleby ekonomiska region"
+    assert g.in_subregion("SK146") is None  # Järviseutu is no municipality's name
+
+
 def test_an_unknown_code_is_an_error():
     with pytest.raises(KeyError, match="KU999"):
         g.place("KU999")
@@ -219,6 +228,8 @@ def render_golden() -> str:
              "# A no-break space is shown as '·', the word joiner after a dash as '⁀'.", ""]
     for lang in ("fi", "sv"):
         lines.append(f"[{lang}] area: {g.in_employment_area('MK16', lang)}")
+        lines.append(f"[{lang}] sub-regions: {g.in_subregion('SK161', lang)}; {g.in_subregion('SK162', lang)}")
+        lines.append(f"[{lang}] country: {g.rate_sentence('SSS', 9.4, 0.9, lang)}")
         groups = GROUPS if lang == "fi" else GROUPS_SV
         lines.append(f"[{lang}] list: {g.join_and([g.list_item(n) for n in groups], lang)}")
     for period in PERIODS:

@@ -33,6 +33,7 @@ MonthCase = Literal["nominative", "genitive", "inessive", "illative", "elative"]
 
 MUNICIPALITY_TABLE = DATA_DIR / "reference" / "municipality_name_cases_fi.csv"
 REGION_TABLE = DATA_DIR / "reference" / "region_name_cases_fi.csv"
+AREA_CODES = DATA_DIR / "reference" / "statfin_area_codes_2026.csv"
 PLACE_COLUMNS = ("code", "name_fi", "name_sv", "series", "genitive", "locative", "lative", "separative")
 UNIT_DECIMALS: dict[str, int] = {"person": 0, "unemployed": 0, "percent": 1, "percentage_point": 1}
 NUMBER_COMMA_TRAP = re.compile(r"\d, \d")  # "80, 7" reads as the decimal 80,7
@@ -100,8 +101,20 @@ def regions() -> dict[str, PlaceName]:
     return _read_places(REGION_TABLE)
 
 
+WHOLE_COUNTRY = "SSS"
+
+
+def _whole_country() -> PlaceName:
+    forms = [t(f"grammar.whole_country.{case}", "fi") for case in ("genitive", "locative", "lative", "separative")]
+    return PlaceName(WHOLE_COUNTRY, t("grammar.whole_country.nominative", "fi"),
+                     t("grammar.whole_country.nominative", "sv"), "inner", *forms)
+
+
 def place(code: str) -> PlaceName:
-    """The municipality or region ``code`` (``KU272``, ``MK16``); a code of neither is an error."""
+    """The municipality, region or whole country ``code`` (``KU272``, ``MK16``, ``SSS``: "koko maassa" /
+    "i hela landet", a common noun that inflects regularly); any other code is an error."""
+    if code == WHOLE_COUNTRY:
+        return _whole_country()
     table = regions() if code.startswith("MK") else municipalities()
     if code not in table:
         raise KeyError(f"no place name for area code {code!r} in {MUNICIPALITY_TABLE.name} or {REGION_TABLE.name}")
@@ -136,6 +149,25 @@ def in_employment_area(region_code: str, lang: str = "fi") -> str | None:
     p = place(region_code)
     region = p.name_sv if lang == "sv" else p.genitive
     return t("grammar.in_employment_area", lang, region=region) if region else None
+
+
+@functools.lru_cache(maxsize=1)
+def _subregion_names() -> dict[str, str]:
+    """Sub-region code -> its name as StatFin labels it (``SK161`` -> "Kaustinen")."""
+    with open(AREA_CODES, encoding="utf-8", newline="") as fh:
+        return {r["area_code"]: r["label_en"].split(" ", 1)[1] for r in csv.DictReader(fh)
+                if r["area_code"].startswith("SK") and " " in r["label_en"]}
+
+
+def in_subregion(code: str, lang: str = "fi") -> str | None:
+    """A sub-region named after its municipality, as official sub-region names are ("Oulun seutukunta", Kotus):
+    "Kaustisen seutukunnassa" / "i Kaustby ekonomiska region"; ``None`` when the name is not a municipality's
+    with a cited genitive (Järviseutu, Suupohja …: phrase with the nominative)."""
+    name = _subregion_names().get(code)
+    match = [p for p in municipalities().values() if p.name_fi == name]
+    if not match or (lang == "fi" and not match[0].genitive):
+        return None
+    return t("grammar.in_subregion", lang, name=match[0].name("sv") if lang == "sv" else match[0].genitive)
 
 
 # --------------------------------------------------------------------------- months and periods
