@@ -198,6 +198,26 @@ def test_the_constructions_the_issue_quotes():
     assert g.in_employment_area("MK01") is None  # no cited genitive for Uusimaa in the region table
 
 
+def test_since_until_and_the_forecast_month():
+    assert g.since_month("2023-09") == "syyskuusta 2023 alkaen"
+    assert g.until_month("2023-09") == "syyskuuhun 2023 asti"
+    assert g.forecast_made("2023-09") == "syyskuussa 2023 tehty ennuste"
+    assert g.since_month("2023-09", "sv") == "från och med september 2023"
+    assert g.until_month("2023-09", "sv") == "till och med september 2023"
+    assert g.forecast_made("2023-09", "sv") == "prognosen från september 2023"
+
+
+def test_occupation_groups_stay_in_the_nominative_after_a_colon():
+    assert g.group_changes_sentence([("Rakennustyöntekijät ym. (pl. sähköasentajat)", 48), ("Myyjät", 12)]) == (
+        "Työttömien määrä kasvoi eniten seuraavissa ammattiryhmissä: rakennustyöntekijät ym. (pl. sähköasentajat) "
+        "(+48) ja myyjät (+12).")
+    assert g.group_changes_sentence([("Byggnadsarbetare m.fl. (utom elmontörer)", -5)], "sv") == (
+        "Antalet arbetslösa minskade mest inom följande yrkesgrupper: byggnadsarbetare m.fl. (utom elmontörer) "
+        "(\u22125).")
+    with pytest.raises(ValueError):
+        g.group_changes_sentence([("A", 3), ("B", -2)])
+
+
 def test_the_whole_country_and_the_sub_regions():
     assert g.in_place("SSS") == "koko maassa" and g.in_place("SSS", "sv") == "i hela landet"
     assert g.rate_sentence("SSS", 9.4, 0.9) == (
@@ -232,11 +252,14 @@ def render_golden() -> str:
         lines.append(f"[{lang}] country: {g.rate_sentence('SSS', 9.4, 0.9, lang)}")
         groups = GROUPS if lang == "fi" else GROUPS_SV
         lines.append(f"[{lang}] list: {g.join_and([g.list_item(n) for n in groups], lang)}")
+        lines.append(f"[{lang}] groups: {g.group_changes_sentence([(groups[0], 48), (groups[1], 12)], lang)}")
     for period in PERIODS:
         month = g.parse_period(period).months[-1]
         for lang in ("fi", "sv"):
             tag = f"[{period} {lang}]"
             lines += ["", f"{tag} period: {g.in_period(period, lang)}", f"{tag} month end: {g.month_end(month, lang)}",
+                      f"{tag} since / until / forecast: {g.since_month(month, lang)}; {g.until_month(month, lang)}; "
+                      f"{g.forecast_made(month, lang)}",
                       f"{tag} headline: {g.headline_change(month, 175, lang)}"]
             for i, code in enumerate(KP):
                 count, change, rate, pp = SYNTHETIC[i]

@@ -23,7 +23,7 @@ from pathlib import Path
 from typing import Literal
 
 from analysis.config import DATA_DIR, parse_period
-from analysis.present.fmt import fmt_dec, fmt_int
+from analysis.present.fmt import fmt_dec, fmt_int, fmt_signed
 from analysis.present.text import t
 
 Case = Literal["nominative", "partitive", "genitive", "elative", "illative", "inessive"]
@@ -205,6 +205,24 @@ def month_end(month: str, lang: str = "fi", with_year: bool = True) -> str:
     return t("grammar.month_end", lang, month=genitive, year=year)
 
 
+def since_month(month: str, lang: str = "fi") -> str:
+    """From a month on: "syyskuusta 2023 alkaen" / "från och med september 2023" (never "syyskuu 2023 alkaen")."""
+    number, year = _split(month)
+    return t("grammar.since_month", lang, month=month_case(number, "elative", lang), year=year)
+
+
+def until_month(month: str, lang: str = "fi") -> str:
+    """Up to a month: "syyskuuhun 2023 asti" / "till och med september 2023" (never "syyskuu 2023 asti")."""
+    number, year = _split(month)
+    return t("grammar.until_month", lang, month=month_case(number, "illative", lang), year=year)
+
+
+def forecast_made(month: str, lang: str = "fi") -> str:
+    """The forecast made in a month: "syyskuussa 2023 tehty ennuste" / "prognosen från september 2023"."""
+    number, year = _split(month)
+    return t("grammar.forecast_made", lang, month=month_case(number, "inessive", lang), year=year)
+
+
 def in_period(period: str, lang: str = "fi") -> str:
     """In a reporting period: a quarter "heinä–syyskuussa 2023" / "i juli–september 2023", a month as
     :func:`in_month`. The dash is an en dash with a word joiner, so the range is never broken."""
@@ -300,6 +318,18 @@ def list_item(name: str) -> str:
 def sentence(text: str) -> str:
     """A sentence starts with a capital: "syyskuun 2023 lopussa …" -> "Syyskuun 2023 lopussa …"."""
     return text[:1].upper() + text[1:]
+
+
+def group_changes_sentence(changes: list[tuple[str, int]], lang: str = "fi") -> str:
+    """The occupation groups with the largest change, their names kept in the nominative after a colon (no
+    case form of a group name is cited): "Työttömien määrä kasvoi eniten seuraavissa ammattiryhmissä:
+    rakennustyöntekijät ym. (+48) ja …" / "Antalet arbetslösa ökade mest inom följande yrkesgrupper: …".
+    All changes must go the same way (a rise, or a fall)."""
+    if not changes or len({change > 0 for _, change in changes}) != 1 or any(c == 0 for _, c in changes):
+        raise ValueError("group_changes_sentence takes a non-empty list of rises only or of falls only")
+    items = [f"{list_item(name)} ({fmt_signed(change, 0, lang)})" for name, change in changes]
+    key = "grammar.group_rise" if changes[0][1] > 0 else "grammar.group_fall"
+    return t(key, lang, items=join_and(items, lang))
 
 
 def headline_change(month: str, change: int, lang: str = "fi") -> str:
