@@ -196,6 +196,8 @@ def test_the_constructions_the_issue_quotes():
     assert g.headline_change("2023-09", 175, "sv") == "I slutet av september 175 fler arbetslösa än ett år tidigare"
     assert g.in_employment_area("MK16") == "Keski-Pohjanmaan työllisyysalueella"
     assert g.in_employment_area("MK01") is None  # no cited genitive for Uusimaa in the region table
+    assert g.in_place("MK16") == "Keski-Pohjanmaalla" and g.in_place("MK16", "sv") == "i Mellersta Österbotten"
+    assert g.in_place("MK01", "sv") is None  # "i Uusimaa" would be Finnish in a Swedish sentence
 
 
 def test_since_until_and_the_forecast_month():

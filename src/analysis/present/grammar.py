@@ -123,9 +123,10 @@ def place(code: str) -> PlaceName:
 
 def place_case(code: str, case: PlaceCase, lang: str = "fi") -> str | None:
     """The name of ``code`` in ``case``: Finnish from the cited table (``None`` where no form is cited);
-    Swedish names do not inflect, so ``sv`` gives the name itself (the frame supplies "i")."""
+    Swedish names do not inflect, so ``sv`` gives the Swedish name itself (the frame supplies "i"), ``None``
+    for a region whose Swedish name the table does not hold (never the Finnish name in a Swedish sentence)."""
     p = place(code)
-    return p.name("sv") if lang == "sv" else p.form(case)
+    return (p.name_sv or None) if lang == "sv" else p.form(case)
 
 
 def in_place(code: str, lang: str = "fi") -> str | None:
