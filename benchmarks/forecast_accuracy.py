@@ -62,6 +62,23 @@ def read_12ti(path: Path) -> pd.DataFrame:
     return tidy(long)
 
 
+def area_list(values: list[str] | None, files: list[Path]) -> list[str]:
+    """The areas asked for: ``--areas MK02 MK07`` or ``--areas MK02,MK07`` (None: every region in the
+    files, with MK16 for the default files). A code the files do not hold (MK16 and the whole country
+    come from the embedded data when missing) raises ValueError naming it."""
+    codes: set[str] = set()
+    for f in files:
+        codes |= set(pd.read_csv(f, usecols=["area_code"], dtype="str")["area_code"])
+    if not values:
+        return list(DEFAULT_AREAS) if files == [DEV_FILE] else sorted(codes - {"SSS"})
+    asked = [code.strip() for value in values for code in value.split(",") if code.strip()]
+    unknown = [code for code in asked if code not in codes | {"MK16"}]
+    if unknown:
+        raise ValueError(f"area(s) {', '.join(unknown)} not in {', '.join(str(f) for f in files)}; "
+                         f"the files hold {', '.join(sorted(codes - {'SSS'}))}")
+    return list(dict.fromkeys(asked))
+
+
 def build_store(files: list[Path], areas: list[str] | None):
     """A store of the 12ti rows of ``areas`` (all when None) and the whole country."""
     from analysis.schema import Store
@@ -186,22 +203,14 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--regions-file", nargs="+", type=Path, default=None,
                         help="12ti file(s) (.csv or .csv.gz); default: the development regions")
-    parser.add_argument("--areas", nargs="+", default=None, help="area codes (default: all regions in the files)")
+    parser.add_argument("--areas", nargs="+", default=None, help="area codes, as a list or with commas (default: all regions in the files)")
     parser.add_argument("--jobs", type=int, default=2, help="processes (default 2)")
     args = parser.parse_args(argv)
     files = args.regions_file or [DEV_FILE]
     from analysis.errors import DataValidationError
 
     try:
-        if args.areas:
-            areas = list(args.areas)
-        elif args.regions_file is None:
-            areas = list(DEFAULT_AREAS)
-        else:
-            codes = set()
-            for f in files:
-                codes |= set(pd.read_csv(f, usecols=["area_code"], dtype="str")["area_code"])
-            areas = sorted(codes - {"SSS"})
+        areas = area_list(args.areas, files)
     except (FileNotFoundError, ValueError) as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 2

@@ -1,0 +1,228 @@
+"""Skills-needs outlook: which occupation groups will be short of workers six months ahead.
+
+What it predicts
+----------------
+For each occupation group (two-digit groups, and the one-digit main groups) the **tightness class six
+months ahead**: shortage / balance / surplus of StatFin 12ti's month-end open vacancies per unemployed
+jobseeker, with the thresholds of :mod:`analysis.indicators.skills` (shortage: at least one vacancy per
+jobseeker; surplus: four or more jobseekers per vacancy; balance in between; related to the five steps
+of the Occupational Barometer, whose two "pula" steps are our shortage and two "ylitarjonta" steps our
+surplus). A realised class is one whose suppression bounds agree and whose group holds at least
+``skills.MIN_CLASS_SIZE`` persons and jobs (:func:`realised_class`); other months are not scored.
+
+The model (one global model across groups and regions)
+-------------------------------------------------------
+Let ``z = log((V + 0.5) / (U + 0.5))`` be a group's log tightness in a month (V vacancies, U unemployed;
+where suppressed cells make a month's count uncertain the middle of its published bounds is used as the
+model's input, never shown as data). One pooled least-squares regression over every group and area of
+the training data predicts ``z`` six months ahead from :data:`FEATURES`: the group's own tightness now,
+6, 12, 18 and 24 months earlier (the target month's season a year and two years before), its 12-month
+mean and its long-run mean (so a sparse group borrows the common dynamics and keeps its own level),
+and the whole area's log tightness now, 6 and 12 months earlier (the labour-market cycle shared by all
+groups). A feature a group lacks is filled with the group's tightness now. The spread of the forecast
+grows as the group gets smaller: ``log |residual|`` is regressed on ``log(1 + U + V)``. The forecast of
+``z`` with this spread (normal) gives the probability of each class; the predicted class is the largest
+probability after the class weights :data:`CLASS_WEIGHTS` (macro-F1 rewards finding the rarer shortage
+and surplus months; the weights were chosen with the features, see below).
+
+How the rules were chosen
+-------------------------
+On the six development regions of ``benchmarks/data`` (not Keski-Pohjanmaa) with origins 2009-01 …
+2014-12 only; the candidate feature sets and weights, and each one's development macro-F1, are listed
+in ``docs/outlook_method.md``. Keski-Pohjanmaa and every origin from 2015 on were not looked at. The
+backtest (:func:`backtest`) refits the model each January on the pairs whose target month is known by
+then, so no origin uses later data. Persistence (today's class six months later) is the baseline.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+import pandas as pd
+
+from analysis.indicators import skills
+
+HORIZON = 6
+"""Months ahead: the outlook is for the month six months after the latest month of the data."""
+CLASS_NAMES: tuple[str, ...] = ("shortage", "balance", "surplus")
+FEATURES: tuple[str, ...] = ("z", "z_l6", "z_l12", "z_l18", "z_l24", "z_m12", "z_mean", "area_z", "area_z_l6",
+                             "area_z_l12")
+"""The model's inputs (see the module's docstring), chosen on the development regions before 2015."""
+CLASS_WEIGHTS: tuple[float, float, float] = (1.5, 1.0, 0.8)
+"""Weights of the shortage, balance and surplus probabilities when the class is chosen (development regions,
+origins before 2015)."""
+SMOOTH = 0.5
+MIN_TRAINING_ROWS = 200
+PANEL_START = "2007-01"
+
+
+class NotEnoughData(ValueError):
+    """Too few group-months to fit the model."""
+
+
+def realised_class(lower_v: np.ndarray, upper_v: np.ndarray, lower_u: np.ndarray, upper_u: np.ndarray) -> np.ndarray:
+    """Class code per month (0 shortage, 1 balance, 2 surplus, -1 not classified) from the published
+    bounds of vacancies and unemployed: the class both bounds of the tightness give, only when the group
+    holds at least ``skills.MIN_CLASS_SIZE`` persons and jobs."""
+    def code(v: np.ndarray, u: np.ndarray) -> np.ndarray:
+        with np.errstate(divide="ignore", invalid="ignore"):
+            ratio = np.where(u > 0, v / np.where(u > 0, u, 1.0), np.where(v > 0, np.inf, np.nan))
+        return np.where(np.isnan(ratio), -1, np.where(ratio >= skills.SHORTAGE_AT, 0,
+                                                      np.where(ratio < skills.SURPLUS_BELOW, 2, 1)))
+
+    low, high = code(lower_v, upper_u), code(upper_v, lower_u)
+    out = np.where(low == high, low, -1)
+    return np.where(np.nan_to_num(lower_v + lower_u) < skills.MIN_CLASS_SIZE, -1, out)
+
+
+def panel(series: pd.DataFrame, level: str = "2") -> pd.DataFrame:
+    """One row per area, group and month of ``level`` (``"2"`` two-digit groups, ``"1"`` main groups)
+    from :func:`analysis.indicators.skills.group_series` rows (several areas may be concatenated), with
+    the realised class (``cls``), the model's inputs (:data:`FEATURES`) and the targets six months
+    later (``target_z``, ``target_cls``)."""
+    part = series[(series["level"] == level) & (series["period"] >= PANEL_START)]
+    wide = part.pivot_table(index=["area_code", "group_code", "period"], columns="measure",
+                            values=["value", "lower", "upper"], aggfunc="first")
+    wide.columns = [f"{stat}_{'v' if measure == 'open_vacancies' else 'u'}" for stat, measure in wide.columns]
+    out = wide.reset_index().sort_values(["area_code", "group_code", "period"], ignore_index=True)
+    for side in ("u", "v"):
+        estimate = (out[f"lower_{side}"] + out[f"upper_{side}"]) / 2
+        out[side.upper()] = out[f"value_{side}"].fillna(estimate)
+    out["cls"] = realised_class(*(out[f"{b}_{s}"].to_numpy(dtype=float) for s in ("v", "u") for b in ("lower", "upper")))
+    out["z"] = np.log((out["V"] + SMOOTH) / (out["U"] + SMOOTH))
+    out["volume"] = np.log1p(out["V"] + out["U"])
+    groups = out.groupby(["area_code", "group_code"], sort=False)["z"]
+    for lag in (6, 12, 18, 24):
+        out[f"z_l{lag}"] = groups.shift(lag)
+    out["z_m12"] = groups.transform(lambda s: s.rolling(12, min_periods=6).mean())
+    out["z_mean"] = groups.transform(lambda s: s.expanding(12).mean())
+    area = out.groupby(["area_code", "period"], sort=True)[["U", "V"]].sum().reset_index()
+    area["area_z"] = np.log((area["V"] + SMOOTH) / (area["U"] + SMOOTH))
+    for lag in (6, 12):
+        area[f"area_z_l{lag}"] = area.groupby("area_code")["area_z"].shift(lag)
+    out = out.merge(area[["area_code", "period", "area_z", "area_z_l6", "area_z_l12"]], on=["area_code", "period"],
+                    how="left")
+    groups = out.groupby(["area_code", "group_code"], sort=False)
+    out["target_z"] = groups["z"].shift(-HORIZON)
+    out["target_cls"] = groups["cls"].shift(-HORIZON)
+    out["target_period"] = groups["period"].shift(-HORIZON)
+    return out
+
+
+def _design(rows: pd.DataFrame) -> np.ndarray:
+    x = rows[list(FEATURES)].copy()
+    for name in FEATURES:
+        x[name] = x[name].fillna(rows["z"])
+    return np.column_stack([np.ones(len(rows)), x.to_numpy(dtype=float), rows["volume"].to_numpy(dtype=float)])
+
+
+@dataclass(frozen=True)
+class OutlookModel:
+    """A fitted outlook model: the regression of ``z`` six months ahead and of its spread."""
+
+    coef: np.ndarray
+    spread: np.ndarray  # log |residual| = spread[0] + spread[1] * volume
+    scale: float
+    trained_until: str  # the last target month in the training pairs
+    rows: int
+
+
+def fit(rows: pd.DataFrame, last_known: str) -> OutlookModel:
+    """Fit on every pair of ``rows`` (a :func:`panel`) whose target month is ``last_known`` or earlier."""
+    train = rows[(rows["target_period"] <= last_known) & rows["target_z"].notna() & rows["z"].notna()]
+    if len(train) < MIN_TRAINING_ROWS:
+        raise NotEnoughData(f"{len(train)} group-months to train on; the outlook needs {MIN_TRAINING_ROWS}")
+    x = _design(train)
+    coef, *_ = np.linalg.lstsq(x, train["target_z"].to_numpy(dtype=float), rcond=None)
+    residual = train["target_z"].to_numpy(dtype=float) - x @ coef
+    v = np.column_stack([np.ones(len(train)), train["volume"].to_numpy(dtype=float)])
+    spread, *_ = np.linalg.lstsq(v, np.log(np.abs(residual) + 1e-3), rcond=None)
+    scale = float(np.sqrt(np.mean(residual ** 2 / np.exp(2 * (v @ spread)))))
+    return OutlookModel(coef, spread, scale, str(train["target_period"].max()), len(train))
+
+
+def predict(model: OutlookModel, rows: pd.DataFrame) -> pd.DataFrame:
+    """Class probabilities six months after each row's month, and the predicted class."""
+    from scipy.stats import norm
+
+    centre = _design(rows) @ model.coef
+    spread = np.exp(model.spread[0] + model.spread[1] * rows["volume"].to_numpy(dtype=float)) * model.scale
+    p_shortage = norm.sf((np.log(skills.SHORTAGE_AT) - centre) / spread)
+    p_surplus = norm.cdf((np.log(skills.SURPLUS_BELOW) - centre) / spread)
+    p_balance = np.clip(1 - p_shortage - p_surplus, 0, 1)
+    probs = np.column_stack([p_shortage, p_balance, p_surplus])
+    chosen = (probs * np.array(CLASS_WEIGHTS)).argmax(axis=1)
+    return pd.DataFrame({"p_shortage": p_shortage, "p_balance": p_balance, "p_surplus": p_surplus,
+                         "predicted": np.array(CLASS_NAMES)[chosen],
+                         "ratio_expected": np.exp(centre)}, index=rows.index)
+
+
+def outlook(rows: pd.DataFrame, area_code: str, origin: str) -> pd.DataFrame:
+    """The outlook made at ``origin`` (the latest month the data hold) for every group of ``area_code``
+    with data that month: the model fitted on every area of ``rows`` with what was known at ``origin``.
+    Columns: ``group_code``, ``period`` (the origin), ``target_period``, ``class_now`` (the realised
+    class at the origin, or ``uncertain``/``small`` where not classified), the probabilities and the
+    predicted class."""
+    model = fit(rows, origin)
+    now = rows[(rows["area_code"] == area_code) & (rows["period"] == origin) & rows["z"].notna()]
+    out = predict(model, now)
+    year, month = int(origin[:4]), int(origin[5:7]) + HORIZON
+    target = f"{year + (month - 1) // 12}-{(month - 1) % 12 + 1:02d}"
+    return pd.DataFrame({
+        "group_code": now["group_code"].to_numpy(), "period": origin, "target_period": target,
+        "class_now": [CLASS_NAMES[c] if c >= 0 else "uncertain" for c in now["cls"].astype(int)],
+        "vacancies": now["V"].to_numpy(), "unemployed": now["U"].to_numpy(),
+        **{c: out[c].to_numpy() for c in out.columns},
+    }).reset_index(drop=True)
+
+
+def backtest(rows: pd.DataFrame, first_origin: str, last_origin: str, areas: list[str] | None = None) -> pd.DataFrame:
+    """Rolling-origin cases: for every origin month in ``first_origin`` … ``last_origin`` and every group
+    (of ``areas``, all when None) classified both at the origin and six months later, the predicted class
+    and probabilities of a model refitted each January on the pairs known by then, the persistence
+    class (the class at the origin) and the realised class."""
+    scored = rows[(rows["period"] >= first_origin) & (rows["period"] <= last_origin) & (rows["cls"] >= 0)
+                  & (rows["target_cls"] >= 0) & rows["z"].notna()]
+    if areas is not None:
+        scored = scored[scored["area_code"].isin(areas)]
+    parts = []
+    for year, part in scored.groupby(scored["period"].str[:4]):
+        model = fit(rows, f"{year}-01")  # the year's first origin knows its own month
+        predicted = predict(model, part)
+        parts.append(pd.DataFrame({
+            "area_code": part["area_code"].to_numpy(), "group_code": part["group_code"].to_numpy(),
+            "origin": part["period"].to_numpy(), "realised": np.array(CLASS_NAMES)[part["target_cls"].astype(int)],
+            "persistence": np.array(CLASS_NAMES)[part["cls"].astype(int)],
+            **{c: predicted[c].to_numpy() for c in ("predicted", "p_shortage", "p_balance", "p_surplus")},
+        }))
+    return pd.concat(parts, ignore_index=True) if parts else pd.DataFrame(
+        columns=["area_code", "group_code", "origin", "realised", "persistence", "predicted", "p_shortage",
+                 "p_balance", "p_surplus"])
+
+
+def macro_f1(realised: pd.Series, predicted: pd.Series) -> float:
+    """Mean over the three classes of F1 = 2 TP / (2 TP + FP + FN) (a class never predicted nor realised
+    counts 0)."""
+    scores = []
+    for name in CLASS_NAMES:
+        tp = int(((predicted == name) & (realised == name)).sum())
+        wrong = int(((predicted == name) != (realised == name)).sum())
+        scores.append(2 * tp / (2 * tp + wrong) if tp + wrong else 0.0)
+    return float(np.mean(scores))
+
+
+def scores(cases: pd.DataFrame) -> dict[str, float]:
+    """Accuracy of :func:`backtest` cases against persistence: macro-F1 of both, precision and recall of
+    "shortage", and the Brier score of "shortage" (persistence's probability is 1 or 0)."""
+    shortage = (cases["realised"] == "shortage").astype(float)
+    said = cases["predicted"] == "shortage"
+    return {
+        "outlook_macro_f1": macro_f1(cases["realised"], cases["predicted"]),
+        "persistence_macro_f1": macro_f1(cases["realised"], cases["persistence"]),
+        "shortage_precision": float((said & (shortage == 1)).sum() / max(int(said.sum()), 1)),
+        "shortage_recall": float((said & (shortage == 1)).sum() / max(int(shortage.sum()), 1)),
+        "brier_shortage": float(np.mean((cases["p_shortage"] - shortage) ** 2)),
+        "brier_shortage_persistence": float(np.mean(((cases["persistence"] == "shortage").astype(float) - shortage) ** 2)),
+        "cases": float(len(cases)),
+    }

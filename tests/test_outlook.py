@@ -1,0 +1,85 @@
+"""The skills-needs outlook: classes by hand, scores by hand, an outlook for every group with data."""
+
+from __future__ import annotations
+
+import importlib.util
+import sys
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from analysis import config
+from analysis.forecast import outlook
+from analysis.indicators import skills
+
+
+def test_the_realised_class_follows_the_thresholds_and_the_bounds():
+    lower_v = np.array([10, 2, 5, 5, 3, 40.0])
+    upper_v = np.array([10, 2, 5, 5, 3, 40.0])
+    lower_u = np.array([10, 10, 10, 18, 3, 0.0])
+    upper_u = np.array([10, 10, 10, 24, 3, 0.0])
+    # 10/10 = 1.0 shortage; 2/10 = 0.2 surplus; 5/10 balance; 5/24 … 5/18 = 0.21 … 0.28 straddles 0.25;
+    # 3 + 3 = 6 is too small to classify; 40 vacancies and no jobseeker is a shortage
+    assert outlook.realised_class(lower_v, upper_v, lower_u, upper_u).tolist() == [0, 2, 1, -1, -1, 0]
+
+
+def test_macro_f1_and_the_scores_by_hand():
+    cases = pd.DataFrame({
+        "realised": ["shortage", "shortage", "balance", "surplus"],
+        "predicted": ["shortage", "balance", "balance", "surplus"],
+        "persistence": ["balance", "balance", "balance", "surplus"],
+        "p_shortage": [0.8, 0.4, 0.1, 0.0],
+    })
+    got = outlook.scores(cases)
+    # shortage: TP 1, FN 1 -> 2/3; balance: TP 1, FP 1 -> 2/3; surplus: 1
+    assert got["outlook_macro_f1"] == pytest.approx((2 / 3 + 2 / 3 + 1) / 3)
+    # persistence: shortage never said -> 0; balance TP 1, FP 2 -> 0.5; surplus 1
+    assert got["persistence_macro_f1"] == pytest.approx((0 + 0.5 + 1) / 3)
+    assert got["shortage_precision"] == 1.0 and got["shortage_recall"] == 0.5
+    assert got["brier_shortage"] == pytest.approx((0.2 ** 2 + 0.6 ** 2 + 0.1 ** 2 + 0) / 4)
+    assert got["brier_shortage_persistence"] == pytest.approx(2 / 4)
+
+
+@pytest.fixture(scope="module")
+def kp_rows(store):
+    series = pd.concat([skills.group_series(store, "MK16"), skills.group_series(store, "SSS")], ignore_index=True)
+    return outlook.panel(series)
+
+
+def test_every_group_with_data_gets_an_outlook_with_probabilities(kp_rows):
+    made = outlook.outlook(kp_rows, "MK16", "2023-09")
+    groups_with_data = kp_rows[(kp_rows["area_code"] == "MK16") & (kp_rows["period"] == "2023-09")]
+    assert sorted(made["group_code"]) == sorted(groups_with_data["group_code"])
+    assert "71" in set(made["group_code"])  # construction workers: the review's biggest riser
+    assert (made["target_period"] == "2024-03").all()
+    total = made[["p_shortage", "p_balance", "p_surplus"]].sum(axis=1)
+    assert np.allclose(total, 1.0)
+    assert set(made["predicted"]) <= set(outlook.CLASS_NAMES)
+
+
+def test_an_outlook_reads_nothing_after_its_origin(kp_rows):
+    """Changing every month after the origin leaves the outlook made at the origin unchanged."""
+    before = outlook.outlook(kp_rows, "MK16", "2019-06")
+    later = kp_rows.copy()
+    after = later["period"] > "2019-06"
+    later.loc[after, ["z", "V", "U"]] = later.loc[after, ["z", "V", "U"]] * 3
+    later.loc[after, "cls"] = 0
+    again = outlook.outlook(later, "MK16", "2019-06")
+    pd.testing.assert_frame_equal(before, again)
+
+
+def _benchmark():
+    spec = importlib.util.spec_from_file_location("forecast_accuracy", config.ROOT / "benchmarks" / "forecast_accuracy.py")
+    module = importlib.util.module_from_spec(spec)
+    sys.modules["forecast_accuracy"] = module
+    spec.loader.exec_module(module)
+    return module
+
+
+def test_the_benchmarks_read_an_area_list_and_refuse_an_unknown_code_by_name():
+    bench = _benchmark()
+    assert bench.area_list(["MK02,MK07"], [bench.DEV_FILE]) == ["MK02", "MK07"]
+    assert bench.area_list(["MK02", "MK07", "MK16"], [bench.DEV_FILE]) == ["MK02", "MK07", "MK16"]
+    with pytest.raises(ValueError, match="MK01, MK04 not in"):
+        bench.area_list(["MK01,MK04"], [bench.DEV_FILE])
