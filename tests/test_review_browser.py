@@ -49,13 +49,6 @@ def test_the_token_list_catches_developer_text():
 
 
 @pytest.fixture(scope="module")
-def swedish_review(tmp_path_factory) -> Path:
-    from analysis.review import runner
-
-    return runner.run_review(period="2023Q3", lang="sv", output_dir=tmp_path_factory.mktemp("sv"), progress=False)
-
-
-@pytest.fixture(scope="module")
 def browser():
     playwright = pytest.importorskip("playwright.sync_api")
     with playwright.sync_playwright() as pw:
