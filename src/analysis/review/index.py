@@ -11,7 +11,6 @@ import sys
 from pathlib import Path
 
 from analysis.files import write_atomic
-from analysis.present.html import render as render_template
 from analysis.present.text import period_words, t
 from analysis.review import render
 
@@ -123,6 +122,8 @@ def write_index(output_dir: Path) -> Path:
     records = collect(output_dir)
     summary = [{k: r.get(k) for k in (*FIELDS, "path")} for r in records if _published(r)]
     write_atomic(output_dir / "index.json", json.dumps(summary, ensure_ascii=False, indent=2))
+    from analysis.present.html import render as render_template
+
     lang = INDEX_LANG
     areas = []
     for area_name, rows in grouped(records):

@@ -20,10 +20,6 @@ from typing import TYPE_CHECKING
 from zoneinfo import ZoneInfo
 
 import nbformat
-from markupsafe import Markup
-
-from analysis.present.html import TEMPLATES
-from analysis.present.html import render as render_template
 
 if TYPE_CHECKING:
     from nbconvert import HTMLExporter
@@ -82,6 +78,8 @@ def _exporter() -> HTMLExporter:
     from nbconvert import HTMLExporter
     from traitlets.config import Config
 
+    from analysis.present.html import TEMPLATES
+
     config = Config({
         "TemplateExporter": {"exclude_input": True, "exclude_input_prompt": True, "exclude_output_prompt": True},
         "TagRemovePreprocessor": {"enabled": True, "remove_cell_tags": list(HIDDEN_TAGS)},
@@ -107,5 +105,9 @@ def page(title: str, body: str, lang: str, meta_lines: Sequence[str], footer_lin
     ``body`` is HTML made by :func:`body_html`, :func:`split_pages` or a template, and is not escaped;
     every other value is text, and is.
     """
+    from markupsafe import Markup
+
+    from analysis.present.html import render as render_template  # jinja2, once the kernels have started
+
     return render_template("page.html.j2", title=title, body=Markup(body), lang=lang, meta_lines=meta_lines,
                            footer_lines=footer_lines, banner=banner)
