@@ -13,7 +13,6 @@ Layout of one review: ``outputs/<area>/<period>/<lang>/``
 
 from __future__ import annotations
 
-import html
 import json
 import logging
 import os
@@ -514,8 +513,9 @@ def render_pages(parts: dict[str, str | list[tuple[str, str, str]]], params: Rev
         return write(REVIEW_FILE, title, appendix)
     main = workdir / REVIEW_FILE if main_done else write(REVIEW_FILE, title, parts[MAIN_NOTEBOOK])
     if appendix:
-        link = html.escape(t("review_page.back_to_review", params.lang))
-        back = f'<p class="screen-only"><a href="{REVIEW_FILE}">{link}</a></p>'
+        from analysis.present.html import link  # with jinja2 and IPython, once the kernels have started
+
+        back = link(REVIEW_FILE, t("review_page.back_to_review", params.lang), "screen-only").data
         write(APPENDIX_FILE, appendix_title, back + appendix)
     if MUNICIPALITY_NOTEBOOK in parts:
         for name, page_title, body in parts[MUNICIPALITY_NOTEBOOK]:
