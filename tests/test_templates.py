@@ -164,3 +164,15 @@ def test_the_main_page_of_2023Q3_keeps_its_text(lang, full_review, swedish_revie
     want = golden.read_text(encoding="utf-8")
     diff = "\n".join(difflib.unified_diff(want.splitlines(), got.splitlines(), "golden", "page", lineterm="", n=1))
     assert got.split() == want.split(), f"the main page's text changed ({golden.name}):\n{diff[:4000]}"
+
+
+def test_every_template_is_package_data():
+    """An installed (not editable) package carries every template: pyproject's package-data globs cover them."""
+    import tomllib
+
+    globs = tomllib.loads((config.ROOT / "pyproject.toml").read_text(encoding="utf-8"))["tool"]["setuptools"][
+        "package-data"]["analysis"]
+    package = config.ROOT / "src" / "analysis"
+    covered = {path for pattern in globs for path in package.glob(pattern)}
+    templates = {path for path in html.TEMPLATES.rglob("*") if path.is_file() and "__pycache__" not in path.parts}
+    assert templates and templates <= covered, sorted(str(p) for p in templates - covered)
