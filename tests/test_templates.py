@@ -176,3 +176,24 @@ def test_every_template_is_package_data():
     covered = {path for pattern in globs for path in package.glob(pattern)}
     templates = {path for path in html.TEMPLATES.rglob("*") if path.is_file() and "__pycache__" not in path.parts}
     assert templates and templates <= covered, sorted(str(p) for p in templates - covered)
+
+
+def test_a_changed_template_changes_the_code_digest(tmp_path, monkeypatch):
+    """The blocks cached with a review's sections are keyed on the code: a template is code."""
+    import shutil
+
+    from analysis import files
+
+    shutil.copytree(html.TEMPLATES, tmp_path / "present" / "templates")
+    monkeypatch.setattr(files, "PACKAGE_DIR", tmp_path)
+    digests = []
+    try:
+        for changed in (None, "blocks.html.j2", "review.css", "nbconvert/readers/conf.json"):
+            if changed:
+                with open(tmp_path / "present" / "templates" / changed, "a", encoding="utf-8") as fh:
+                    fh.write("\n")
+            files.code_digest.cache_clear()
+            digests.append(files.code_digest())
+    finally:
+        files.code_digest.cache_clear()
+    assert len(set(digests)) == 4

@@ -108,7 +108,7 @@ def code_digest(*parts: str) -> str:
     for root in roots:
         files = [root] if root.is_file() else sorted(root.rglob("*"))
         for path in files:
-            if path.suffix in (".py", ".yaml") and "__pycache__" not in path.parts:
+            if path.suffix in (".py", ".yaml", ".j2", ".css", ".json") and "__pycache__" not in path.parts:  # templates are code
                 digest.update(str(path.relative_to(PACKAGE_DIR)).encode())
                 digest.update(path.read_bytes())
     return digest.hexdigest()[:16]
