@@ -12,7 +12,6 @@ import hashlib
 import io
 import re
 from collections.abc import Callable, Iterable
-from functools import cache
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -44,14 +43,12 @@ class Block(HTML):
         return self.data
 
 
-@cache
-def _macros(template: str):  # noqa: ANN202 (jinja2's TemplateModule)
-    return ENVIRONMENT.get_template(template).module
-
-
 def macro(template: str, name: str, **values: object) -> Block:
-    """The block made by the macro ``name`` of ``template`` (in :data:`TEMPLATES`) from ``values``."""
-    return Block(str(getattr(_macros(template), name)(**values)))
+    """The block made by the macro ``name`` of ``template`` (in :data:`TEMPLATES`) from ``values``.
+
+    Jinja2 keeps each template compiled, and compiles it again once its file has changed (a template
+    edited in JupyterLab is used at the next call)."""
+    return Block(str(getattr(ENVIRONMENT.get_template(template).module, name)(**values)))
 
 
 def render(template: str, **values: object) -> str:
