@@ -43,3 +43,15 @@ def full_review(tmp_path_factory) -> Path:
 
     out = tmp_path_factory.mktemp("outputs")
     return runner.run_review(period="2023Q3", output_dir=out, progress=False)
+
+
+@pytest.fixture(scope="session")
+def swedish_review(tmp_path_factory) -> Path:
+    """The same review in Swedish, its main page and municipality pages (the whole review runs once, in
+    Finnish: :func:`full_review`), for the browser tests and the main page's golden text."""
+    from analysis.review import runner
+    from analysis.review.notebooks import review_notebooks
+
+    pages = [nb for nb in review_notebooks() if nb.page in ("main", "municipalities")]
+    return runner.run_review(period="2023Q3", lang="sv", output_dir=tmp_path_factory.mktemp("sv"), progress=False,
+                             notebooks=pages)

@@ -69,9 +69,43 @@ def test_data_strings_are_escaped_in_html():
     frame = pd.DataFrame({"a": ["<script>alert(1)</script>"], "b": ['"x" & y']})
     out = html.table_html(frame, "<b>caption</b>")
     assert "<script>" not in out and "&lt;script&gt;" in out
-    assert "&quot;x&quot; &amp; y" in out
+    assert "&#34;x&#34; &amp; y" in out
     assert "&lt;b&gt;caption&lt;/b&gt;" in out
     assert "<h2>&lt;i&gt;</h2>" == html.heading("<i>").data
+
+
+EVIL = 'Kokkola <script>alert("x")</script> & Co'
+"""A municipality name with markup in it (tests only): every block shows it as text."""
+
+
+@pytest.mark.parametrize("make", [
+    lambda: html.heading(EVIL, 3, "a"), lambda: html.paragraph(EVIL, "note-missing"), lambda: html.link("x.html", EVIL),
+    lambda: html.bullets([EVIL]), lambda: html.definitions([(EVIL, EVIL)]), lambda: html.notice(EVIL, "caveat"),
+    lambda: html.table(__import__("pandas").DataFrame({EVIL: [EVIL], "n": [EVIL]}), EVIL),
+    lambda: html.joined([html.paragraph(EVIL), html.heading(EVIL)]),
+])
+def test_every_block_escapes_a_name_with_markup(make):
+    from bs4 import BeautifulSoup
+
+    out = make().data
+    assert "<script" not in out and "&lt;script&gt;" in out
+    soup = BeautifulSoup(out, "html.parser")
+    assert not soup.find_all("script") and EVIL in soup.get_text()
+
+
+def test_a_block_in_a_block_is_html_and_a_string_is_text():
+    """A block made by a template is taken as HTML by the next template (``Block.__html__``); the same
+    markup as a plain string is escaped."""
+    inner = html.paragraph("Perho")
+    assert html.macro("review_page.html.j2", "tiles", tiles=[inner]).data == '<div class="tiles"><p>Perho</p></div>'
+    assert html.macro("review_page.html.j2", "tiles", tiles=[inner.data]).data == (
+        '<div class="tiles">&lt;p&gt;Perho&lt;/p&gt;</div>')
+
+
+def test_the_template_environment_escapes_every_template():
+    assert html.ENVIRONMENT.autoescape is True
+    assert html.render("page.html.j2", title="<i>", body="<b>x</b>", lang="fi", meta_lines=[], footer_lines=[],
+                       banner=None).count("&lt;b&gt;x&lt;/b&gt;") == 1
 
 
 def test_figure_has_alt_text_and_its_numbers():

@@ -49,17 +49,6 @@ def test_the_token_list_catches_developer_text():
 
 
 @pytest.fixture(scope="module")
-def swedish_review(tmp_path_factory) -> Path:
-    """The Swedish main page and municipality pages (the whole review runs once, in Finnish: conftest.py)."""
-    from analysis.review import runner
-    from analysis.review.notebooks import review_notebooks
-
-    pages = [nb for nb in review_notebooks() if nb.page in ("main", "municipalities")]
-    return runner.run_review(period="2023Q3", lang="sv", output_dir=tmp_path_factory.mktemp("sv"), progress=False,
-                             notebooks=pages)
-
-
-@pytest.fixture(scope="module")
 def browser():
     playwright = pytest.importorskip("playwright.sync_api")
     with playwright.sync_playwright() as pw:

@@ -1,18 +1,20 @@
 """HTML building blocks for notebook outputs: headings, text, notices, tables, charts.
 
-Every string that may come from data is escaped here. Notebooks display these blocks;
-the review renders them with the code hidden.
+Every block is made by a Jinja2 template of ``templates/`` with autoescape on, so a string that comes
+from data is always escaped; a block is a :class:`Block`, which a template takes as HTML without
+escaping it again. Notebooks display these blocks; the review renders them with the code hidden.
 """
 
 from __future__ import annotations
 
 import base64
-import html
 import io
 import re
 from collections.abc import Callable, Iterable
+from pathlib import Path
 from typing import TYPE_CHECKING
 
+import jinja2
 from IPython.display import HTML
 
 from analysis.present.text import t
@@ -21,43 +23,75 @@ if TYPE_CHECKING:  # matplotlib and pandas are imported where a chart or table i
     import matplotlib.pyplot as plt
     import pandas as pd
 
+TEMPLATES = Path(__file__).parent / "templates"
+"""The review's templates: the blocks' macros, the page shell, its CSS and nbconvert's readers' template."""
 
-def joined(blocks: Iterable[HTML]) -> HTML:
+ENVIRONMENT = jinja2.Environment(loader=jinja2.FileSystemLoader(TEMPLATES), autoescape=True,
+                                 undefined=jinja2.StrictUndefined, trim_blocks=True, lstrip_blocks=True,
+                                 keep_trailing_newline=True)
+"""The one Jinja2 environment of the review's HTML: every value is escaped (autoescape for every template)."""
+
+
+class Block(HTML):
+    """A displayable block of HTML made by a template. It is trusted: a template that holds it takes it as
+    HTML (``__html__``), where any other value is escaped."""
+
+    def __html__(self) -> str:
+        return self.data
+
+
+def macro(template: str, name: str, **values: object) -> Block:
+    """The block made by the macro ``name`` of ``template`` (in :data:`TEMPLATES`) from ``values``.
+
+    Jinja2 keeps each template compiled, and compiles it again once its file has changed (a template
+    edited in JupyterLab is used at the next call)."""
+    return Block(str(getattr(ENVIRONMENT.get_template(template).module, name)(**values)))
+
+
+def render(template: str, **values: object) -> str:
+    """The text of ``template`` (in :data:`TEMPLATES`) rendered with ``values``."""
+    return ENVIRONMENT.get_template(template).render(**values)
+
+
+def joined(blocks: Iterable[HTML]) -> Block:
     """The blocks as one block: a notebook shows each section as one output, not one per block (every
     output cost the kernel and papermill about 1.5 ms of CPU, and a review had 220)."""
-    return HTML("".join(block.data for block in blocks))
+    return Block("".join(block.data for block in blocks))
 
 
-def esc(value: object) -> str:
-    """HTML-escape any value (data strings are never trusted)."""
-    return html.escape("" if value is None else str(value), quote=True)
-
-
-def heading(text: str, level: int = 2) -> HTML:
-    """A heading ``<h{level}>``; the review keeps one ``h1`` and an ordered hierarchy."""
+def heading(text: str, level: int = 2, anchor: str | None = None) -> Block:
+    """A heading ``<h{level}>`` (with the ``id`` ``anchor``, a link's target); the review keeps one ``h1`` and an
+    ordered hierarchy."""
     if not 1 <= level <= 6:
         raise ValueError("heading level must be 1-6")
-    return HTML(f"<h{level}>{esc(text)}</h{level}>")
+    return macro("blocks.html.j2", "heading", text=text, level=level, anchor=anchor)
 
 
-def paragraph(text: str) -> HTML:
+def paragraph(text: str, css_class: str | None = None) -> Block:
     """A paragraph of plain text."""
-    return HTML(f"<p>{esc(text)}</p>")
+    return macro("blocks.html.j2", "paragraph", text=text, css_class=css_class)
 
 
-def bullets(items: Iterable[str]) -> HTML:
+def link(href: str, text: str, css_class: str | None = None) -> Block:
+    """A paragraph holding one link."""
+    return macro("blocks.html.j2", "link", href=href, text=text, css_class=css_class)
+
+
+def bullets(items: Iterable[str]) -> Block:
     """An unordered list of plain-text items."""
-    return HTML("<ul>" + "".join(f"<li>{esc(i)}</li>" for i in items) + "</ul>")
+    return macro("blocks.html.j2", "bullets", items=list(items))
 
 
-def notice(text: str, kind: str = "missing", lang: str = "fi") -> HTML:
+def definitions(items: Iterable[tuple[str, str]]) -> Block:
+    """A definition list of (term, definition) pairs."""
+    return macro("blocks.html.j2", "definitions", items=list(items))
+
+
+def notice(text: str, kind: str = "missing", lang: str = "fi") -> Block:
     """A boxed notice with a visible label: ``missing`` data, ``example`` data or a ``caveat``."""
     if kind not in ("missing", "example", "caveat"):
         raise ValueError("kind must be missing, example or caveat")
-    label = t(f"common.notice_{kind}", lang)
-    return HTML(
-        f'<div class="notice notice-{kind}" role="note"><strong>{esc(label)}:</strong> {esc(text)}</div>'
-    )
+    return macro("blocks.html.j2", "notice", kind=kind, label=t(f"common.notice_{kind}", lang), text=text)
 
 
 _NUMBER_START = re.compile(r"^[+\u2212\-±<]?\d")
@@ -65,38 +99,29 @@ _UNITS = re.compile(r"%[-\u2011]yks\.|procentenheter|pp")
 _LETTER = re.compile(r"[^\W\d_]")
 
 
-def _cell(value: object) -> str:
-    """A data cell; numbers (and the missing marks "–", "..") are right-aligned."""
-    text = esc(value)
-    raw = str(value)
+def _cell(value: object) -> tuple[str, bool]:
+    """A data cell's text, and whether it is a number (or one of the missing marks "–", ".."), right-aligned."""
+    raw = "" if value is None else str(value)
     numeric = raw in ("–", "..", "-") or (
         _NUMBER_START.match(raw) is not None and _LETTER.search(_UNITS.sub("", raw)) is None)
-    return f'<td class="num">{text}</td>' if numeric else f"<td>{text}</td>"
+    return raw, numeric
 
 
-def table_html(frame: pd.DataFrame, caption: str, index: bool = False) -> str:
+def table(frame: pd.DataFrame, caption: str, index: bool = False) -> Block:
     """An accessible HTML table (caption, header cells with scope); every cell escaped.
 
     Format numbers before calling (see ``present.fmt``), so the table shows exactly what
     the reader should read.
     """
     data = frame.reset_index() if index else frame
-    head = "".join(f'<th scope="col">{esc(c)}</th>' for c in data.columns)
-    rows = []
-    for record in data.itertuples(index=False):
-        cells = [f'<th scope="row">{esc(record[0])}</th>'] + [_cell(v) for v in record[1:]]
-        rows.append("<tr>" + "".join(cells) + "</tr>")
-    # A wide table scrolls inside a focusable region, so keyboard users can scroll it too.
-    return (
-        f'<div class="table-wrap" role="region" tabindex="0" aria-label="{esc(caption)}">'
-        f'<table class="data"><caption>{esc(caption)}</caption><thead><tr>{head}</tr></thead>'
-        f"<tbody>{''.join(rows)}</tbody></table></div>"
-    )
+    rows = [("" if record[0] is None else str(record[0]), [_cell(v) for v in record[1:]])
+            for record in data.itertuples(index=False)]
+    return macro("blocks.html.j2", "table", caption=caption, columns=[str(c) for c in data.columns], rows=rows)
 
 
-def table(frame: pd.DataFrame, caption: str, index: bool = False) -> HTML:
-    """:func:`table_html` as a displayable block."""
-    return HTML(table_html(frame, caption, index))
+def table_html(frame: pd.DataFrame, caption: str, index: bool = False) -> str:
+    """The HTML text of :func:`table`."""
+    return table(frame, caption, index).data
 
 
 CHART_PX_PER_INCH = 110
@@ -142,25 +167,18 @@ def svg_data_uri(fig: plt.Figure) -> str:
 
 
 def figure(fig: plt.Figure, alt: str, caption: str, data: pd.DataFrame | None = None,
-           lang: str = "fi") -> HTML:
+           lang: str = "fi") -> Block:
     """A chart with alt text and caption, followed by its numbers in a table.
 
     Every chart in the review carries ``alt`` text and its numbers, so neither the picture
     nor colour is the only carrier of information.
     """
-    parts = [
-        f'<figure><img src="{svg_data_uri(fig)}" alt="{esc(alt)}">'
-        f"<figcaption>{esc(caption)}</figcaption></figure>"
-    ]
-    if data is not None:
-        parts.append(
-            f"<details><summary>{esc(t('common.chart_numbers', lang))}</summary>"
-            f"{table_html(data, caption)}</details>"
-        )
-    return HTML("".join(parts))
+    numbers = table(data, caption) if data is not None else None
+    return macro("blocks.html.j2", "figure", src=svg_data_uri(fig), alt=alt, caption=caption,
+                 numbers_label=t("common.chart_numbers", lang), numbers=numbers)
 
 
-def shared_block(name: str, inputs: Iterable[str], build: Callable[[], HTML]) -> HTML:
+def shared_block(name: str, inputs: Iterable[str], build: Callable[[], Block]) -> Block:
     """A block that several areas show alike (the regions' ranking is the same for every area of a
     region): built once for its ``inputs`` (texts that determine every pixel and word of it) and the
     code, then read from the cache, so a run of every area draws it once, not once an area."""

@@ -73,14 +73,11 @@ def missing_table(scope: Scope, lang: str = "fi") -> pd.DataFrame | None:
 def definitions_blocks(lang: str = "fi") -> list[html.HTML]:
     """Definitions of the terms the review uses, and the caveats of the data."""
     terms = [k.split(".", 2)[2] for k in catalogue(lang) if k.startswith("overview.term.")]
-    items = "".join(
-        f"<dt>{html.esc(t(f'overview.term.{k}', lang))}</dt><dd>{html.esc(t(f'overview.define.{k}', lang))}</dd>"
-        for k in terms
-    )
+    items = [(t(f"overview.term.{k}", lang), t(f"overview.define.{k}", lang)) for k in terms]
     caveats = [t(k, lang) for k in sorted(catalogue(lang)) if k.startswith("overview.caveat_")]
     return [
         html.heading(t("overview.definitions_heading", lang), 3),
-        html.HTML(f"<dl>{items}</dl>"),
+        html.definitions(items),
         html.heading(t("overview.caveats_heading", lang), 3),
         html.bullets(caveats),
     ]

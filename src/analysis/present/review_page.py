@@ -392,29 +392,24 @@ def ends_earlier_lines(facts: ReviewFacts, lang: str) -> list[str]:
 # --------------------------------------------------------------------------- blocks
 
 
-def _tile(facts: ReviewFacts, row: pd.Series, lang: str) -> str:
-    esc = html.esc
+def _tile(facts: ReviewFacts, row: pd.Series, lang: str) -> html.Block:
     pct = row["unit"] == "pct"
 
     def value(v: float) -> str:
         return fmt_pct(v, 1, lang) if pct else mask_count(v, lang)
 
     change = fmt_pp(row["change_year"], lang) if pct else fmt_signed(row["change_year"], 0, lang)
-    return (
-        f'<div class="tile"><h3>{esc(tx("group_" + row["group"], lang))}</h3>'
-        f'<p class="tile-value">{esc(value(row["value"]))}</p>'
-        f'<p class="tile-period">{esc(month_name(row["month"], lang))}</p>'
-        f'<dl><dt>{esc(month_name(row["previous_month"], lang))}</dt><dd>{esc(value(row["previous"]))}</dd>'
-        f'<dt>{esc(month_name(row["year_ago_month"], lang))}</dt>'
-        f'<dd>{esc(value(row["year_ago"]))}</dd>'
-        f'<dt>{esc(tx("tile_change_year", lang))}</dt><dd>{esc(change)}</dd></dl></div>'
-    )
+    return html.macro(
+        "review_page.html.j2", "tile", label=tx("group_" + row["group"], lang), value=value(row["value"]),
+        month=month_name(row["month"], lang), previous_month=month_name(row["previous_month"], lang),
+        previous=value(row["previous"]), year_ago_month=month_name(row["year_ago_month"], lang),
+        year_ago=value(row["year_ago"]), change_label=tx("tile_change_year", lang), change=change)
 
 
 def tiles_block(facts: ReviewFacts, lang: str) -> html.HTML:
     shown = facts.groups[facts.groups["available"].astype(bool) & facts.groups["month"].notna()]
-    tiles = "".join(_tile(facts, row, lang) for _, row in shown.iterrows())
-    return html.HTML(f'<div class="tiles">{tiles}</div>')
+    tiles = [_tile(facts, row, lang) for _, row in shown.iterrows()]
+    return html.macro("review_page.html.j2", "tiles", tiles=tiles)
 
 
 def plan_block(facts: ReviewFacts, lang: str) -> html.HTML:
@@ -447,9 +442,7 @@ def plan_block(facts: ReviewFacts, lang: str) -> html.HTML:
     if u["available"] and u["month"] and not math.isnan(u["change_year"]):
         verdict = "flat" if round(u["change_year"]) == 0 else ("bad" if u["change_year"] > 0 else "good")
         paragraphs.append(tx("plan_unemployed_link", lang, verdict=tx(f"verdict_{verdict}", lang)))
-    body = "".join(f"<p>{html.esc(p)}</p>" for p in paragraphs)
-    return html.HTML(f'<aside class="plan" aria-labelledby="plan"><h2 id="plan">{html.esc(tx("plan_heading", lang))}</h2>'
-                     f"{body}</aside>")
+    return html.macro("review_page.html.j2", "plan", heading=tx("plan_heading", lang), paragraphs=paragraphs)
 
 
 def municipality_figure(facts: ReviewFacts, lang: str, highlight: str | None = None) -> html.HTML | None:
@@ -545,27 +538,22 @@ def municipality_page_slug(code: str) -> str:
 def toc_block(facts: ReviewFacts, lang: str) -> html.HTML:
     items = [("story", "toc_story"), ("plan", "toc_plan"), ("groups", "toc_groups"),
              ("municipalities", "toc_municipalities"), ("occupations", "toc_occupations")]
-    links = "".join(f'<li><a href="#{a}">{html.esc(tx(k, lang))}</a></li>' for a, k in items)
-    links += f'<li><a href="appendix.html">{html.esc(tx("toc_appendix", lang))}</a></li>'
-    return html.HTML(f'<nav class="toc" aria-label="{html.esc(tx("toc_heading", lang))}"><ul>{links}</ul></nav>')
+    links = [(f"#{a}", tx(k, lang)) for a, k in items] + [("appendix.html", tx("toc_appendix", lang))]
+    return html.macro("review_page.html.j2", "toc", label=tx("toc_heading", lang), links=links)
 
 
 def main_blocks(facts: ReviewFacts, lang: str) -> list[html.HTML]:
     """Every block of the main page, in reading order: the first screen (headline, story, the plan
     box beside it, the standard groups' tiles), then the contents, municipalities, occupations."""
     scope = facts.scope
-    story_html = "".join(f"<p>{html.esc(s)}</p>" for s in story(facts, lang))
-    first = (f'<div class="first-screen"><div class="story" id="story">'
-             f'<p class="lead"><strong>{html.esc(headline(facts, lang))}.</strong></p>{story_html}</div>'
-             f"{plan_block(facts, lang).data}</div>")
-    blocks = [html.HTML(first),
-              html.HTML(f'<h2 id="groups">{html.esc(tx("groups_heading", lang))}</h2>'),
-              tiles_block(facts, lang)]
+    first = html.macro("review_page.html.j2", "first_screen", headline=headline(facts, lang), story=story(facts, lang),
+                       plan=plan_block(facts, lang))
+    blocks = [first, html.heading(tx("groups_heading", lang), 2, "groups"), tiles_block(facts, lang)]
     notes = [missing_line(facts, lang), *ends_earlier_lines(facts, lang)]
     for note in filter(None, notes):
-        blocks.append(html.HTML(f'<p class="note-missing">{html.esc(note)}</p>'))
+        blocks.append(html.paragraph(note, "note-missing"))
     blocks.append(toc_block(facts, lang))
-    blocks.append(html.HTML(f'<h2 id="municipalities">{html.esc(tx("municipalities_heading", lang))}</h2>'))
+    blocks.append(html.heading(tx("municipalities_heading", lang), 2, "municipalities"))
     for s in _municipality_sentences(facts, lang):
         blocks.append(html.paragraph(s))
     fig = municipality_figure(facts, lang)
@@ -573,9 +561,9 @@ def main_blocks(facts: ReviewFacts, lang: str) -> list[html.HTML]:
         blocks.append(fig)
     munis = municipality_codes(facts)
     if munis:
-        links = ", ".join(f'<a href="{municipality_page_slug(m)}">{html.esc(_name_of(m, scope, lang))}</a>' for m in munis)
-        blocks.append(html.HTML(f'<p class="screen-only">{html.esc(tx("municipality_pages", lang))} {links}</p>'))
-    blocks.append(html.HTML(f'<h2 id="occupations">{html.esc(tx("occupations_heading", lang))}</h2>'))
+        links = [(municipality_page_slug(m), _name_of(m, scope, lang)) for m in munis]
+        blocks.append(html.macro("review_page.html.j2", "municipality_links", label=tx("municipality_pages", lang), links=links))
+    blocks.append(html.heading(tx("occupations_heading", lang), 2, "occupations"))
     if facts.occupations is None:
         blocks.append(html.paragraph(tx("occupations_none", lang)))
     else:
@@ -587,15 +575,15 @@ def main_blocks(facts: ReviewFacts, lang: str) -> list[html.HTML]:
             blocks.append(html.paragraph(f"{sentence} {note}" if note else sentence))
     forecast_text = forecast_sentence(facts, lang)
     if forecast_text:
-        blocks.append(html.HTML(f'<h3 id="forecast">{html.esc(tx("forecast_heading", lang))}</h3>'))
+        blocks.append(html.heading(tx("forecast_heading", lang), 3, "forecast"))
         blocks.append(html.paragraph(forecast_text))
         fig = forecast_figure(facts, lang)
         if fig is not None:
             blocks.append(fig)
-    blocks.append(html.HTML(f'<p class="screen-only"><a href="appendix.html">{html.esc(tx("appendix_link", lang))}</a></p>'))
+    blocks.append(html.link("appendix.html", tx("appendix_link", lang), "screen-only"))
     u = _group(facts, "unemployed")
     last = u["month"] if isinstance(u["month"], str) else scope.last_month
-    blocks.append(html.HTML(f'<p class="source-line">{html.esc(tx("source_line", lang, month=month_name(last, lang)))}</p>'))
+    blocks.append(html.paragraph(tx("source_line", lang, month=month_name(last, lang)), "source-line"))
     return blocks
 
 
@@ -627,7 +615,7 @@ def municipality_blocks(facts: ReviewFacts, code: str, lang: str) -> list[html.H
     fig = municipality_figure(facts, lang, highlight=code)
     if fig is not None:
         blocks.append(fig)
-    blocks.append(html.HTML(f'<p><a href="review.html">{html.esc(tx("back_to_review", lang))}</a></p>'))
+    blocks.append(html.link("review.html", tx("back_to_review", lang)))
     return blocks
 
 
@@ -637,10 +625,6 @@ def municipality_codes(facts: ReviewFacts) -> list[str]:
         return []
     held = set(facts.levels.loc[facts.levels["level"] == "municipality", "area_code"])
     return [m for m in facts.scope.municipalities if m in held]
-
-
-PAGE_MARK = "data-page"
-
 
 
 def municipality_pages(facts: ReviewFacts, lang: str) -> list:
@@ -654,8 +638,8 @@ def page_start(facts: ReviewFacts, code: str, lang: str) -> html.HTML:
     """Opens a municipality page in the notebook's output; the runner renders each as its own file."""
     title = tx("municipality_title", lang, name=_name_of(code, facts.scope, lang),
                period=period_words(facts.scope.period.code, lang))
-    return html.HTML(f'<section {PAGE_MARK}="{municipality_page_slug(code)}" data-title="{html.esc(title)}">')
+    return html.macro("review_page.html.j2", "page_start", file_name=municipality_page_slug(code), title=title)
 
 
 def page_end() -> html.HTML:
-    return html.HTML("</section>")
+    return html.macro("review_page.html.j2", "page_end")

@@ -6,7 +6,6 @@ disagree with them; it is written atomically.
 
 from __future__ import annotations
 
-import html
 import json
 import sys
 from pathlib import Path
@@ -123,33 +122,26 @@ def write_index(output_dir: Path) -> Path:
     records = collect(output_dir)
     summary = [{k: r.get(k) for k in (*FIELDS, "path")} for r in records if _published(r)]
     write_atomic(output_dir / "index.json", json.dumps(summary, ensure_ascii=False, indent=2))
+    from analysis.present.html import render as render_template
+
     lang = INDEX_LANG
-    esc = html.escape
-    sections = []
+    areas = []
     for area_name, rows in grouped(records):
-        body = ""
+        shown = []
         for row in rows:
             try:
                 period = period_words(row["period"], lang)
             except ConfigError:
                 period = row["period"]
-            links = "".join(
-                f'<td><a href="{esc(row["paths"][code])}" hreflang="{code}" '
-                f'aria-label="{esc(area_name)}, {esc(period)}, {esc(t(f"review.index_lang_{code}", lang))}">'
-                f'{esc(t("review.index_open", code))}</a></td>'
-                if code in row["paths"] else "<td>–</td>" for code in LANGUAGES)
-            last = period_words(row["last_month"], lang) if row["last_month"] else "–"
-            body += (f'<tr><th scope="row">{esc(period)}</th>{links}<td>{esc(last)}</td>'
-                     f"<td>{esc(_made_at_words(row['made_at'], lang))}</td></tr>")
-        head = [t("review.index_period", lang), *[t(f"review.index_lang_{code}", lang) for code in LANGUAGES],
-                t("review.index_last_month", lang), t("review.index_made_at", lang)]
-        sections.append(
-            f"<h2>{esc(area_name)}</h2>"
-            f'<div class="table-wrap" tabindex="0" role="region" aria-label="{esc(area_name)}"><table class="data">'
-            f"<caption>{esc(t('review.index_caption', lang, area=area_name))}</caption><thead><tr>"
-            + "".join(f'<th scope="col">{esc(h)}</th>' for h in head)
-            + f"</tr></thead><tbody>{body}</tbody></table></div>")
-    page_body = "".join(sections) if sections else f"<p>{esc(t('review.index_empty', lang))}</p>"
+            links = [{"href": row["paths"][code], "lang": code, "text": t("review.index_open", code),
+                      "label": f"{area_name}, {period}, {t(f'review.index_lang_{code}', lang)}"}
+                     if code in row["paths"] else None for code in LANGUAGES]
+            shown.append({"period": period, "links": links, "made_at": _made_at_words(row["made_at"], lang),
+                          "last_month": period_words(row["last_month"], lang) if row["last_month"] else "–"})
+        areas.append({"name": area_name, "caption": t("review.index_caption", lang, area=area_name), "rows": shown})
+    columns = [t("review.index_period", lang), *[t(f"review.index_lang_{code}", lang) for code in LANGUAGES],
+               t("review.index_last_month", lang), t("review.index_made_at", lang)]
+    page_body = render_template("reviews_index.html.j2", areas=areas, columns=columns, empty=t("review.index_empty", lang))
     page = render.page(t("review.index_title", lang), page_body, lang, [], [t("review.footer_licence", lang)])
     target = output_dir / "index.html"
     write_atomic(target, page)

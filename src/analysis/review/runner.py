@@ -26,7 +26,6 @@ Layout of one review: ``outputs/<area>/<period>/<lang>/``
 
 from __future__ import annotations
 
-import html
 import json
 import logging
 import os
@@ -276,8 +275,9 @@ def render_other_pages(build: _Build, notebooks: list[Notebook], vintage: str) -
     write = _writer(params, build.workdir, vintage)
     appendix = [_executed(build, nb) for nb in notebooks if nb.page == "appendix"]
     if appendix:
-        link = html.escape(t("review_page.back_to_review", params.lang))
-        back = f'<p class="screen-only"><a href="{REVIEW_FILE}">{link}</a></p>'
+        from analysis.present.html import link  # with jinja2 and IPython, once the kernels have started
+
+        back = link(REVIEW_FILE, t("review_page.back_to_review", params.lang), "screen-only").data
         write(APPENDIX_FILE, appendix_title, back + render.body_html(appendix))
     for nb in notebooks:
         if nb.page == "municipalities":

@@ -1,0 +1,195 @@
+"""Pages from templates: no HTML is built from strings in src/, every value is escaped, and the readers'
+main page of 2023Q3 keeps its text (a golden of its visible text, fi and sv)."""
+
+from __future__ import annotations
+
+import difflib
+import io
+import json
+import os
+import re
+import tokenize
+from pathlib import Path
+
+import pytest
+from bs4 import BeautifulSoup
+
+from analysis import config
+from analysis.present import html
+from analysis.review import index
+
+GOLDEN = Path(__file__).parent / "fixtures" / "golden"
+
+STRING_START = re.compile(r"""([a-zA-Z]*)(\'\'\'|\"\"\"|\'|\")""")
+TAG_START = re.compile(r"\s*</?[a-zA-Z!]")
+
+
+def html_literals(source: str) -> list[tuple[int, str]]:
+    """The string literals of Python ``source`` that start with a tag: HTML assembled in code
+    (``f"<p>{…}</p>"``, ``"<ul>" + …``), as (line, literal). Raw strings are regular expressions that
+    read HTML, not HTML."""
+    tokens = list(tokenize.generate_tokens(io.StringIO(source).readline))
+    found = []
+    for i, token in enumerate(tokens):
+        if token.type == tokenize.STRING:
+            start = STRING_START.match(token.string)
+            prefix, body = start.group(1), token.string[start.end():]
+        elif token.type == getattr(tokenize, "FSTRING_START", None):  # Python 3.12 splits f-strings up
+            prefix = token.string.rstrip("\'\"")
+            body = tokens[i + 1].string if tokens[i + 1].type == tokenize.FSTRING_MIDDLE else ""
+        else:
+            continue
+        if "r" not in prefix.lower() and TAG_START.match(body):
+            found.append((token.start[0], token.line.strip()))
+    return found
+
+
+def test_no_html_is_built_from_strings_in_src():
+    """Every tag comes from a template in present/templates (Jinja2, autoescape), none from a string in code."""
+    found = [f"{path.relative_to(config.ROOT)}:{n}: {line}" for path in sorted((config.ROOT / "src").rglob("*.py"))
+             for n, line in html_literals(path.read_text(encoding="utf-8"))]
+    assert not found, "HTML built in code:\n" + "\n".join(found)
+
+
+def test_the_html_literal_finder_finds_html_in_code():
+    for code in ('x = f"<p>{esc(x)}</p>"', "x = f'<div class=\"tiles\">{tiles}</div>'", 'x = "<ul>" + items',
+                 'HTML("</section>")', "x = '<!DOCTYPE html>'", 'x = (f"<td>{a}</td>"\n     f"<td>{b}</td>")'):
+        assert html_literals(code), code
+    for code in ('x = re.compile(r\'<section data-page="(?P<n>.*)">\')', '"""``<section data-page=…>``"""',
+                 'x = "a < b"', "x = '<5'", 'x = "not_in_store"  # detail "<table>:<measure>"'):
+        assert not html_literals(code), code
+
+
+EVIL = 'Kokkola <script>alert("x")</script> & Co'
+"""A name with markup in it (tests only)."""
+
+
+@pytest.mark.parametrize("name, values", [
+    ("tile", dict.fromkeys(["label", "value", "month", "previous_month", "previous", "year_ago_month", "year_ago",
+                            "change_label", "change"], EVIL)),
+    ("plan", {"heading": EVIL, "paragraphs": [EVIL]}),
+    ("first_screen", {"headline": EVIL, "story": [EVIL], "plan": EVIL}),
+    ("toc", {"label": EVIL, "links": [("#a", EVIL)]}),
+    ("municipality_links", {"label": EVIL, "links": [("kunta-ku272.html", EVIL)]}),
+    ("page_start", {"file_name": "kunta-ku272.html", "title": EVIL}),
+])
+def test_the_main_pages_blocks_escape_a_name_with_markup(name, values):
+    out = html.macro("review_page.html.j2", name, **values).data
+    assert "<script" not in out and "&lt;script&gt;" in out
+    assert EVIL in BeautifulSoup(out, "html.parser").get_text() or EVIL in out.replace("&#34;", '"').replace(
+        "&lt;", "<").replace("&gt;", ">").replace("&amp;", "&")  # page_start holds it in an attribute
+
+
+def test_a_municipality_page_marker_is_split_with_its_title(tmp_path):
+    """The page marker the template makes is the one render.split_pages reads, with a title of any text."""
+    import nbformat
+
+    from analysis.review import render
+
+    nb = nbformat.v4.new_notebook()
+    cell = nbformat.v4.new_code_cell("")
+    blocks = [html.macro("review_page.html.j2", "page_start", file_name="kunta-ku272.html", title=EVIL),
+              html.paragraph("Kokkolassa työttömiä 2 307"), html.macro("review_page.html.j2", "page_end")]
+    cell.outputs = [nbformat.v4.new_output("display_data", data={"text/html": html.joined(blocks).data})]
+    nb.cells = [cell]
+    [(name, title, body)] = render.split_pages(nb)
+    assert (name, title) == ("kunta-ku272.html", EVIL)
+    assert "<p>Kokkolassa työttömiä 2 307</p>" in body and "section" not in body
+
+
+def _record(outputs: Path, lang: str, area_name: str) -> None:
+    folder = outputs / "keski-pohjanmaa" / "2023Q3" / lang
+    folder.mkdir(parents=True)
+    (folder / "run.json").write_text(json.dumps({
+        "area": "keski-pohjanmaa", "area_name": area_name, "period": "2023Q3", "lang": lang, "data_vintage": "test",
+        "last_month": "2023-09", "made_at": "2026-12-01T18:57:00+00:00"}), encoding="utf-8")
+
+
+def test_the_index_lists_the_reviews_and_escapes_an_area_name(tmp_path):
+    _record(tmp_path, "fi", EVIL)
+    _record(tmp_path, "sv", EVIL)
+    page = index.write_index(tmp_path).read_text(encoding="utf-8")
+    assert "<script" not in page
+    soup = BeautifulSoup(page, "html.parser")
+    assert soup.find("h2").get_text() == EVIL
+    row = [cell.get_text() for cell in soup.select("tbody tr")[0].find_all(["th", "td"])]
+    assert row == ["heinä–\u2060syyskuu\xa02023", "avaa", "öppna", "syyskuu 2023", "1.12.2026 klo 20.57"]
+    links = soup.select("tbody a")
+    assert [(a["href"], a["hreflang"]) for a in links] == [("keski-pohjanmaa/2023Q3/fi/review.html", "fi"),
+                                                           ("keski-pohjanmaa/2023Q3/sv/review.html", "sv")]
+    assert links[0]["aria-label"] == f"{EVIL}, heinä–\u2060syyskuu\xa02023, Suomeksi"
+    empty = BeautifulSoup(index.write_index(tmp_path / "none").read_text(encoding="utf-8"), "html.parser")
+    assert not empty.find("table") and empty.main.get_text().strip()
+
+
+# --------------------------------------------------------------------------- the main page's text
+
+BLOCK_ELEMENTS = ("p", "h1", "h2", "h3", "h4", "h5", "h6", "li", "dt", "dd", "div", "tr", "th", "td", "caption",
+                  "figcaption", "summary", "section", "header", "footer", "main", "nav", "aside", "figure", "title")
+MADE_AT = re.compile(r"\b\d{1,2}\.\d{1,2}\.\d{4} (klo|kl\.) \d{1,2}\.\d{2}\b")
+
+
+def visible_text(page: str) -> str:
+    """What a reader reads on ``page``, a block a line (images by their alt text); the time the review was
+    made is ``<made_at>``."""
+    soup = BeautifulSoup(page, "html.parser")
+    for tag in soup(["style", "script"]):
+        tag.decompose()
+    for img in soup("img"):
+        img.replace_with(f"\n[{img.get('alt', '')}]\n")
+    for tag in soup(BLOCK_ELEMENTS):
+        tag.insert_before("\n")
+        tag.append("\n")
+    lines = (" ".join(line.split()) for line in soup.get_text().splitlines())
+    return MADE_AT.sub("<made_at>", "\n".join(line for line in lines if line)) + "\n"
+
+
+def test_visible_text_keeps_words_and_drops_markup():
+    page = ('<html><head><title>T</title><style>p {}</style></head><body><p class="meta">Laadittu 1.12.2026 klo 20.57'
+            '</p><p>Halsua, <a href="x">Perho</a> ja <strong>Kokkola</strong>.</p><img src="x" alt="Kuvio"></body></html>')
+    assert visible_text(page) == "T\nLaadittu <made_at>\nHalsua, Perho ja Kokkola.\n[Kuvio]\n"
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("lang", ["fi", "sv"])
+def test_the_main_page_of_2023Q3_keeps_its_text(lang, full_review, swedish_review):
+    """The readers' main page of the default review (Keski-Pohjanmaa 2023Q3, embedded data) shows the same
+    words as the golden; only whitespace may differ. After a change meant to alter the page's text, write
+    the new golden with ``UPDATE_GOLDEN=1 pytest tests/test_templates.py -k keeps_its_text`` and review its diff."""
+    review = full_review if lang == "fi" else swedish_review
+    got = visible_text(review.read_text(encoding="utf-8"))
+    golden = GOLDEN / f"review-2023Q3-{lang}.txt"
+    if os.environ.get("UPDATE_GOLDEN"):
+        golden.write_text(got, encoding="utf-8")
+    want = golden.read_text(encoding="utf-8")
+    diff = "\n".join(difflib.unified_diff(want.splitlines(), got.splitlines(), "golden", "page", lineterm="", n=1))
+    assert got.split() == want.split(), f"the main page's text changed ({golden.name}):\n{diff[:4000]}"
+
+
+def test_every_template_is_package_data():
+    """An installed (not editable) package carries every template: pyproject's package-data globs cover them."""
+    import tomllib
+
+    globs = tomllib.loads((config.ROOT / "pyproject.toml").read_text(encoding="utf-8"))["tool"]["setuptools"][
+        "package-data"]["analysis"]
+    package = config.ROOT / "src" / "analysis"
+    covered = {path for pattern in globs for path in package.glob(pattern)}
+    templates = {path for path in html.TEMPLATES.rglob("*") if path.is_file() and "__pycache__" not in path.parts}
+    assert templates and templates <= covered, sorted(str(p) for p in templates - covered)
+
+
+def test_a_changed_template_changes_the_code_digest(tmp_path, monkeypatch):
+    """The blocks cached with a review's sections are keyed on the code: a template is code."""
+    import shutil
+
+    from analysis import cache
+
+    shutil.copytree(html.TEMPLATES, tmp_path / "present" / "templates")
+    monkeypatch.setattr(cache, "PACKAGE_DIR", tmp_path)
+    digests = []
+    for changed in (None, "blocks.html.j2", "review.css", "nbconvert/readers/conf.json"):
+        if changed:
+            with open(tmp_path / "present" / "templates" / changed, "a", encoding="utf-8") as fh:
+                fh.write("\n")
+        digests.append(cache.code_digest())  # computed anew at every call: nothing to clear
+    assert len(set(digests)) == 4
