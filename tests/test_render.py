@@ -78,7 +78,9 @@ def test_the_page_escapes_its_text_embeds_its_css_and_keeps_its_body():
     assert soup.select_one("p.example-banner").get_text() == "Esimerkki <i>"
     assert soup.footer.get_text() == "Lisenssi & ehdot"
     assert str(soup.main.h2) == "<h2>Työttömyys</h2>"  # the body is HTML, not text
-    assert soup.style.get_text().strip() == (TEMPLATES / "review.css").read_text(encoding="utf-8").strip()
+    style = soup.style.get_text()
+    assert (TEMPLATES / "review.css").read_text(encoding="utf-8").strip() in style
+    assert "@page" in style and "<" not in style.split("@page")[1]  # the print margins: the title as a CSS string
     assert not BeautifulSoup(render.page("T", "", "sv", [], []), "html.parser").select(".example-banner")
 
 
@@ -99,3 +101,11 @@ def test_pages_are_split_from_one_output_or_from_one_output_per_block():
     assert "<p>Työttömiä 42</p>" in one[0][2] and "Perho" not in one[0][2] and "<h2>Perho</h2>" in one[1][2]
     assert [(n, t) for n, t, _b in each] == [(n, t) for n, t, _b in one]
     assert "<p>Työttömiä 42</p>" in each[0][2] and "<h2>Perho</h2>" in each[1][2]
+
+
+def test_a_title_cannot_end_the_print_margin_string_or_the_style_element():
+    from analysis.review.render import css_string
+
+    assert css_string("Työllisyyskatsaus: Perho, heinä–syyskuu 2023") == '"Työllisyyskatsaus: Perho, heinä–syyskuu 2023"'
+    quoted = css_string('x"; } </style><script>')
+    assert quoted.count('"') == 2 and "<" not in quoted and "\\22 " in quoted

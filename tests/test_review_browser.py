@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import re
 import shutil
+import subprocess
 from pathlib import Path
 
 import pytest
@@ -118,3 +119,17 @@ def test_appendix_municipality_page_and_index_pass_axe(browser, full_review: Pat
 def test_the_pdf_of_the_main_page_is_made(full_review: Path):
     pdf = full_review.parent / "review.pdf"
     assert pdf.exists() and pdf.read_bytes()[:5] == b"%PDF-"
+    assert b"/MediaBox [0 0 594.9" in pdf.read_bytes()  # A4
+
+
+@pytest.mark.skipif(shutil.which("pdftotext") is None, reason="no pdftotext (Debian's poppler-utils; .ci/run installs it)")
+@pytest.mark.parametrize("lang", ["fi", "sv"])
+def test_the_pdf_has_page_numbers_and_a_running_title(full_review: Path, swedish_review: Path, lang: str):
+    review = full_review if lang == "fi" else swedish_review
+    text = subprocess.run(["pdftotext", "-layout", str(review.parent / "review.pdf"), "-"], capture_output=True,
+                          text=True, check=True).stdout
+    pages = text.count("\f")
+    word = "Sivu" if lang == "fi" else "Sida"
+    assert pages >= 2 and f"{word} 1 / {pages}" in text and f"{word} {pages} / {pages}" in text
+    title = "Työllisyyskatsaus" if lang == "fi" else "Sysselsättningsöversikt"
+    assert text.count(title) >= pages  # the running title on every page

@@ -108,6 +108,17 @@ def page(title: str, body: str, lang: str, meta_lines: Sequence[str], footer_lin
     from markupsafe import Markup
 
     from analysis.present.html import render as render_template  # jinja2, once the kernels have started
+    from analysis.present.text import t
 
+    printed = made_at_words(lang).split(" ")[0]
     return render_template("page.html.j2", title=title, body=Markup(body), lang=lang, meta_lines=meta_lines,
-                           footer_lines=footer_lines, banner=banner)
+                           footer_lines=footer_lines, banner=banner, running_title=Markup(css_string(title)),
+                           printed_on=Markup(css_string(printed)), page_word=Markup(css_string(t("review.pdf_page", lang))))
+
+
+def css_string(text: str) -> str:
+    """``text`` as a quoted CSS string for the print margins (the running title, the page word): letters,
+    digits, spaces and plain punctuation as they are, every other character as a CSS hex escape, so no
+    text can end the string or the style element."""
+    safe = " -–.,:()"
+    return '"' + "".join(c if c.isalnum() or c in safe else f"\\{ord(c):x} " for c in text) + '"'
