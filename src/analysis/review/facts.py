@@ -28,7 +28,7 @@ from analysis import config
 from analysis.files import code_digest, pickle_cached
 
 if TYPE_CHECKING:  # the store and the figures are imported where results are computed
-    from analysis.present.review_page import ReviewFacts
+    from analysis.indicators.review import ReviewFacts
     from analysis.store.scope import Scope
 
 
@@ -103,9 +103,9 @@ def occupation_data(scope: Scope) -> object | None:
 
 
 def forecast_of(scope: Scope) -> tuple:
-    """The main page's forecast and its accuracy (:func:`analysis.present.review_page.forecast_facts`),
+    """The main page's forecast and its accuracy (:func:`analysis.forecast.area.forecast_facts`),
     computed once for the figures: from the cache when data and code are unchanged."""
-    from analysis.present.review_page import forecast_facts
+    from analysis.forecast.area import forecast_facts
 
     key = cache_key("forecast-facts", scope.area.slug, scope.period.code, data_source=scope.data_source)
     found, _hit = pickle_cached(config.CACHE_DIR / "facts" / f"forecast-{key}.pkl",
@@ -117,7 +117,7 @@ def build_facts(scope: Scope, output_dir: str | Path = config.OUTPUTS_DIR, kpi_d
                 forecast: bool = True) -> ReviewFacts:
     """The figures of one review (the scorecard counts the reviews published under ``output_dir``);
     ``forecast=False``: without the forecast and its accuracy."""
-    from analysis.present.review_page import compute_facts
+    from analysis.indicators.review import compute_facts
 
     card, _points, _internal = kpi_card(scope, output_dir, kpi_data)
     return compute_facts(scope, card, forecast_of(scope) if forecast else (None, None))
@@ -128,7 +128,7 @@ def load_facts(area: str, period: str, data_source: str = "embedded", output_dir
     """The review's figures for ``area`` and ``period``: from the cache when data and code are unchanged.
     ``forecast=False``: without the forecast and its accuracy (:func:`forecast_of`), which the
     municipality pages do not show: they need not wait for it."""
-    from analysis.present.review_page import ReviewFacts
+    from analysis.indicators.review import ReviewFacts
     from analysis.store import load_scope
 
     key = cache_key(area, period, reviews_digest(output_dir, area), kpi_data, data_source=data_source)
