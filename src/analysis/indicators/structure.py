@@ -262,25 +262,67 @@ def trend(scope: Scope, measure: str = "unemployed_jobseekers") -> pd.DataFrame:
     ``seasonal``. Uses the longest run of consecutive non-missing months that ends at the reference
     month (at least three years); raises StoreError otherwise.
     """
-    from statsmodels.tsa.seasonal import STL
-
     month = scope.require_month()
     wide = wide_counts(scope, [], ("unemployed_jobseekers", "labour_force"))
     series = wide.set_index("period")[measure].sort_index()
+    series = _consecutive_run(series, month, measure, scope.area.slug)
+    fit = stl_fit(series)
+    return pd.DataFrame({"period": series.index, "observed": series.to_numpy(),
+                         "trend": fit.trend, "seasonal": fit.seasonal})
+
+
+def _consecutive_run(series: pd.Series, month: str, measure: str, area: str) -> pd.Series:
+    """The longest run of consecutive non-missing months of ``series`` ending at ``month`` (at least 36),
+    else :class:`StoreError`."""
     series = series[series.index <= month]
     missing = series[series.isna()]
     if not missing.empty:
         series = series[series.index > missing.index.max()]
-    if len(series) < 36:
+    expected = pd.period_range(series.index.min(), month, freq="M").astype(str) if len(series) else []
+    if len(series) < 36 or list(series.index) != list(expected):
         raise StoreError("{measure} for {area}: fewer than 36 consecutive months up to {month}", measure=measure,
-                         area=scope.area.slug, month=month)
-    expected = pd.period_range(series.index.min(), month, freq="M").astype(str)
-    if list(series.index) != list(expected):
-        raise StoreError("{measure} for {area}: fewer than 36 consecutive months up to {month}", measure=measure,
-                         area=scope.area.slug, month=month)
-    fit = STL(series.to_numpy(dtype=float), period=12).fit()
-    return pd.DataFrame({"period": series.index, "observed": series.to_numpy(),
-                         "trend": fit.trend, "seasonal": fit.seasonal})
+                         area=area, month=month)
+    return series
+
+
+def stl_fit(series: pd.Series):
+    """STL decomposition (period 12) of a monthly series without gaps: the one seasonal adjustment."""
+    from statsmodels.tsa.seasonal import STL
+
+    return STL(series.to_numpy(dtype=float), period=12).fit()
+
+
+TREND_COLUMNS: tuple[str, ...] = ("area_code", "level", "period", "unemployed_jobseekers", "labour_force",
+                                  RATE, "unemployed_trend")
+
+
+def trends(scope: Scope) -> pd.DataFrame:
+    """Monthly series of the area and each member (when it has several) up to the reference month:
+    unemployed jobseekers and labour force (persons), the rate (%), and the seasonally adjusted trend
+    of the unemployed (:func:`trend`'s rule: STL over the longest gap-free run ending at the reference
+    month, NaN before that run or where a series has fewer than 36 such months).
+
+    Columns (:data:`TREND_COLUMNS`): ``area_code``, ``level`` (area | member), ``period``,
+    ``unemployed_jobseekers``, ``labour_force``, ``unemployment_rate_pct``, ``unemployed_trend``.
+    """
+    month = scope.require_month()
+    members = [m for m in scope.members if m != scope.area.slug] if len(scope.members) > 1 else []
+    wide = wide_counts(scope, members, ("unemployed_jobseekers", "labour_force"))
+    wide = wide[wide["period"] <= month]
+    parts = []
+    for code, level in [(scope.area.slug, "area"), *[(m, "member") for m in members]]:
+        part = wide[wide["area_code"] == code].sort_values("period").reset_index(drop=True)
+        part.insert(1, "level", level)
+        part["unemployed_trend"] = np.nan
+        try:
+            run = _consecutive_run(part.set_index("period")["unemployed_jobseekers"], month, "unemployed_jobseekers", code)
+        except StoreError:
+            parts.append(part)
+            continue
+        part.loc[part["period"].isin(run.index), "unemployed_trend"] = stl_fit(run).trend
+        parts.append(part)
+    out = pd.concat(parts, ignore_index=True) if parts else pd.DataFrame(columns=list(TREND_COLUMNS))
+    return out[list(TREND_COLUMNS)]
 
 
 # --------------------------------------------------------------------------- breakdowns (fetched 12r5)
