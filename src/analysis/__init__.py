@@ -38,14 +38,12 @@ __all__ = ["tables", "table", "facts", "forecast", "scope", "latest_period"]
 
 def __getattr__(name: str) -> object:
     """The public API, imported on first use (``import analysis`` stays cheap: no pandas until asked)."""
-    if name == "forecast":  # the subpackage analysis.forecast is callable: analysis.forecast(...) is api.forecast
-        import importlib
+    import importlib
 
+    if name == "forecast":  # the subpackage analysis.forecast is callable: analysis.forecast(...) is api.forecast
         return importlib.import_module("analysis.forecast")
     if name in __all__:
-        from analysis import api
-
-        return getattr(api, name)
+        return getattr(importlib.import_module("analysis.api"), name)
     raise AttributeError(f"module 'analysis' has no attribute {name!r}")
 
 

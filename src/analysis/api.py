@@ -69,21 +69,6 @@ def _with_names(frame: pd.DataFrame, scope: Scope, lang: str, code: str = "area_
     return frame
 
 
-def _municipalities(scope: Scope, lang: str) -> pd.DataFrame:
-    from analysis.indicators import structure
-
-    lv = structure.level_table(scope)
-    lv = lv[lv["level"] == "municipality"].reset_index(drop=True)
-    out = lv.rename(columns={
-        "unemployed": "unemployed_persons", "unemployed_year_ago": "unemployed_year_ago_persons",
-        "change_year": "unemployed_change_year_persons", "change_year_pct": "unemployed_change_year_pct",
-        "unemployed_month_ago": "unemployed_month_ago_persons", "change_month": "unemployed_change_month_persons",
-        "labour_force": "labour_force_persons", "rate": "unemployment_rate_pct",
-        "rate_year_ago": "unemployment_rate_year_ago_pct", "rate_change_pp": "unemployment_rate_change_year_pp",
-    })
-    return _with_names(out, scope, lang)
-
-
 def _levels(scope: Scope, lang: str) -> pd.DataFrame:
     from analysis.indicators import structure
 
@@ -93,8 +78,14 @@ def _levels(scope: Scope, lang: str) -> pd.DataFrame:
         "unemployed_month_ago": "unemployed_month_ago_persons", "change_month": "unemployed_change_month_persons",
         "labour_force": "labour_force_persons", "rate": "unemployment_rate_pct",
         "rate_year_ago": "unemployment_rate_year_ago_pct", "rate_change_pp": "unemployment_rate_change_year_pp",
+        "quarter_mean_unemployed": "period_mean_unemployed_persons", "quarter_mean_rate": "period_mean_rate_pct",
     })
     return _with_names(out, scope, lang)
+
+
+def _municipalities(scope: Scope, lang: str) -> pd.DataFrame:
+    levels = _levels(scope, lang)
+    return levels[levels["level"] == "municipality"].reset_index(drop=True)
 
 
 def _regions(scope: Scope, lang: str) -> pd.DataFrame:
@@ -183,8 +174,8 @@ LEVEL_COLUMNS: tuple[Column, ...] = (
     _c("unemployment_rate_pct", "%", "unemployed / labour force × 100 (structure.unemployment_rates)"),
     _c("unemployment_rate_year_ago_pct", "%", "the rate a year earlier"),
     _c("unemployment_rate_change_year_pp", "percentage points", "change of the rate from a year earlier"),
-    _c("quarter_mean_unemployed", "persons", "mean of the unemployed over the period's months up to the reference month"),
-    _c("quarter_mean_rate", "%", "rate from the period's mean counts"),
+    _c("period_mean_unemployed_persons", "persons", "mean of the unemployed over the period's months up to the reference month"),
+    _c("period_mean_rate_pct", "%", "rate from the period's mean counts"),
     _c("base_unreliable", "bool", "the year-ago base is under 20 persons: a % change on it is unreliable"),
 )
 

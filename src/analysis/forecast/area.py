@@ -12,7 +12,6 @@ import dataclasses
 import numpy as np
 import pandas as pd
 
-from analysis.forecast import occupations as occ
 from analysis.indicators import structure
 from analysis.store.scope import Scope
 
@@ -38,6 +37,8 @@ def forecast_facts(scope: Scope, data: object | None = None) -> tuple[pd.DataFra
     outcome in the data (a review of 2015-2016). ``(None, None)`` when the area has no occupation
     series to forecast. ``data``: the area's :func:`~analysis.forecast.occupations.occupation_panel`
     when already computed."""
+    from analysis.forecast import occupations as occ  # its models only when a forecast is asked for
+
     code, origin = scope.occupation_code, scope.month(structure.OCC_TABLE)
     if code is None or origin is None:
         return None, None
