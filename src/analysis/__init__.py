@@ -23,7 +23,9 @@ reference month (``month``) and units in column names (``_persons``, ``_jobs``, 
 The review itself: ``python -m analysis review`` (see ``README.md``).
 """
 
+import importlib
 import sys
+import types
 
 __version__ = "0.1.0"
 
@@ -36,16 +38,23 @@ sys.modules.setdefault("rfc3987_syntax", None)
 __all__ = ["tables", "table", "facts", "forecast", "scope", "latest_period"]
 
 
+class _CallableForecast(types.ModuleType):
+    """The subpackage ``analysis.forecast``, callable as the public API's :func:`analysis.api.forecast`
+    (importing a submodule sets the package's attribute ``forecast`` to the subpackage: both must be one)."""
+
+    def __call__(self, *args: object, **kwargs: object) -> object:
+        return importlib.import_module("analysis.api").forecast(*args, **kwargs)
+
+
+importlib.import_module("analysis.forecast").__class__ = _CallableForecast  # its __init__ imports nothing
+
+
 def __getattr__(name: str) -> object:
     """The public API, imported on first use (``import analysis`` stays cheap: no pandas until asked)."""
-    import importlib
-
-    if name == "forecast":  # the subpackage analysis.forecast is callable: analysis.forecast(...) is api.forecast
-        return importlib.import_module("analysis.forecast")
     if name in __all__:
         return getattr(importlib.import_module("analysis.api"), name)
     raise AttributeError(f"module 'analysis' has no attribute {name!r}")
 
 
 def __dir__() -> list[str]:
-    return sorted([*globals(), *__all__])
+    return sorted({*globals(), *__all__})
