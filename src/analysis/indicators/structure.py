@@ -19,6 +19,7 @@ value is the area's value (the sum of the members equals the region where all ce
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 
 import numpy as np
@@ -144,23 +145,42 @@ def unemployment_rates(scope: Scope, codes: list[str] | tuple[str, ...] = ()) ->
     month = scope.require_month()
     ago, before, previous = scope.year_ago(month), scope.month_ago(month), scope.previous_period_month(month)
     codes = [scope.area.slug, *[c for c in codes if c != scope.area.slug]]
-    wide = wide_counts(scope, codes, ("unemployed_jobseekers", "labour_force"))
-    idx = wide.set_index(["area_code", "period"])
+    get = counts_at(scope, codes, [month, ago, before, previous])
     rows = []
     for code in dict.fromkeys(codes):
-        def get(m: str, col: str, code: str = code) -> float:
-            return float(idx[col].get((code, m), np.nan))
-
-        u, lf, u_y, lf_y = (get(month, "unemployed_jobseekers"), get(month, "labour_force"),
-                            get(ago, "unemployed_jobseekers"), get(ago, "labour_force"))
+        u, lf = get(code, month, "unemployed_jobseekers"), get(code, month, "labour_force")
+        u_y, lf_y = get(code, ago, "unemployed_jobseekers"), get(code, ago, "labour_force")
         now, then = rate(u, lf), rate(u_y, lf_y)
         rows.append({"area_code": code, "month": month, "unemployed": u, "labour_force": lf, "rate": now,
                      "year_ago_month": ago, "unemployed_year_ago": u_y, "labour_force_year_ago": lf_y,
                      "rate_year_ago": then, "rate_change_pp": now - then, "month_ago_month": before,
-                     "rate_month_ago": rate(get(before, "unemployed_jobseekers"), get(before, "labour_force")),
+                     "rate_month_ago": rate(get(code, before, "unemployed_jobseekers"), get(code, before, "labour_force")),
                      "previous_month": previous,
-                     "rate_previous": rate(get(previous, "unemployed_jobseekers"), get(previous, "labour_force"))})
+                     "rate_previous": rate(get(code, previous, "unemployed_jobseekers"), get(code, previous, "labour_force"))})
     return pd.DataFrame(rows, columns=list(RATE_COLUMNS))
+
+
+def counts_at(scope: Scope, codes: list[str], months: list[str],
+              measures: tuple[str, ...] = ("unemployed_jobseekers", "labour_force")) -> Callable[[str, str, str], float]:
+    """A look-up ``(code, month, measure) -> value`` (NaN where not held) of 12r5 counts at ``months`` for
+    the area (its slug: :meth:`Scope.counts`) and the published areas ``codes``."""
+    held = [m for m in measures if scope.table(TABLE).has(m, TABLE)]
+    parts = []
+    if scope.area.slug in codes:
+        area = scope.counts(held)
+        parts.append(area[area["period"].isin(months)])
+    others = [c for c in codes if c != scope.area.slug]
+    if others and held:
+        obs = scope.table(TABLE).select(held, table_id=TABLE, area_codes=others, **totals_filter(TABLE))
+        parts.append(obs[obs["period"].isin(months)])
+    found: dict[tuple[str, str, str], float] = {}
+    for part in parts:
+        found.update(zip(zip(part["area_code"], part["period"], part["measure"]), part["value"].astype(float)))
+
+    def get(code: str, month: str, measure: str) -> float:
+        return found.get((code, month, measure), np.nan)
+
+    return get
 
 
 def level_table(scope: Scope) -> pd.DataFrame:
@@ -177,18 +197,15 @@ def level_table(scope: Scope) -> pd.DataFrame:
     codes = [c for c, _ in comp.ordered()]
     rates = unemployment_rates(scope, codes).set_index("area_code")
     month = str(rates["month"].iloc[0])
-    wide = wide_counts(scope, codes, ("unemployed_jobseekers", "labour_force"))
-    idx = wide.set_index(["area_code", "period"])
     month_ago = scope.month_ago(month)
     quarter = [m for m in scope.period.months if m <= month]
+    get = counts_at(scope, codes, [month_ago, *quarter])
     rows = []
     for code, level in comp.ordered():
-        def get(m: str, col: str, code: str = code) -> float:
-            return float(idx[col].get((code, m), np.nan))
         r = rates.loc[code]
-        u, u_y, u_m = r["unemployed"], r["unemployed_year_ago"], get(month_ago, "unemployed_jobseekers")
-        q_u = [get(m, "unemployed_jobseekers") for m in quarter]
-        q_lf = [get(m, "labour_force") for m in quarter]
+        u, u_y, u_m = r["unemployed"], r["unemployed_year_ago"], get(code, month_ago, "unemployed_jobseekers")
+        q_u = [get(code, m, "unemployed_jobseekers") for m in quarter]
+        q_lf = [get(code, m, "labour_force") for m in quarter]
         q_mean_u = float(np.mean(q_u)) if q_u and not np.isnan(q_u).any() else np.nan
         q_mean_lf = float(np.mean(q_lf)) if q_lf and not np.isnan(q_lf).any() else np.nan
         rows.append({
