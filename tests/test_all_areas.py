@@ -14,6 +14,8 @@ import re
 import pytest
 
 from analysis import config
+from analysis.forecast.area import forecast_facts
+from analysis.indicators.review import compute_facts
 from analysis.present import foreign_language, kpi, long_term, overview, review_page, skills, structure
 from analysis.store.scope import Scope
 
@@ -30,7 +32,7 @@ def test_one_area_of_each_kind_is_tested():
 @pytest.mark.parametrize("slug", KINDS)
 def test_every_section_of_every_area_is_built(store, slug):
     scope = Scope.of(store, config.get_area(slug), "2023Q3")
-    facts = review_page.compute_facts(scope)
+    facts = compute_facts(scope, forecast=forecast_facts(scope))
     blocks = [
         *review_page.main_blocks(facts, "fi"),
         *structure.structure_blocks(scope, "fi"),

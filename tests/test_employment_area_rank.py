@@ -17,6 +17,7 @@ import pytest
 
 from analysis.config import Area
 from analysis.indicators.employment_areas import EMPLOYMENT_AREAS_2025, employment_area_ranking
+from analysis.indicators.review import compute_facts
 from analysis.present import review_page
 from analysis.schema import PROVENANCE_COLUMNS, Store, tidy
 from analysis.store.scope import Scope
@@ -126,7 +127,7 @@ def test_the_sentence_counts_from_the_nearer_end():
 
 def test_embedded_reviews_show_no_employment_area_rank(kp_scope):
     # the embedded data holds only Keski-Pohjanmaa's municipalities, and the configuration not yet all 45
-    facts = review_page.compute_facts(kp_scope)
+    facts = compute_facts(kp_scope)
     assert facts.area_ranking is not None and not facts.area_ranking.available
     assert facts.area_ranking.reason.startswith("the configuration holds 37 of the 45")
     assert not any("työllisyysalueesta" in s for s in review_page.story(facts, "fi"))

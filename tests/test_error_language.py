@@ -35,7 +35,7 @@ LANGS = ("fi", "sv")
 
 TEMPLATE_ARG = {  # a call of one of these names -> position of its English template among the arguments
     "UserError": 0, "ConfigError": 0, "StoreError": 0, "PublishError": 0, "ReviewExists": 0, "ReviewFailed": 0,
-    "FetchError": 0, "Text": 0, "DataValidationError": 1, "PxFileError": 1, "PxWebError": 2, "DeadlineError": 2,
+    "FetchError": 0, "Text": 0, "UnknownName": 0, "DataValidationError": 1, "PxFileError": 1, "PxWebError": 2, "DeadlineError": 2,
 }
 """The known error classes and :class:`analysis.errors.Text` (a translatable piece of a message)."""
 WHAT_ARG = {"require_pattern": 4, "require_known": 4, "read_csv": None}

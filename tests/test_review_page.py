@@ -15,7 +15,9 @@ import re
 import pandas as pd
 import pytest
 
+from analysis.forecast.area import FORECAST_SERIES, forecast_facts
 from analysis.indicators import groups
+from analysis.indicators.review import compute_facts
 from analysis.present import review_page as rp
 from analysis.store.scope import Scope
 
@@ -24,7 +26,7 @@ NBSP = "\u00a0"
 
 @pytest.fixture(scope="module")
 def facts(kp_scope):
-    return rp.compute_facts(kp_scope)
+    return compute_facts(kp_scope, forecast=forecast_facts(kp_scope))
 
 
 def _group(facts, key):
@@ -181,7 +183,7 @@ def test_forecast_made_in_2020q1_is_on_the_main_page(store, kp_area):
     from analysis.forecast import occupations as occ
 
     scope = Scope.of(store, kp_area, "2020Q1")
-    fc, acc = rp.forecast_facts(scope)
+    fc, acc = forecast_facts(scope)
     assert fc is not None and acc is not None
     ahead = fc[fc["kind"] == "forecast"].set_index("month")
     assert list(ahead.index[:6]) == ["2020-04", "2020-05", "2020-06", "2020-07", "2020-08", "2020-09"]
@@ -189,11 +191,11 @@ def test_forecast_made_in_2020q1_is_on_the_main_page(store, kp_area):
     # made then: equal to the forecast made at 2020-03 with the full data's backtest errors known then
     full = occ.occupation_panel(store, "MK16")
     made = bt.forecast_from(full.panel, "2020-03", list(full.extra), result=occ.backtest(full)[0])
-    made = made[made["series_id"] == rp.FORECAST_SERIES].set_index("target")
+    made = made[made["series_id"] == FORECAST_SERIES].set_index("target")
     for col in ("forecast", "lo80", "hi80"):
         assert ahead[col.replace("forecast", "value")].to_numpy() == pytest.approx(made[col].reindex(ahead.index).to_numpy())
     assert acc.last_origin <= "2019-09" and acc.cases > 0  # only forecasts whose 6-month target is known
-    facts = dataclasses.replace(rp.compute_facts(scope), forecast=fc, accuracy=acc)
+    facts = dataclasses.replace(compute_facts(scope), forecast=fc, accuracy=acc)
     sentence = rp.forecast_sentence(facts, "fi")
     # 12ti MK16 total: 2 838 in 2020-03 (the origin), 2 544 in 2020-09 (the outcome)
     assert sentence.startswith(f"Ennusteen mukaan työttömiä on syyskuun 2020 lopussa noin 2{NBSP}610 "
@@ -210,11 +212,11 @@ def test_forecast_made_before_the_first_protocol_origin_is_the_one_made_then(sto
     from analysis.forecast import backtest as bt
     from analysis.forecast import occupations as occ
 
-    fc, acc = rp.forecast_facts(Scope.of(store, kp_area, "2013Q4"))
+    fc, acc = forecast_facts(Scope.of(store, kp_area, "2013Q4"))
     assert fc is not None and acc is None
     ahead = fc[fc["kind"] == "forecast"].set_index("month")
     full = occ.occupation_panel(store, "MK16")
     made = bt.forecast_from(full.panel, "2013-12", list(full.extra), result=occ.backtest(full)[0])
-    made = made[made["series_id"] == rp.FORECAST_SERIES].set_index("target").reindex(ahead.index)
+    made = made[made["series_id"] == FORECAST_SERIES].set_index("target").reindex(ahead.index)
     assert ahead["value"].to_numpy() == pytest.approx(made["forecast"].to_numpy())
     assert ahead["hi80"].to_numpy() == pytest.approx(made["hi80"].to_numpy())

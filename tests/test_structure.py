@@ -14,6 +14,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
+from analysis import names
 from analysis.errors import DataValidationError
 from analysis.indicators import structure
 from analysis.present import structure as present
@@ -167,41 +168,39 @@ def test_two_digit_groups_and_top_occupations(store, kp_area):
 
 
 def test_group_names_file(tmp_path):
-    groups = structure.load_occupation_groups()
+    groups = names.load_occupation_groups()
     main = groups[groups["level"] == 1]
     assert len(main) == 10
-    names = dict(zip(groups["group_code"], groups["group_name_fi"]))
-    assert names["7"] == "Rakennus-, korjaus- ja valmistustyöntekijät"
-    assert names["01"] == "Upseerit" and names["26"] == ""  # unverified name stays empty
+    group_name = dict(zip(groups["group_code"], groups["group_name_fi"]))
+    assert group_name["7"] == "Rakennus-, korjaus- ja valmistustyöntekijät"
+    assert group_name["01"] == "Upseerit" and group_name["26"] == ""  # unverified name stays empty
     assert (groups.loc[groups["group_name_fi"] != "", "verified_in"] != "").all()
     bad = tmp_path / "groups.csv"
     bad.write_text("group_code,level,group_name_fi,verified_in\n1,1,Johtajat,x\n12,1,Väärä,x\n", encoding="utf-8")
     with pytest.raises(DataValidationError, match=r"groups.csv, row 3, column 'group_code'"):
-        structure.load_occupation_groups(bad)
+        names.load_occupation_groups(bad)
 
 
 def test_swedish_group_names_have_a_source_and_never_stand_in_for_a_missing_finnish_check(tmp_path):
     """Statistikcentralen's Swedish names (Yrkesklassificering 2010) for 43 of the 53 groups; the 10
     without one (01-03, 83, 91-96) keep their Finnish name in the Swedish review, said once."""
-    from analysis.present import occupation_names as on
-
-    groups = structure.load_occupation_groups().set_index("group_code")
+    groups = names.load_occupation_groups().set_index("group_code")
     sv = groups["group_name_sv"]
     assert (sv != "").sum() == 43 and (groups.loc[sv != "", "verified_in_sv"] != "").all()
     assert sv["0"] == "Militärer" and sv["9"] == "Övriga arbetstagare"
     assert sv["71"] == "Byggnadsarbetare m.fl. (utom elmontörer)"
     assert sv["26"] == "Specialister inom juridik samt inom social- och kultursektorn"
     assert set(sv[sv == ""].index) == {"01", "02", "03", "83", "91", "92", "93", "94", "95", "96"}
-    names = on.group_names("sv")
-    assert names["71"].startswith("Byggnadsarbetare") and names["83"] == "Kuljetustyöntekijät"  # Finnish kept
-    assert "91" not in names  # neither language verified: the code only
-    assert on.finnish_only(["71", "83", "91", "01"], "sv") == ["01", "83"] and on.finnish_only(["83"], "fi") == []
-    assert on.group_names("fi")["95"] == "Katumyyjät, kengänkiillottajat ym."
+    group_name = names.group_names("sv")
+    assert group_name["71"].startswith("Byggnadsarbetare") and group_name["83"] == "Kuljetustyöntekijät"  # Finnish kept
+    assert "91" not in group_name  # neither language verified: the code only
+    assert names.finnish_only(["71", "83", "91", "01"], "sv") == ["01", "83"] and names.finnish_only(["83"], "fi") == []
+    assert names.group_names("fi")["95"] == "Katumyyjät, kengänkiillottajat ym."
     bad = tmp_path / "groups.csv"
     bad.write_text("group_code,level,group_name_fi,verified_in,group_name_sv,verified_in_sv\n"
                    "1,1,Johtajat,x,Chefer,\n", encoding="utf-8")
     with pytest.raises(DataValidationError, match=r"row 2, column 'verified_in_sv'"):
-        structure.load_occupation_groups(bad)
+        names.load_occupation_groups(bad)
 
 
 def test_swedish_appendix_says_once_which_group_names_are_in_finnish(store, kp_area):

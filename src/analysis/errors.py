@@ -170,3 +170,8 @@ class DataValidationError(UserError, ValueError):
             template = "{file}: {detail}"
         super().__init__(template, file=file if isinstance(file, Text) else self.file, row=row, column=column,
                          detail=self.detail)
+
+
+class UnknownName(UserError, LookupError):
+    """A name the public API does not know (a result table, an occupation group); the message lists the
+    known ones (``UnknownName("unknown table '{name}'; known: {known}", name=..., known=...)``)."""

@@ -9,7 +9,8 @@ the month or during it. :data:`GROUPS` lists them with the table and measure tha
 :func:`standard_groups` gives one row per group: the value at the reference month of the period,
 at the comparison month of the previous period (a quarter earlier for a quarterly review, a month
 earlier for a monthly one), a month earlier and a year earlier. Each measure is read at its own
-reference month (:meth:`Scope.month`); a measure that ends before the period is marked
+reference month (:meth:`Scope.month`); the unemployment rate is :func:`structure.unemployment_rates`, the
+one computation the level table and the key figures read too; a measure that ends before the period is marked
 ``ends_earlier`` with its last month, one the data does not hold at all ``available`` = False.
 Nothing is filled in.
 """
@@ -89,6 +90,9 @@ def standard_groups(scope: Scope) -> pd.DataFrame:
             rows.append(row)
             continue
         row["last_month"] = str(series.index.max())
+        if group.key == "rate":  # the one computation of the rate and its changes
+            rows.append(_rate_row(scope, series, row))
+            continue
         month = scope.pick_month(series.index)
         if month is None:
             row["ends_earlier"] = True
@@ -106,6 +110,24 @@ def standard_groups(scope: Scope) -> pd.DataFrame:
                    base_unreliable=group.unit != "pct" and bool(structure.unreliable_base(year_ago)))
         rows.append(row)
     return pd.DataFrame(rows, columns=COLUMNS)
+
+
+def _rate_row(scope: Scope, series: pd.Series, row: dict) -> dict:
+    """The rate's row from :func:`structure.unemployment_rates` (the reference month of 12r5, the same
+    rate the level table and the key figures show); ``ends_earlier`` when the area's rate is not held at
+    that month (or the table holds no month of the period)."""
+    if scope.month() is None:
+        row["ends_earlier"] = True
+        return row
+    r = structure.unemployment_rates(scope).iloc[0]
+    if np.isnan(r["rate"]):
+        row["ends_earlier"] = True
+        return row
+    row.update(month=r["month"], value=r["rate"], previous_month=r["previous_month"], previous=r["rate_previous"],
+               month_ago_value=r["rate_month_ago"], year_ago_month=r["year_ago_month"], year_ago=r["rate_year_ago"],
+               change_previous=r["rate"] - r["rate_previous"], change_month=r["rate"] - r["rate_month_ago"],
+               change_year=r["rate_change_pp"], change_year_pct=np.nan, base_unreliable=False)
+    return row
 
 
 def year_change_history(scope: Scope, months: int = 4) -> pd.DataFrame:

@@ -56,6 +56,7 @@ import numpy as np
 import pandas as pd
 
 from analysis.schema import TOTAL, Store
+from analysis.store.scope import Scope
 
 TABLE_ID = "12ti"
 MEASURES: tuple[str, ...] = ("unemployed_jobseekers", "open_vacancies")
@@ -70,6 +71,8 @@ SHORTAGE_AT = 1.0
 SURPLUS_BELOW = 0.25
 MIN_CLASS_SIZE = 10.0
 """A group is classified only when its vacancies and unemployed add up to at least this (lower bounds)."""
+TOP_N = 5
+"""Groups named in a class's list (the skills section's tables, the review's shortage occupations)."""
 CLASSES: tuple[str, ...] = ("shortage", "balance", "surplus", "uncertain", "small")
 LEVELS: tuple[str, ...] = ("total", "1", "2")
 ROLLUP_COLUMNS: tuple[str, ...] = ("group_code", "period", "published_sum", "suppressed_cells", "lower", "upper", "value")
@@ -296,3 +299,30 @@ def ranked(tight: pd.DataFrame, cls: str, n: int = 5) -> pd.DataFrame:
     elif cls == "surplus" and "tightness_high" in part:
         key = "tightness_high"
     return part.sort_values([key, "group_code"], ascending=[cls == "surplus", True]).head(n).reset_index(drop=True)
+
+
+def period_tightness(scope: Scope, series: pd.DataFrame | None = None, level: str = "2") -> tuple[list[str], pd.DataFrame]:
+    """The tightness of the period by group (:func:`tightness_now` over the period's months the area's
+    occupation series hold): the one computation of "vacancies per unemployed" by occupation that the
+    skills section, the review's figures and ``analysis.table("occupations")`` read.
+
+    ``series``: the area's :func:`group_series` when already computed (else only the period's months are
+    rolled up). Returns ``(months, frame)``; ``([], empty frame)`` when the area has no occupation series
+    of its own (:attr:`Scope.occupation_code`) or the table holds no month of the period.
+    """
+    empty = tightness_now(pd.DataFrame(columns=list(SERIES_COLUMNS)), [], level)
+    code = scope.occupation_code
+    if code is None or scope.month(TABLE_ID) is None:
+        return [], empty
+    if series is None:
+        obs = scope.table(TABLE_ID).observations
+        cut = Store(obs[obs["period"].isin(scope.period.months)].reset_index(drop=True), scope.store.provenance)
+        series = group_series(cut, code)
+    have = set(series["period"])
+    months = [m for m in scope.period.months if m in have]
+    return months, tightness_now(series, months, level)
+
+
+def shortage(tight: pd.DataFrame, n: int = TOP_N) -> pd.DataFrame:
+    """The ``n`` shortage groups of a :func:`period_tightness` frame, surest first (:func:`ranked`)."""
+    return ranked(tight, "shortage", n)

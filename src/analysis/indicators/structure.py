@@ -19,24 +19,14 @@ value is the area's value (the sum of the members equals the region where all ce
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
-from pathlib import Path
 
 import numpy as np
 import pandas as pd
 
-from analysis import config
-from analysis.errors import DataValidationError
 from analysis.schema import TOTAL, StoreError, is_missing
 from analysis.sources.catalog import source_code
-from analysis.sources.validation import (
-    csv_row,
-    read_csv,
-    require_columns,
-    require_known,
-    require_pattern,
-    require_unique,
-)
 from analysis.store import aggregate_areas
 from analysis.store.scope import Scope, totals_filter
 
@@ -44,7 +34,6 @@ TABLE = "12r5"
 OCC_TABLE = "12ti"
 COUNTS: tuple[str, ...] = ("unemployed_jobseekers", "labour_force", "open_vacancies")
 RATE = "unemployment_rate_pct"
-OCCUPATION_GROUPS_FILE: Path = config.DATA_DIR / "reference" / "ammattiluokitus2010_groups.csv"
 MIN_BASE_FOR_CHANGE = 20
 """A % change on a base of fewer than 20 persons is flagged as unreliable (``base_unreliable``)."""
 
@@ -132,6 +121,68 @@ def comparison(scope: Scope) -> Comparison:
     return Comparison(scope.area.slug, scope.municipalities, scope.subregions, scope.regions)
 
 
+RATE_COLUMNS: tuple[str, ...] = (
+    "area_code", "month", "unemployed", "labour_force", "rate", "year_ago_month", "unemployed_year_ago",
+    "labour_force_year_ago", "rate_year_ago", "rate_change_pp", "month_ago_month", "rate_month_ago",
+    "previous_month", "rate_previous",
+)
+
+
+def unemployment_rates(scope: Scope, codes: list[str] | tuple[str, ...] = ()) -> pd.DataFrame:
+    """The unemployment rate at the period's reference month and at the months it is compared with, for
+    the area (first row, ``area_code`` = its slug) and ``codes``: the one computation of the rate and its
+    changes, read by the standard groups, the level table, the key figures and the region ranking.
+
+    The reference month is the 12r5 reference month of the period (:meth:`Scope.require_month`, the
+    month of unemployed jobseekers); the comparisons are :meth:`Scope.year_ago`, :meth:`Scope.month_ago`
+    and :meth:`Scope.previous_period_month` of it. A rate whose labour force is missing at a month is
+    NaN (never a rate of another month). Columns (:data:`RATE_COLUMNS`): ``area_code``, ``month``,
+    ``unemployed`` (persons), ``labour_force`` (persons), ``rate`` (%), ``year_ago_month``,
+    ``unemployed_year_ago``, ``labour_force_year_ago``, ``rate_year_ago`` (%), ``rate_change_pp``
+    (percentage points), ``month_ago_month``, ``rate_month_ago`` (%), ``previous_month`` (the previous
+    period's comparison month), ``rate_previous`` (%).
+    """
+    month = scope.require_month()
+    ago, before, previous = scope.year_ago(month), scope.month_ago(month), scope.previous_period_month(month)
+    codes = [scope.area.slug, *[c for c in codes if c != scope.area.slug]]
+    get = counts_at(scope, codes, [month, ago, before, previous])
+    rows = []
+    for code in dict.fromkeys(codes):
+        u, lf = get(code, month, "unemployed_jobseekers"), get(code, month, "labour_force")
+        u_y, lf_y = get(code, ago, "unemployed_jobseekers"), get(code, ago, "labour_force")
+        now, then = rate(u, lf), rate(u_y, lf_y)
+        rows.append({"area_code": code, "month": month, "unemployed": u, "labour_force": lf, "rate": now,
+                     "year_ago_month": ago, "unemployed_year_ago": u_y, "labour_force_year_ago": lf_y,
+                     "rate_year_ago": then, "rate_change_pp": now - then, "month_ago_month": before,
+                     "rate_month_ago": rate(get(code, before, "unemployed_jobseekers"), get(code, before, "labour_force")),
+                     "previous_month": previous,
+                     "rate_previous": rate(get(code, previous, "unemployed_jobseekers"), get(code, previous, "labour_force"))})
+    return pd.DataFrame(rows, columns=list(RATE_COLUMNS))
+
+
+def counts_at(scope: Scope, codes: list[str], months: list[str],
+              measures: tuple[str, ...] = ("unemployed_jobseekers", "labour_force")) -> Callable[[str, str, str], float]:
+    """A look-up ``(code, month, measure) -> value`` (NaN where not held) of 12r5 counts at ``months`` for
+    the area (its slug: :meth:`Scope.counts`) and the published areas ``codes``."""
+    held = [m for m in measures if scope.table(TABLE).has(m, TABLE)]
+    parts = []
+    if scope.area.slug in codes:
+        area = scope.counts(held)
+        parts.append(area[area["period"].isin(months)])
+    others = [c for c in codes if c != scope.area.slug]
+    if others and held:
+        obs = scope.table(TABLE).select(held, table_id=TABLE, area_codes=others, **totals_filter(TABLE))
+        parts.append(obs[obs["period"].isin(months)])
+    found: dict[tuple[str, str, str], float] = {}
+    for part in parts:
+        found.update(zip(zip(part["area_code"], part["period"], part["measure"]), part["value"].astype(float)))
+
+    def get(code: str, month: str, measure: str) -> float:
+        return found.get((code, month, measure), np.nan)
+
+    return get
+
+
 def level_table(scope: Scope) -> pd.DataFrame:
     """Unemployed, labour force and rate at the reference month for the area and its comparisons.
 
@@ -139,24 +190,22 @@ def level_table(scope: Scope) -> pd.DataFrame:
     ``change_year`` (persons), ``change_year_pct`` (%), ``unemployed_month_ago``, ``change_month``
     (persons), ``labour_force``, ``rate`` (%), ``rate_year_ago`` (%), ``rate_change_pp``
     (percentage points), ``quarter_mean_unemployed`` and ``quarter_mean_rate`` (% from the
-    quarter's mean counts), ``base_unreliable`` (year-ago base under 20 persons).
+    quarter's mean counts), ``base_unreliable`` (year-ago base under 20 persons). The rate and its
+    change are :func:`unemployment_rates`.
     """
-    month = scope.require_month()
     comp = comparison(scope)
     codes = [c for c, _ in comp.ordered()]
-    wide = wide_counts(scope, codes, ("unemployed_jobseekers", "labour_force"))
-    idx = wide.set_index(["area_code", "period"])
-    year_ago, month_ago = scope.year_ago(month), scope.month_ago(month)
+    rates = unemployment_rates(scope, codes).set_index("area_code")
+    month = str(rates["month"].iloc[0])
+    month_ago = scope.month_ago(month)
     quarter = [m for m in scope.period.months if m <= month]
+    get = counts_at(scope, codes, [month_ago, *quarter])
     rows = []
     for code, level in comp.ordered():
-        def get(m: str, col: str, code: str = code) -> float:
-            return float(idx[col].get((code, m), np.nan))
-        u, u_y, u_m = get(month, "unemployed_jobseekers"), get(year_ago, "unemployed_jobseekers"), get(
-            month_ago, "unemployed_jobseekers")
-        lf, lf_y = get(month, "labour_force"), get(year_ago, "labour_force")
-        q_u = [get(m, "unemployed_jobseekers") for m in quarter]
-        q_lf = [get(m, "labour_force") for m in quarter]
+        r = rates.loc[code]
+        u, u_y, u_m = r["unemployed"], r["unemployed_year_ago"], get(code, month_ago, "unemployed_jobseekers")
+        q_u = [get(code, m, "unemployed_jobseekers") for m in quarter]
+        q_lf = [get(code, m, "labour_force") for m in quarter]
         q_mean_u = float(np.mean(q_u)) if q_u and not np.isnan(q_u).any() else np.nan
         q_mean_lf = float(np.mean(q_lf)) if q_lf and not np.isnan(q_lf).any() else np.nan
         rows.append({
@@ -164,8 +213,8 @@ def level_table(scope: Scope) -> pd.DataFrame:
             "unemployed": u, "unemployed_year_ago": u_y,
             "change_year": u - u_y, "change_year_pct": pct_change(u, u_y),
             "unemployed_month_ago": u_m, "change_month": u - u_m,
-            "labour_force": lf, "rate": rate(u, lf), "rate_year_ago": rate(u_y, lf_y),
-            "rate_change_pp": rate(u, lf) - rate(u_y, lf_y),
+            "labour_force": r["labour_force"], "rate": r["rate"], "rate_year_ago": r["rate_year_ago"],
+            "rate_change_pp": r["rate_change_pp"],
             "quarter_mean_unemployed": q_mean_u, "quarter_mean_rate": rate(q_mean_u, q_mean_lf),
             "base_unreliable": unreliable_base(u_y),
         })
@@ -173,26 +222,19 @@ def level_table(scope: Scope) -> pd.DataFrame:
 
 
 def region_ranking(scope: Scope) -> pd.DataFrame:
-    """All regions (MKnn) at the reference month ranked by unemployment rate (rank 1 = highest).
+    """All regions (MKnn) at the reference month ranked by unemployment rate (rank 1 = highest); the
+    rates are :func:`unemployment_rates`.
 
     Columns: ``area_code``, ``unemployed``, ``labour_force``, ``rate`` (%), ``rate_year_ago`` (%),
-    ``rate_change_pp``, ``rank``, ``is_area_region``.
+    ``rate_change_pp``, ``rank``, ``is_area_region``, ``month``.
     """
     month = scope.require_month()
-    obs = scope.table(TABLE).select(["unemployed_jobseekers", "labour_force"], table_id=TABLE, **totals_filter(TABLE))
-    obs = obs[obs["area_code"].str.match(r"^MK\d{2}$") & obs["period"].isin([month, scope.year_ago(month)])]
-    wide = obs.pivot_table(index=["area_code", "period"], columns="measure", values="value").reset_index()
-    wide["rate"] = rate(wide["unemployed_jobseekers"], wide["labour_force"])
-    now = wide[wide["period"] == month].set_index("area_code")
-    before = wide[wide["period"] == scope.year_ago(month)].set_index("area_code")
-    out = pd.DataFrame({
-        "area_code": now.index,
-        "unemployed": now["unemployed_jobseekers"].to_numpy(),
-        "labour_force": now["labour_force"].to_numpy(),
-        "rate": now["rate"].to_numpy(),
-    })
-    out["rate_year_ago"] = out["area_code"].map(before["rate"])
-    out["rate_change_pp"] = out["rate"] - out["rate_year_ago"]
+    obs = scope.table(TABLE).observations
+    regions = obs.loc[obs["area_code"].str.match(r"^MK\d{2}$") & (obs["period"] == month)
+                      & (obs["measure"] == "unemployed_jobseekers"), "area_code"]
+    rates = unemployment_rates(scope, sorted(set(regions)))
+    out = rates[rates["area_code"] != scope.area.slug][["area_code", "unemployed", "labour_force", "rate",
+                                                         "rate_year_ago", "rate_change_pp"]].copy()
     out["rank"] = out["rate"].rank(ascending=False, method="min").astype("Int64")
     out["is_area_region"] = out["area_code"].isin(scope.regions)
     out["month"] = month
@@ -207,8 +249,8 @@ def key_figures(scope: Scope) -> pd.DataFrame:
     ``change`` (persons, or percentage points for the rate), ``change_pct`` (% of the year-ago
     value; NaN for the rate), ``unit`` ("persons" | "pct" | "count"), ``base_unreliable``.
     """
-    month = scope.require_month()
-    year_ago = scope.year_ago(month)
+    area = unemployment_rates(scope).iloc[0]
+    month, year_ago = str(area["month"]), str(area["year_ago_month"])
     counts = scope.counts(COUNTS)
     idx = counts.set_index(["measure", "period"])["value"]
 
@@ -221,10 +263,8 @@ def key_figures(scope: Scope) -> pd.DataFrame:
         rows.append({"indicator": measure, "month": month, "value": now, "value_year_ago": before,
                      "change": now - before, "change_pct": pct_change(now, before), "unit": unit,
                      "base_unreliable": unreliable_base(before)})
-    r_now = rate(val("unemployed_jobseekers", month), val("labour_force", month))
-    r_before = rate(val("unemployed_jobseekers", year_ago), val("labour_force", year_ago))
-    rows.insert(1, {"indicator": RATE, "month": month, "value": r_now, "value_year_ago": r_before,
-                    "change": r_now - r_before, "change_pct": np.nan, "unit": "pct",
+    rows.insert(1, {"indicator": RATE, "month": month, "value": area["rate"], "value_year_ago": area["rate_year_ago"],
+                    "change": area["rate_change_pp"], "change_pct": np.nan, "unit": "pct",
                     "base_unreliable": False})
     return pd.DataFrame(rows)
 
@@ -239,25 +279,67 @@ def trend(scope: Scope, measure: str = "unemployed_jobseekers") -> pd.DataFrame:
     ``seasonal``. Uses the longest run of consecutive non-missing months that ends at the reference
     month (at least three years); raises StoreError otherwise.
     """
-    from statsmodels.tsa.seasonal import STL
-
     month = scope.require_month()
     wide = wide_counts(scope, [], ("unemployed_jobseekers", "labour_force"))
     series = wide.set_index("period")[measure].sort_index()
+    series = _consecutive_run(series, month, measure, scope.area.slug)
+    fit = stl_fit(series)
+    return pd.DataFrame({"period": series.index, "observed": series.to_numpy(),
+                         "trend": fit.trend, "seasonal": fit.seasonal})
+
+
+def _consecutive_run(series: pd.Series, month: str, measure: str, area: str) -> pd.Series:
+    """The longest run of consecutive non-missing months of ``series`` ending at ``month`` (at least 36),
+    else :class:`StoreError`."""
     series = series[series.index <= month]
     missing = series[series.isna()]
     if not missing.empty:
         series = series[series.index > missing.index.max()]
-    if len(series) < 36:
+    expected = pd.period_range(series.index.min(), month, freq="M").astype(str) if len(series) else []
+    if len(series) < 36 or list(series.index) != list(expected):
         raise StoreError("{measure} for {area}: fewer than 36 consecutive months up to {month}", measure=measure,
-                         area=scope.area.slug, month=month)
-    expected = pd.period_range(series.index.min(), month, freq="M").astype(str)
-    if list(series.index) != list(expected):
-        raise StoreError("{measure} for {area}: fewer than 36 consecutive months up to {month}", measure=measure,
-                         area=scope.area.slug, month=month)
-    fit = STL(series.to_numpy(dtype=float), period=12).fit()
-    return pd.DataFrame({"period": series.index, "observed": series.to_numpy(),
-                         "trend": fit.trend, "seasonal": fit.seasonal})
+                         area=area, month=month)
+    return series
+
+
+def stl_fit(series: pd.Series):
+    """STL decomposition (period 12) of a monthly series without gaps: the one seasonal adjustment."""
+    from statsmodels.tsa.seasonal import STL
+
+    return STL(series.to_numpy(dtype=float), period=12).fit()
+
+
+TREND_COLUMNS: tuple[str, ...] = ("area_code", "level", "period", "unemployed_jobseekers", "labour_force",
+                                  RATE, "unemployed_trend")
+
+
+def trends(scope: Scope) -> pd.DataFrame:
+    """Monthly series of the area and each member (when it has several) up to the reference month:
+    unemployed jobseekers and labour force (persons), the rate (%), and the seasonally adjusted trend
+    of the unemployed (:func:`trend`'s rule: STL over the longest gap-free run ending at the reference
+    month, NaN before that run or where a series has fewer than 36 such months).
+
+    Columns (:data:`TREND_COLUMNS`): ``area_code``, ``level`` (area | member), ``period``,
+    ``unemployed_jobseekers``, ``labour_force``, ``unemployment_rate_pct``, ``unemployed_trend``.
+    """
+    month = scope.require_month()
+    members = [m for m in scope.members if m != scope.area.slug] if len(scope.members) > 1 else []
+    wide = wide_counts(scope, members, ("unemployed_jobseekers", "labour_force"))
+    wide = wide[wide["period"] <= month]
+    parts = []
+    for code, level in [(scope.area.slug, "area"), *[(m, "member") for m in members]]:
+        part = wide[wide["area_code"] == code].sort_values("period").reset_index(drop=True)
+        part.insert(1, "level", level)
+        part["unemployed_trend"] = np.nan
+        try:
+            run = _consecutive_run(part.set_index("period")["unemployed_jobseekers"], month, "unemployed_jobseekers", code)
+        except StoreError:
+            parts.append(part)
+            continue
+        part.loc[part["period"].isin(run.index), "unemployed_trend"] = stl_fit(run).trend
+        parts.append(part)
+    out = pd.concat(parts, ignore_index=True) if parts else pd.DataFrame(columns=list(TREND_COLUMNS))
+    return out[list(TREND_COLUMNS)]
 
 
 # --------------------------------------------------------------------------- breakdowns (fetched 12r5)
@@ -307,34 +389,6 @@ def breakdowns(scope: Scope) -> pd.DataFrame:
 
 
 # --------------------------------------------------------------------------- occupations (12ti)
-
-
-def load_occupation_groups(path: Path = OCCUPATION_GROUPS_FILE) -> pd.DataFrame:
-    """Ammattiluokitus 2010 main and sub-major group names (``data/reference``), validated.
-
-    Columns: ``group_code`` (string), ``level`` (1 | 2), ``group_name_fi`` (empty = not verified,
-    show the code only), ``verified_in``, ``group_name_sv`` (Statistikcentralen's Swedish name,
-    Yrkesklassificering 2010; empty = none found), ``verified_in_sv``. Every name has a source.
-    """
-    frame = read_csv(path, empty_is_missing=False)
-    require_columns(frame, ["group_code", "level", "group_name_fi", "verified_in"], path)
-    for col in ("group_name_sv", "verified_in_sv"):
-        if col not in frame.columns:
-            frame[col] = ""
-    require_known(frame, "level", ["1", "2"], path, "level")
-    require_pattern(frame, "group_code", r"\d{1,2}", path, "a one- or two-digit group code")
-    require_unique(frame, ["group_code"], path)
-    bad = frame["group_code"].str.len() != frame["level"].astype(int)
-    if bad.any():
-        pos = int(bad.to_numpy().nonzero()[0][0])
-        raise DataValidationError(path, "code length does not match level", csv_row(pos), "group_code")
-    for name, source in (("group_name_fi", "verified_in"), ("group_name_sv", "verified_in_sv")):
-        unsourced = (frame[name] != "") & (frame[source] == "")
-        if unsourced.any():
-            pos = int(unsourced.to_numpy().nonzero()[0][0])
-            raise DataValidationError(path, "a name without a source", csv_row(pos), source)
-    frame["level"] = frame["level"].astype(int)
-    return frame
 
 
 def _occupation_cells(scope: Scope) -> tuple[str, str, list[str], pd.DataFrame]:

@@ -12,6 +12,7 @@ import math
 import pandas as pd
 
 from analysis.indicators import foreign_language as fl
+from analysis.names import area_name
 from analysis.present import html
 from analysis.present.disclosure import disclose_count, is_small
 from analysis.present.figures import (
@@ -23,7 +24,6 @@ from analysis.present.figures import (
     pct_axis,
 )
 from analysis.present.fmt import MISSING, fmt_pct, fmt_pp, fmt_signed
-from analysis.present.structure import area_name
 from analysis.present.text import MissingText, data_source_label, t
 from analysis.store.scope import Scope
 

@@ -299,7 +299,7 @@ def trend_figure(card: pd.DataFrame, points: pd.DataFrame, lang: str, example: b
 
 def municipal_table(internal: InternalData, scope: Scope, period: str, lang: str = "fi") -> pd.DataFrame:
     """Internal counts by municipality for the quarter's last month, every count 1–4 shown as "<5"."""
-    from analysis.present.structure import area_name  # (its module draws charts: imported when needed)
+    from analysis.names import area_name
 
     catalogue = workbook.load_catalogue()
     counts = kpi.municipal_counts(internal.values, scope, catalogue)

@@ -11,10 +11,11 @@ from __future__ import annotations
 import pandas as pd
 
 from analysis.indicators import long_term
+from analysis.names import area_name
 from analysis.present import figures, html
 from analysis.present.disclosure import disclose_count
 from analysis.present.fmt import MISSING, fmt_pct, is_missing
-from analysis.present.structure import area_name, change_cell, pct_change_cell
+from analysis.present.structure import change_cell, pct_change_cell
 from analysis.present.text import t
 from analysis.schema import StoreError
 from analysis.store.scope import Scope

@@ -5,9 +5,9 @@ from __future__ import annotations
 import pandas as pd
 
 from analysis.indicators import overview
+from analysis.names import area_name
 from analysis.present import html
 from analysis.present.fmt import MISSING, fmt_int
-from analysis.present.structure import area_name
 from analysis.present.text import catalogue, data_source_label, t
 from analysis.store.scope import Scope
 

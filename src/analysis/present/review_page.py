@@ -4,20 +4,20 @@ Reading order, as in the regional monthly reviews: a headline that states the pe
 to seven sentences in an analyst's voice, tiles for the standard groups (the period, the previous
 period and a year earlier), what it means for the action plan, the municipalities (highest, lowest,
 biggest change, a sorted chart), the occupations, one source line. Tables, definitions, methods and
-codes are in the appendix. Every number comes from :class:`ReviewFacts`, computed once per run.
+codes are in the appendix. Every number comes from :class:`~analysis.indicators.review.ReviewFacts`,
+computed once per run below this layer.
 """
 
 from __future__ import annotations
 
 import math
-from dataclasses import dataclass
 
 import numpy as np
 import pandas as pd
 
-from analysis import config
-from analysis.indicators import employment_areas, structure
-from analysis.indicators import groups as groups_mod
+from analysis.forecast.area import FORECAST_H
+from analysis.indicators.review import ReviewFacts
+from analysis.names import area_name, finnish_only, group_names
 from analysis.present import html
 from analysis.present.disclosure import SECONDARY_MARK, disclose_parts_and_total
 from analysis.present.disclosure import disclose_count as mask_count
@@ -59,104 +59,8 @@ def _more_less(change: float, lang: str, persons: bool = True) -> str:
 
 
 # --------------------------------------------------------------------------- facts
-
-
-@dataclass(frozen=True)
-class ReviewFacts:
-    """Every figure the main page and the municipality pages show, computed once per run."""
-
-    scope: Scope
-    groups: pd.DataFrame  # indicators.groups.standard_groups
-    history: pd.DataFrame  # indicators.groups.year_change_history
-    levels: pd.DataFrame  # indicators.structure.level_table (area, municipalities, ..., country)
-    ranking: pd.DataFrame  # indicators.structure.region_ranking
-    occupations: pd.DataFrame | None  # indicators.structure.occupation_groups(level 2)
-    occupation_context: bool
-    scorecard: pd.DataFrame | None  # indicators.kpi.scorecard (public + imported internal metrics)
-    forecast: pd.DataFrame | None = None  # the area's unemployed: history, forecast made at the period, outcome
-    accuracy: object | None = None  # forecast.occupations.AccuracySummary of forecasts made before the period
-    area_ranking: employment_areas.EmploymentAreaRanking | None = None  # the area among all employment areas
-
-
-def compute_facts(scope: Scope, scorecard: pd.DataFrame | None = None,
-                  forecast: tuple[pd.DataFrame | None, object | None] | None = None) -> ReviewFacts:
-    """The main page's figures for ``scope`` (the scorecard and the :func:`forecast_facts` are passed
-    in by a caller that computed them already)."""
-    occupations, context = None, False
-    if scope.occupation_codes is not None and scope.month(structure.OCC_TABLE) is not None:
-        occupations = structure.occupation_groups(scope, 2)
-        context = scope.occupation_codes[1]
-    forecast, accuracy = forecast_facts(scope) if forecast is None else forecast
-    return ReviewFacts(
-        scope=scope,
-        forecast=forecast,
-        accuracy=accuracy,
-        groups=groups_mod.standard_groups(scope),
-        history=groups_mod.year_change_history(scope),
-        levels=structure.level_table(scope),
-        ranking=structure.region_ranking(scope),
-        area_ranking=employment_areas.employment_area_ranking(scope, config.load_areas()),
-        occupations=occupations,
-        occupation_context=context,
-        scorecard=scorecard,
-    )
-
-
-FORECAST_SERIES = "unemployed_jobseekers|total|SSS"
-"""The series of the main page's forecast: the area's unemployed jobseekers (12ti total)."""
-FORECAST_H = 6
-MIN_ACCURACY_CASES = 8
-"""Fewest earlier forecasts (two years of quarterly origins) whose median error the sentence states."""
-
-
-def forecast_facts(scope: Scope, data: object | None = None) -> tuple[pd.DataFrame | None, object | None]:
-    """The forecast of the area's unemployed made at the period's last month (from data up to it),
-    the months before it, and what happened after it where the data already holds it; and the
-    accuracy of the forecasts made before the period (their targets no later than its last month).
-
-    The scope's data end at the period, so a past period holds fewer backtest origins than the
-    published accuracy needs (2020Q1: 21 of 24); the forecast made then is still shown, with the
-    past errors of the origins it holds (:func:`occupations.known_backtest`).
-
-    Frame columns: ``month``, ``kind`` (history | forecast), ``value`` (observed or point), ``lo80``,
-    ``hi80``, ``actual`` (the outcome of a forecast month; NaN when not yet known); the accuracy is
-    None when fewer than :data:`MIN_ACCURACY_CASES` earlier forecasts of the total have their
-    outcome in the data (a review of 2015-2016). ``(None, None)`` when the area has no occupation
-    series to forecast. ``data``: the area's :func:`~analysis.forecast.occupations.occupation_panel`
-    when already computed."""
-    import dataclasses
-
-    from analysis.forecast import occupations as occ
-
-    code, origin = scope.occupation_code, scope.month(structure.OCC_TABLE)
-    if code is None or origin is None:
-        return None, None
-    try:
-        data = occ.occupation_panel(scope.store, code) if data is None else data
-        fc, _hit = occ.forecast(data, origin)
-        result, _hit = occ.known_backtest(data)
-    except occ.NotEnoughData:
-        return None, None
-    own = fc[fc["series_id"] == FORECAST_SERIES]
-    if own.empty:
-        return None, None
-
-    def total(obs: pd.DataFrame) -> pd.Series:
-        mask = (obs["area_code"] == code) & (obs["occupation_code"] == "SSS") & (obs["measure"] == "unemployed_jobseekers")
-        return obs.loc[mask].set_index("period")["value"].sort_index()
-
-    history = total(scope.table(structure.OCC_TABLE).observations).tail(24)
-    later = total(scope.later(structure.OCC_TABLE).observations)
-    rows = [{"month": m, "kind": "history", "value": float(v), "lo80": np.nan, "hi80": np.nan, "actual": float(v)}
-            for m, v in history.items()]
-    rows += [{"month": r.target, "kind": "forecast", "value": float(r.forecast), "lo80": float(r.lo80),
-              "hi80": float(r.hi80), "actual": float(later.get(r.target, np.nan))} for r in own.itertuples()]
-    if result is None:
-        return pd.DataFrame(rows), None
-    cases = result.cases
-    known = dataclasses.replace(result, cases=cases[(cases["target"] <= origin) & (cases["series_id"] == FORECAST_SERIES)])
-    accuracy = occ.accuracy_summary(known, h=FORECAST_H, measure="unemployed_jobseekers")
-    return pd.DataFrame(rows), (accuracy if accuracy.cases >= MIN_ACCURACY_CASES else None)
+# The figures are computed below present/: analysis.indicators.review (ReviewFacts, compute_facts) and
+# analysis.forecast.area (the forecast); this module only words, formats and draws them.
 
 
 def _group(facts: ReviewFacts, key: str) -> pd.Series:
@@ -172,8 +76,6 @@ def _where(scope: Scope, lang: str) -> str:
 
 
 def _name_of(code: str, scope: Scope, lang: str) -> str:
-    from analysis.present.structure import area_name
-
     return area_name(code, scope, lang)
 
 
@@ -334,8 +236,6 @@ def occupation_items(facts: ReviewFacts, lang: str, n: int = 3) -> tuple[list[st
     """The two-digit groups whose unemployed grew and fell most from a year earlier, as
     "rakennustyöntekijät +48 (+33 %)", named in ``lang`` (Statistikcentralen's Swedish names in
     Swedish; a group without one keeps its Finnish name, see :func:`occupation_names_note`)."""
-    from analysis.present.occupation_names import group_names
-
     if facts.occupations is None:
         return [], []
     names = group_names(lang)
@@ -352,8 +252,6 @@ def occupation_items(facts: ReviewFacts, lang: str, n: int = 3) -> tuple[list[st
 def occupation_names_note(facts: ReviewFacts, lang: str) -> str:
     """One plain sentence when the occupation sentence names a group in Finnish because no Swedish
     name was found for it (empty in Finnish and when every name is in ``lang``)."""
-    from analysis.present.occupation_names import finnish_only
-
     if facts.occupations is None:
         return ""
     up, down = _occupation_movers(facts)

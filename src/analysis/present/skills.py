@@ -15,22 +15,22 @@ from analysis.config import Area
 from analysis.forecast import backtest as bt
 from analysis.forecast import occupations as occ
 from analysis.indicators import skills
+from analysis.names import group_names
 from analysis.present import figures, html
 from analysis.present.disclosure import disclose_count
 from analysis.present.fmt import fmt_dec, fmt_int, fmt_pct, fmt_signed
-from analysis.present.occupation_names import group_names
 from analysis.present.text import t
 from analysis.schema import TOTAL
 from analysis.store.scope import OCCUPATION_TABLE as OCC_TABLE
 from analysis.store.scope import Scope
 
-TOP_N = 5
+TOP_N = skills.TOP_N
 NOW_FORECAST_HORIZONS = range(1, 7)
 """Forecast tightness = mean of the forecasts 1–6 months ahead (the next two quarters)."""
 
 
 def group_label(level: str, group_code: str, lang: str = "fi") -> str:
-    """``52 Myyjät …`` (code and name in ``lang``; see :mod:`analysis.present.occupation_names`),
+    """``52 Myyjät …`` (code and name in ``lang``; see :mod:`analysis.names`),
     ``Kaikki ammatit`` for the total; the code alone without a verified name."""
     if level == "total" or group_code == TOTAL:
         return t("skills.all_occupations", lang)
@@ -82,10 +82,8 @@ def compute(scope: Scope, data: occ.OccupationData | None = None) -> SkillsResul
     if scope.month(OCC_TABLE) is None:  # the table ends before the period
         return None
     series = data.series if data is not None else skills.group_series(scope.store, area_code)
-    have = set(series["period"])
-    months = [m for m in scope.period.months if m in have]
+    months, now = skills.period_tightness(scope, series)
     origin = months[-1]
-    now = skills.tightness_now(series, months)
     base = SkillsResult(scope, area_code, scope.period.code, origin, months, series, now)
     try:
         data = occ.occupation_panel(scope.store, area_code, series=series) if data is None else data
@@ -351,7 +349,7 @@ def skills_blocks(scope: Scope, lang: str = "fi", data: occ.OccupationData | Non
     blocks.append(html.heading(t("skills.now_heading", lang), 3))
     blocks.append(html.table(class_counts_table(res, lang), t("skills.counts_caption", lang, period=scope.period.code)))
     for cls in ("shortage", "surplus"):
-        top = skills.ranked(res.tight_now, cls, TOP_N)
+        top = skills.shortage(res.tight_now, TOP_N) if cls == "shortage" else skills.ranked(res.tight_now, cls, TOP_N)
         caption = t(f"skills.top_{cls}_caption", lang, period=scope.period.code, n=TOP_N)
         if top.empty:
             blocks.append(html.paragraph(t("skills.none_in_class", lang, cls=class_label(cls, lang))))

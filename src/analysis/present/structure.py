@@ -9,8 +9,8 @@ from __future__ import annotations
 
 import pandas as pd
 
-from analysis import config
 from analysis.indicators import structure
+from analysis.names import area_name, finnish_only, group_names, occupation_names
 from analysis.present import figures, html
 from analysis.present.disclosure import disclose_count, is_small, unreliable_change
 from analysis.present.fmt import (
@@ -23,10 +23,8 @@ from analysis.present.fmt import (
     fmt_signed,
     is_missing,
 )
-from analysis.present.occupation_names import finnish_only, group_names
-from analysis.present.text import catalogue, data_source_label, t
+from analysis.present.text import data_source_label, t
 from analysis.schema import StoreError
-from analysis.sources import embedded
 from analysis.store.scope import Scope
 
 NS = "structure"
@@ -38,19 +36,6 @@ def tx(key: str, lang: str, **values: object) -> str:
 
 
 # --------------------------------------------------------------------------- labels and formats
-
-
-def area_name(code: str, scope: Scope, lang: str = "fi") -> str:
-    """Readable name of an area code (the area slug, a municipality, subregion, region or SSS)."""
-    if code == scope.area.slug:
-        return scope.area.name(lang)
-    key = f"{NS}.area_names.{code}"
-    if key in catalogue(lang):
-        return t(key, lang)
-    for candidate in config.load_areas().values():
-        if candidate.members == (code,):
-            return candidate.name(lang)
-    return code
 
 
 def change_cell(new: float, base: float, lang: str) -> str:
@@ -77,12 +62,6 @@ def occupation_label(code: str, names: dict[str, str], lang: str) -> str:
     no verified name exists."""
     name = names.get(code, "")
     return f"{code} {name}{tx('names_fi_only', lang)}" if name else code
-
-
-def occupation_names() -> dict[str, str]:
-    """Finnish names of four-digit occupations and special classes (StatFin 12ti labels)."""
-    names = embedded.load_occupation_names()
-    return dict(zip(names["occupation_code"], names["occupation_name_fi"]))
 
 
 # --------------------------------------------------------------------------- tables

@@ -25,7 +25,7 @@ from typing import TYPE_CHECKING
 from analysis import cache, config
 
 if TYPE_CHECKING:  # the store and the figures are imported where results are computed
-    from analysis.present.review_page import ReviewFacts
+    from analysis.indicators.review import ReviewFacts
     from analysis.store.scope import Scope
 
 
@@ -86,9 +86,9 @@ def occupation_data(scope: Scope) -> object | None:
 
 
 def forecast_of(scope: Scope) -> tuple:
-    """The main page's forecast and its accuracy (:func:`analysis.present.review_page.forecast_facts`),
+    """The main page's forecast and its accuracy (:func:`analysis.forecast.area.forecast_facts`),
     computed once for the figures: from the cache when data and code are unchanged."""
-    from analysis.present.review_page import forecast_facts
+    from analysis.forecast.area import forecast_facts
 
     parts = key_parts(scope.area.slug, scope.period.code, scope.data_source)
     found, _hit = cache.cached("facts", "forecast", parts, lambda: forecast_facts(scope, occupation_data(scope)))
@@ -99,7 +99,7 @@ def build_facts(scope: Scope, output_dir: str | Path = config.OUTPUTS_DIR, kpi_d
                 forecast: bool = True) -> ReviewFacts:
     """The figures of one review (the scorecard counts the reviews published under ``output_dir``);
     ``forecast=False``: without the forecast and its accuracy."""
-    from analysis.present.review_page import compute_facts
+    from analysis.indicators.review import compute_facts
 
     card, _points, _internal = kpi_card(scope, output_dir, kpi_data)
     return compute_facts(scope, card, forecast_of(scope) if forecast else (None, None))
@@ -110,7 +110,7 @@ def load_facts(area: str, period: str, data_source: str = "embedded", output_dir
     """The review's figures for ``area`` and ``period``: from the cache when data and code are unchanged.
     ``forecast=False``: without the forecast and its accuracy (:func:`forecast_of`), which the
     municipality pages do not show: they need not wait for it."""
-    from analysis.present.review_page import ReviewFacts
+    from analysis.indicators.review import ReviewFacts
     from analysis.store import load_scope
 
     parts = key_parts(area, period, data_source, reviews_digest(output_dir, area), kpi_data)
