@@ -68,7 +68,9 @@ def test_every_notebook_ran_in_the_review_and_shows_its_section(path: Path, full
 def test_the_configured_results_are_the_sections_the_notebook_presents(nb):
     """config/notebooks.yaml says which results each notebook presents (the runner computes them first)."""
     code = "\n".join(c.source for c in nbformat.read(nb.path, as_version=4).cells if c.cell_type == "code")
-    assert list(dict.fromkeys(re.findall(r'section\("([\w.]+)"', code))) == list(nb.results)
+    shown = re.findall(r'(section|table)\("([\w.]+)"', code)
+    names = [name if kind == "section" else f"table.{name}" for kind, name in shown]
+    assert list(dict.fromkeys(names)) == list(nb.results)
 
 
 def test_every_notebook_is_listed_in_the_configuration():

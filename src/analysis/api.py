@@ -319,14 +319,24 @@ def table(name: str, area: str = DEFAULT_AREA, period: str | None = None, data_s
     (``_persons``, ``_jobs``, ``_pct``, ``_pp``, ``_ratio``). An unknown name raises
     :class:`~analysis.errors.UnknownName` listing the known ones.
     """
+    from analysis import cache
+    from analysis.review.facts import key_parts
+
     spec = TABLES.get(name)
     if spec is None:
         raise UnknownName("unknown table '{name}'; known: {known}", name=name, known=", ".join(TABLES))
     config.check_language(lang)
-    found = scope(area, period, data_source)
-    out = spec.build(found, lang)[[c.name for c in spec.columns]]  # the registry's columns, in its order
-    out.insert(0, "period", found.period.code)
-    return out.reset_index(drop=True)
+    period = period or latest_period(data_source)
+
+    def compute() -> pd.DataFrame:
+        found = scope(area, period, data_source)
+        out = spec.build(found, lang)[[c.name for c in spec.columns]]  # the registry's columns, in its order
+        out.insert(0, "period", found.period.code)
+        return out.reset_index(drop=True)
+
+    # computed once per run by the review (config/notebooks.yaml lists the tables each notebook shows)
+    found, _hit = cache.cached("tables", name, key_parts(area, period, data_source, lang), compute)
+    return found
 
 
 def facts(area: str = DEFAULT_AREA, period: str | None = None, data_source: str = "embedded",

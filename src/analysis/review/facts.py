@@ -172,13 +172,30 @@ READS: dict[str, tuple[str, ...]] = {"main": ("facts", "forecast"), "municipalit
 of the run presents it or a later result reads it."""
 
 
-def wanted(sections: set[str] | frozenset[str]) -> list[list[str]]:
-    """:data:`STAGES` cut to ``sections`` and what they read (empty stages dropped)."""
-    needed = set(sections)
+TABLE_PREFIX = "table."
+"""A result ``table.<name>``: the public API's table ``<name>`` (:func:`analysis.api.table`), which a
+notebook shows to analysts; computed in the first stage."""
+
+
+def is_result(name: str) -> bool:
+    """True for a section of :data:`SECTIONS` or a table ``table.<name>`` of the public API."""
+    if name.startswith(TABLE_PREFIX):
+        from analysis.api import TABLES
+
+        return name[len(TABLE_PREFIX):] in TABLES
+    return name in SECTIONS
+
+
+def wanted(results: set[str] | frozenset[str]) -> list[list[str]]:
+    """:data:`STAGES` cut to ``results`` and what they read (empty stages dropped); the tables
+    (``table.<name>``) join the first stage."""
+    needed = set(results)
     for name in [n for stage in reversed(STAGES) for n in stage]:
         if name in needed:
             needed.update(READS.get(name, ()))
-    return [kept for stage in STAGES if (kept := [n for n in stage if n in needed])]
+    stages = [[n for n in stage if n in needed] for stage in STAGES]
+    stages[0] += sorted(n for n in needed if n.startswith(TABLE_PREFIX))
+    return [stage for stage in stages if stage]
 
 
 def compute(name: str, area: str, period: str, data_source: str = "embedded", lang: str = "fi",
@@ -187,7 +204,11 @@ def compute(name: str, area: str, period: str, data_source: str = "embedded", la
     review, stage by stage, before the notebooks present the results."""
     from analysis.store import load_scope
 
-    if name == "forecast":  # the backtest and forecast into the forecast cache (the skills section's), and the main page's
+    if name.startswith(TABLE_PREFIX):  # the public API's table, into the cache
+        from analysis.api import table
+
+        table(name[len(TABLE_PREFIX):], area, period, data_source, lang)
+    elif name == "forecast":  # the backtest and forecast into the forecast cache (the skills section's), and the main page's
         forecast_of(load_scope(area, period, data_source))
     elif name == "facts":
         load_facts(area, period, data_source, output_dir, kpi_data, forecast=False)

@@ -42,7 +42,7 @@ def review_notebooks(folder: Path | None = None, path: Path | None = None) -> li
     """The notebooks a review runs, as ``config/notebooks.yaml`` lists them (files in ``folder``, by
     default ``notebooks/``). A listed notebook that is missing, an unknown page or a malformed entry
     is a ConfigError naming the file and the entry."""
-    from analysis.review.facts import SECTIONS
+    from analysis.review.facts import SECTIONS, is_result
 
     folder = Path(folder or config.NOTEBOOKS_DIR)
     path = Path(path or config.NOTEBOOKS_FILE)
@@ -59,10 +59,10 @@ def review_notebooks(folder: Path | None = None, path: Path | None = None) -> li
             raise config.ConfigError("{path}, notebook {entry}: page must be one of {pages}", **where,
                                      pages=", ".join(PAGES))
         results = entry.get("results") or []
-        unknown = [r for r in results if r not in SECTIONS]
+        unknown = [r for r in results if not is_result(r)]
         if not isinstance(results, list) or unknown:
             raise config.ConfigError("{path}, notebook {entry}: unknown results {unknown}; known: {known}", **where,
-                                     unknown=", ".join(map(str, unknown)), known=", ".join(SECTIONS))
+                                     unknown=", ".join(map(str, unknown)), known=", ".join([*SECTIONS, "table.<name>"]))
         file = folder / f"{entry['name']}.ipynb"
         if not file.is_file():
             raise config.ConfigError("{path}, notebook {entry}: {file} not found", **where, file=file)
