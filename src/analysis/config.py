@@ -43,8 +43,8 @@ WORK_DIR: Path = ROOT / "work"
 """The analyst's workspace: copies of the notebooks, not tracked by git (``make lab`` seeds it)."""
 OUTPUTS_DIR: Path = ROOT / "outputs"
 
-QUARTER_PATTERN = re.compile(r"(?P<year>\d{4})Q(?P<quarter>[1-4])")
-MONTH_PERIOD_PATTERN = re.compile(r"\d{4}-(0[1-9]|1[0-2])")
+QUARTER_PATTERN = re.compile(r"(?P<year>[0-9]{4})Q(?P<quarter>[1-4])")
+MONTH_PERIOD_PATTERN = re.compile(r"[0-9]{4}-(0[1-9]|1[0-2])")
 PERIOD_PATTERN = re.compile(rf"{QUARTER_PATTERN.pattern}|{MONTH_PERIOD_PATTERN.pattern}")
 """A reporting period: a quarter or a month; always used with ``fullmatch`` (``$`` would accept a
 trailing newline)."""

@@ -180,7 +180,7 @@ def region_ranking(scope: Scope) -> pd.DataFrame:
     """
     month = scope.require_month()
     obs = scope.table(TABLE).select(["unemployed_jobseekers", "labour_force"], table_id=TABLE, **totals_filter(TABLE))
-    obs = obs[obs["area_code"].str.match(r"^MK\d{2}$") & obs["period"].isin([month, scope.year_ago(month)])]
+    obs = obs[obs["area_code"].str.match(r"^MK[0-9]{2}$") & obs["period"].isin([month, scope.year_ago(month)])]
     wide = obs.pivot_table(index=["area_code", "period"], columns="measure", values="value").reset_index()
     wide["rate"] = rate(wide["unemployed_jobseekers"], wide["labour_force"])
     now = wide[wide["period"] == month].set_index("area_code")
@@ -322,7 +322,7 @@ def load_occupation_groups(path: Path = OCCUPATION_GROUPS_FILE) -> pd.DataFrame:
         if col not in frame.columns:
             frame[col] = ""
     require_known(frame, "level", ["1", "2"], path, "level")
-    require_pattern(frame, "group_code", r"\d{1,2}", path, "a one- or two-digit group code")
+    require_pattern(frame, "group_code", r"[0-9]{1,2}", path, "a one- or two-digit group code")
     require_unique(frame, ["group_code"], path)
     bad = frame["group_code"].str.len() != frame["level"].astype(int)
     if bad.any():
@@ -426,7 +426,7 @@ def top_occupations(scope: Scope, n: int = 10) -> pd.DataFrame:
     ``vacancies``, ``tightness``.
     """
     month, year_ago, codes, obs = _occupation_cells(scope)
-    obs = obs[obs["period"].isin([month, year_ago]) & obs["occupation_code"].str.match(r"^\d{4}$")]
+    obs = obs[obs["period"].isin([month, year_ago]) & obs["occupation_code"].str.match(r"^[0-9]{4}$")]
     if len(codes) > 1:
         obs = aggregate_areas(obs, codes, "+".join(codes))
     wide = obs.pivot_table(index="occupation_code", columns=["measure", "period"], values="value")

@@ -38,8 +38,8 @@ LOCK_TIMEOUT_S = 900.0
 """How long a run waits for another run's publish before giving up."""
 STALE_WITHOUT_PID_S = 24 * 3600.0
 """Temporary folders of older versions carry no pid; they are removed when this old."""
-_TEMP = re.compile(r"^\.[a-z]{2}-(building|old)-(?P<pid>\d+)-")
-_TEMP_OLD_STYLE = re.compile(r"^\.[a-z]{2}-(building-|old-\d+$)")
+_TEMP = re.compile(r"^\.[a-z]{2}-(building|old)-(?P<pid>[0-9]+)-")
+_TEMP_OLD_STYLE = re.compile(r"^\.[a-z]{2}-(building-|old-[0-9]+$)")
 PR_SET_PDEATHSIG = 1
 
 
