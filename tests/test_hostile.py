@@ -60,3 +60,104 @@ def test_a_digit_pattern_in_src_is_ascii_only():
                 if "\\d" in line:
                     offenders.append(f"{path.relative_to(root)}:{number}")
     assert offenders == []
+
+
+# --- item 2 and the YAML weak cases: duplicate keys, aliases, unknown keys -------------------------
+
+AREA = "  {slug}:\n    name_fi: {name}\n    name_sv: {name}\n    members: [{members}]\n"
+
+
+def write(tmp_path, name: str, text: str):
+    path = tmp_path / name
+    path.write_text(text, encoding="utf-8")
+    return path
+
+
+def test_a_second_area_with_the_same_id_is_refused_naming_file_line_and_key(tmp_path):
+    path = write(tmp_path, "areas.yaml", "default: keski-pohjanmaa\nareas:\n"
+                 + AREA.format(slug="keski-pohjanmaa", name="Keski-Pohjanmaa", members="KU272, KU074")
+                 + AREA.format(slug="keski-pohjanmaa", name="Kokkola", members="KU272"))
+    with pytest.raises(config.ConfigError) as err:
+        config.load_areas(path)
+    message = str(err.value)
+    assert str(path) in message and "line 7" in message and "'keski-pohjanmaa'" in message
+    assert "line 3" in message  # where the first one is
+
+
+@pytest.mark.parametrize("text, line, key", [
+    ("default: a\ndefault: b\n", 2, "default"),
+    ("areas:\n  a:\n    name_fi: A\n    name_fi: B\n", 4, "name_fi"),
+    ("areas: {a: {members: [KU272], members: [KU074]}}\n", 1, "members"),
+    ("1: a\n'1': b\n", None, None),  # an int and a text key differ: not a duplicate
+])
+def test_duplicate_keys_are_refused_in_every_config_file(tmp_path, text, line, key):
+    path = write(tmp_path, "any.yaml", text)
+    if key is None:
+        assert config.read_yaml(path) == {1: "a", "1": "b"}
+        return
+    with pytest.raises(config.ConfigError) as err:
+        config.read_yaml(path)
+    assert f"{path}, line {line}" in str(err.value) and f"'{key}'" in str(err.value)
+
+
+def test_a_duplicate_review_parameter_is_refused(tmp_path):
+    path = write(tmp_path, "2023Q3.yaml", "period: 2023Q3\nlang: fi\nlang: sv\n")
+    with pytest.raises(config.ConfigError, match=r"2023Q3.yaml, line 3: the key 'lang' is given twice \(first on line 2\)"):
+        params.read_params_file(path)
+
+
+def test_a_duplicate_key_in_a_string_catalogue_is_refused(tmp_path):
+    from analysis.errors import load_own_yaml
+
+    path = write(tmp_path, "common.yaml", "a: yksi\nb: kaksi\na: kolme\n")
+    with open(path, encoding="utf-8") as fh, pytest.raises(ValueError) as err:
+        load_own_yaml(fh)
+    assert "common.yaml" in str(err.value) and "line 3" in str(err.value) and "'a'" in str(err.value)
+
+
+def test_the_shipped_yaml_files_have_no_duplicate_keys():
+    from analysis.errors import load_own_yaml
+
+    for path in [config.AREAS_FILE, config.NOTEBOOKS_FILE, *sorted(config.REVIEW_PARAMS_DIR.glob("*.yaml"))]:
+        config.read_yaml(path)
+    for path in sorted((config.ROOT / "src" / "analysis" / "present" / "strings").glob("*/*.yaml")):
+        with open(path, encoding="utf-8") as fh:
+            assert load_own_yaml(fh)
+
+
+BOMB = ("default: a\nareas:\n  a:\n    name_fi: &l0 [x, x, x, x, x, x, x, x, x]\n"
+        + "".join(f"    n{i}: &l{i} [*l{i - 1}, *l{i - 1}, *l{i - 1}, *l{i - 1}, *l{i - 1}, *l{i - 1}, *l{i - 1}, "
+                  f"*l{i - 1}, *l{i - 1}]\n" for i in range(1, 9))
+        + "    name_sv: *l8\n    members: [KU272]\n")
+
+
+def test_a_yaml_alias_bomb_is_refused_at_once(tmp_path):
+    import time
+
+    path = write(tmp_path, "areas.yaml", BOMB)
+    started = time.perf_counter()
+    with pytest.raises(config.ConfigError) as err:
+        config.load_areas(path)
+    assert time.perf_counter() - started < 1.0
+    assert f"{path}, line 5" in str(err.value) and "alias" in str(err.value)
+
+
+def test_anchors_and_aliases_are_refused_in_config_files(tmp_path):
+    path = write(tmp_path, "notebooks.yaml", "a: &x {k: 1}\nb: *x\n")
+    with pytest.raises(config.ConfigError, match=r"notebooks.yaml, line 2, column 4: .*alias"):
+        config.read_yaml(path)
+
+
+@pytest.mark.parametrize("entry, expected", [
+    ("{name_fi: A, name_sv: A, members: [KU272], nme_sv: B}", "unknown key(s) nme_sv"),
+    ("{name_fi: A, name_sv: A, members: [KU272], 5: B}", "unknown key(s) 5"),
+    ("{name_fi: [A, B], name_sv: A, members: [KU272]}", "key 'name_fi': expected a text"),
+    ("{name_fi: A, name_sv: 12, members: [KU272]}", "key 'name_sv': expected a text"),
+    ("{name_fi: A, name_sv: A, in_fi: {x: 1}, members: [KU272]}", "key 'in_fi': expected a text"),
+    ("{name_fi: A, name_sv: A, members: [KU272], kind: [region]}", "key 'kind'"),
+])
+def test_unknown_keys_and_names_that_are_not_text_are_refused(tmp_path, entry, expected):
+    path = write(tmp_path, "areas.yaml", f"default: a\nareas:\n  a: {entry}\n")
+    with pytest.raises(config.ConfigError) as err:
+        config.load_areas(path)
+    assert str(path) in str(err.value) and "area 'a'" in str(err.value) and expected in str(err.value)
