@@ -161,3 +161,104 @@ def test_unknown_keys_and_names_that_are_not_text_are_refused(tmp_path, entry, e
     with pytest.raises(config.ConfigError) as err:
         config.load_areas(path)
     assert str(path) in str(err.value) and "area 'a'" in str(err.value) and expected in str(err.value)
+
+
+# --- item 9: a kill at any point of a publish never loses the review -------------------------------
+
+KILLING_PUBLISH = r"""
+import os, shutil, signal, sys
+from pathlib import Path
+from analysis.review import publish
+
+out, kill_at, swap = Path(sys.argv[1]), int(sys.argv[2]), sys.argv[3] == "swap"
+work = publish.building_dir(out / "a" / "2023Q3", "fi")
+(work / "review.html").write_text("new review (test fixture)", encoding="utf-8")
+if not swap:
+    publish.exchange = lambda a, b: False  # a file system without an atomic swap
+calls = []
+
+def killing(real):
+    def call(*args, **kwargs):
+        calls.append(real.__name__)
+        if len(calls) == kill_at:
+            os.kill(os.getpid(), signal.SIGKILL)
+        return real(*args, **kwargs)
+    return call
+
+publish.os.replace = killing(os.replace)
+publish.os.rename = killing(os.rename)
+publish.shutil.rmtree = killing(shutil.rmtree)
+if hasattr(publish, "exchange"):
+    publish.exchange = killing(publish.exchange)
+publish.publish(work, out / "a" / "2023Q3" / "fi", True, out)
+print("done", len(calls))
+"""
+
+
+def _published_pair(tmp_path):
+    parent = tmp_path / "a" / "2023Q3"
+    review = parent / "fi"
+    review.mkdir(parents=True)
+    (review / "review.html").write_text("old review (test fixture)", encoding="utf-8")
+    return parent, review
+
+
+def _killed_publish(tmp_path, kill_at: int, swap: bool):
+    """Publish a new build over the old review in a child process killed at its ``kill_at``-th file-system
+    move or removal; returns the finished child process."""
+    import subprocess
+    import sys
+
+    _published_pair(tmp_path)
+    return subprocess.run([sys.executable, "-c", KILLING_PUBLISH, str(tmp_path), str(kill_at),
+                           "swap" if swap else "rename"], capture_output=True, text=True, timeout=60)
+
+
+@pytest.mark.parametrize("swap", [True, False], ids=["atomic-swap", "two-renames"])
+def test_a_kill_at_any_point_of_a_publish_never_loses_the_review(tmp_path, swap):
+    import shutil
+
+    from analysis.review import publish
+
+    kill_at = 1
+    while True:
+        shutil.rmtree(tmp_path / "a", ignore_errors=True)
+        done = _killed_publish(tmp_path, kill_at, swap)
+        review = tmp_path / "a" / "2023Q3" / "fi" / "review.html"
+        if swap:  # the review is in place at every moment
+            assert review.read_text(encoding="utf-8").endswith("review (test fixture)"), kill_at
+        publish.clean_stale(tmp_path)
+        assert review.read_text(encoding="utf-8") in ("old review (test fixture)", "new review (test fixture)")
+        assert [p.name for p in (tmp_path / "a" / "2023Q3").iterdir()] == ["fi"], kill_at
+        if done.returncode == 0:
+            assert review.read_text(encoding="utf-8") == "new review (test fixture)"
+            break
+        assert done.returncode == -9, done.stderr
+        kill_at += 1
+    assert kill_at >= 2  # killed at least once mid-publish
+
+
+def test_clean_stale_restores_a_review_moved_aside_by_a_killed_publish(tmp_path):
+    """The state the red team found: the old review moved aside, the new build not yet in place, the
+    process dead. The next run restores the review (it deleted both before)."""
+    from analysis.review import publish
+
+    parent, review = _published_pair(tmp_path)
+    dead = _dead_pid()
+    old = parent / f".fi-old-{dead}-1-abc"
+    review.rename(old)
+    build = parent / f".fi-building-{dead}-xyz"
+    build.mkdir()
+    (build / "review.html").write_text("new review (test fixture)", encoding="utf-8")
+    publish.clean_stale(tmp_path)
+    assert (review / "review.html").read_text(encoding="utf-8") == "old review (test fixture)"
+    assert sorted(p.name for p in parent.iterdir()) == ["fi"]
+
+
+def _dead_pid() -> int:
+    import subprocess
+    import sys
+
+    proc = subprocess.Popen([sys.executable, "-c", "pass"])
+    proc.wait()
+    return proc.pid

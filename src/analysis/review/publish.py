@@ -40,7 +40,10 @@ STALE_WITHOUT_PID_S = 24 * 3600.0
 """Temporary folders of older versions carry no pid; they are removed when this old."""
 _TEMP = re.compile(r"^\.[a-z]{2}-(building|old)-(?P<pid>[0-9]+)-")
 _TEMP_OLD_STYLE = re.compile(r"^\.[a-z]{2}-(building-|old-[0-9]+$)")
+_OLD = re.compile(r"^\.(?P<lang>[a-z]{2})-old-[0-9]+(-|$)")
 PR_SET_PDEATHSIG = 1
+AT_FDCWD = -100
+RENAME_EXCHANGE = 2
 
 
 class PublishError(UserError, RuntimeError):
@@ -116,51 +119,98 @@ def _alive(pid: int) -> bool:
     return True
 
 
+def exchange(a: Path, b: Path) -> bool:
+    """Swap the folders ``a`` and ``b`` in one atomic step (Linux ``renameat2(RENAME_EXCHANGE)``); False
+    where the system or the file system cannot (then nothing changed). Another failure is an OSError."""
+    if not sys.platform.startswith("linux"):
+        return False
+    try:
+        renameat2 = ctypes.CDLL(None, use_errno=True).renameat2
+    except (OSError, AttributeError):  # a C library older than glibc 2.28
+        return False
+    if renameat2(AT_FDCWD, os.fsencode(a), AT_FDCWD, os.fsencode(b), RENAME_EXCHANGE) == 0:
+        return True
+    err = ctypes.get_errno()
+    if err in (errno.EINVAL, errno.ENOSYS, errno.EOPNOTSUPP):
+        return False
+    raise OSError(err, os.strerror(err), str(b))
+
+
+def _inside(output_dir: Path, path: Path) -> bool:
+    """True if no folder between ``output_dir`` and ``path`` (``path`` included) is a symbolic link."""
+    part = Path(path)
+    while part != output_dir and part != part.parent:
+        if part.is_symlink():
+            return False
+        part = part.parent
+    return True
+
+
 def clean_stale(output_dir: Path, now: float | None = None) -> list[Path]:
-    """Remove what killed runs left under ``output_dir``: ``.<lang>-building-<pid>-…`` and
-    ``.<lang>-old-<pid>-…`` folders whose process is dead (older unnamed ones after a day).
-    Returns the folders removed; a folder that cannot be removed is left (and not reported)."""
+    """Mend what killed runs left under ``output_dir``, under the publish lock.
+
+    A review moved aside by a publish killed before the new one was in place
+    (``.<lang>-old-…`` with no ``<lang>`` beside it) is moved back: the review is never lost. Then
+    ``.<lang>-building-<pid>-…`` folders whose process is dead, the ``.<lang>-old-…`` folders of
+    finished replacements (older unnamed ones after a day) are removed. Nothing behind a symbolic
+    link is touched. Returns the folders removed; one that cannot be removed is left (and not reported).
+    """
     output_dir = Path(output_dir)
     now = time.time() if now is None else now
     removed: list[Path] = []
     if not output_dir.is_dir():
         return removed
-    for folder in output_dir.glob("*/*/.*-*"):
-        if not folder.is_dir():
-            continue
-        match = _TEMP.match(folder.name)
-        if match:
-            stale = not _alive(int(match["pid"]))
-        elif _TEMP_OLD_STYLE.match(folder.name):
-            try:
-                stale = now - folder.stat().st_mtime > STALE_WITHOUT_PID_S
-            except OSError:
+    with publish_lock(output_dir):  # no publish is half done while the lock is held
+        folders = [f for f in sorted(output_dir.glob("*/*/.*-*")) if _inside(output_dir, f) and f.is_dir()]
+        for folder in folders:
+            found = _OLD.match(folder.name)
+            target = folder.with_name(found["lang"]) if found else None
+            if target is not None and not target.exists() and not target.is_symlink():
+                with contextlib.suppress(OSError):
+                    os.rename(folder, target)
+        for folder in folders:
+            if not folder.is_dir():
                 continue
-        else:
-            continue
-        if stale:
-            shutil.rmtree(folder, ignore_errors=True)
-            if not folder.exists():
-                removed.append(folder)
+            match = _TEMP.match(folder.name)
+            if _OLD.match(folder.name):
+                stale = True  # a publish holds the lock from moving the old review aside to removing it
+            elif match:
+                stale = not _alive(int(match["pid"]))
+            elif _TEMP_OLD_STYLE.match(folder.name):
+                try:
+                    stale = now - folder.stat().st_mtime > STALE_WITHOUT_PID_S
+                except OSError:
+                    continue
+            else:
+                continue
+            if stale:
+                shutil.rmtree(folder, ignore_errors=True)
+                if not folder.exists():
+                    removed.append(folder)
     return removed
 
 
 def publish(workdir: Path, destination: Path, force: bool, output_dir: Path | None = None) -> None:
     """Move the finished review ``workdir`` to ``destination`` under the publish lock.
 
-    An existing review is replaced only with ``force`` (:class:`ReviewExists` otherwise); the
-    old one is moved aside first and restored if the move fails. An OS failure is a
-    :class:`PublishError` naming the path.
+    An existing review is replaced only with ``force`` (:class:`ReviewExists` otherwise), in one atomic
+    swap where the file system can (:func:`exchange`: a kill at any moment leaves the old or the new
+    review in place); elsewhere the old one is moved aside first, restored if the move fails, and
+    restored by the next run's :func:`clean_stale` if the process is killed in between. An OS failure
+    is a :class:`PublishError` naming the path.
     """
     destination = Path(destination)
     lock_dir = Path(output_dir) if output_dir is not None else destination.parents[2]
     with publish_lock(lock_dir):
         try:
             destination.parent.mkdir(parents=True, exist_ok=True)
-            if destination.exists():
+            if destination.exists() or destination.is_symlink():
                 if not force:
                     raise ReviewExists("a review already exists at {path}; use --force to replace it",
                                        path=destination)
+                if exchange(workdir, destination):
+                    shutil.rmtree(workdir, ignore_errors=True)  # now the old review; else clean_stale's
+                    return
                 old = destination.with_name(
                     f".{destination.name}-old-{os.getpid()}-{threading.get_ident()}-{uuid.uuid4().hex[:8]}")
                 os.replace(destination, old)
