@@ -262,3 +262,87 @@ def _dead_pid() -> int:
     proc = subprocess.Popen([sys.executable, "-c", "pass"])
     proc.wait()
     return proc.pid
+
+
+# --- symbolic links planted in the output folder are never followed out of it ------------------------
+
+@pytest.fixture
+def planted(tmp_path):
+    """An output folder with a published review and a folder outside it that links point to."""
+    out, outside = tmp_path / "outputs", tmp_path / "outside"
+    _published_pair(out)
+    outside.mkdir()
+    return out, outside
+
+
+def test_a_lock_file_that_is_a_link_is_refused(planted):
+    from analysis.review import publish
+
+    out, outside = planted
+    (out / ".publish.lock").symlink_to(outside / "victim")
+    with pytest.raises(publish.PublishError, match=r"\.publish\.lock: .*symbolic link"):
+        with publish.publish_lock(out):
+            pass
+    assert list(outside.iterdir()) == []
+
+
+def test_a_review_is_never_built_or_published_through_a_linked_folder(planted):
+    from analysis.review import publish
+
+    out, outside = planted
+    (out / "b").symlink_to(outside, target_is_directory=True)
+    with pytest.raises(publish.PublishError, match=r"outputs/b: .*symbolic link"):
+        publish.building_dir(out / "b" / "2023Q3", "fi")
+    work = publish.building_dir(out / "a" / "2023Q3", "fi")
+    with pytest.raises(publish.PublishError, match=r"outputs/b: .*symbolic link"):
+        publish.publish(work, out / "b" / "2023Q3" / "fi", False, out)
+    (out / "a" / "2023Q3" / "sv").symlink_to(outside, target_is_directory=True)
+    with pytest.raises(publish.PublishError, match=r"2023Q3/sv: .*symbolic link"):
+        publish.publish(work, out / "a" / "2023Q3" / "sv", True, out)
+    assert list(outside.iterdir()) == [] and work.is_dir()
+
+
+def test_clean_stale_never_removes_anything_behind_a_link(planted):
+    from analysis.review import publish
+
+    out, outside = planted
+    victim = outside / "2023Q3" / f".fi-building-{_dead_pid()}-x"
+    victim.mkdir(parents=True)
+    (out / "b").symlink_to(outside, target_is_directory=True)
+    assert publish.clean_stale(out) == []
+    assert victim.is_dir()
+
+
+def test_a_log_folder_that_is_a_link_is_refused_before_the_run(planted):
+    from analysis.review import publish
+
+    out, outside = planted
+    (out / ".logs").symlink_to(outside, target_is_directory=True)
+    with pytest.raises(publish.PublishError, match=r"outputs/\.logs: .*symbolic link"):
+        publish.clean_stale(out)
+
+
+def test_a_worker_never_writes_its_log_through_a_link(planted, tmp_path):
+    import subprocess
+    import sys
+
+    out, outside = planted
+    (out / ".logs").mkdir()
+    (out / ".logs" / "compute.log").symlink_to(outside / "victim.log")
+    script = ("import os, sys; from analysis.review.publish import worker_init; "
+              f"worker_init({str(out / '.logs' / 'compute.log')!r}, os.getppid()); print('x', file=sys.stderr)")
+    subprocess.run([sys.executable, "-c", script], timeout=60)
+    assert list(outside.iterdir()) == []
+
+
+def test_the_index_lists_no_review_behind_a_link(planted):
+    import json
+
+    from analysis.review import index
+
+    out, outside = planted
+    (outside / "2023Q3" / "fi").mkdir(parents=True)
+    (outside / "2023Q3" / "fi" / "run.json").write_text(json.dumps({"area": "b", "period": "2023Q3", "lang": "fi"}),
+                                                         encoding="utf-8")
+    (out / "b").symlink_to(outside, target_is_directory=True)
+    assert index.collect(out, warn=lambda m: None) == []

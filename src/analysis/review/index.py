@@ -54,6 +54,8 @@ def collect(output_dir: Path, warn=None) -> list[dict]:
     for run in sorted(output_dir.glob("*/*/*/run.json")):
         if any(part.startswith(".") for part in run.relative_to(output_dir).parts):
             continue
+        if any(p.is_symlink() for p in (run, run.parent, run.parent.parent, run.parent.parent.parent)):
+            continue  # a review behind a link planted in the output folder is not ours to list
         try:
             record = read_record(run)
         except ValueError as exc:

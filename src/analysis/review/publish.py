@@ -34,6 +34,8 @@ from analysis.errors import Text, UserError
 from analysis.files import public_mode
 
 LOCK_FILE = ".publish.lock"
+LOG_DIR = ".logs"
+"""The output folder's logs of the processes that compute results (``review.runner``)."""
 LOCK_TIMEOUT_S = 900.0
 """How long a run waits for another run's publish before giving up."""
 STALE_WITHOUT_PID_S = 24 * 3600.0
@@ -63,6 +65,7 @@ def _os_message(exc: OSError, path: Path) -> Text:
         errno.ENOSPC: Text("the disk is full"),
         errno.ENOTDIR: Text("a part of the path is a file, not a folder"),
         errno.EEXIST: Text("a file is in the way"),
+        errno.ELOOP: Text("is a symbolic link; nothing in the output folder is followed out of it (remove the link)"),
     }.get(exc.errno, exc.strerror or str(exc))
     return Text("{path}: {reason}", path=exc.filename or path, reason=reason)
 
@@ -77,7 +80,7 @@ def publish_lock(output_dir: Path, timeout_s: float = LOCK_TIMEOUT_S) -> Iterato
     output_dir = Path(output_dir)
     try:
         output_dir.mkdir(parents=True, exist_ok=True)
-        fd = os.open(output_dir / LOCK_FILE, os.O_RDWR | os.O_CREAT, public_mode())
+        fd = os.open(output_dir / LOCK_FILE, os.O_RDWR | os.O_CREAT | os.O_NOFOLLOW, public_mode())
     except OSError as exc:
         raise PublishError(_os_message(exc, output_dir)) from None
     try:
@@ -96,8 +99,25 @@ def publish_lock(output_dir: Path, timeout_s: float = LOCK_TIMEOUT_S) -> Iterato
         os.close(fd)  # closing releases the lock
 
 
+def refuse_links(output_dir: Path, path: Path) -> None:
+    """Raise :class:`PublishError` naming the first symbolic link between ``output_dir`` (which may be a
+    link itself) and ``path``, ``path`` included: a review, a log or a build is never written, moved or
+    removed outside the output folder through a link planted in it."""
+    output_dir, part = Path(output_dir), Path(path)
+    chain = []
+    while part != output_dir and part != part.parent:
+        chain.append(part)
+        part = part.parent
+    for part in reversed(chain):
+        if part.is_symlink():
+            raise PublishError("{path}: {reason}", path=part, reason=Text(
+                "is a symbolic link; nothing in the output folder is followed out of it (remove the link)"))
+
+
 def building_dir(parent: Path, lang: str) -> Path:
-    """A fresh temporary folder ``.<lang>-building-<pid>-…`` in ``parent`` (readable like any output)."""
+    """A fresh temporary folder ``.<lang>-building-<pid>-…`` in ``parent`` (``<output>/<area>/<period>``,
+    readable like any output); an area or period folder that is a symbolic link is refused."""
+    refuse_links(parent.parent.parent, parent)
     try:
         parent.mkdir(parents=True, exist_ok=True)
         work = Path(tempfile.mkdtemp(prefix=f".{lang}-building-{os.getpid()}-", dir=parent))
@@ -160,6 +180,10 @@ def clean_stale(output_dir: Path, now: float | None = None) -> list[Path]:
     removed: list[Path] = []
     if not output_dir.is_dir():
         return removed
+    logs = output_dir / LOG_DIR
+    refuse_links(output_dir, logs)
+    for log in sorted(logs.iterdir()) if logs.is_dir() else []:
+        refuse_links(output_dir, log)
     with publish_lock(output_dir):  # no publish is half done while the lock is held
         folders = [f for f in sorted(output_dir.glob("*/*/.*-*")) if _inside(output_dir, f) and f.is_dir()]
         for folder in folders:
@@ -201,6 +225,7 @@ def publish(workdir: Path, destination: Path, force: bool, output_dir: Path | No
     """
     destination = Path(destination)
     lock_dir = Path(output_dir) if output_dir is not None else destination.parents[2]
+    refuse_links(lock_dir, destination)
     with publish_lock(lock_dir):
         try:
             destination.parent.mkdir(parents=True, exist_ok=True)
@@ -251,6 +276,9 @@ def worker_init(log_path: str, parent_pid: int) -> None:
             pass
         if os.getppid() != parent_pid:
             os._exit(1)
-    fd = os.open(log_path, os.O_WRONLY | os.O_CREAT | os.O_APPEND, 0o644)
+    try:  # a log planted as a link is not followed (clean_stale refuses it before a run)
+        fd = os.open(log_path, os.O_WRONLY | os.O_CREAT | os.O_APPEND | os.O_NOFOLLOW, 0o644)
+    except OSError:
+        return
     os.dup2(fd, 2)
     os.close(fd)
