@@ -346,3 +346,23 @@ def test_the_index_lists_no_review_behind_a_link(planted):
                                                          encoding="utf-8")
     (out / "b").symlink_to(outside, target_is_directory=True)
     assert index.collect(out, warn=lambda m: None) == []
+
+
+# --- the index's mode follows the run's umask, not an earlier private run's ------------------------
+
+def test_the_index_gets_the_normal_mode_again_after_a_run_under_umask_077(planted):
+    import os
+
+    from analysis.review import index
+
+    out, _outside = planted
+    previous = os.umask(0o077)
+    try:
+        index.write_index(out)
+        assert (out / "index.html").stat().st_mode & 0o777 == 0o600
+        os.umask(0o022)
+        index.write_index(out)
+    finally:
+        os.umask(previous)
+    assert (out / "index.html").stat().st_mode & 0o777 == 0o644
+    assert (out / "index.json").stat().st_mode & 0o777 == 0o644

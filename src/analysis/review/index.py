@@ -11,7 +11,7 @@ import json
 import sys
 from pathlib import Path
 
-from analysis.files import write_atomic
+from analysis.files import public_mode, write_atomic
 from analysis.present.text import period_words, t
 from analysis.review import render
 
@@ -124,7 +124,7 @@ def write_index(output_dir: Path) -> Path:
     output_dir.mkdir(parents=True, exist_ok=True)
     records = collect(output_dir)
     summary = [{k: r.get(k) for k in (*FIELDS, "path")} for r in records if _published(r)]
-    write_atomic(output_dir / "index.json", json.dumps(summary, ensure_ascii=False, indent=2))
+    write_atomic(output_dir / "index.json", json.dumps(summary, ensure_ascii=False, indent=2), public_mode())
     lang = INDEX_LANG
     esc = html.escape
     sections = []
@@ -154,5 +154,5 @@ def write_index(output_dir: Path) -> Path:
     page_body = "".join(sections) if sections else f"<p>{esc(t('review.index_empty', lang))}</p>"
     page = render.page(t("review.index_title", lang), page_body, lang, [], [t("review.footer_licence", lang)])
     target = output_dir / "index.html"
-    write_atomic(target, page)
+    write_atomic(target, page, public_mode())  # the mode of this run, not of an earlier one
     return target
