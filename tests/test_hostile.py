@@ -366,3 +366,43 @@ def test_the_index_gets_the_normal_mode_again_after_a_run_under_umask_077(plante
         os.umask(previous)
     assert (out / "index.html").stat().st_mode & 0o777 == 0o644
     assert (out / "index.json").stat().st_mode & 0o777 == 0o644
+
+
+# --- SIGTERM: one line, no build folder left ---------------------------------------------------------
+
+TERMINATED_REVIEW = r"""
+import sys, time
+from pathlib import Path
+from analysis import cli
+from analysis.review import runner
+
+def slow(builds, *args, **kwargs):
+    print("building", flush=True)
+    time.sleep(60)
+
+runner._build_all = slow
+sys.exit(cli.main(["review", "--period", "2023Q3", "--output-dir", sys.argv[1], "--no-progress"]))
+"""
+
+
+def test_sigterm_during_a_review_ends_with_one_line_and_removes_the_build(tmp_path):
+    import os
+    import signal
+    import subprocess
+    import sys
+
+    out = tmp_path / "outputs"
+    proc = subprocess.Popen([sys.executable, "-c", TERMINATED_REVIEW, str(out)], stdout=subprocess.PIPE,
+                            stderr=subprocess.PIPE, text=True, env={**os.environ, "ANALYSIS_LANG": "en"})
+    try:
+        assert proc.stdout.readline() == "building\n"
+        builds = list(out.glob("*/2023Q3/.fi-building-*"))
+        assert len(builds) == 1
+        proc.send_signal(signal.SIGTERM)
+        _out, err = proc.communicate(timeout=60)
+    finally:
+        proc.kill()
+    assert proc.returncode == 128 + signal.SIGTERM
+    assert err.strip().splitlines() == ["terminated (SIGTERM); nothing was published"]
+    assert not builds[0].exists()
+    assert (out / "index.html").exists()

@@ -13,6 +13,7 @@ from __future__ import annotations
 import argparse
 import os
 import re
+import signal
 import sys
 import tempfile
 import traceback
@@ -26,6 +27,8 @@ from analysis.errors import ERROR_LANGUAGES, Localized, Text, UserError, user_la
 EXIT_USER_ERROR = 2
 """Exit status of a known error (bad data, configuration, parameters, network, workbook, notebook)."""
 EXIT_BUG = 1
+EXIT_TERMINATED = 128 + signal.SIGTERM
+"""Exit status after SIGTERM (the shell's convention for a process ended by a signal)."""
 """Exit status of an unexpected error (a bug): its traceback is in the log file named on stderr."""
 LOG_DIR = config.CACHE_DIR / "logs"
 """Tracebacks of unexpected errors (in the cache folder: not committed, safe to delete)."""
@@ -229,7 +232,29 @@ def write_crash_log(exc: BaseException, argv: Sequence[str] | None) -> Path | No
     return None
 
 
+class Terminated(KeyboardInterrupt):
+    """SIGTERM arrived: raised in the main thread so that every ``finally`` (a review's removal of its build
+    folder, the index) runs as for Ctrl-C; :func:`main` prints one line and exits with 143."""
+
+
+def _on_sigterm(signum, frame) -> None:
+    raise Terminated()
+
+
 def main(argv: Sequence[str] | None = None) -> int:
+    """Run the command line (see :func:`run_main`) with SIGTERM turned into :class:`Terminated`
+    while it runs."""
+    try:
+        previous = signal.signal(signal.SIGTERM, _on_sigterm)
+    except ValueError:  # not the main thread: leave the signals alone
+        return run_main(argv)
+    try:
+        return run_main(argv)
+    finally:
+        signal.signal(signal.SIGTERM, previous)
+
+
+def run_main(argv: Sequence[str] | None = None) -> int:
     """Run the command line; returns the process exit code.
 
     A known error (:class:`analysis.errors.UserError`, network errors) prints one short message
@@ -250,6 +275,9 @@ def main(argv: Sequence[str] | None = None) -> int:
             traceback.print_exc()
         print(error_message(exc, lang), file=sys.stderr)
         return EXIT_USER_ERROR
+    except Terminated:
+        print(Text("terminated (SIGTERM); nothing was published").message(lang), file=sys.stderr)
+        return EXIT_TERMINATED
     except KeyboardInterrupt:
         print(Text("interrupted; nothing was published").message(lang), file=sys.stderr)
         return 130

@@ -268,6 +268,7 @@ def worker_init(log_path: str, parent_pid: int) -> None:
     ``prctl(PR_SET_PDEATHSIG, SIGTERM)`` makes the kernel send SIGTERM to the worker when the
     review process ends, even by ``kill -9``; if the parent is already gone, the worker exits.
     """
+    signal.signal(signal.SIGTERM, signal.SIG_DFL)  # a forked worker ends on SIGTERM, not the parent's handler
     if sys.platform.startswith("linux"):
         try:
             libc = ctypes.CDLL(None, use_errno=True)
