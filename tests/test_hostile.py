@@ -406,3 +406,51 @@ def test_sigterm_during_a_review_ends_with_one_line_and_removes_the_build(tmp_pa
     assert err.strip().splitlines() == ["terminated (SIGTERM); nothing was published"]
     assert not builds[0].exists()
     assert (out / "index.html").exists()
+
+
+# --- a full disk: the documented message, and the failure path does not fail too ---------------------
+
+def _disk_full(path) -> OSError:
+    import errno
+
+    return OSError(errno.ENOSPC, "No space left on device", str(path))
+
+
+@pytest.mark.parametrize("where", ["page", "failed-run-record"])
+def test_a_full_disk_is_named_and_leaves_no_build(tmp_path, monkeypatch, capsys, where):
+    """ENOSPC simulated (monkeypatched) while writing the main page, and while keeping a failed run's record
+    after a notebook failed for lack of space: one known error naming the file, no build folder left."""
+    from pathlib import Path
+
+    from analysis.review import runner
+
+    out = tmp_path / "outputs"
+    _published_pair(out)
+    monkeypatch.setattr(cli, "LOG_DIR", tmp_path / "logs")
+    monkeypatch.setattr(runner, "compute_results", lambda *a, **k: None)
+    if where == "page":
+        monkeypatch.setattr(runner, "execute_all", lambda *a, **k: None)
+
+        def render_main(build, notebooks, vintage):
+            raise _disk_full(build.workdir / "review.html")
+        monkeypatch.setattr(runner, "render_main", render_main)
+        named = "review.html: the disk is full"
+    else:
+        def execute_all(builds, *a, **k):
+            raise runner.ReviewFailed("notebook 00_data_overview.ipynb failed: [Errno 28] No space left on device")
+        monkeypatch.setattr(runner, "execute_all", execute_all)
+        real = Path.write_text
+
+        def write_text(self, *a, **k):
+            if self.name == "run.json":
+                raise _disk_full(self)
+            return real(self, *a, **k)
+        monkeypatch.setattr(Path, "write_text", write_text)
+        named = "run.json: the disk is full"
+    assert cli.main(["review", "--period", "2023Q3", "--area", "keski-pohjanmaa", "--output-dir", str(out),
+                     "--no-progress"]) == 2
+    err = capsys.readouterr().err
+    assert named in err and "unexpected" not in err and "Traceback" not in err
+    assert list((out / "keski-pohjanmaa").glob("2023Q3/.*")) == []
+    assert (out / "a" / "2023Q3" / "fi" / "review.html").exists()
+    assert not (tmp_path / "logs").exists()  # a known error: no traceback logged

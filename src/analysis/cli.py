@@ -216,6 +216,22 @@ def error_message(exc: BaseException, lang: str) -> str:
     return f"{Text('error').message(lang)}: {text}"
 
 
+def disk_full_message(exc: BaseException) -> Text | None:
+    """The message of a full disk (or quota) anywhere in the chain of ``exc`` (an error raised while
+    handling one, as a failed run's record that cannot be written either), else None."""
+    import errno
+
+    seen: BaseException | None = exc
+    for _ in range(20):
+        if seen is None:
+            break
+        if isinstance(seen, OSError) and seen.errno in (errno.ENOSPC, errno.EDQUOT):
+            reason = Text("the disk is full") if seen.errno == errno.ENOSPC else Text("the disk quota is exceeded")
+            return Text("{path}: {reason}", path=seen.filename, reason=reason) if seen.filename else reason
+        seen = seen.__cause__ or seen.__context__
+    return None
+
+
 def write_crash_log(exc: BaseException, argv: Sequence[str] | None) -> Path | None:
     """Write the traceback of an unexpected error to ``data/cache/logs/`` (else the temp folder)."""
     stamp = datetime.now(timezone.utc).strftime("%Y%m%dT%H%M%SZ")
@@ -287,6 +303,10 @@ def run_main(argv: Sequence[str] | None = None) -> int:
     except Exception as exc:  # noqa: BLE001 - the last line of defence: log it, say where
         if args.debug:
             traceback.print_exc()
+        full = disk_full_message(exc)
+        if full is not None:  # not a bug: nothing more can be written (a crash log neither)
+            print(f"{Text('error').message(lang)}: {full.message(lang)}", file=sys.stderr)
+            return EXIT_USER_ERROR
         log = write_crash_log(exc, argv)
         where = (Text("the full traceback is in {log}", log=log) if log
                  else Text("the traceback could not be logged"))
