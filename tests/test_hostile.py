@@ -454,3 +454,24 @@ def test_a_full_disk_is_named_and_leaves_no_build(tmp_path, monkeypatch, capsys,
     assert list((out / "keski-pohjanmaa").glob("2023Q3/.*")) == []
     assert (out / "a" / "2023Q3" / "fi" / "review.html").exists()
     assert not (tmp_path / "logs").exists()  # a known error: no traceback logged
+
+
+# --- a right-to-left override in an area name stays inside the name ----------------------------------
+
+def test_names_in_the_index_are_isolated_against_rtl_overrides(tmp_path):
+    import json
+
+    from analysis.review import index
+
+    name = "Kokkola\u202e (test fixture)"  # U+202E RIGHT-TO-LEFT OVERRIDE, never closed
+    review = tmp_path / "kokkola" / "2023Q3" / "fi"
+    review.mkdir(parents=True)
+    (review / "run.json").write_text(json.dumps({"area": "kokkola", "area_name": name, "period": "2023Q3",
+                                                 "lang": "fi"}), encoding="utf-8")
+    page = index.write_index(tmp_path).read_text(encoding="utf-8")
+    places = [m.start() for m in re.finditer(re.escape(name), page)]
+    assert len(places) >= 3  # heading, caption, table label, link labels
+    for at in places:
+        assert page[at - 5:at] == "<bdi>" and page[at + len(name):at + len(name) + 6] == "</bdi>" or (
+            page[at - 1] == "\u2068" and page[at + len(name)] == "\u2069"), page[at - 20:at + len(name) + 20]
+    assert f"<h2><bdi>{name}</bdi></h2>" in page

@@ -116,6 +116,13 @@ def grouped(records: list[dict]) -> list[tuple[str, list[dict]]]:
     return out
 
 
+ISOLATE, POP_ISOLATE = "\u2068", "\u2069"
+"""FIRST STRONG ISOLATE … POP DIRECTIONAL ISOLATE: a name inside an attribute cannot reverse what follows
+(a right-to-left override in a name ends with it); in the page's text, names sit in ``<bdi>``."""
+SLOT = "\ufffc"
+"""OBJECT REPLACEMENT CHARACTER: where a translated sentence takes a name in ``<bdi>``."""
+
+
 def write_index(output_dir: Path) -> Path:
     """Write ``index.json`` and ``index.html`` listing every review; returns the HTML path."""
     from analysis.config import LANGUAGES, ConfigError
@@ -129,6 +136,8 @@ def write_index(output_dir: Path) -> Path:
     esc = html.escape
     sections = []
     for area_name, rows in grouped(records):
+        name_html = f"<bdi>{esc(area_name)}</bdi>"  # an RTL override in a name stays inside the name
+        name_attr = esc(f"{ISOLATE}{area_name}{POP_ISOLATE}")
         body = ""
         for row in rows:
             try:
@@ -137,7 +146,7 @@ def write_index(output_dir: Path) -> Path:
                 period = row["period"]
             links = "".join(
                 f'<td><a href="{esc(row["paths"][code])}" hreflang="{code}" '
-                f'aria-label="{esc(area_name)}, {esc(period)}, {esc(t(f"review.index_lang_{code}", lang))}">'
+                f'aria-label="{name_attr}, {esc(period)}, {esc(t(f"review.index_lang_{code}", lang))}">'
                 f'{esc(t("review.index_open", code))}</a></td>'
                 if code in row["paths"] else "<td>–</td>" for code in LANGUAGES)
             last = period_words(row["last_month"], lang) if row["last_month"] else "–"
@@ -146,9 +155,10 @@ def write_index(output_dir: Path) -> Path:
         head = [t("review.index_period", lang), *[t(f"review.index_lang_{code}", lang) for code in LANGUAGES],
                 t("review.index_last_month", lang), t("review.index_made_at", lang)]
         sections.append(
-            f"<h2>{esc(area_name)}</h2>"
-            f'<div class="table-wrap" tabindex="0" role="region" aria-label="{esc(area_name)}"><table class="data">'
-            f"<caption>{esc(t('review.index_caption', lang, area=area_name))}</caption><thead><tr>"
+            f"<h2>{name_html}</h2>"
+            f'<div class="table-wrap" tabindex="0" role="region" aria-label="{name_attr}"><table class="data">'
+            f"<caption>{esc(t('review.index_caption', lang, area=SLOT)).replace(SLOT, name_html)}"
+            "</caption><thead><tr>"
             + "".join(f'<th scope="col">{esc(h)}</th>' for h in head)
             + f"</tr></thead><tbody>{body}</tbody></table></div>")
     page_body = "".join(sections) if sections else f"<p>{esc(t('review.index_empty', lang))}</p>"
