@@ -4,9 +4,14 @@
   (``outputs/.publish.lock``, ``fcntl.flock``), so concurrent runs are serialised; an existing
   review is replaced only with ``force``; an OS failure (read-only folder, a name too long) is a
   :class:`PublishError` naming the path, never a raw ``OSError``.
+- A review replaced with ``force`` is swapped with the new one in one step where the file system can
+  (:func:`exchange`); elsewhere a killed replacement's ``.<lang>-old-<pid>-…`` folder is moved back by
+  the next run: a kill at any moment never loses the review.
 - :func:`building_dir` makes the temporary folder ``.<lang>-building-<pid>-…``; a later run's
   :func:`clean_stale` removes such folders whose process is dead (a review killed with
-  ``kill -9``) and the ``.<lang>-old-<pid>-…`` folders of an interrupted replacement.
+  ``kill -9``) and the ``.<lang>-old-<pid>-…`` folders of a finished replacement.
+- Nothing is followed out of the output folder through a symbolic link planted in it
+  (:func:`refuse_links`, ``O_NOFOLLOW``).
 - :func:`worker_init` is the notebook workers' initializer: on Linux each worker asks the
   kernel to end it when the review process dies (``prctl(PR_SET_PDEATHSIG)``), so no orphaned
   worker keeps running.
