@@ -534,6 +534,7 @@ def _publish_read_only(env):
     def refuse(src, dst):
         raise PermissionError(13, "Permission denied", str(dst))
     env.monkeypatch.setattr(publish.os, "replace", refuse)
+    env.monkeypatch.setattr(publish, "exchange", refuse)
     msg = message_of(lambda: publish.publish(work, env.outputs / "keski-pohjanmaa" / "2023Q3" / "fi", True,
                                               env.outputs))
     env.monkeypatch.undo()

@@ -117,7 +117,7 @@ def test_the_index_lists_the_reviews_and_escapes_an_area_name(tmp_path):
     links = soup.select("tbody a")
     assert [(a["href"], a["hreflang"]) for a in links] == [("keski-pohjanmaa/2023Q3/fi/review.html", "fi"),
                                                            ("keski-pohjanmaa/2023Q3/sv/review.html", "sv")]
-    assert links[0]["aria-label"] == f"{EVIL}, heinä–\u2060syyskuu\xa02023, Suomeksi"
+    assert links[0]["aria-label"] == f"\u2068{EVIL}\u2069, heinä–\u2060syyskuu\xa02023, Suomeksi"  # the name isolated
     empty = BeautifulSoup(index.write_index(tmp_path / "none").read_text(encoding="utf-8"), "html.parser")
     assert not empty.find("table") and empty.main.get_text().strip()
 

@@ -13,6 +13,7 @@ from __future__ import annotations
 import argparse
 import os
 import re
+import signal
 import sys
 import tempfile
 import traceback
@@ -26,6 +27,8 @@ from analysis.errors import ERROR_LANGUAGES, Localized, Text, UserError, user_la
 EXIT_USER_ERROR = 2
 """Exit status of a known error (bad data, configuration, parameters, network, workbook, notebook)."""
 EXIT_BUG = 1
+EXIT_TERMINATED = 128 + signal.SIGTERM
+"""Exit status after SIGTERM (the shell's convention for a process ended by a signal)."""
 """Exit status of an unexpected error (a bug): its traceback is in the log file named on stderr."""
 LOG_DIR = config.CACHE_DIR / "logs"
 """Tracebacks of unexpected errors (in the cache folder: not committed, safe to delete)."""
@@ -213,6 +216,22 @@ def error_message(exc: BaseException, lang: str) -> str:
     return f"{Text('error').message(lang)}: {text}"
 
 
+def disk_full_message(exc: BaseException) -> Text | None:
+    """The message of a full disk (or quota) anywhere in the chain of ``exc`` (an error raised while
+    handling one, as a failed run's record that cannot be written either), else None."""
+    import errno
+
+    seen: BaseException | None = exc
+    for _ in range(20):
+        if seen is None:
+            break
+        if isinstance(seen, OSError) and seen.errno in (errno.ENOSPC, errno.EDQUOT):
+            reason = Text("the disk is full") if seen.errno == errno.ENOSPC else Text("the disk quota is exceeded")
+            return Text("{path}: {reason}", path=seen.filename, reason=reason) if seen.filename else reason
+        seen = seen.__cause__ or seen.__context__
+    return None
+
+
 def write_crash_log(exc: BaseException, argv: Sequence[str] | None) -> Path | None:
     """Write the traceback of an unexpected error to ``data/cache/logs/`` (else the temp folder)."""
     stamp = datetime.now(timezone.utc).strftime("%Y%m%dT%H%M%SZ")
@@ -229,7 +248,29 @@ def write_crash_log(exc: BaseException, argv: Sequence[str] | None) -> Path | No
     return None
 
 
+class Terminated(KeyboardInterrupt):
+    """SIGTERM arrived: raised in the main thread so that every ``finally`` (a review's removal of its build
+    folder, the index) runs as for Ctrl-C; :func:`main` prints one line and exits with 143."""
+
+
+def _on_sigterm(signum, frame) -> None:
+    raise Terminated()
+
+
 def main(argv: Sequence[str] | None = None) -> int:
+    """Run the command line (see :func:`run_main`) with SIGTERM turned into :class:`Terminated`
+    while it runs."""
+    try:
+        previous = signal.signal(signal.SIGTERM, _on_sigterm)
+    except ValueError:  # not the main thread: leave the signals alone
+        return run_main(argv)
+    try:
+        return run_main(argv)
+    finally:
+        signal.signal(signal.SIGTERM, previous)
+
+
+def run_main(argv: Sequence[str] | None = None) -> int:
     """Run the command line; returns the process exit code.
 
     A known error (:class:`analysis.errors.UserError`, network errors) prints one short message
@@ -250,6 +291,9 @@ def main(argv: Sequence[str] | None = None) -> int:
             traceback.print_exc()
         print(error_message(exc, lang), file=sys.stderr)
         return EXIT_USER_ERROR
+    except Terminated:
+        print(Text("terminated (SIGTERM); nothing was published").message(lang), file=sys.stderr)
+        return EXIT_TERMINATED
     except KeyboardInterrupt:
         print(Text("interrupted; nothing was published").message(lang), file=sys.stderr)
         return 130
@@ -259,6 +303,10 @@ def main(argv: Sequence[str] | None = None) -> int:
     except Exception as exc:  # noqa: BLE001 - the last line of defence: log it, say where
         if args.debug:
             traceback.print_exc()
+        full = disk_full_message(exc)
+        if full is not None:  # not a bug: nothing more can be written (a crash log neither)
+            print(f"{Text('error').message(lang)}: {full.message(lang)}", file=sys.stderr)
+            return EXIT_USER_ERROR
         log = write_crash_log(exc, argv)
         where = (Text("the full traceback is in {log}", log=log) if log
                  else Text("the traceback could not be logged"))

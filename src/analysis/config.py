@@ -16,6 +16,7 @@ from typing import Any
 
 import yaml
 
+from analysis import yaml_files
 from analysis.errors import UserError
 
 ROOT: Path = Path(__file__).resolve().parents[2]
@@ -43,8 +44,8 @@ WORK_DIR: Path = ROOT / "work"
 """The analyst's workspace: copies of the notebooks, not tracked by git (``make lab`` seeds it)."""
 OUTPUTS_DIR: Path = ROOT / "outputs"
 
-QUARTER_PATTERN = re.compile(r"(?P<year>\d{4})Q(?P<quarter>[1-4])")
-MONTH_PERIOD_PATTERN = re.compile(r"\d{4}-(0[1-9]|1[0-2])")
+QUARTER_PATTERN = re.compile(r"(?P<year>[0-9]{4})Q(?P<quarter>[1-4])")
+MONTH_PERIOD_PATTERN = re.compile(r"[0-9]{4}-(0[1-9]|1[0-2])")
 PERIOD_PATTERN = re.compile(rf"{QUARTER_PATTERN.pattern}|{MONTH_PERIOD_PATTERN.pattern}")
 """A reporting period: a quarter or a month; always used with ``fullmatch`` (``$`` would accept a
 trailing newline)."""
@@ -81,6 +82,8 @@ class Area:
 
 _SLUG = re.compile(r"[a-z0-9]+(?:-[a-z0-9]+)*")
 AREA_KINDS: tuple[str, ...] = ("employment_area", "elinvoimakeskus", "region")
+AREA_KEYS: tuple[str, ...] = ("name_fi", "name_sv", "members", "region", "kind", "in_fi", "in_sv")
+"""The keys an area entry of ``areas.yaml`` may have; any other is refused (a misspelling would be ignored)."""
 
 
 @lru_cache(maxsize=1)
@@ -109,8 +112,16 @@ def read_yaml(path: Path) -> Any:
         line = raw[:exc.start].count(b"\n") + 1
         raise ConfigError("{path}, line {line}: byte 0x{byte:02X} is not UTF-8; save the file as UTF-8", path=path,
                           line=line, byte=raw[exc.start]) from None
-    try:  # libyaml's loader where installed: a tenth of the pure-Python loader's time (40 ms for the areas)
-        return yaml.load(text, Loader=getattr(yaml, "CSafeLoader", yaml.SafeLoader))
+    try:  # libyaml's parser where installed; a key given twice or an alias is refused (see analysis.yaml_files)
+        return yaml_files.load(text)
+    except yaml_files.DuplicateKey as exc:
+        raise ConfigError("{path}, line {line}: the key '{key}' is given twice (first on line {first}); the second "
+                          "would silently replace the first", path=path, line=exc.problem_mark.line + 1, key=exc.key,
+                          first=exc.first_line) from None
+    except yaml_files.AliasRefused as exc:
+        raise ConfigError("{path}, line {line}, column {column}: an alias (*name) of an anchor (&name); aliases are "
+                          "not allowed in this file, write the value out", path=path, line=exc.problem_mark.line + 1,
+                          column=exc.problem_mark.column + 1) from None
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
         problem = getattr(exc, "problem", None) or str(exc).splitlines()[0]
@@ -127,6 +138,14 @@ def _area_from_entry(slug: str, entry: Any, path: Path) -> Area:
     if not isinstance(entry, dict):
         raise ConfigError("{path}: area '{slug}': expected a mapping with name_fi, name_sv, members (and region, "
                           "kind)", **where)
+    unknown = [str(k) for k in entry if k not in AREA_KEYS]  # a misspelt optional key would be ignored
+    if unknown:
+        raise ConfigError("{path}: area '{slug}': unknown key(s) {unknown}; allowed: {allowed}", **where,
+                          unknown=", ".join(unknown), allowed=", ".join(AREA_KEYS))
+    for key in ("name_fi", "name_sv", "in_fi", "in_sv"):
+        if key in entry and not isinstance(entry[key], str):
+            raise ConfigError("{path}: area '{slug}', key '{key}': expected a text, got {type}", **where, key=key,
+                              type=type(entry[key]).__name__)
     missing = [k for k in ("name_fi", "name_sv", "members") if k not in entry]
     if missing:
         raise ConfigError("{path}: area '{slug}': missing key(s) {missing}", **where, missing=", ".join(missing))

@@ -51,12 +51,22 @@ def error_templates(lang: str) -> dict[str, str]:
 
 
 def load_own_yaml(stream) -> object:
-    """A YAML file of the package's own (strings, error translations) read with libyaml's parser where
-    PyYAML has it (ten times the pure-Python one's speed: every process reads the string files).
-    Files users edit (config) keep the pure-Python parser, whose error messages the tests pin."""
+    """A YAML file of the package's own (strings, error translations) read with the loader of every YAML
+    file (:mod:`analysis.yaml_files`: libyaml's parser, ten times the pure-Python one's speed, as every
+    process reads the string files). A key given twice or an alias is a ValueError naming the file,
+    the line and the key."""
     import yaml
 
-    return yaml.load(stream, Loader=getattr(yaml, "CSafeLoader", yaml.SafeLoader))
+    from analysis import yaml_files
+
+    text = stream.read() if hasattr(stream, "read") else stream
+    try:
+        return yaml_files.load(text)
+    except yaml.YAMLError as exc:
+        mark = getattr(exc, "problem_mark", None)
+        name = getattr(stream, "name", "(text)")
+        where = f"{name}, line {mark.line + 1}" if mark else name
+        raise ValueError(f"{where}: {getattr(exc, 'problem', None) or exc}") from None
 
 
 def render(template: str, params: Mapping[str, object], lang: str = "en") -> str:

@@ -33,18 +33,20 @@ def public_mode(directory: bool = False) -> int:
     return (0o777 if directory else 0o666) & ~current_umask()
 
 
-def write_atomic(path: Path, data: str | bytes) -> None:
+def write_atomic(path: Path, data: str | bytes, mode: int | None = None) -> None:
     """Write ``data`` (text as UTF-8) to ``path`` atomically; the folder is created if needed.
 
-    The file gets the mode of the file it replaces, or that of a normally created file (0644
-    under the usual umask), never the private 0600 of the temporary file.
+    The file gets ``mode``; by default the mode of the file it replaces, or that of a normally created
+    file (0644 under the usual umask), never the private 0600 of the temporary file. A published file
+    passes ``public_mode()``, so one run under ``umask 077`` does not keep it private for ever after.
     """
     path = Path(path)
     path.parent.mkdir(parents=True, exist_ok=True)
-    try:
-        mode = path.stat().st_mode & 0o7777
-    except OSError:
-        mode = public_mode()
+    if mode is None:
+        try:
+            mode = path.stat().st_mode & 0o7777
+        except OSError:
+            mode = public_mode()
     fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}-", suffix=".tmp")
     try:
         with os.fdopen(fd, "wb") as fh:

@@ -86,7 +86,7 @@ def load_occupation_groups(path: Path = OCCUPATION_GROUPS_FILE):
         if col not in frame.columns:
             frame[col] = ""
     require_known(frame, "level", ["1", "2"], path, "level")
-    require_pattern(frame, "group_code", r"\d{1,2}", path, "a one- or two-digit group code")
+    require_pattern(frame, "group_code", r"[0-9]{1,2}", path, "a one- or two-digit group code")
     require_unique(frame, ["group_code"], path)
     bad = frame["group_code"].str.len() != frame["level"].astype(int)
     if bad.any():

@@ -30,11 +30,11 @@ BREAKDOWNS: tuple[str, ...] = ("occupation_code", "language", "age_group", "sex"
 OBS_COLUMNS: tuple[str, ...] = ("table_id", "period", "area_code", "measure", *BREAKDOWNS, "value")
 KEY_COLUMNS: tuple[str, ...] = OBS_COLUMNS[:-1]
 TOTAL = "SSS"
-AREA_CODE_PATTERN = r"SSS|MK\d{2}|SK\d{3}|KU\d{3}"
+AREA_CODE_PATTERN = r"SSS|MK[0-9]{2}|SK[0-9]{3}|KU[0-9]{3}"
 """A StatFin area code: the whole country, a region, a subregion or a municipality (full match)."""
-MONTH_PATTERN = r"\d{4}-(0[1-9]|1[0-2])"
+MONTH_PATTERN = r"[0-9]{4}-(0[1-9]|1[0-2])"
 """A store period of a monthly table, ``YYYY-MM`` (full match)."""
-YEAR_PATTERN = r"\d{4}"
+YEAR_PATTERN = r"[0-9]{4}"
 """A store period of an annual table, ``YYYY`` (full match)."""
 PROVENANCE_COLUMNS: tuple[str, ...] = (
     "table_id",

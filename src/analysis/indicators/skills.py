@@ -85,7 +85,7 @@ SERIES_COLUMNS: tuple[str, ...] = (
 def occupation_cells(store: Store, area_code: str, measure: str) -> pd.DataFrame:
     """Wide frame of four-digit cells: index month ``YYYY-MM``, columns occupation codes, NaN = suppressed."""
     obs = store.select(measure, table_id=TABLE_ID, area_codes=[area_code])
-    four = obs[obs["occupation_code"].str.fullmatch(r"\d{4}")]
+    four = obs[obs["occupation_code"].str.fullmatch(r"[0-9]{4}")]
     wide = four.pivot(index="period", columns="occupation_code", values="value")
     return wide.sort_index().sort_index(axis=1)
 

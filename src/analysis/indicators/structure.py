@@ -230,7 +230,7 @@ def region_ranking(scope: Scope) -> pd.DataFrame:
     """
     month = scope.require_month()
     obs = scope.table(TABLE).observations
-    regions = obs.loc[obs["area_code"].str.match(r"^MK\d{2}$") & (obs["period"] == month)
+    regions = obs.loc[obs["area_code"].str.match(r"^MK[0-9]{2}$") & (obs["period"] == month)
                       & (obs["measure"] == "unemployed_jobseekers"), "area_code"]
     rates = unemployment_rates(scope, sorted(set(regions)))
     out = rates[rates["area_code"] != scope.area.slug][["area_code", "unemployed", "labour_force", "rate",
@@ -480,7 +480,7 @@ def top_occupations(scope: Scope, n: int = 10) -> pd.DataFrame:
     ``vacancies``, ``tightness``.
     """
     month, year_ago, codes, obs = _occupation_cells(scope)
-    obs = obs[obs["period"].isin([month, year_ago]) & obs["occupation_code"].str.match(r"^\d{4}$")]
+    obs = obs[obs["period"].isin([month, year_ago]) & obs["occupation_code"].str.match(r"^[0-9]{4}$")]
     if len(codes) > 1:
         obs = aggregate_areas(obs, codes, "+".join(codes))
     wide = obs.pivot_table(index="occupation_code", columns=["measure", "period"], values="value")

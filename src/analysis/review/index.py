@@ -10,7 +10,7 @@ import json
 import sys
 from pathlib import Path
 
-from analysis.files import write_atomic
+from analysis.files import public_mode, write_atomic
 from analysis.present.text import period_words, t
 from analysis.review import render
 
@@ -53,6 +53,8 @@ def collect(output_dir: Path, warn=None) -> list[dict]:
     for run in sorted(output_dir.glob("*/*/*/run.json")):
         if any(part.startswith(".") for part in run.relative_to(output_dir).parts):
             continue
+        if any(p.is_symlink() for p in (run, run.parent, run.parent.parent, run.parent.parent.parent)):
+            continue  # a review behind a link planted in the output folder is not ours to list
         try:
             record = read_record(run)
         except ValueError as exc:
@@ -113,6 +115,13 @@ def grouped(records: list[dict]) -> list[tuple[str, list[dict]]]:
     return out
 
 
+ISOLATE, POP_ISOLATE = "\u2068", "\u2069"
+"""FIRST STRONG ISOLATE … POP DIRECTIONAL ISOLATE: a name inside an attribute cannot reverse what follows
+(a right-to-left override in a name ends with it); in the page's text, names sit in ``<bdi>``."""
+SLOT = "\ufffc"
+"""OBJECT REPLACEMENT CHARACTER: where a translated sentence takes a name in ``<bdi>``."""
+
+
 def write_index(output_dir: Path) -> Path:
     """Write ``index.json`` and ``index.html`` listing every review; returns the HTML path."""
     from analysis.config import LANGUAGES, ConfigError
@@ -121,7 +130,7 @@ def write_index(output_dir: Path) -> Path:
     output_dir.mkdir(parents=True, exist_ok=True)
     records = collect(output_dir)
     summary = [{k: r.get(k) for k in (*FIELDS, "path")} for r in records if _published(r)]
-    write_atomic(output_dir / "index.json", json.dumps(summary, ensure_ascii=False, indent=2))
+    write_atomic(output_dir / "index.json", json.dumps(summary, ensure_ascii=False, indent=2), public_mode())
     from analysis.present.html import render as render_template
 
     lang = INDEX_LANG
@@ -134,15 +143,17 @@ def write_index(output_dir: Path) -> Path:
             except ConfigError:
                 period = row["period"]
             links = [{"href": row["paths"][code], "lang": code, "text": t("review.index_open", code),
-                      "label": f"{area_name}, {period}, {t(f'review.index_lang_{code}', lang)}"}
+                      "label": f"{ISOLATE}{area_name}{POP_ISOLATE}, {period}, {t(f'review.index_lang_{code}', lang)}"}
                      if code in row["paths"] else None for code in LANGUAGES]
             shown.append({"period": period, "links": links, "made_at": _made_at_words(row["made_at"], lang),
                           "last_month": period_words(row["last_month"], lang) if row["last_month"] else "–"})
-        areas.append({"name": area_name, "caption": t("review.index_caption", lang, area=area_name), "rows": shown})
+        before, _, after = t("review.index_caption", lang, area=SLOT).partition(SLOT)
+        areas.append({"name": area_name, "label": f"{ISOLATE}{area_name}{POP_ISOLATE}", "caption_before": before,
+                      "caption_after": after, "rows": shown})
     columns = [t("review.index_period", lang), *[t(f"review.index_lang_{code}", lang) for code in LANGUAGES],
                t("review.index_last_month", lang), t("review.index_made_at", lang)]
     page_body = render_template("reviews_index.html.j2", areas=areas, columns=columns, empty=t("review.index_empty", lang))
     page = render.page(t("review.index_title", lang), page_body, lang, [], [t("review.footer_licence", lang)])
     target = output_dir / "index.html"
-    write_atomic(target, page)
+    write_atomic(target, page, public_mode())  # the mode of this run, not of an earlier one
     return target
