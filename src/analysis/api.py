@@ -137,6 +137,25 @@ def _occupations(scope: Scope, lang: str) -> pd.DataFrame:
     return _with_names(out, scope, lang)
 
 
+def _outlook(scope: Scope, lang: str) -> pd.DataFrame:
+    from analysis.forecast import outlook
+    from analysis.names import occupation_name
+    from analysis.store.scope import OCCUPATION_TABLE
+
+    origin = scope.month(OCCUPATION_TABLE)
+    if scope.occupation_code is None or origin is None:
+        return _empty("outlook")
+    out = outlook.area_outlook(scope.store, scope.occupation_code, origin)
+    out.insert(2, "occupation_name", [occupation_name(c, lang) for c in out["group_code"]])
+    out.insert(0, "area_code", scope.occupation_code)
+    for name in ("shortage", "balance", "surplus"):
+        out[f"p_{name}_pct"] = (out.pop(f"p_{name}") * 100).round(1)
+    out = out.rename(columns={"group_code": "occupation_code", "period": "month", "target_period": "target_month",
+                              "vacancies": "open_vacancies_jobs", "unemployed": "unemployed_persons",
+                              "predicted": "outlook_class", "ratio_expected": "vacancies_per_unemployed_expected_ratio"})
+    return _with_names(out, scope, lang)
+
+
 def _groups(scope: Scope, lang: str) -> pd.DataFrame:
     import numpy as np
 
@@ -225,6 +244,24 @@ TABLES: dict[str, TableSpec] = {spec.name: spec for spec in (
                                           "(two-digit groups; the skills section's and the review's list)"),
                   _c("is_context", "bool", "the groups are the region's (the area has no occupation data of its own)"),
               ), _occupations),
+    TableSpec("outlook", "Skills-needs outlook six months ahead (forecast/outlook.py, docs/outlook_method.md): for every "
+              "occupation group with data at the reference month, the probability that it is in shortage, balance or "
+              "surplus (month-end open vacancies per unemployed jobseeker, StatFin 12ti) six months later.", (
+                  AREA, AREA_NAME, _c("level", "", "1 = main group, 2 = sub-major group"),
+                  _c("occupation_code", "", "group code"), _c("occupation_name", "", "group name in the language asked for"),
+                  MONTH, _c("target_month", "YYYY-MM", "the month the outlook is for: six months after month"),
+                  _c("class_now", "", "shortage | balance | surplus at month; uncertain where suppressed cells or few "
+                                      "persons leave it open"),
+                  _c("open_vacancies_jobs", "jobs", "open vacancies at the end of month (the middle of the published "
+                                                    "bounds where cells are suppressed)"),
+                  _c("unemployed_persons", "persons", "unemployed jobseekers at the end of month (likewise)"),
+                  _c("vacancies_per_unemployed_expected_ratio", "ratio", "the model's central forecast of the ratio"),
+                  _c("p_shortage_pct", "%", "probability of shortage (1.0 or more vacancies per jobseeker)"),
+                  _c("p_balance_pct", "%", "probability of balance"),
+                  _c("p_surplus_pct", "%", "probability of surplus (under 0.25 vacancies per jobseeker)"),
+                  _c("outlook_class", "", "the class shown: the largest probability after the weights of "
+                                          "docs/outlook_method.md"),
+              ), _outlook),
     TableSpec("groups", "The standard groups every employment review leads with (unemployed, rate, long-term "
               "unemployed, under 25, over 50, foreign nationals, laid off, in services, vacancies): level at the "
               "reference month, the previous period, a month and a year earlier, and the changes. A group the data "

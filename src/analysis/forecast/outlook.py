@@ -226,3 +226,19 @@ def scores(cases: pd.DataFrame) -> dict[str, float]:
         "brier_shortage_persistence": float(np.mean(((cases["persistence"] == "shortage").astype(float) - shortage) ** 2)),
         "cases": float(len(cases)),
     }
+
+
+def area_outlook(store, area_code: str, origin: str) -> pd.DataFrame:
+    """The outlook made at ``origin`` for every two-digit group and main group of ``area_code`` with data
+    then (``level`` "2" or "1"): the model fitted, level by level, on the area's groups and the whole
+    country's (``SSS``: the same groups, larger and steadier, lend the area's sparse groups their
+    dynamics), with the data up to ``origin`` only."""
+    areas = [area_code] if area_code == "SSS" else [area_code, "SSS"]
+    series = pd.concat([skills.group_series(store, code) for code in areas], ignore_index=True)
+    series = series[series["period"] <= origin]
+    parts = []
+    for level in ("2", "1"):
+        made = outlook(panel(series, level), area_code, origin)
+        made.insert(0, "level", int(level))
+        parts.append(made)
+    return pd.concat(parts, ignore_index=True)
