@@ -312,3 +312,27 @@ def test_municipality_values_with_the_municipality_s_own_target(store, kp_area):
     grants = kannus.loc["start_up_grants_granted"]
     assert (grants["period"], grants["value"], grants["status"]) == ("2023", 3.0, kpi.NO_TARGET)
     assert kpi.municipality_values(scope, None, "KU217").empty
+
+
+def test_a_missing_previous_period_is_said_not_hidden(store, kp_area):
+    # 12r5 vacancies for 2026 are in the embedded snapshot for quarter-end months only: June has no May to compare with
+    card = kpi.scorecard(Scope.of(store, kp_area, "2026Q2"), None, reviews=NO_REVIEWS).set_index("metric_id")
+    vacancies = card.loc["open_vacancies"]
+    assert (vacancies["period"], vacancies["previous_period"]) == ("2026-06", "2026-05")
+    assert math.isnan(vacancies["previous_value"]) and vacancies["change_basis"] == kpi.CHANGE_NO_PREVIOUS
+    table = pk.scorecard_table(card.reset_index().iloc[[0]], pd.DataFrame(columns=["metric_id", "component", "period",
+                                                                                  "value"]), "2026Q2", "sv")
+    assert table["Förändring"].tolist() == ["– (uppgift för föregående period saknas)"]
+
+
+def test_a_history_written_before_the_audit_columns_still_reads(tmp_path, internal_dir):
+    internal_dir.mkdir()
+    (internal_dir / wb.HISTORY_NAME).write_text(
+        "area,metric_id,month,municipality,value,note,imported_at,import_seq,source_file\n"
+        "keski-pohjanmaa,employer_contacts,2023-08,KU272,100,,2023-09-05T08:00:00,1,vanha.xlsx\n", encoding="utf-8")
+    path = fill(template(tmp_path), values=[["employer_contacts", "2023-08", "Kokkola", 1234567, None]])
+    result = wb.import_workbook(path, today=TODAY, user="anna")
+    assert (result.import_seq, result.replaced) == (2, 1)
+    history = wb.load_history(internal_dir)
+    assert history[["value", "imported_by", "replaced"]].values.tolist() == [[100.0, "", ""],
+                                                                            [1234567.0, "anna", "100"]]

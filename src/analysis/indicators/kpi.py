@@ -50,6 +50,8 @@ DEFAULT_TOLERANCE_SHARE = 0.10
 CHANGE_SAME = ""
 CHANGE_COMMON = "common_units"
 """The change covers only the municipalities (and months) reported in both periods (``change_detail``)."""
+CHANGE_NO_PREVIOUS = "no_previous"
+"""No change: the previous period has no value (e.g. vacancies published for quarter-end months only)."""
 CHANGE_NOT_COMPARABLE = "not_comparable"
 """No change: the two periods share no municipality or month (e.g. a whole-area figure against municipal ones)."""
 TREND_POINTS: dict[str, int] = {"M": 12, "Q": 8, "A": 4}
@@ -405,6 +407,8 @@ def _scorecard_row(ctx: _Context, info, component: str, own_direction: str | Non
     if info.source == "internal":
         change, basis, detail = comparable_change(ctx.internal, ctx.scope.area.slug, info.metric_id, info.unit,
                                                   latest, previous_period, end_month)
+    if basis == CHANGE_SAME and not math.isnan(value) and math.isnan(previous):
+        basis = CHANGE_NO_PREVIOUS
     target, tolerance, target_is_example = _target(ctx, info, first)
     effective = target
     if info.frequency == "A" and len(latest) == 4 and not math.isnan(target):

@@ -191,8 +191,8 @@ def _trend_text(points: pd.DataFrame, row: object, lang: str) -> str:
 def _change_text(row: object, lang: str) -> str:
     """The change, saying when it covers only the municipalities reported in both periods or cannot be compared."""
     basis = getattr(row, "change_basis")
-    if basis == kpi.CHANGE_NOT_COMPARABLE:
-        return t("kpi.change_not_comparable", lang)
+    if basis in (kpi.CHANGE_NOT_COMPARABLE, kpi.CHANGE_NO_PREVIOUS):
+        return t(f"kpi.change_{basis}", lang)
     text = format_change(row.change, row.unit, lang, _hide_change(row))
     if basis == kpi.CHANGE_COMMON and text != MISSING:
         known = workbook.load_municipalities().set_index("municipality_code")["name_sv" if lang == "sv" else "name_fi"]

@@ -145,7 +145,7 @@ def _append(history: pd.DataFrame, added: pd.DataFrame, keys: list[str], number:
     else:
         added = added.assign(_old=float("nan"))
     replaced = int(added["_old"].notna().sum())
-    added["replaced"] = added["_old"].map(lambda v: "" if pd.isna(v) else f"{v:g}")
+    added["replaced"] = added["_old"].map(lambda v: "" if pd.isna(v) else f"{v:.15g}")
     combined = pd.concat([history, added[list(columns)]], ignore_index=True)
     return combined, replaced
 
