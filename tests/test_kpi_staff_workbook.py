@@ -97,14 +97,19 @@ def test_a_target_and_an_off_track_value_name_the_metric_for_the_first_screen(tm
     assert behind["name_fi"].tolist() == ["Työnantajakontaktit (kpl/kk)"]
     assert behind["name_sv"].tolist() == ["Arbetsgivarkontakter (st./mån.)"]
     assert (card["status"] != kpi.AT_RISK).all()
+    assert pk.off_track_text(card, "fi") == "Tavoitteesta jäljessä: Työnantajakontaktit (kpl/kk)."
+    assert pk.off_track_text(card, "sv") == "Efter målet: Arbetsgivarkontakter (st./mån.)."
+    assert pk.off_track_text(card[card["metric_id"] != "employer_contacts"]) is None
 
 
 def test_a_share_for_a_percentage_is_refused_with_the_hint(tmp_path):
     path = fill(template(tmp_path), values=[
         ["Alkutapaamisen toteutuminen 5 päivän sisällä (%)", "2023-09", "Koko alue", 0.875, None]])
     assert problems(path) == ["sheet 'Tiedot', row 2, column 'arvo' (D): 0.875 looks like a share, but "
-                              "'initial_meeting_within_5_days_pct' is a percentage 0–100: did you mean 87,5 %?"]
-    assert problems(path, lang="fi")[0].endswith("on prosenttiluku 0–100: tarkoititko 87,5 %?")
+                              "'initial_meeting_within_5_days_pct' is a percentage 0–100: did you mean 87.5 %?"]
+    assert problems(path, lang="fi")[0] == ("välilehti 'Tiedot', rivi 2, sarake 'arvo' (D): 0,875 näyttää osuudelta, "
+                                            "mutta 'initial_meeting_within_5_days_pct' on prosenttiluku 0–100: "
+                                            "tarkoititko 87,5 %?")
     assert problems(path, lang="sv")[0].endswith("är en procentsats 0–100: menade du 87,5 %?")
     # a target typed as a share is refused the same way
     goal = fill(template(tmp_path), targets=[["initial_meeting_within_5_days_pct", 2027, "Koko alue", 0.9, None]])

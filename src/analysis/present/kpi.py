@@ -411,3 +411,13 @@ def workbook_texts(lang: str = "fi") -> dict[str, str]:
     """The KPI workbook's instructions and labels in ``lang`` (``kpi.template.*`` strings)."""
     prefix = "kpi.template."
     return {k[len(prefix):]: v for k, v in catalogue(lang).items() if k.startswith(prefix)}
+
+
+def off_track_text(card: pd.DataFrame, lang: str = "fi") -> str | None:
+    """One sentence naming the metrics off track ("Tavoitteesta jäljessä: …."), for the first screen; None when
+    none is. Rows shown from example data are left out: the main page states no synthetic figure."""
+    behind = kpi.off_track(card)
+    behind = behind[~behind["is_example"]]
+    if behind.empty:
+        return None
+    return t("kpi.off_track_lead", lang, metrics="; ".join(_name(row, lang) for row in behind.itertuples(index=False)))

@@ -109,6 +109,15 @@ def range_text(lo: float, hi: float) -> str:
     return "any number"
 
 
-def decimal_comma(value: float) -> str:
-    """``87.5`` -> ``87,5`` (Finnish and Swedish write a decimal comma)."""
-    return f"{value:g}".replace(".", ",")
+class LocalNumber(Text):
+    """A number inside a message, written the reader's way: ``87,5`` in Finnish and Swedish, ``87.5`` in English."""
+
+    __slots__ = ()
+
+    def __init__(self, value: float):
+        self.template = "{value:g}"
+        self.params = {"value": float(value)}
+
+    def message(self, lang: str = "en") -> str:
+        text = f"{self.params['value']:g}"
+        return text if lang == "en" else text.replace(".", ",")

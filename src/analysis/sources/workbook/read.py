@@ -28,7 +28,7 @@ from analysis.sources.workbook.catalogue import (
     municipality_lookup,
     norm,
 )
-from analysis.sources.workbook.cells import decimal_comma, parse_month, parse_number, parse_year, range_text
+from analysis.sources.workbook.cells import LocalNumber, parse_month, parse_number, parse_year, range_text
 
 DATA_SHEET = "Tiedot"
 TARGETS_SHEET = "Tavoitteet"
@@ -272,8 +272,8 @@ def check_value(value: float, info: pd.Series, metric_id: str, whole_counts: boo
         return Text("{value:g} is outside the allowed range {range} for {what} of '{metric}'", value=value,
                     range=range_text(lo, hi), what=what, metric=metric_id)
     if unit == "pct" and 0 < value < 1:
-        return Text("{value:g} looks like a share, but '{metric}' is a percentage 0–100: did you mean {pct} %?",
-                    value=value, metric=metric_id, pct=decimal_comma(round(value * 100, 6)))
+        return Text("{value} looks like a share, but '{metric}' is a percentage 0–100: did you mean {pct} %?",
+                    value=LocalNumber(value), metric=metric_id, pct=LocalNumber(round(value * 100, 6)))
     if whole_counts and unit == "count" and value % 1 != 0:
         return Text("{value:g} is not a whole number; '{metric}' is a count", value=value, metric=metric_id)
     return None
