@@ -79,7 +79,10 @@ def test_example_scorecard_is_labelled_everywhere(store, kp_area, internal_dir):
 def test_status_is_symbol_and_text(store, kp_area, internal_dir):
     html_text = page(pk.scorecard_blocks(Scope.of(store, kp_area, "2023Q3"), "fi", kpi_data="example", reviews=NO_REVIEWS))
     statuses = re.findall(r"<td[^>]*>([✓⚠✗–?] [^<]+)</td>", html_text)
-    assert "– ei tilaa (tavoitetta ei asetettu)" in statuses
+    # 2023 is before the action plan's first year (2027): a metric without a target shows the baseline
+    assert "– lähtötaso (suunnitelma alkaa 2027)" in statuses
+    assert "– ei tilaa (tavoitetta ei asetettu)" not in statuses
+    assert "Kausi 2023Q3 on ennen toimintasuunnitelman alkua (2027): mittaristo näyttää lähtötason" in html_text
     assert any(s.startswith("✓ ") for s in statuses)
     assert "? tieto puuttuu" in statuses  # long-term unemployed change is not in the embedded data
     assert "Pitkäaikaistyöttömien määrän muutos (%)" in html_text

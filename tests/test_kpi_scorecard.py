@@ -13,6 +13,7 @@ from analysis.config import Area
 from analysis.indicators import kpi
 from analysis.schema import PROVENANCE_COLUMNS, Store, tidy
 from analysis.sources import workbook as wb
+from analysis.sources.reviews_index import review_frame
 from analysis.store.scope import Scope
 
 NO_REVIEWS = pd.DataFrame(columns=["area", "period", "lang", "made_at", "path"])
@@ -34,6 +35,14 @@ def internal_frame(records: list[tuple[str, str, str, float]], area: str = "kesk
     return frame
 
 
+def target_frame(records: list[tuple[str, int, str, float]], area: str = "keski-pohjanmaa") -> pd.DataFrame:
+    """Targets as imported from the sheet Tavoitteet: (metric, year, municipality or the area's slug, target)."""
+    frame = pd.DataFrame(records, columns=["metric_id", "year", "municipality", "target"])
+    frame.insert(0, "area", area)
+    frame["note"] = ""
+    return frame
+
+
 def synthetic_store(rows: list[tuple[str, str, str, float]]) -> Store:
     """A store holding 12r5 rows (period, area_code, measure, value); synthetic, for tests only."""
     obs = pd.DataFrame(rows, columns=["period", "area_code", "measure", "value"]).assign(table_id="12r5")
@@ -48,18 +57,19 @@ def synthetic_store(rows: list[tuple[str, str, str, float]]) -> Store:
     ("value", "target", "direction", "tolerance", "expected"),
     [
         (100, 100, "higher", math.nan, kpi.ON_TRACK),
-        (91, 100, "higher", math.nan, kpi.AT_RISK),   # within 10 % of the target
-        (90, 100, "higher", math.nan, kpi.AT_RISK),   # the band's edge is at risk
+        (91, 100, "higher", math.nan, kpi.ON_TRACK),  # within the tolerance, 10 % of the target
+        (90, 100, "higher", math.nan, kpi.ON_TRACK),  # the tolerance's edge is on track
         (89.9, 100, "higher", math.nan, kpi.OFF_TRACK),
         (95, 100, "higher", 2, kpi.OFF_TRACK),        # explicit tolerance
-        (110, 100, "lower", math.nan, kpi.AT_RISK),
+        (110, 100, "lower", math.nan, kpi.ON_TRACK),
         (111, 100, "lower", math.nan, kpi.OFF_TRACK),
         (80, 100, "lower", math.nan, kpi.ON_TRACK),
         (80, math.nan, "higher", math.nan, kpi.NO_TARGET),
         (math.nan, 100, "higher", math.nan, kpi.MISSING),
         (math.nan, math.nan, "higher", math.nan, kpi.MISSING),
         (-12, -10, "lower", math.nan, kpi.ON_TRACK),  # a fall of 12 % against a target of -10 %
-        (-9.5, -10, "lower", math.nan, kpi.AT_RISK),
+        (-9.5, -10, "lower", math.nan, kpi.ON_TRACK),
+        (-8.9, -10, "lower", math.nan, kpi.OFF_TRACK),  # -10 + 1 (10 % of |-10|) = -9 is the edge
     ],
 )
 def test_status_rule(value, target, direction, tolerance, expected):
@@ -160,32 +170,33 @@ def test_reviews_are_counted_per_quarter_once_per_area(store, kp_area, tmp_path)
         {"area": "maakunta-uusimaa", "period": "2023Q2", "lang": "fi", "made_at": "x", "path": "d"},
         {"area": "keski-pohjanmaa", "period": "bad", "lang": "fi", "made_at": "x", "path": "e"},
     ]), encoding="utf-8")
-    reviews = wb.load_review_index(index)
+    reviews = review_frame(index)
     assert len(reviews) == 4
     card = kpi.scorecard(Scope.of(store, kp_area, "2023Q3"), None, reviews=reviews)
     rev = row(card, "employment_reviews")
+    # only reviews published before the one being made (2023Q3, already in the index after a first run) count
     assert (rev["period"], rev["value"], rev["previous_period"], rev["previous_value"]) == \
-        ("2023Q3", 1.0, "2023Q2", 0.0)
-    # the review being made counts once with the published one; a monthly review counts in its quarter
+        ("2023Q2", 0.0, "2023Q1", 1.0)
+    # a monthly review counts in its quarter
     monthly = pd.concat([reviews, pd.DataFrame([{"area": "keski-pohjanmaa", "period": "2023-05", "lang": "fi",
                                                  "made_at": "x", "path": "f"}])], ignore_index=True)
     rev = row(kpi.scorecard(Scope.of(store, kp_area, "2023Q3"), None, reviews=monthly), "employment_reviews")
     assert (rev["value"], rev["previous_value"]) == (1.0, 1.0)
     points = kpi.trends(Scope.of(store, kp_area, "2023Q3"), None, reviews=reviews)
     own = points[points["metric_id"] == "employment_reviews"]
-    assert own["period"].tolist()[-3:] == ["2023Q1", "2023Q2", "2023Q3"]
-    assert own["value"].sum() == 2.0
+    assert own["period"].tolist()[-3:] == ["2022Q4", "2023Q1", "2023Q2"]
+    assert own["value"].sum() == 1.0
 
 
-def test_absent_review_index_counts_only_the_review_being_made(tmp_path, store, kp_area):
-    reviews = wb.load_review_index(tmp_path / "none.json")
+def test_absent_review_index_counts_no_review(tmp_path, store, kp_area):
+    reviews = review_frame(tmp_path / "none.json")
     assert reviews.empty
     rev = row(kpi.scorecard(Scope.of(store, kp_area, "2023Q3"), None, reviews=reviews), "employment_reviews")
-    assert (rev["value"], rev["previous_value"]) == (1.0, 0.0)  # this review is made; none before it
+    assert (rev["value"], rev["previous_value"]) == (0.0, 0.0)  # the review being made is not counted
     broken = tmp_path / "broken.json"
     broken.write_text("{", encoding="utf-8")
     with pytest.raises(ValueError, match="not valid JSON"):
-        wb.load_review_index(broken)
+        review_frame(broken)
 
 
 # ------------------------------------------------------------------------------------------------
@@ -233,10 +244,9 @@ def test_annual_metric_is_year_to_date_against_a_pro_rata_target(store, kp_area)
     months = [f"2023-{m:02d}" for m in range(1, 13)]
     records = [("pay_subsidies_granted", m, "KU272", 10) for m in months]
     records += [("pay_subsidies_granted", f"2022-{m:02d}", "KU272", 8) for m in range(1, 10)]
-    catalogue = wb.load_catalogue()
-    catalogue.loc[catalogue["metric_id"] == "pay_subsidies_granted", "target"] = 120.0
+    targets = target_frame([("pay_subsidies_granted", 2023, "keski-pohjanmaa", 120.0)])
     card = kpi.scorecard(Scope.of(store, kp_area, "2023Q3"), internal_frame(records), reviews=NO_REVIEWS,
-                         catalogue=catalogue)
+                         targets=targets)
     pay = row(card, "pay_subsidies_granted")
     # January-September 2023: 9 x 10 = 90; 2022: 9 x 8 = 72; target 120 a year -> 90 by September
     assert (pay["period"], pay["value"], pay["previous_period"], pay["previous_value"]) == ("2023", 90.0, "2022", 72.0)
@@ -244,17 +254,23 @@ def test_annual_metric_is_year_to_date_against_a_pro_rata_target(store, kp_area)
     assert pay["coverage"] == ""
     partial = [r for r in records if r[1] != "2023-05"]
     pay = row(kpi.scorecard(Scope.of(store, kp_area, "2023Q3"), internal_frame(partial), reviews=NO_REVIEWS,
-                            catalogue=catalogue), "pay_subsidies_granted")
-    # 80 is below the at-risk band 90 - 9 = 81
+                            targets=targets), "pay_subsidies_granted")
+    # 80 is below the tolerance's edge 90 - 9 = 81
     assert pay["value"] == 80.0 and pay["coverage"] == "8/9" and pay["status"] == kpi.OFF_TRACK
 
 
-def test_targets_from_the_catalogue_set_the_status(store, kp_area):
-    catalogue = wb.load_catalogue()
-    catalogue.loc[catalogue["metric_id"] == "open_vacancies", "target"] = 450.0
-    vac = row(kpi.scorecard(Scope.of(store, kp_area, "2023Q3"), None, reviews=NO_REVIEWS, catalogue=catalogue),
-              "open_vacancies")
-    assert vac["status"] == kpi.AT_RISK  # 429 >= 450 - 45
+def test_imported_targets_set_the_status_for_the_reporting_year_only(store, kp_area):
+    scope = Scope.of(store, kp_area, "2023Q3")
+    on = target_frame([("open_vacancies", 2023, "keski-pohjanmaa", 450.0)])
+    vac = row(kpi.scorecard(scope, None, reviews=NO_REVIEWS, targets=on), "open_vacancies")
+    assert (vac["value"], vac["status"]) == (429.0, kpi.ON_TRACK)  # 429 >= 450 - 45
+    off = target_frame([("open_vacancies", 2023, "keski-pohjanmaa", 480.0),
+                        ("open_vacancies", 2024, "keski-pohjanmaa", 300.0),   # another year
+                        ("open_vacancies", 2023, "KU272", 300.0)])            # a municipality's own
+    card = kpi.scorecard(scope, None, reviews=NO_REVIEWS, targets=off)
+    assert row(card, "open_vacancies")["status"] == kpi.OFF_TRACK  # 429 < 480 - 48
+    assert kpi.off_track(card)["metric_id"].tolist() == ["open_vacancies"]
+    assert kpi.off_track(card)["name_fi"].tolist() == ["Avoinna olevat työpaikat (kpl/kk)"]
 
 
 def test_example_targets_apply_only_to_internal_metrics_and_are_marked(store, kp_area):

@@ -14,6 +14,8 @@ from analysis.present.kpi import workbook_texts
 from analysis.sources import workbook as wb
 
 TODAY = dt.date(2025, 6, 15)
+TEXTS = {lang: workbook_texts(lang) for lang in ("fi", "sv")}
+"""The workbook's labels and instructions in both languages (what the command passes)."""
 HEADER = ["mittari", "kuukausi", "kunta", "arvo", "huomautus"]
 
 
@@ -166,17 +168,29 @@ def test_empty_file_header_only_and_missing_sheet(tmp_path):
 
 
 def test_template_has_the_sheets_columns_and_internal_metrics(tmp_path):
-    path = wb.write_template(tmp_path / "pohja.xlsx", texts=workbook_texts())
+    path = wb.write_template(tmp_path / "pohja.xlsx", texts=TEXTS, today=TODAY)
     book = openpyxl.load_workbook(path)
-    assert book.sheetnames == ["Tiedot", "Mittarit", "Kunnat", "Ohjeet"]
-    assert [c.value for c in book["Tiedot"][1]] == HEADER
+    assert book.sheetnames == ["Ohjeet – Anvisningar", "Tiedot", "Tavoitteet", "Mittarit", "Kunnat", "Kuukaudet"]
+    assert [c.value for c in book["Tiedot"][1]] == [*HEADER, "yksikkö / enhet"]
+    assert [c.value for c in book["Tavoitteet"][1]] == ["mittari", "vuosi", "kunta", "tavoite", "huomautus",
+                                                        "yksikkö / enhet"]
     metrics = [r[0] for r in book["Mittarit"].iter_rows(min_row=2, values_only=True)]
     catalogue = wb.load_catalogue()
-    assert metrics == catalogue.loc[catalogue["source"] == "internal", "metric_id"].tolist()
+    internal = catalogue.loc[catalogue["source"] == "internal", "metric_id"].tolist()
+    assert len(internal) == 22 and metrics[:22] == internal and len(metrics) == 26  # internal first, then the rest
+    units = {r[0]: r[3] for r in book["Mittarit"].iter_rows(min_row=2, values_only=True)}
+    assert units["employed_within_30_days_pct"] == "%" and units["employer_contacts"] == "kpl"
+    # the unit beside each metric: a lookup of the chosen name in Mittarit (B: name, D: unit)
+    assert book["Tiedot"]["F2"].value == '=IFERROR(VLOOKUP(A2,Mittarit!$B:$D,3,FALSE),"")'
     towns = [r[0] for r in book["Kunnat"].iter_rows(min_row=2, values_only=True)]
     assert towns[0] == "Koko alue" and "Lestijärvi" in towns and len(towns) == 9
-    lists = [dv.formula1 for dv in book["Tiedot"].data_validations.dataValidation]
-    assert "=Mittarit!$B$2:$B$23" in lists and "=Kunnat!$A$2:$A$10" in lists
+    months = [r[0] for r in book["Kuukaudet"].iter_rows(min_row=2, values_only=True)]
+    assert (months[0], months[-1], len(months)) == ("2024-01", "2026-12", 36)  # to the end of next year
+    lists = {str(dv.sqref): dv.formula1 for dv in book["Tiedot"].data_validations.dataValidation}
+    assert lists == {"A2:A1001": "=Mittarit!$B$2:$B$23", "B2:B1001": "=Kuukaudet!$A$2:$A$37",
+                     "C2:C1001": "=Kunnat!$A$2:$A$10"}
+    goals = {str(dv.sqref): dv.formula1 for dv in book["Tavoitteet"].data_validations.dataValidation}
+    assert goals["A2:A1001"] == "=Mittarit!$B$2:$B$27" and goals["B2:B1001"] == '"2026,2027,2028,2029,2030"'
     # a blank template is an empty file for the importer
     with pytest.raises(wb.WorkbookError, match="no data rows"):
         wb.read_workbook(path, today=TODAY)
@@ -184,7 +198,7 @@ def test_template_has_the_sheets_columns_and_internal_metrics(tmp_path):
 
 def test_template_cli_writes_and_refuses_to_overwrite(tmp_path, capsys):
     target = tmp_path / "pohja.xlsx"
-    assert wb.write_template_cli(str(target), workbook_texts()) == 0
+    assert wb.write_template_cli(str(target), TEXTS) == 0
     assert target.exists()
     # refusals are known errors: the command line's one error path prints them (exit 2)
     assert cli.main(["kpi-template", str(target)]) == 2
@@ -231,7 +245,7 @@ def test_a_bad_workbook_changes_nothing(tmp_path, internal_dir):
 
 def test_import_cli_uses_the_configured_folder(tmp_path, internal_dir, capsys):
     good = make_book(tmp_path / "ok.xlsx", [["employer_contacts", "2024-12", "Kokkola", 10, None]])
-    assert wb.import_workbook_cli(str(good)) == 0
+    assert wb.import_workbook_cli(str(good), "en") == 0
     assert "imported 1 value(s) for 2024-12–2024-12" in capsys.readouterr().out
     assert (internal_dir / wb.HISTORY_NAME).exists()
     bad = make_book(tmp_path / "bad.xlsx", [["employer_contacts", "2024-12", "Kokkola", "x", None]])
@@ -263,7 +277,7 @@ def test_example_values_cover_every_internal_metric_and_are_reproducible():
 
 
 def test_example_workbook_passes_the_importer_unchanged(tmp_path):
-    path = wb.write_example_workbook(tmp_path / "esimerkki.xlsx", texts=workbook_texts())
+    path = wb.write_example_workbook(tmp_path / "esimerkki.xlsx", texts=TEXTS)
     values = wb.read_workbook(path, today=dt.date(2026, 10, 1))
     expected = wb.example_values()[list(values.columns)]
     pd.testing.assert_frame_equal(values, expected, check_dtype=False)

@@ -326,11 +326,12 @@ def _run(parser: argparse.ArgumentParser, args: argparse.Namespace) -> int:
         from analysis.present.kpi import workbook_texts
         from analysis.sources.workbook import write_template_cli
 
-        return write_template_cli(args.file, workbook_texts())
+        return write_template_cli(args.file, {lang: workbook_texts(lang) for lang in ("fi", "sv")},
+                                  messages_language(None))
     if args.command == "kpi-import":
         from analysis.sources.workbook import import_workbook_cli
 
-        return import_workbook_cli(args.file)
+        return import_workbook_cli(args.file, messages_language(None))
     if args.command == "fetch":
         from analysis.sources.pxweb import DEFAULT_DEADLINE
         from analysis.store.refresh import run_fetch

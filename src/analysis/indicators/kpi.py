@@ -12,32 +12,48 @@ per component). Values come from three places:
 Reference point: the last month of the reporting quarter. Monthly metrics show the latest month
 up to it, quarterly metrics the quarter, annual metrics the year-to-date total (January to that
 month). Change is from the previous month, the previous quarter, or the same months of the
-previous year. Status rule (see ``data/kpi/README.md``): with a target ``T``, direction and
-tolerance ``d`` (default 10 % of ``|T|``): "higher is better" is on track when ``value ≥ T``,
-at risk when ``T − d ≤ value < T``, off track below; "lower is better" mirrors it. No target
-means no status; no value means "missing" with the reason. Pure functions: no text, no HTML.
+previous year, and compares like with like: for internal metrics only the municipalities (and
+months) reported in both periods, or no change with the reason (:func:`comparable_change`).
+Targets are imported from the workbook's sheet ``Tavoitteet`` (one per metric, year and
+municipality or the whole area). Status rule (see ``data/kpi/README.md``): with a target ``T``,
+direction and tolerance ``d`` (default 10 % of ``|T|``): "higher is better" is on track when
+``value ≥ T − d``, off track below; "lower is better" mirrors it. No target means no status; no
+value means "no data" with the reason. A reporting period before the plan's first year
+(:data:`~analysis.sources.workbook.PLAN_START_YEAR`) is the baseline (``is_baseline``).
+Pure functions: no text, no HTML.
 """
 
 from __future__ import annotations
 
 import math
+from dataclasses import dataclass
 
 import pandas as pd
 
 from analysis.config import ReportingPeriod, parse_period
 from analysis.indicators import foreign_language, long_term
 from analysis.schema import is_missing
-from analysis.sources.workbook import ADDITIVE_UNITS, load_catalogue
+from analysis.sources.workbook import ADDITIVE_UNITS, PLAN_START_YEAR, load_catalogue
 from analysis.store.scope import Scope
 
 ON_TRACK = "on_track"
-AT_RISK = "at_risk"
 OFF_TRACK = "off_track"
 NO_TARGET = "no_target"
 MISSING = "missing"
-STATUSES: tuple[str, ...] = (ON_TRACK, AT_RISK, OFF_TRACK, NO_TARGET, MISSING)
+"""No data: no value for the period (``reason`` says why)."""
+STATUSES: tuple[str, ...] = (ON_TRACK, OFF_TRACK, NO_TARGET, MISSING)
+AT_RISK = "at_risk"
+"""No longer given (a value within the tolerance is on track); :func:`status_counts` still counts it as 0
+for callers written for the earlier three-band rule."""
 DEFAULT_TOLERANCE_SHARE = 0.10
-"""At-risk band when the catalogue gives no tolerance: 10 % of the target's absolute value."""
+"""Tolerance when the catalogue gives none: 10 % of the target's absolute value."""
+CHANGE_SAME = ""
+CHANGE_COMMON = "common_units"
+"""The change covers only the municipalities (and months) reported in both periods (``change_detail``)."""
+CHANGE_NO_PREVIOUS = "no_previous"
+"""No change: the previous period has no value (e.g. vacancies published for quarter-end months only)."""
+CHANGE_NOT_COMPARABLE = "not_comparable"
+"""No change: the two periods share no municipality or month (e.g. a whole-area figure against municipal ones)."""
 TREND_POINTS: dict[str, int] = {"M": 12, "Q": 8, "A": 4}
 """How many points the trend shows: 12 months, 8 quarters or 4 years (year to date)."""
 
@@ -59,16 +75,17 @@ SERIES_COLUMNS = ["metric_id", "component", "period", "value", "coverage"]
 SCORECARD_COLUMNS = [
     "metric_id", "component", "section", "goal_fi", "goal_sv", "name_fi", "name_sv", "unit", "frequency",
     "direction", "source", "persons", "target", "tolerance", "period", "value", "previous_period",
-    "previous_value", "change", "coverage", "effective_target", "status", "reason", "reason_detail",
-    "is_example", "target_is_example",
+    "previous_value", "change", "change_basis", "change_detail", "coverage", "effective_target", "status",
+    "reason", "reason_detail", "is_example", "target_is_example", "is_baseline",
 ]
 
 
 def status(value: float, target: float, direction: str, tolerance: float = math.nan) -> str:
-    """On track / at risk / off track for ``value`` against ``target`` (see the module docstring).
+    """On track / off track for ``value`` against ``target`` (see the module docstring).
 
-    ``tolerance`` is the width of the at-risk band in the metric's unit; NaN means 10 % of
-    ``|target|``. No value gives ``missing``; a value without a target gives ``no_target``.
+    ``tolerance`` is how far the value may fall short of the target (on the worse side) and still be
+    on track, in the metric's unit; NaN means 10 % of ``|target|``. No value gives ``missing`` (no
+    data); a value without a target gives ``no_target``.
     """
     if is_missing(value):
         return MISSING
@@ -76,11 +93,7 @@ def status(value: float, target: float, direction: str, tolerance: float = math.
         return NO_TARGET
     band = abs(target) * DEFAULT_TOLERANCE_SHARE if is_missing(tolerance) else tolerance
     gap = value - target if direction == "higher" else target - value
-    if gap >= 0:
-        return ON_TRACK
-    if gap >= -band:
-        return AT_RISK
-    return OFF_TRACK
+    return ON_TRACK if gap >= -band else OFF_TRACK
 
 
 def _empty_series() -> pd.DataFrame:
@@ -150,14 +163,15 @@ def foreign_language_series(scope: Scope) -> tuple[pd.DataFrame, dict[str, tuple
 
 
 def reviews_series(scope: Scope, reviews: pd.DataFrame) -> pd.DataFrame:
-    """Reviews made for the area per quarter up to the period's quarter: the distinct periods reviewed
-    (a review in fi and sv counts once; monthly reviews count in their quarter). The review being
-    made counts as made, so a review says the same whether or not it was published before."""
-    end = pd.Period(scope.last_month, freq="M").asfreq("Q")
+    """Reviews published for the area per quarter, up to the quarter before the reporting period's:
+    the distinct periods reviewed (a review in fi and sv counts once; monthly reviews count in their
+    quarter). Only reviews published before the one being made count: an entry for the period being
+    made is left out, so a review says the same whether or not it was published before (``--force``)."""
+    end = pd.Period(scope.last_month, freq="M").asfreq("Q") - 1
     quarters = [str(q) for q in pd.period_range(end - (TREND_POINTS["Q"] - 1), end, freq="Q")]
     made = set(reviews.loc[reviews["area"] == scope.area.slug, "period"]) if not reviews.empty else set()
-    made.add(scope.period.code)
-    counts = pd.Series([parse_period(p).quarter for p in made]).value_counts()
+    made.discard(scope.period.code)
+    counts = pd.Series([parse_period(p).quarter for p in made], dtype="str").value_counts()
     series = pd.Series([float(counts.get(q, 0)) for q in quarters], index=quarters)
     return _series("employment_reviews", series)
 
@@ -288,19 +302,151 @@ def previous_label(latest: str) -> str:
     return str(pd.Period(latest, freq="M") - 1)
 
 
+def is_baseline(scope: Scope) -> bool:
+    """True when the reporting period ends before the plan's first year: the scorecard is the baseline."""
+    return int(scope.last_month[:4]) < PLAN_START_YEAR
+
+
+def target_of(targets: pd.DataFrame | None, metric_id: str, year: int, where: str) -> float:
+    """The imported target of ``metric_id`` for ``year`` and ``where`` (a municipality code or the area's
+    slug), NaN when none is set."""
+    if targets is None or targets.empty:
+        return math.nan
+    hit = targets[(targets["metric_id"] == metric_id) & (targets["year"].astype(int) == year)
+                  & (targets["municipality"] == where)]
+    return float(hit["target"].iloc[-1]) if not hit.empty else math.nan
+
+
+def _cells(internal: pd.DataFrame, slug: str, months: list[str], additive: bool) -> dict[tuple[int, str], float]:
+    """The figures behind an internal value over ``months``: (month's position, municipality or the area's
+    slug) -> value; a month with a whole-area row counts as that row only, as in :func:`internal_series`."""
+    cells: dict[tuple[int, str], float] = {}
+    for pos, month in enumerate(months):
+        own = internal[internal["month"] == month]
+        whole = own[own["municipality"] == slug]
+        if not whole.empty:
+            cells[(pos, slug)] = float(whole["value"].iloc[-1])
+        elif additive:
+            cells.update({(pos, m): float(v) for m, v in zip(own["municipality"], own["value"])})
+    return cells
+
+
+def _window(period: str, end_month: int) -> list[str]:
+    """The months a value of ``period`` covers: the month itself, or January to ``end_month`` of a year."""
+    if len(period) == 4:
+        return [f"{period}-{m:02d}" for m in range(1, end_month + 1)]
+    return [period] if len(period) == 7 else []
+
+
+def comparable_change(internal: pd.DataFrame | None, slug: str, metric_id: str, unit: str, latest: str,
+                      previous: str, end_month: int) -> tuple[float, str, str]:
+    """Change of an internal metric from ``previous`` to ``latest`` over the same municipalities and months.
+
+    Returns ``(change, basis, detail)``: basis :data:`CHANGE_SAME` when both periods hold the same
+    municipalities and months (the plain change), :data:`CHANGE_COMMON` when only those in both are
+    compared (``detail`` lists the municipality codes, or the area's slug), :data:`CHANGE_NOT_COMPARABLE`
+    (NaN) when they share none. Today's "+7" comparing August (Kokkola only) with September (two
+    municipalities) becomes the change of Kokkola alone, labelled so.
+    """
+    if internal is None or internal.empty or not latest or not previous:
+        return math.nan, CHANGE_SAME, ""
+    own = internal[(internal["area"] == slug) & (internal["metric_id"] == metric_id)]
+    additive = unit in ADDITIVE_UNITS
+    now = _cells(own, slug, _window(latest, end_month), additive)
+    before = _cells(own, slug, _window(previous, end_month), additive)
+    if not now or not before:
+        return math.nan, CHANGE_SAME, ""
+    common = sorted(set(now) & set(before))
+    if not common:
+        return math.nan, CHANGE_NOT_COMPARABLE, ""
+    change = sum(now[k] for k in common) - sum(before[k] for k in common)
+    if set(now) == set(before):
+        return change, CHANGE_SAME, ""
+    return change, CHANGE_COMMON, ",".join(sorted({m for _, m in common}))
+
+
+@dataclass(frozen=True)
+class _Context:
+    """What every row of the scorecard shares."""
+
+    scope: Scope
+    internal: pd.DataFrame | None
+    targets: pd.DataFrame | None
+    example_targets: dict[str, float] | None
+    is_example: bool
+
+
+def _latest(pts: pd.DataFrame) -> tuple[str, float, str, str, float]:
+    """Latest period, value, coverage; previous period and value (NaN when absent)."""
+    if pts.empty:
+        return "", math.nan, "", "", math.nan
+    last = pts.iloc[-1]
+    latest = str(last["period"])
+    previous_period = previous_label(latest)
+    match = pts[pts["period"] == previous_period]
+    previous = float(match["value"].iloc[0]) if not match.empty else math.nan
+    return latest, float(last["value"]), str(last["coverage"]), previous_period, previous
+
+
+def _target(ctx: _Context, info, first: bool) -> tuple[float, float, bool]:
+    """Target, tolerance and whether the target is an example one, for a scorecard row."""
+    if not first:
+        return math.nan, math.nan, False
+    target = target_of(ctx.targets, info.metric_id, int(ctx.scope.last_month[:4]), ctx.scope.area.slug)
+    if ctx.example_targets and info.source == "internal" and math.isnan(target) \
+            and info.metric_id in ctx.example_targets:
+        return float(ctx.example_targets[info.metric_id]), info.tolerance, True
+    return target, info.tolerance, False
+
+
+def _scorecard_row(ctx: _Context, info, component: str, own_direction: str | None, first: bool,
+                   pts: pd.DataFrame, reason: tuple[str, str]) -> dict[str, object]:
+    latest, value, coverage, previous_period, previous = _latest(pts)
+    end_month = int(ctx.scope.last_month[5:])
+    change, basis, detail = value - previous, CHANGE_SAME, ""
+    if info.source == "internal":
+        change, basis, detail = comparable_change(ctx.internal, ctx.scope.area.slug, info.metric_id, info.unit,
+                                                  latest, previous_period, end_month)
+    if basis == CHANGE_SAME and not math.isnan(value) and math.isnan(previous):
+        basis = CHANGE_NO_PREVIOUS
+    target, tolerance, target_is_example = _target(ctx, info, first)
+    effective = target
+    if info.frequency == "A" and len(latest) == 4 and not math.isnan(target):
+        effective = target * end_month / 12
+        tolerance = tolerance * end_month / 12 if not math.isnan(tolerance) else tolerance
+    direction = own_direction or info.direction
+    why, why_detail = reason
+    return {
+        "metric_id": info.metric_id, "component": component, "section": info.section,
+        "goal_fi": info.goal_fi, "goal_sv": info.goal_sv, "name_fi": info.name_fi, "name_sv": info.name_sv,
+        "unit": info.unit, "frequency": info.frequency, "direction": direction, "source": info.source,
+        "persons": bool(info.persons), "target": target, "tolerance": tolerance,
+        "period": latest, "value": value, "previous_period": previous_period, "previous_value": previous,
+        "change": change, "change_basis": basis, "change_detail": detail, "coverage": coverage,
+        "effective_target": effective, "status": status(value, effective, direction, tolerance),
+        "reason": "" if not pts.empty else (why or R_NO_VALUE), "reason_detail": "" if not pts.empty else why_detail,
+        "is_example": bool(ctx.is_example and info.source == "internal"),
+        "target_is_example": target_is_example, "is_baseline": is_baseline(ctx.scope),
+    }
+
+
 def scorecard(scope: Scope, internal: pd.DataFrame | None, *,
               catalogue: pd.DataFrame | None = None, reviews: pd.DataFrame | None = None,
+              targets: pd.DataFrame | None = None,
               is_example: bool = False, example_targets: dict[str, float] | None = None,
               computed: tuple[pd.DataFrame, dict] | None = None) -> pd.DataFrame:
     """The scorecard: one row per metric (and component), in the catalogue's order.
 
     Columns :data:`SCORECARD_COLUMNS`: the catalogue fields, ``period`` and ``value`` (latest
     up to the quarter's last month; for annual metrics the year-to-date total), ``previous_*``
-    and ``change`` (value − previous, in the metric's unit, so percentage points for %),
-    ``coverage`` ("n/N" when a total is partial), ``status`` (:data:`STATUSES`), ``reason`` and
-    ``reason_detail`` when the value is missing, ``is_example`` for internal metrics shown from
-    example data. ``internal`` is the imported values (``sources.workbook.load_internal``) or
-    example values, or None.
+    and ``change`` (value − previous, in the metric's unit, so percentage points for %; for internal
+    metrics over the same municipalities and months only, ``change_basis`` and ``change_detail`` say
+    so: :func:`comparable_change`), ``coverage`` ("n/N" when a total is partial), ``status``
+    (:data:`STATUSES`), ``reason`` and ``reason_detail`` when the value is missing, ``is_example`` for
+    internal metrics shown from example data, ``is_baseline`` when the period is before the plan's
+    first year. ``internal`` is the imported values (``sources.workbook.load_internal``) or example
+    values, or None; ``targets`` the imported targets (``sources.workbook.load_targets``): the
+    whole-area target of the reporting year applies.
 
     Annual targets are for the whole year, so a year-to-date total is compared with the target
     pro rata (``effective_target`` = target × months / 12). ``example_targets`` (only with example
@@ -310,50 +456,74 @@ def scorecard(scope: Scope, internal: pd.DataFrame | None, *,
     catalogue = load_catalogue() if catalogue is None else catalogue
     series, reasons = computed or metric_series(scope, internal, catalogue=catalogue,
                                                 reviews=reviews)
+    ctx = _Context(scope, internal, targets, example_targets, is_example)
     rows = []
     for info in catalogue.itertuples(index=False):
         components = COMPONENTS.get(info.metric_id, [("", None)])
         for component, own_direction in components:
-            first = component == components[0][0]
             own = series[(series["metric_id"] == info.metric_id) & (series["component"] == component)]
             pts = points(own, info.frequency, scope.period)
-            value = previous = math.nan
-            latest = previous_period = coverage = ""
-            if not pts.empty:
-                last = pts.iloc[-1]
-                latest, value, coverage = str(last["period"]), float(last["value"]), str(last["coverage"])
-                previous_period = previous_label(latest)
-                match = pts[pts["period"] == previous_period]
-                if not match.empty:
-                    previous = float(match["value"].iloc[0])
-            reason, detail = reasons.get((info.metric_id, component), ("", ""))
-            if pts.empty and not reason:
-                reason = R_NO_VALUE
-            target = info.target if first else math.nan
-            tolerance = info.tolerance if first else math.nan
-            target_is_example = False
-            if example_targets and info.source == "internal" and math.isnan(target) \
-                    and info.metric_id in example_targets:
-                target, target_is_example = float(example_targets[info.metric_id]), True
-            effective = target
-            if info.frequency == "A" and len(latest) == 4 and not math.isnan(target):
-                months = int(scope.last_month[5:])
-                effective = target * months / 12
-                tolerance = tolerance * months / 12 if not math.isnan(tolerance) else tolerance
-            direction = own_direction or info.direction
-            rows.append({
-                "metric_id": info.metric_id, "component": component, "section": info.section,
-                "goal_fi": info.goal_fi, "goal_sv": info.goal_sv, "name_fi": info.name_fi, "name_sv": info.name_sv,
-                "unit": info.unit, "frequency": info.frequency, "direction": direction, "source": info.source,
-                "persons": bool(info.persons), "target": target, "tolerance": tolerance,
-                "period": latest, "value": value, "previous_period": previous_period, "previous_value": previous,
-                "change": value - previous, "coverage": coverage, "effective_target": effective,
-                "status": status(value, effective, direction, tolerance),
-                "reason": "" if not pts.empty else reason, "reason_detail": "" if not pts.empty else detail,
-                "is_example": bool(is_example and info.source == "internal"),
-                "target_is_example": target_is_example,
-            })
+            rows.append(_scorecard_row(ctx, info, component, own_direction, component == components[0][0], pts,
+                                       reasons.get((info.metric_id, component), ("", ""))))
     return pd.DataFrame(rows, columns=SCORECARD_COLUMNS)
+
+
+OFF_TRACK_COLUMNS = ["metric_id", "component", "name_fi", "name_sv", "unit", "period", "value",
+                     "effective_target", "direction", "is_example"]
+
+
+def off_track(card: pd.DataFrame) -> pd.DataFrame:
+    """The metrics that are off track (:data:`OFF_TRACK`), in the scorecard's order: what the main page names.
+
+    Columns :data:`OFF_TRACK_COLUMNS`; empty when every judged metric is on track or no target is set.
+    Rows shown from example data keep ``is_example`` so that a page can label or leave them out.
+    """
+    return card.loc[card["status"] == OFF_TRACK, OFF_TRACK_COLUMNS].reset_index(drop=True)
+
+
+MUNICIPALITY_COLUMNS = ["metric_id", "name_fi", "name_sv", "unit", "frequency", "direction", "persons", "period",
+                        "value", "previous_period", "previous_value", "change", "target", "effective_target",
+                        "status", "is_baseline"]
+
+
+def municipality_values(scope: Scope, internal: pd.DataFrame | None, municipality: str, *,
+                        targets: pd.DataFrame | None = None, catalogue: pd.DataFrame | None = None) -> pd.DataFrame:
+    """One municipality's own values of the internal metrics entered by municipality (counts and euros).
+
+    One row per metric with a value for ``municipality`` (a ``KUnnn`` code) up to the quarter's last
+    month: the latest month (annual metrics: January to that month of the year, with the target pro
+    rata), the previous month (annual: the same months a year earlier) and the change, the
+    municipality's own target (sheet ``Tavoitteet``, that municipality's row) and the status against
+    it. Columns :data:`MUNICIPALITY_COLUMNS`; counts of persons 1–4 are for the present layer to show as
+    "<5" (``persons``).
+    """
+    catalogue = load_catalogue() if catalogue is None else catalogue
+    if internal is None or internal.empty:
+        return pd.DataFrame(columns=MUNICIPALITY_COLUMNS)
+    own = internal[(internal["area"] == scope.area.slug) & (internal["municipality"] == municipality)]
+    end_month = int(scope.last_month[5:])
+    year = int(scope.last_month[:4])
+    rows = []
+    for info in catalogue[(catalogue["source"] == "internal") & catalogue["unit"].isin(ADDITIVE_UNITS)].itertuples():
+        mine = own[own["metric_id"] == info.metric_id]
+        pts = points(_series(info.metric_id, mine.set_index("month")["value"].sort_index()), info.frequency,
+                     scope.period) if not mine.empty else pd.DataFrame()
+        if pts.empty:
+            continue
+        latest, value, _coverage, previous_period, previous = _latest(pts)
+        target = target_of(targets, info.metric_id, year, municipality)
+        effective, tolerance = target, info.tolerance
+        if info.frequency == "A" and not math.isnan(target):
+            effective = target * end_month / 12
+            tolerance = tolerance * end_month / 12 if not math.isnan(tolerance) else tolerance
+        rows.append({
+            "metric_id": info.metric_id, "name_fi": info.name_fi, "name_sv": info.name_sv, "unit": info.unit,
+            "frequency": info.frequency, "direction": info.direction, "persons": bool(info.persons),
+            "period": latest, "value": value, "previous_period": previous_period, "previous_value": previous,
+            "change": value - previous, "target": target, "effective_target": effective,
+            "status": status(value, effective, info.direction, tolerance), "is_baseline": is_baseline(scope),
+        })
+    return pd.DataFrame(rows, columns=MUNICIPALITY_COLUMNS)
 
 
 def trends(scope: Scope, internal: pd.DataFrame | None, *,
@@ -405,6 +575,7 @@ def municipal_counts(internal: pd.DataFrame | None, scope: Scope,
 
 
 def status_counts(card: pd.DataFrame) -> dict[str, int]:
-    """How many scorecard rows have each status (every key of :data:`STATUSES`, zeros included)."""
+    """How many scorecard rows have each status (every key of :data:`STATUSES`, zeros included; and
+    :data:`AT_RISK`, always 0, for callers of the earlier rule)."""
     counts = card["status"].value_counts()
-    return {s: int(counts.get(s, 0)) for s in STATUSES}
+    return {s: int(counts.get(s, 0)) for s in (*STATUSES, AT_RISK)}

@@ -30,6 +30,7 @@ from analysis.present.fmt import (
 )
 from analysis.present.text import catalogue, month_name, month_names, t
 from analysis.sources import workbook
+from analysis.sources.reviews_index import review_frame
 from analysis.store.scope import Scope
 
 KPI_DATA_MODES: tuple[str, ...] = ("imported", "example")
@@ -77,11 +78,12 @@ def build(scope: Scope, kpi_data: str = "imported", internal_dir: Path | None = 
     catalogue = workbook.load_catalogue()
     if reviews is None:
         try:
-            reviews = workbook.load_review_index(Path(output_dir) / "index.json")
+            reviews = review_frame(Path(output_dir) / "index.json")
         except ValueError:
             reviews = None
+    targets = workbook.load_targets(internal_dir, scope.area.slug)
     computed = kpi.metric_series(scope, internal.values, catalogue=catalogue, reviews=reviews)
-    card = kpi.scorecard(scope, internal.values, catalogue=catalogue, computed=computed,
+    card = kpi.scorecard(scope, internal.values, catalogue=catalogue, computed=computed, targets=targets,
                          is_example=example, example_targets=workbook.EXAMPLE_TARGETS if example else None)
     points = kpi.trends(scope, internal.values, catalogue=catalogue, computed=computed)
     return card, points, internal
@@ -186,6 +188,20 @@ def _trend_text(points: pd.DataFrame, row: object, lang: str) -> str:
     return " · ".join(values)
 
 
+def _change_text(row: object, lang: str) -> str:
+    """The change, saying when it covers only the municipalities reported in both periods or cannot be compared."""
+    basis = getattr(row, "change_basis")
+    if basis in (kpi.CHANGE_NOT_COMPARABLE, kpi.CHANGE_NO_PREVIOUS):
+        return t(f"kpi.change_{basis}", lang)
+    text = format_change(row.change, row.unit, lang, _hide_change(row))
+    if basis == kpi.CHANGE_COMMON and text != MISSING:
+        known = workbook.load_municipalities().set_index("municipality_code")["name_sv" if lang == "sv" else "name_fi"]
+        names = ", ".join(str(known.get(c, t("kpi.municipality_whole_area", lang)))
+                          for c in getattr(row, "change_detail").split(","))
+        text = t("kpi.change_common", lang, change=text, municipalities=names)
+    return text
+
+
 def scorecard_table(card: pd.DataFrame, points: pd.DataFrame, period: str, lang: str = "fi") -> pd.DataFrame:
     """The scorecard rows formatted for readers (one column per heading, every cell text)."""
     end_month = int(config.period_months(period)[-1][5:])
@@ -202,9 +218,11 @@ def scorecard_table(card: pd.DataFrame, points: pd.DataFrame, period: str, lang:
             t("kpi.col_metric", lang): _name(row, lang),
             t("kpi.col_period", lang): label,
             t("kpi.col_value", lang): value,
-            t("kpi.col_change", lang): format_change(row.change, row.unit, lang, _hide_change(row)),
+            t("kpi.col_change", lang): _change_text(row, lang),
             t("kpi.col_target", lang): _target_text(row, lang),
-            t("kpi.col_status", lang): status_text(row.status, lang),
+            t("kpi.col_status", lang): (t("kpi.baseline_status", lang, year=workbook.PLAN_START_YEAR)
+                                        if row.is_baseline and row.status == kpi.NO_TARGET
+                                        else status_text(row.status, lang)),
             t("kpi.col_trend", lang): _trend_text(points, row, lang),
             t("kpi.col_source", lang): _source_text(row, lang),
         })
@@ -342,6 +360,9 @@ def scorecard_blocks(scope: Scope, lang: str = "fi", kpi_data: str = "imported",
     elif any(c.startswith("KU") for c in scope.members):
         blocks.append(html.notice(t("kpi.no_internal_notice", lang), kind="missing", lang=lang))
 
+    if kpi.is_baseline(scope):
+        blocks.append(html.paragraph(t("kpi.baseline_notice", lang, period=scope.period.code,
+                                       year=workbook.PLAN_START_YEAR)))
     counts = kpi.status_counts(card)
     blocks += [html.heading(t("kpi.summary_heading", lang), 3), html.paragraph(t("kpi.summary", lang, **counts))]
 
@@ -390,3 +411,13 @@ def workbook_texts(lang: str = "fi") -> dict[str, str]:
     """The KPI workbook's instructions and labels in ``lang`` (``kpi.template.*`` strings)."""
     prefix = "kpi.template."
     return {k[len(prefix):]: v for k, v in catalogue(lang).items() if k.startswith(prefix)}
+
+
+def off_track_text(card: pd.DataFrame, lang: str = "fi") -> str | None:
+    """One sentence naming the metrics off track ("Tavoitteesta jäljessä: …."), for the first screen; None when
+    none is. Rows shown from example data are left out: the main page states no synthetic figure."""
+    behind = kpi.off_track(card)
+    behind = behind[~behind["is_example"]]
+    if behind.empty:
+        return None
+    return t("kpi.off_track_lead", lang, metrics="; ".join(_name(row, lang) for row in behind.itertuples(index=False)))

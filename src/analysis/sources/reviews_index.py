@@ -37,3 +37,11 @@ def listed_reviews(path: Path) -> list[dict[str, str]]:
         raise DataValidationError(path, "expected a JSON list of reviews")
     return [{c: str(entry.get(c, "")) for c in REVIEW_FIELDS} for entry in doc
             if isinstance(entry, dict) and entry.get("area") and config.PERIOD_PATTERN.fullmatch(str(entry.get("period", "")))]
+
+
+def review_frame(path: Path):
+    """The reviews listed in ``outputs/index.json`` as a data frame (:data:`REVIEW_FIELDS`, text): an absent
+    file means no reviews yet (an empty frame). pandas is imported here only, not with the module."""
+    import pandas as pd
+
+    return pd.DataFrame(listed_reviews(path), columns=list(REVIEW_FIELDS), dtype="str")
