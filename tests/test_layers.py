@@ -12,14 +12,14 @@ from pathlib import Path
 
 SRC = Path(__file__).resolve().parents[1] / "src" / "analysis"
 LAYERS: tuple[tuple[str, ...], ...] = (
-    ("errors", "files", "cache", "schema", "config"),
+    ("errors", "files", "cache", "yaml_files", "schema", "config"),
     ("sources", "names"),
     ("store",),
     ("indicators",),
     ("forecast",),
     ("present",),
-    ("review",),
-    ("api", "cli", "__main__"),
+    ("review", "api"),  # the public API reads the review's results; the review computes the API's tables once
+    ("cli", "__main__"),
 )
 """Lowest first; modules of one row may import each other."""
 KNOWN: set[tuple[str, str]] = set()
