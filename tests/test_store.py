@@ -16,7 +16,7 @@ def test_eight_municipalities_sum_to_mk16_in_every_month(store, kp_area):
     area = aggregate_areas(obs, kp_area.members, "keski-pohjanmaa")
     published = obs[obs["area_code"] == "MK16"]
     merged = area.merge(published, on=["period", "measure"], suffixes=("_sum", "_mk16"))
-    assert len(merged) == 214 * 2  # every month 2006-01..2023-10, both measures
+    assert len(merged) == 215 * 2  # every month 2006-01..2023-10 and 2026-06, both measures
     assert merged["value_sum"].notna().all()
     pd.testing.assert_series_equal(merged["value_sum"], merged["value_mk16"], check_names=False)
 
@@ -56,9 +56,9 @@ def test_rates_are_never_summed():
 
 
 def test_select_refuses_an_absent_measure(store):
-    with pytest.raises(StoreError, match="no measure long_term_unemployed"):
-        store.select("long_term_unemployed", table_id="12r5")
-    assert not store.has("long_term_unemployed")
+    with pytest.raises(StoreError, match="no measure unemployed_24m_plus"):
+        store.select("unemployed_24m_plus", table_id="12r5")
+    assert not store.has("unemployed_24m_plus")
 
 
 def test_periods_held_are_the_periods_with_a_value_of_the_measure(store):
@@ -73,7 +73,7 @@ def test_periods_held_are_the_periods_with_a_value_of_the_measure(store):
     assert small.periods("t") == ["2022", "2023-01", "2023-02", "2023-03"]
     # the embedded 12r5 holds unemployed jobseekers in every month 2006-01..2023-10
     held = store.table("12r5").periods_held("unemployed_jobseekers")
-    assert (held[0], held[-1], len(held)) == ("2006-01", "2023-10", 214)
+    assert (held[0], held[-2], held[-1], len(held)) == ("2006-01", "2023-10", "2026-06", 215)
 
 
 def _small_store(value: float, table: str = "12r5") -> Store:
