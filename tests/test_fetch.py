@@ -27,7 +27,7 @@ from analysis.sources.fetch import (
     resolve_spec,
 )
 from analysis.sources.pxweb import PxWebClient
-from analysis.store import load_store, read_store
+from analysis.store import cell_vintages, load_store, read_store
 from analysis.store.refresh import run_fetch
 
 FIXTURES = Path(__file__).parent / "fixtures" / "pxweb"
@@ -142,9 +142,16 @@ def test_fetched_store_overlays_the_embedded_one(small_fetch, client, tmp_path):
     run_fetch(["12r5"], None, False, None, folder=folder, client=client)
     store = load_store(str(folder))
     prov = store.provenance.set_index("table_id")
-    assert prov.loc["12r5", "origin"] == "pxweb" and prov.loc["12ti", "origin"] == "embedded"
-    assert store.has("long_term_unemployed", "12r5") is False  # all null in the fixture: missing, not 0
+    assert prov.loc["12ti", "origin"] == "embedded"
+    assert "pxweb" in prov.loc["12r5", "snapshot"]  # the fetched layer is named beside the embedded one below it
+    # all null in the fixture: the fetched layer says missing (not 0), and it wins the cell
+    long_term = cell_vintages(str(folder), table_id="12r5", measure="long_term_unemployed", area_codes=["MK16"],
+                              period="2023-10")
+    assert long_term["value"].isna().all() and set(long_term["origin"]) == {"pxweb"}
     assert val(store.observations, "12r5", "2023-10", "MK16", "unemployed_jobseekers") == 2371
+    # what the fetch did not ask for still shows from the embedded layer below
+    assert val(store.observations, "12r5", "2026-06", "MK16", "long_term_unemployed") == 1062
+    assert val(store.observations, "12r5", "2006-01", "MK16", "unemployed_jobseekers") == 3289
 
 
 def test_second_fetch_uses_cache(small_fetch, client, statfin, tmp_path, capsys):
