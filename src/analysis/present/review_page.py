@@ -415,6 +415,18 @@ def no_comparison_line(facts: ReviewFacts, lang: str) -> str:
     return " ".join(parts)
 
 
+def area_lines(facts: ReviewFacts, lang: str) -> list[str]:
+    """What the reader must know about the area itself, once: members from a preparation-stage source, and
+    member regions whose municipalities the data do not list (no municipal figures for them)."""
+    scope, out = facts.scope, []
+    if scope.area.members_status == "preparation":
+        out.append(tx("area_preparation", lang, area=scope.area.name(lang)))
+    lacking = scope.regions_without_municipalities
+    if lacking:
+        out.append(tx("area_municipalities_missing", lang, regions=", ".join(_name_of(r, scope, lang) for r in lacking)))
+    return out
+
+
 def ends_earlier_lines(facts: ReviewFacts, lang: str) -> list[str]:
     rows = facts.groups[facts.groups["ends_earlier"].astype(bool)]
     return [tx("ends_earlier", lang, label=tx(f"group_{r.group}", lang), month=month_name(r.last_month, lang))
@@ -596,7 +608,8 @@ def main_blocks(facts: ReviewFacts, lang: str) -> list[html.HTML]:
     blocks = [html.HTML(first),
               html.HTML(f'<h2 id="groups">{html.esc(tx("groups_heading", lang))}</h2>'),
               tiles_block(facts, lang)]
-    notes = [no_comparison_line(facts, lang), missing_line(facts, lang), *ends_earlier_lines(facts, lang)]
+    notes = [*area_lines(facts, lang), no_comparison_line(facts, lang), missing_line(facts, lang),
+             *ends_earlier_lines(facts, lang)]
     for note in filter(None, notes):
         blocks.append(html.HTML(f'<p class="note-missing">{html.esc(note)}</p>'))
     blocks.append(toc_block(facts, lang))
