@@ -271,3 +271,35 @@ def test_timeout_option_reaches_the_client(monkeypatch, capsys):
 def test_non_positive_timeout_is_refused(tmp_path, capsys):
     assert run_fetch(["12r5"], "http://127.0.0.1:9/", False, None, folder=tmp_path / "f", timeout=0) == 2
     assert "--timeout" in capsys.readouterr().err
+
+
+# --- the real June 2026 export through fetch and the whole monthly review (issue 28) ---------------------
+
+def test_fetched_june_2026_gives_the_monthly_review_every_group_at_its_real_figure(statfin, small_fetch, tmp_path,
+                                                                                    monkeypatch):
+    """The fake server serves the REAL verbatim 12r5 export of June 2026 (all 23 measures, all areas); fetched
+    into a store, the monthly review of 2026-06 finds every group's tile with the published figure."""
+    import re
+    from html import escape
+
+    from analysis.present.fmt import fmt_int
+    from analysis.present.text import t
+    from analysis.review import runner
+
+    monkeypatch.setattr(fetch_module, "FETCH_SPECS", [replace(FETCH_12R5, select={**FETCH_12R5.select,
+                                                                                  "time": ["2026M06"]})])
+    folder = tmp_path / "fetched"
+    client = PxWebClient(statfin.root, cache_dir=tmp_path / "cache", timeout=5, max_attempts=2, sleep=no_sleep)
+    assert run_fetch(["12r5"], None, False, None, folder=folder, client=client) == 0
+    vin = cell_vintages(str(folder), table_id="12r5", measure="long_term_unemployed", area_codes=["MK16"],
+                        period="2026-06")
+    assert vin[["value", "origin"]].values.tolist() == [[1062.0, "pxweb"]]  # the fetched layer gives the cell
+    path = runner.run_review(period="2026-06", data_source=str(folder), output_dir=tmp_path / "out", progress=False)
+    page = path.read_text(encoding="utf-8")
+    expected = {"unemployed": 3175, "long_term": 1062, "under_25": 556, "over_50": 978, "foreign_nationals": 416,
+                "laid_off": 210, "in_services": 117 + 57 + 177 + 434, "new_vacancies": 152, "open_vacancies": 174}
+    for group, number in expected.items():
+        label = escape(t(f"review_page.group_{group}", "fi"))
+        tile = re.search(rf"<h3>{re.escape(label)}</h3><p class=\"tile-value\">([^<]*)</p>", page)
+        assert tile and tile.group(1) == fmt_int(number), (group, tile and tile.group(1))
+    assert "10,3\u00a0%" in page and "ennallaan" not in page
