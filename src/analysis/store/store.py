@@ -287,6 +287,16 @@ def load_store(data_source: str = "embedded") -> Store:
     cell the newest layer wins, and what a layer does not hold shows from below. Any other value is read as
     the path of a store folder, layered the same way. :func:`cell_vintages` gives each cell's vintage.
     """
+    base = load_embedded_cached()
     if data_source == "embedded":
-        return load_embedded_cached()
-    return compose(*layers_of(data_source))
+        return base
+    folder = config.FETCHED_DIR if data_source == "fetched" else Path(data_source)
+    up_obs, up_prov = read_layers(folder)
+    tables = set(up_obs["table_id"]) | set(up_prov["table_id"])  # only these need composing: the rest passes
+    below = base.observations["table_id"].isin(tables)
+    below_prov = base.provenance["table_id"].isin(tables)
+    composed = compose(
+        pd.concat([base.observations[below].assign(**{LAYER: 0}), up_obs], ignore_index=True),
+        pd.concat([_layer_provenance(base.provenance[below_prov].assign(**{LAYER: 0})), up_prov], ignore_index=True))
+    return Store(pd.concat([base.observations[~below], composed.observations], ignore_index=True),
+                 pd.concat([base.provenance[~below_prov], composed.provenance], ignore_index=True))
