@@ -94,6 +94,10 @@ def check_members_in_data(area: config.Area, store: Store, table_id: str = "12r5
             unknown=", ".join(unknown), count=len(known))
 
 
+class AreaNotHeld(config.ConfigError):
+    """The data do not hold the area in the period (see :func:`check_area_held`): a run of every area skips it."""
+
+
 def check_area_held(area: config.Area, period: str, store: Store, data_source: str = "embedded") -> None:
     """Refuse a review whose area the data do not hold in the period's last month (no unemployed jobseekers for
     some member, and no published area equal to it), naming what to fetch, and an area whose members overlap
@@ -112,7 +116,7 @@ def check_area_held(area: config.Area, period: str, store: Store, data_source: s
     cell = store.table(table_id := "12r5").observations
     cell = cell[(cell["measure"] == "unemployed_jobseekers") & (cell["period"] == month) & cell["value"].notna()]
     missing = [m for m in area.members if m not in set(cell["area_code"])]
-    raise config.ConfigError(
+    raise AreaNotHeld(
         "area '{slug}': the data hold no unemployed jobseekers (table {table}) for {missing} in {month}; fetch them "
         "(`python -m analysis fetch --tables {table}`, which asks for every area of config/areas.yaml) and run the "
         "review with --data-source fetched", slug=area.slug, table=table_id, missing=", ".join(missing) or "?",
