@@ -21,9 +21,27 @@ def test_every_region_in_the_data_is_a_configured_area(store):
     assert regions <= configured
 
 
-def test_unknown_area_lists_the_allowed_ids():
-    with pytest.raises(config.ConfigError, match="unknown area 'nowhere'.*keski-pohjanmaa"):
+def test_unknown_area_names_the_closest_ids_in_a_short_message():
+    with pytest.raises(config.ConfigError, match=r"unknown area 'keski-pohjanma'; did you mean keski-pohjanmaa, "
+                                                 r"maakunta-keski-pohjanmaa, elinvoimakeskus-pohjanmaa\?") as err:
+        config.get_area("keski-pohjanma")
+    assert len(str(err.value)) < 200 and "`python -m analysis areas`" in str(err.value)
+    with pytest.raises(config.ConfigError, match=r"did you mean tunturi-lapin-ja-pellon-tyollisyysalue"):
+        config.get_area("Tunturi-Lapin ja Pellon työllisyysalue")  # the Finnish name finds its id
+    with pytest.raises(config.ConfigError, match=r"^unknown area 'nowhere' \(\d+ areas in areas.yaml") as err:
         config.get_area("nowhere")
+    assert "keski-pohjanmaa" not in str(err.value)  # not the list of every area
+
+
+def test_area_members_status():
+    areas = config.load_areas()
+    assert areas["tunturi-lapin-ja-pellon-tyollisyysalue"].members_status == "final"
+    assert areas["tunturi-lapin-ja-pellon-tyollisyysalue"].members == ("KU047", "KU261", "KU273", "KU498", "KU854")
+    assert areas["seinajoen-tyollisyysalue"].members_status == "preparation"
+    assert areas["maakunta-lappi"].members_status == "final"  # a region is what StatFin publishes
+    employment = [a for a in areas.values() if a.kind == "employment_area"]
+    assert all(a.members_status in config.MEMBERS_STATUSES for a in employment), [
+        a.slug for a in employment if not a.members_status]
 
 
 @pytest.mark.parametrize("text, message", [

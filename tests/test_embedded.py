@@ -33,14 +33,23 @@ def test_12r5_values_as_published(store, area, measure, period, expected):
 def test_12r5_has_all_rows_and_empty_vacancy_cells_stay_missing(store):
     r5 = store.select(["unemployed_jobseekers", "labour_force", "open_vacancies"], table_id="12r5")
     # 6,420 rows of the 2023 snapshot, three measures, plus the 132 open-vacancy rows of the quarter-end
-    # file (211 rows) that the snapshot does not hold (2023-12…2026-06; its other 79 rows are the overlap)
-    assert len(r5) == 6420 * 3 + 132 == 19392
-    assert (r5["measure"] == "open_vacancies").sum() == 6420 + 132
+    # file (211 rows) that the snapshot does not hold (2023-12…2026-06; its other 79 rows are the overlap),
+    # plus June 2026 for the 397 stored areas of the all-areas export less its 12 open-vacancy cells that the
+    # quarter-end file holds already (the same values: merge_vintages checks them)
+    assert len(r5) == 6420 * 3 + 132 + 397 * 3 - 12 == 20571
+    assert (r5["measure"] == "open_vacancies").sum() == 6420 + 132 + 397 - 12
     # 438 empty cells in the 2023 snapshot (SOURCES.md) and 20 in the quarter-end file's new rows
-    # (its 30 empty open_vacancies cells less the 10 that fall in the overlap, in the same places)
-    assert r5.loc[r5["measure"] == "open_vacancies", "value"].isna().sum() == 438 + 20
+    # (its 30 empty open_vacancies cells less the 10 that fall in the overlap, in the same places), and the
+    # June 2026 export's "..." cells of the areas the quarter-end file does not hold (78 less Kannus, Veteli)
+    old = r5[r5["period"] < "2026-06"]
+    assert old.loc[old["measure"] == "open_vacancies", "value"].isna().sum() == 438 + 20 - 2
     assert r5.loc[(r5["measure"] == "open_vacancies") & (r5["period"] <= "2023-10"), "value"].isna().sum() == 438
-    assert r5.loc[r5["measure"] != "open_vacancies", "value"].isna().sum() == 0
+    assert old.loc[old["measure"] != "open_vacancies", "value"].isna().sum() == 0
+    june = r5[(r5["period"] == "2026-06") & r5["value"].isna()]
+    assert (june["measure"] == "open_vacancies").sum() == 78
+    # four small municipalities' unemployed are suppressed ("...") in June 2026
+    assert sorted(june.loc[june["measure"] == "unemployed_jobseekers", "area_code"]) == [
+        "KU062", "KU295", "KU438", "KU766"]
 
 
 def test_12ti_keeps_leading_zeros_and_missing_cells(store):
@@ -222,7 +231,7 @@ def test_bad_cells_in_the_new_files(raw_copy, file_key, line, old, new, loader, 
 def test_recent_series_extend_12r5_vacancies_to_2026(recent):
     last = embedded.last_periods(recent).set_index(["table_id", "measure"])["last_period"]
     assert last[("12r5", "open_vacancies")] == "2026-06" and last[("12r5", "new_vacancies")] == "2026-06"
-    assert last[("12r5", "unemployed_jobseekers")] == "2023-10"
+    assert last[("12r5", "unemployed_jobseekers")] == "2026-06"  # the all-areas month of June 2026
     assert last[("12tu", "vacancies_open_during_month")] == "2026-06"
     assert last[("tyokay-long-term", "long_term_unemployed_year_end")] == "2018"
     assert _value(recent, "12r5", "MK16", "open_vacancies", "2026-06") == 174

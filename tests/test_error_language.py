@@ -34,7 +34,7 @@ LANGS = ("fi", "sv")
 # --- the scan: every literal template in src/analysis --------------------------------------------
 
 TEMPLATE_ARG = {  # a call of one of these names -> position of its English template among the arguments
-    "UserError": 0, "ConfigError": 0, "StoreError": 0, "PublishError": 0, "ReviewExists": 0, "ReviewFailed": 0,
+    "UserError": 0, "ConfigError": 0, "AreaNotHeld": 0, "StoreError": 0, "PublishError": 0, "ReviewExists": 0, "ReviewFailed": 0,
     "FetchError": 0, "Text": 0, "UnknownName": 0, "DataValidationError": 1, "PxFileError": 1, "PxWebError": 2, "DeadlineError": 2,
 }
 """The known error classes and :class:`analysis.errors.Text` (a translatable piece of a message)."""

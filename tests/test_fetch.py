@@ -27,7 +27,7 @@ from analysis.sources.fetch import (
     resolve_spec,
 )
 from analysis.sources.pxweb import PxWebClient
-from analysis.store import load_store, read_store
+from analysis.store import cell_vintages, load_store, read_store
 from analysis.store.refresh import run_fetch
 
 FIXTURES = Path(__file__).parent / "fixtures" / "pxweb"
@@ -142,9 +142,16 @@ def test_fetched_store_overlays_the_embedded_one(small_fetch, client, tmp_path):
     run_fetch(["12r5"], None, False, None, folder=folder, client=client)
     store = load_store(str(folder))
     prov = store.provenance.set_index("table_id")
-    assert prov.loc["12r5", "origin"] == "pxweb" and prov.loc["12ti", "origin"] == "embedded"
-    assert store.has("long_term_unemployed", "12r5") is False  # all null in the fixture: missing, not 0
+    assert prov.loc["12ti", "origin"] == "embedded"
+    assert "pxweb" in prov.loc["12r5", "snapshot"]  # the fetched layer is named beside the embedded one below it
+    # all null in the fixture: the fetched layer says missing (not 0), and it wins the cell
+    long_term = cell_vintages(str(folder), table_id="12r5", measure="long_term_unemployed", area_codes=["MK16"],
+                              period="2023-10")
+    assert long_term["value"].isna().all() and set(long_term["origin"]) == {"pxweb"}
     assert val(store.observations, "12r5", "2023-10", "MK16", "unemployed_jobseekers") == 2371
+    # what the fetch did not ask for still shows from the embedded layer below
+    assert val(store.observations, "12r5", "2026-06", "MK16", "long_term_unemployed") == 1062
+    assert val(store.observations, "12r5", "2006-01", "MK16", "unemployed_jobseekers") == 3289
 
 
 def test_second_fetch_uses_cache(small_fetch, client, statfin, tmp_path, capsys):
@@ -264,3 +271,35 @@ def test_timeout_option_reaches_the_client(monkeypatch, capsys):
 def test_non_positive_timeout_is_refused(tmp_path, capsys):
     assert run_fetch(["12r5"], "http://127.0.0.1:9/", False, None, folder=tmp_path / "f", timeout=0) == 2
     assert "--timeout" in capsys.readouterr().err
+
+
+# --- the real June 2026 export through fetch and the whole monthly review (issue 28) ---------------------
+
+def test_fetched_june_2026_gives_the_monthly_review_every_group_at_its_real_figure(statfin, small_fetch, tmp_path,
+                                                                                    monkeypatch):
+    """The fake server serves the REAL verbatim 12r5 export of June 2026 (all 23 measures, all areas); fetched
+    into a store, the monthly review of 2026-06 finds every group's tile with the published figure."""
+    import re
+    from html import escape
+
+    from analysis.present.fmt import fmt_int
+    from analysis.present.text import t
+    from analysis.review import runner
+
+    monkeypatch.setattr(fetch_module, "FETCH_SPECS", [replace(FETCH_12R5, select={**FETCH_12R5.select,
+                                                                                  "time": ["2026M06"]})])
+    folder = tmp_path / "fetched"
+    client = PxWebClient(statfin.root, cache_dir=tmp_path / "cache", timeout=5, max_attempts=2, sleep=no_sleep)
+    assert run_fetch(["12r5"], None, False, None, folder=folder, client=client) == 0
+    vin = cell_vintages(str(folder), table_id="12r5", measure="long_term_unemployed", area_codes=["MK16"],
+                        period="2026-06")
+    assert vin[["value", "origin"]].values.tolist() == [[1062.0, "pxweb"]]  # the fetched layer gives the cell
+    path = runner.run_review(period="2026-06", data_source=str(folder), output_dir=tmp_path / "out", progress=False)
+    page = path.read_text(encoding="utf-8")
+    expected = {"unemployed": 3175, "long_term": 1062, "under_25": 556, "over_50": 978, "foreign_nationals": 416,
+                "laid_off": 210, "in_services": 117 + 57 + 177 + 434, "new_vacancies": 152, "open_vacancies": 174}
+    for group, number in expected.items():
+        label = escape(t(f"review_page.group_{group}", "fi"))
+        tile = re.search(rf"<h3>{re.escape(label)}</h3><p class=\"tile-value\">([^<]*)</p>", page)
+        assert tile and tile.group(1) == fmt_int(number), (group, tile and tile.group(1))
+    assert "10,3\u00a0%" in page and "ennallaan" not in page

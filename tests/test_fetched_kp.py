@@ -16,7 +16,7 @@ import pytest
 
 from analysis import config
 from analysis.sources.catalog import GROUP_MEASURES, NON_ADDITIVE
-from analysis.store import load_store, read_store
+from analysis.store import read_store
 from fixtures.fetched_kp import STORE, fetched_kp_store  # noqa: F401  (the pytest fixture)
 
 HERE = Path(__file__).parent / "fixtures" / "fetched_kp"
@@ -29,7 +29,7 @@ SMALL_AREAS = [*KP.members, "SK161", "SK162"]
 
 @pytest.fixture(scope="module")
 def store(fetched_kp_store):  # noqa: F811 (the imported fixture, requested by name)
-    return load_store(str(fetched_kp_store))
+    return read_store(fetched_kp_store)  # the fixture's own layer (load_store lays it over the embedded data)
 
 
 def test_every_group_measure_for_every_area(store):

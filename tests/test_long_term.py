@@ -35,7 +35,8 @@ def fetched():
 
 
 def test_embedded_has_no_monthly_measure(store, kp_area):
-    assert not long_term.is_available(Scope.of(store, kp_area, LATEST))
+    assert not long_term.is_available(Scope.of(store, kp_area, "2023Q3"))
+    assert long_term.is_available(Scope.of(store, kp_area, LATEST))  # June 2026 holds the long-term unemployed
     with pytest.raises(StoreError, match="python -m analysis fetch"):
         long_term.monthly(Scope.of(store, kp_area, "2023Q3"))
     assert long_term.area_change(Scope.of(store, kp_area, "2023Q3")).empty  # nothing is filled in

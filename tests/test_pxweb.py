@@ -22,7 +22,7 @@ import pandas as pd
 import pytest
 
 from analysis import config
-from analysis.sources.catalog import FETCH_12R5, FETCH_12TI, FETCH_12TU, MEASURES_12R5, FetchSpec
+from analysis.sources.catalog import FETCH_12R5, FETCH_12TA, FETCH_12TI, FETCH_12TU, MEASURES_12R5, FetchSpec
 from analysis.sources.fetch import resolve_spec
 from analysis.sources.pxweb import (
     ApiLimits,
@@ -32,6 +32,7 @@ from analysis.sources.pxweb import (
     TableMeta,
     build_selection,
     cell_count,
+    duration_bounds,
     jsonstat2_observations,
     parse_jsonstat2,
     split_selection,
@@ -500,3 +501,54 @@ def test_unknown_categories_list_what_the_table_has(httpserver, tmp_path):
                      {"TYOTTOMAT": "unemployed"}, categories={"Työttömyyden kesto": {"12KK": "unemployed_12m_plus"}})
     with pytest.raises(PxWebError, match=r"categories \['12KK'\] are not in variable Kesto.*T1 \(test group 1\)"):
         make_client(statfin, tmp_path).fetch_table(spec)
+
+
+# --- 12ta: the duration classes picked and summed by their labels (issue 28) ------------------------------
+
+TA = resolve_spec(FETCH_12TA, KP, KEY)
+
+
+def test_duration_labels_are_read_as_spans_in_weeks():
+    assert duration_bounds("Alle viikon") == (0, 1)
+    assert duration_bounds("53-78 viikkoa") == (53, 78)
+    assert duration_bounds("79-104 viikkoa") == (79, 104)
+    assert duration_bounds("2-3 vuotta") == (104, 156)
+    assert duration_bounds("Yli 5 vuotta") == (260, None)
+    assert duration_bounds("Over 5 years") == (260, None)
+    assert duration_bounds("Yhteensä") is None and duration_bounds("puolitoista vuotta") is None
+
+
+def test_12ta_sums_the_classes_its_labels_say(httpserver, tmp_path):
+    """TEST FIXTURE metadata (the 14 published labels of 1207, our codes) and TEST values (fake_statfin)."""
+    statfin = fake.FakeStatFin(httpserver, [fake.table_12ta()])
+    result = make_client(statfin, tmp_path).fetch_table(TA)
+    obs = result.observations
+    assert set(obs["measure"]) == {"unemployed_12m_plus", "unemployed_24m_plus"}
+    assert val(obs, "2026-04", "MK16", "unemployed_12m_plus") == 150 + 120 + 200 + 100 + 60 + 90  # 53 weeks and over
+    assert val(obs, "2026-04", "MK16", "unemployed_24m_plus") == 200 + 100 + 60 + 90  # 2 years and over
+    assert math.isnan(val(obs, "2026-04", "KU272", "unemployed_24m_plus"))  # a suppressed class: sum not known
+    assert math.isnan(val(obs, "2026-03", "MK16", "unemployed_12m_plus"))
+    sent = {q["code"]: q["selection"]["values"] for q in statfin.tables["12ta"].posts[-1]["query"]}
+    assert sent["kesto"] == ["K09", "K10", "K11", "K12", "K13", "K14"]  # only the classes summed
+    assert sent["contentscode"] == ["TYOTTOMAT"]  # the content value found by its label
+    assert "sukupuoli" not in sent and "ikaryhmitys" not in sent  # eliminated: their totals
+
+
+def test_12ta_labels_that_do_not_parse_stop_with_the_labels_found(httpserver, tmp_path):
+    table = fake.table_12ta()
+    kesto = next(v for v in table.metadata["variables"] if v["code"] == "kesto")
+    kesto["valueTexts"][9] = "79-104 vk"  # TEST FIXTURE: a label the reader does not know
+    statfin = fake.FakeStatFin(httpserver, [table])
+    with pytest.raises(PxWebError, match=r"cannot be read as durations \('79-104 vk'\); its labels are: "
+                                         r"Yhteensä; Alle viikon; 1-2 viikkoa.*Yli 5 vuotta"):
+        make_client(statfin, tmp_path).fetch_table(TA)
+
+
+def test_12ta_a_class_across_a_bound_stops_the_fetch(httpserver, tmp_path):
+    table = fake.table_12ta()
+    kesto = next(v for v in table.metadata["variables"] if v["code"] == "kesto")
+    kesto["valueTexts"][9:11] = ["40-60 viikkoa", "61-104 viikkoa"]  # TEST FIXTURE: 40-60 straddles 53 weeks
+    kesto["valueTexts"][8] = "27-39 viikkoa"
+    statfin = fake.FakeStatFin(httpserver, [table])
+    with pytest.raises(PxWebError, match=r"no sum of the classes .* gives unemployed_12m_plus"):
+        make_client(statfin, tmp_path).fetch_table(TA)

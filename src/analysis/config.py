@@ -69,6 +69,7 @@ class Area:
     in_fi: str = ""
     in_sv: str = ""
     kind: str = "employment_area"  # "employment_area", "elinvoimakeskus" or "region"
+    members_status: str = ""  # "final" (decided) or "preparation" (a preparation-stage source); "" not stated
 
     def name(self, lang: str = "fi") -> str:
         """The area's name in ``lang`` ("fi" or "sv")."""
@@ -82,8 +83,11 @@ class Area:
 
 _SLUG = re.compile(r"[a-z0-9]+(?:-[a-z0-9]+)*")
 AREA_KINDS: tuple[str, ...] = ("employment_area", "elinvoimakeskus", "region")
-AREA_KEYS: tuple[str, ...] = ("name_fi", "name_sv", "members", "region", "kind", "in_fi", "in_sv")
+AREA_KEYS: tuple[str, ...] = ("name_fi", "name_sv", "members", "region", "kind", "in_fi", "in_sv", "members_status")
 """The keys an area entry of ``areas.yaml`` may have; any other is refused (a misspelling would be ignored)."""
+MEMBERS_STATUSES: tuple[str, ...] = ("final", "preparation")
+"""Where an area's members come from: ``final`` (a decision: the Government's, the councils' agreement) or
+``preparation`` (only a preparation-stage source was found; the review says so once)."""
 
 
 @lru_cache(maxsize=1)
@@ -165,6 +169,10 @@ def _area_from_entry(slug: str, entry: Any, path: Path) -> Area:
     if kind not in AREA_KINDS:
         raise ConfigError("{path}: area '{slug}', key 'kind': '{kind}' is not one of {allowed}", **where, kind=kind,
                           allowed=", ".join(AREA_KINDS))
+    status = entry.get("members_status") or ("final" if kind == "region" else "")
+    if status not in ("", *MEMBERS_STATUSES):
+        raise ConfigError("{path}: area '{slug}', key 'members_status': '{status}' is not one of {allowed}", **where,
+                          status=status, allowed=", ".join(MEMBERS_STATUSES))
     return Area(
         slug=slug,
         name_fi=str(entry["name_fi"]),
@@ -174,6 +182,7 @@ def _area_from_entry(slug: str, entry: Any, path: Path) -> Area:
         in_fi=str(entry.get("in_fi", "")),
         in_sv=str(entry.get("in_sv", "")),
         kind=kind,
+        members_status=status,
     )
 
 
@@ -214,8 +223,20 @@ def get_area(slug: str, path: Path = AREAS_FILE) -> Area:
     """The area ``slug``; a clear error lists the allowed ids when it is unknown."""
     areas = load_areas(path)
     if slug not in areas:
-        raise ConfigError("unknown area '{slug}'. Allowed (from {file}): {allowed}", slug=slug, file=path.name,
-                          allowed=", ".join(sorted(areas)))
+        import difflib
+
+        by_name = {a.name_fi.casefold(): key for key, a in areas.items()} | {
+            a.name_sv.casefold(): key for key, a in areas.items()}
+        text = str(slug).casefold()
+        close = difflib.get_close_matches(text, list(areas), n=3, cutoff=0.5)
+        close += [by_name[n] for n in difflib.get_close_matches(text, list(by_name), n=3, cutoff=0.6)
+                  if by_name[n] not in close]
+        if close:
+            raise ConfigError("unknown area '{slug}'; did you mean {close}? ({count} areas in {file}; "
+                              "`python -m analysis areas` lists them)", slug=slug, close=", ".join(close[:3]),
+                              count=len(areas), file=path.name)
+        raise ConfigError("unknown area '{slug}' ({count} areas in {file}; `python -m analysis areas` lists them)",
+                          slug=slug, count=len(areas), file=path.name)
     return areas[slug]
 
 

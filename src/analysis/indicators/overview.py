@@ -54,13 +54,15 @@ def latest_month(store: Store, table_id: str = "12r5") -> str:
 
 
 def latest_complete_quarter(store: Store, table_id: str = "12r5") -> str:
-    """The latest quarter (``YYYYQn``) whose three months all have the core measure."""
+    """The latest quarter (``YYYYQn``) whose three months all have the core measure.
+
+    Quarters are tried from the latest month held backwards over every month held, so a lone later
+    month (June 2026 after a series ending in 2023-10) never makes its quarter "complete"."""
     months = set(core_months(store, table_id))
     if not months:
         raise ValueError(f"the store has no table {table_id}")
-    last = pd.Period(max(months), freq="M")
-    for back in range(0, 6):
-        quarter = (last - back).asfreq("Q")
+    quarters = sorted({pd.Period(m, freq="M").asfreq("Q") for m in months}, reverse=True)
+    for quarter in quarters:
         needed = {str(m) for m in pd.period_range(quarter.asfreq("M", "start"), quarter.asfreq("M", "end"))}
         if needed <= months:
             return f"{quarter.year}Q{quarter.quarter}"

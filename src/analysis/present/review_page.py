@@ -87,8 +87,12 @@ def headline(facts: ReviewFacts, lang: str) -> str:
     whether the change sped up or slowed compared with the previous period."""
     where = _where(facts.scope, lang)
     hist = facts.history
-    if hist.empty or math.isnan(hist["change_year"].iloc[0]):
-        return tx("headline_flat", lang, where=where)
+    if hist.empty or math.isnan(hist["value"].iloc[0]):
+        return tx("headline_no_data", lang, where=where)
+    if math.isnan(hist["change_year"].iloc[0]):  # no year-ago month: the level, never "unchanged"
+        opening = month_end(str(hist["month"].iloc[0]), lang)
+        return tx("headline_level", lang, where=where, n=fmt_int(hist["value"].iloc[0], lang),
+                  month_end=opening[0].lower() + opening[1:])
     now = float(hist["change_year"].iloc[0])
     before = float(hist["change_year"].iloc[1]) if len(hist) > 1 else math.nan
     base = float(hist["value"].iloc[0])
@@ -109,9 +113,11 @@ def story(facts: ReviewFacts, lang: str) -> list[str]:
     scope, out = facts.scope, []
     u = _group(facts, "unemployed")
     if u["available"] and u["month"]:
-        out.append(tx("s_unemployed", lang, month_end=month_end(u["month"], lang), n=fmt_int(u["value"], lang),
-                      change=_more_less(u["change_year"], lang), change_pct=fmt_pct_change(u["change_year_pct"], 1, lang)))
-        if not math.isnan(u["change_month"]) and round(u["change_month"]) != 0:
+        if not math.isnan(u["change_year"]):  # else the headline states the level alone (see headline)
+            out.append(tx("s_unemployed", lang, month_end=month_end(u["month"], lang), n=fmt_int(u["value"], lang),
+                          change=_more_less(u["change_year"], lang),
+                          change_pct=fmt_pct_change(u["change_year_pct"], 1, lang)))
+        if out and not math.isnan(u["change_month"]) and round(u["change_month"]) != 0:
             genitive = t("common.month_genitive", lang).split(",")[int(scope.month_ago(u["month"])[5:]) - 1]
             verb = tx("grew" if u["change_month"] > 0 else "fell", lang)
             out[-1] += " " + tx("s_month", lang, month=genitive.capitalize() if lang == "fi" else genitive,
@@ -122,7 +128,12 @@ def story(facts: ReviewFacts, lang: str) -> list[str]:
         pp = r["change_year"]
         direction = tx("same", lang) if round(pp, 1) == 0 else tx("higher" if pp > 0 else "lower", lang)
         pp_text = fmt_pp(abs(pp), lang).lstrip("+±")
-        if len(country) and not math.isnan(country.iloc[0]):
+        has_country = len(country) and not math.isnan(country.iloc[0])
+        if math.isnan(pp):  # no year-ago rate: the level alone (the missing comparison is said once, below)
+            out.append(tx("s_rate_level", lang, rate=fmt_pct(r["value"], 1, lang),
+                          country=fmt_pct(country.iloc[0], 1, lang)) if has_country else
+                       tx("s_rate_level_no_country", lang, rate=fmt_pct(r["value"], 1, lang)))
+        elif has_country:
             out.append(tx("s_rate", lang, rate=fmt_pct(r["value"], 1, lang), pp=pp_text, direction=direction,
                           country=fmt_pct(country.iloc[0], 1, lang)))
         else:
@@ -143,7 +154,9 @@ def story(facts: ReviewFacts, lang: str) -> list[str]:
     for key in ("long_term", "over_two_years", "under_25", "over_50", "foreign_nationals", "laid_off"):
         g = _group(facts, key)
         if g["available"] and g["month"]:
-            items.append(tx("s_group_item", lang, label=tx(f"group_{key}", lang), n=mask_count(g["value"], lang),
+            items.append(tx("s_group_item_level", lang, label=tx(f"group_{key}", lang), n=mask_count(g["value"], lang))
+                         if math.isnan(g["change_year"]) else
+                         tx("s_group_item", lang, label=tx(f"group_{key}", lang), n=mask_count(g["value"], lang),
                             change=fmt_signed(g["change_year"], 0, lang)))
     if items:
         items = [items[0]] + [i[0].lower() + i[1:] for i in items[1:]]
@@ -281,6 +294,37 @@ def missing_line(facts: ReviewFacts, lang: str) -> str:
     return tx("missing_groups", lang, items=", ".join(labels))
 
 
+def no_comparison_line(facts: ReviewFacts, lang: str) -> str:
+    """One line naming the comparisons the data cannot give (for the groups shown: the month a period
+    earlier, the month a year earlier), so no tile or sentence repeats it; empty when all exist."""
+    shown = facts.groups[facts.groups["available"].astype(bool) & facts.groups["month"].notna()]
+    parts = []
+    for month_col, value_col in (("previous_month", "previous"), ("year_ago_month", "year_ago")):
+        lacking = shown[shown[value_col].isna()]
+        if lacking.empty:
+            continue
+        months = ", ".join(month_name(m, lang) for m in sorted(set(lacking[month_col].dropna()), reverse=True))
+        if len(lacking) == len(shown):
+            parts.append(tx("no_comparison_all", lang, months=months))
+        else:
+            labels = [tx(f"group_{g}", lang) for g in lacking["group"]]
+            labels = [x[0].lower() + x[1:] for x in labels] if lang == "fi" else labels
+            parts.append(tx("no_comparison_groups", lang, months=months, items=", ".join(labels)))
+    return " ".join(parts)
+
+
+def area_lines(facts: ReviewFacts, lang: str) -> list[str]:
+    """What the reader must know about the area itself, once: members from a preparation-stage source, and
+    member regions whose municipalities the data do not list (no municipal figures for them)."""
+    scope, out = facts.scope, []
+    if scope.area.members_status == "preparation":
+        out.append(tx("area_preparation", lang, area=scope.area.name(lang)))
+    lacking = scope.regions_without_municipalities
+    if lacking:
+        out.append(tx("area_municipalities_missing", lang, regions=", ".join(_name_of(r, scope, lang) for r in lacking)))
+    return out
+
+
 def ends_earlier_lines(facts: ReviewFacts, lang: str) -> list[str]:
     rows = facts.groups[facts.groups["ends_earlier"].astype(bool)]
     return [tx("ends_earlier", lang, label=tx(f"group_{r.group}", lang), month=month_name(r.last_month, lang))
@@ -297,11 +341,13 @@ def _tile(facts: ReviewFacts, row: pd.Series, lang: str) -> html.Block:
         return fmt_pct(v, 1, lang) if pct else mask_count(v, lang)
 
     change = fmt_pp(row["change_year"], lang) if pct else fmt_signed(row["change_year"], 0, lang)
-    return html.macro(
-        "review_page.html.j2", "tile", label=tx("group_" + row["group"], lang), value=value(row["value"]),
-        month=month_name(row["month"], lang), previous_month=month_name(row["previous_month"], lang),
-        previous=value(row["previous"]), year_ago_month=month_name(row["year_ago_month"], lang),
-        year_ago=value(row["year_ago"]), change_label=tx("tile_change_year", lang), change=change)
+    pairs = []  # a comparison the data does not hold is left out (no_comparison_line says so once)
+    if not pd.isna(row["previous"]):
+        pairs.append((month_name(row["previous_month"], lang), value(row["previous"])))
+    if not pd.isna(row["year_ago"]):
+        pairs += [(month_name(row["year_ago_month"], lang), value(row["year_ago"])), (tx("tile_change_year", lang), change)]
+    return html.macro("review_page.html.j2", "tile", label=tx("group_" + row["group"], lang), value=value(row["value"]),
+                      month=month_name(row["month"], lang), pairs=pairs)
 
 
 def tiles_block(facts: ReviewFacts, lang: str) -> html.HTML:
@@ -447,7 +493,8 @@ def main_blocks(facts: ReviewFacts, lang: str) -> list[html.HTML]:
     first = html.macro("review_page.html.j2", "first_screen", headline=headline(facts, lang), story=story(facts, lang),
                        plan=plan_block(facts, lang))
     blocks = [first, html.heading(tx("groups_heading", lang), 2, "groups"), tiles_block(facts, lang)]
-    notes = [missing_line(facts, lang), *ends_earlier_lines(facts, lang)]
+    notes = [*area_lines(facts, lang), no_comparison_line(facts, lang), missing_line(facts, lang),
+             *ends_earlier_lines(facts, lang)]
     for note in filter(None, notes):
         blocks.append(html.paragraph(note, "note-missing"))
     blocks.append(toc_block(facts, lang))

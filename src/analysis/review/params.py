@@ -7,7 +7,7 @@ from pathlib import Path
 
 from analysis import config
 from analysis.indicators.overview import core_months, latest_complete_quarter
-from analysis.schema import Store
+from analysis.schema import Store, StoreError
 
 
 @dataclass(frozen=True)
@@ -94,6 +94,35 @@ def check_members_in_data(area: config.Area, store: Store, table_id: str = "12r5
             unknown=", ".join(unknown), count=len(known))
 
 
+class AreaNotHeld(config.ConfigError):
+    """The data do not hold the area in the period (see :func:`check_area_held`): a run of every area skips it."""
+
+
+def check_area_held(area: config.Area, period: str, store: Store, data_source: str = "embedded") -> None:
+    """Refuse a review whose area the data do not hold in the period's last month (no unemployed jobseekers for
+    some member, and no published area equal to it), naming what to fetch, and an area whose members overlap
+    (a municipality and its region would be counted twice). Never a review of figures from no data."""
+    from analysis.store.scope import Scope
+
+    try:
+        scope = Scope.of(store, area, period, data_source)
+    except StoreError as exc:
+        raise config.ConfigError("{path}: {error}", path=config.AREAS_FILE, error=exc) from None
+    month = scope.last_month
+    counts = scope.counts(["unemployed_jobseekers"])
+    held = counts.loc[counts["period"] == month, "value"]
+    if len(held) and held.notna().all():
+        return
+    cell = store.table(table_id := "12r5").observations
+    cell = cell[(cell["measure"] == "unemployed_jobseekers") & (cell["period"] == month) & cell["value"].notna()]
+    missing = [m for m in area.members if m not in set(cell["area_code"])]
+    raise AreaNotHeld(
+        "area '{slug}': the data hold no unemployed jobseekers (table {table}) for {missing} in {month}; fetch them "
+        "(`python -m analysis fetch --tables {table}`, which asks for every area of config/areas.yaml) and run the "
+        "review with --data-source fetched", slug=area.slug, table=table_id, missing=", ".join(missing) or "?",
+        month=month)
+
+
 def check_request(area: str | None = None, period: str | None = None, lang: str | None = None,
                   data_source: str | None = None) -> None:
     """The checks of a review's parameters that need no data (the rest, in :func:`resolve`, reads the
@@ -145,4 +174,5 @@ def resolve(
     )
     check_period_in_data(params.period, store)
     check_members_in_data(config.get_area(params.area), store)
+    check_area_held(config.get_area(params.area), params.period, store, source)
     return params, store

@@ -46,7 +46,7 @@ from analysis.indicators.overview import latest_month
 from analysis.present.text import period_words, t
 from analysis.review import facts, pdf, render
 from analysis.review.notebooks import Notebook, parameters, review_notebooks
-from analysis.review.params import ReviewParams, check_request, resolve
+from analysis.review.params import AreaNotHeld, ReviewParams, check_request, resolve
 from analysis.review.publish import ReviewExists, building_dir, clean_stale, worker_init, write_index_locked
 from analysis.review.publish import publish as publish_review
 from analysis.store import load_store
@@ -356,7 +356,20 @@ def run_reviews(requests: list[dict], force: bool = False, progress: bool = True
             stores[source] = load_store(source)
         return stores[source]
 
-    resolved = [resolve(loader, output_dir=output_dir, kpi_demo=kpi_demo, **req) for req in requests]
+    resolved, skipped = [], []
+    for req in requests:
+        try:
+            resolved.append(resolve(loader, output_dir=output_dir, kpi_demo=kpi_demo, **req))
+        except AreaNotHeld as exc:  # one area the data do not hold: refused alone, skipped in a run of many
+            if len(requests) == 1:
+                raise
+            skipped.append(exc)
+    if skipped:
+        if not resolved:
+            raise skipped[0]
+        lang = user_language()
+        print(Text("note: {count} area(s) skipped, the data do not hold them: {first}", count=len(skipped),
+                   first=skipped[0]).message(lang), file=sys.stderr)
     existing = [review_dir(p) for p, _ in resolved if review_dir(p).exists()]
     if existing and not force:
         if len(existing) > 1:

@@ -224,6 +224,18 @@ def source_code(measure: str, measures: dict[str, str] = MEASURES_12R5) -> str:
 
 
 @dataclass(frozen=True)
+class ClassSums:
+    """Measures summed from the classes of one variable, the classes chosen by their labels (their codes are
+    not public and may change): the variable whose label matches ``variable`` (a case-insensitive glob such as
+    ``"*kesto*"``), and for each stable measure the lower bound, in weeks, from which a class counts
+    (``sources.pxweb.duration_bounds`` reads "53-78 viikkoa", "2-3 vuotta", "Yli 5 vuotta" …). A class that
+    straddles a bound, or a label that does not parse, stops the fetch with the labels found."""
+
+    variable: str
+    at_least_weeks: dict[str, int]
+
+
+@dataclass(frozen=True)
 class FetchSpec:
     """What to fetch of one StatFin table through the PxWeb API, in stable terms.
 
@@ -239,9 +251,12 @@ class FetchSpec:
     - ``breakdowns``: variable label -> store breakdown column (``occupation_code``, ``language``,
       ``age_group``, ``sex``).
     - ``categories``: variable label or code -> {category code: stable measure name}, for a table whose
-      groups are categories of a variable rather than content codes (12ta: duration of unemployment).
-      Only those categories are asked for and each becomes its own measure; the table's content
-      variable must then hold one selected measure.
+      groups are categories of a variable rather than content codes. Only those categories are asked for
+      and each becomes its own measure; the table's content variable must then hold one selected measure.
+    - ``measure_labels``: content value label (case-insensitive glob, ``"työttömät*"``) -> stable name, for a
+      table whose content codes are not known: each glob must match exactly one value of the table.
+    - ``class_sums``: measures summed from classes picked by label (:class:`ClassSums`; 12ta: 12 months+ and
+      24 months+ from the duration classes); the content variable must then hold one selected measure.
     """
 
     table_id: str
@@ -251,6 +266,8 @@ class FetchSpec:
     breakdowns: dict[str, str] = field(default_factory=dict)
     frequency: str = "M"
     categories: dict[str, dict[str, str]] = field(default_factory=dict)
+    measure_labels: dict[str, str] = field(default_factory=dict)
+    class_sums: ClassSums | None = None
 
 
 # --- PxWeb fetch specs (``python -m analysis fetch``; see docs/statfin_tables.md) -------------
@@ -291,4 +308,20 @@ FETCH_12TU = FetchSpec(
     measures={"AVPAIKATYHT": "vacancies_open_during_month"},
     breakdowns={"Ammattiryhmä": "occupation_code"},
 )
-FETCH_SPECS: list[FetchSpec] = [FETCH_12R5, FETCH_12TI, FETCH_12TU]
+DURATION_12M_WEEKS = 53
+"""12 months or more of unemployment: the duration classes from "53-78 viikkoa" up (the regional reviews'
+"yli vuoden", and 12r5's PITKAAIKAISTYOTTOMAT)."""
+DURATION_24M_WEEKS = 104
+"""24 months or more: the classes from "2-3 vuotta" up ("yli kaksi vuotta"); "79-104 viikkoa" ends at 104."""
+FETCH_12TA = FetchSpec(
+    table_id="12ta",
+    path="StatFin/tyonv/12ta.px",
+    select={"geo": ["SSS", *REGIONS, "@areas"], "time": "*"},
+    measures={},
+    measure_labels={"työttömät työnhakijat*": "unemployed_jobseekers"},
+    class_sums=ClassSums("*kesto*", {"unemployed_12m_plus": DURATION_12M_WEEKS,
+                                     "unemployed_24m_plus": DURATION_24M_WEEKS}),
+)
+"""12ta (1207), unemployed jobseekers by duration of unemployment: its 2026 codes are not public, so the
+content value and the duration classes are found by their labels (docs/statfin_tables.md)."""
+FETCH_SPECS: list[FetchSpec] = [FETCH_12R5, FETCH_12TI, FETCH_12TU, FETCH_12TA]

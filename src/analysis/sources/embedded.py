@@ -7,6 +7,7 @@ for the origin and caveats of every file.
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 import pandas as pd
@@ -22,7 +23,7 @@ from analysis.schema import (
     Store,
     tidy,
 )
-from analysis.sources.catalog import TABLES
+from analysis.sources.catalog import MEASURES_12R5, TABLES
 from analysis.sources.validation import (
     csv_row,
     read_csv,
@@ -42,6 +43,8 @@ FILES: dict[str, str] = {
     "sotkanet": "sotkanet_2019_unemployment_longterm_kp_municipalities.csv",
     "12r5_vacancies": "tyonv_12r5_vacancies_quarter_end_2022_2026_kp.csv",
     "12tu": "tyonv_12tu_vacancies_during_month_by_occupation_mk16_2013_2026.csv",
+    "12r5_2026_06": "tyonv_12r5_all_measures_all_areas_2026-06.csv",
+    "12r5_rates": "tyonv_12r5_tyotosuus_all_municipalities_2007_2025-01.csv",
     "tyokay-long-term": "tyokay_longterm_unemployed_by_region_2017_2018.csv",
     "area_key": "area_key_keski_pohjanmaa.csv",
     "occupations": "occupation_names_ammattiluokitus2010_fi.csv",
@@ -50,7 +53,10 @@ FILES: dict[str, str] = {
 # Where each embedded table was copied from (see data/SOURCES.md).
 SNAPSHOTS: dict[str, str] = {
     "12r5": "pttry/kohtaantoindeksit ad33418 (2023-12-05); open and new vacancies at the quarter ends "
-            "2022-03…2026-06: Lion504/JobAI 0b19f74 (StatFin API, fetched 2026-09-14, updated 2026-08-25)",
+            "2022-03…2026-06: Lion504/JobAI 0b19f74 (StatFin API, fetched 2026-09-14, updated 2026-08-25); "
+            "all 23 measures, all areas, 2026-06: OskarWestmeijer/maps 94494b4 (StatFin API, updated 2026-07-21); "
+            "municipal rates (TYOTOSUUS) 2007-01…2025-01: Kangasalakehitys/kuukausiraportti 5aa2643 "
+            "(StatFin API, updated 2025-02-25)",
     "12ti": "pttry/kohtaantoindeksit ad33418 (2023-12-05)",
     "2310": "pttry/statfiLaborMarkets f129c71 (2020-10-12)",
     "13aj": "AaroTer/tyottomyysaste-ikaantyneet-nuoret-analyysi 15cceac (StatFin export 2026-07-30)",
@@ -128,6 +134,87 @@ def load_12r5_vacancies(raw_dir: Path = config.RAW_DIR) -> pd.DataFrame:
     return tidy(long)
 
 
+ALL_MEASURES_AREA_LEVELS: dict[str, str] = {"country": "SSS", "region": r"MK\d{2}|MKJO",
+                                            "subregion": r"SK\d{3}|SKJOU", "municipality": r"KU\d{3}|KUJOU",
+                                            "ely": r"ELY\d{2}|ELYJO"}
+"""Area levels of the 2026 12r5 export and the codes each may hold. Only StatFin's standard codes are
+stored: the ELY centres ended with 2025, and ``MK91``/``SK902``/``KU199`` ("Unknown") and
+``MKJO``/``SKJOU``/``KUJOU`` ("Flexible") are no place (:data:`PSEUDO_AREAS`)."""
+PSEUDO_AREAS: frozenset[str] = frozenset({"MK91", "SK902", "KU199"})
+"""StatFin's "Unknown" areas: standard-looking codes for jobseekers whose area is not known (never an area of
+a review; the fetch specs leave them out too)."""
+
+
+def load_12r5_all_measures(raw_dir: Path = config.RAW_DIR) -> pd.DataFrame:
+    """12r5, June 2026: all 23 measures (``catalog.MEASURES_12R5``) for the whole country, the 19 regions,
+    every subregion and municipality (the verbatim API export of 2026-07-21 reshaped; see SOURCES.md).
+
+    Cells the source shows as ``...`` (suppressed) stay missing; a number must equal its published text.
+    Rows of the ELY centres and of the "unknown area" codes are not stored (see
+    :data:`ALL_MEASURES_AREA_LEVELS`)."""
+    frame, path = _read("12r5_2026_06", raw_dir)
+    require_columns(frame, ["month", "month_code", "area_code", "area_level", "measure_code", "value",
+                            "value_published"], path)
+    require_pattern(frame, "month", MONTH_PATTERN, path, "a month YYYY-MM")
+    require_known(frame, "area_level", list(ALL_MEASURES_AREA_LEVELS), path, "area level")
+    pattern = frame["area_level"].map(ALL_MEASURES_AREA_LEVELS)
+    bad = ~pd.Series([bool(re.fullmatch(p, str(c))) for p, c in zip(pattern, frame["area_code"])], index=frame.index)
+    if bad.any():
+        pos = int(bad.to_numpy().nonzero()[0][0])
+        raise DataValidationError(path, "'{code}' is not a code of the level '{level}'", csv_row(pos), "area_code",
+                                  code=frame["area_code"].iloc[pos], level=frame["area_level"].iloc[pos])
+    require_known(frame, "measure_code", list(MEASURES_12R5), path, "content code")
+    require_unique(frame, ["month", "area_code", "measure_code"], path)
+    frame["value"] = to_number(frame, "value", path, minimum=0)
+    _require_published(frame, "value", path)
+    counts = frame["measure_code"] != "TYOTOSUUS"
+    whole = counts & frame["value"].notna() & (frame["value"] % 1 != 0)
+    rate_over = ~counts & (frame["value"] > 100)
+    if whole.any():
+        pos = int(whole.to_numpy().nonzero()[0][0])
+        raise DataValidationError(path, "{value} is not a whole number", csv_row(pos), "value",
+                                  value=frame["value"].iloc[pos])
+    if rate_over.any():
+        pos = int(rate_over.to_numpy().nonzero()[0][0])
+        raise DataValidationError(path, "{value} is above {maximum}", csv_row(pos), "value",
+                                  value=frame["value"].iloc[pos], maximum=100)
+    kept = frame[frame["area_code"].str.fullmatch(AREA_CODE_PATTERN) & ~frame["area_code"].isin(PSEUDO_AREAS)]
+    out = pd.DataFrame({"table_id": "12r5", "period": kept["month"], "area_code": kept["area_code"],
+                        "measure": kept["measure_code"].map(MEASURES_12R5), "value": kept["value"]})
+    return tidy(out)
+
+
+def load_12r5_municipal_rates(raw_dir: Path = config.RAW_DIR) -> pd.DataFrame:
+    """12r5 published unemployment rate (TYOTOSUUS, % of the labour force) of all 308 municipalities,
+    2007-01…2025-01 (table updated 2025-02-25; see SOURCES.md). Stored as ``unemployment_rate_pct``;
+    a rate is never summed over areas (``catalog.NON_ADDITIVE``)."""
+    frame, path = _read("12r5_rates", raw_dir)
+    require_columns(frame, ["month", "month_code", "area_code", "tyotosuus_pct", "value_published"], path)
+    require_pattern(frame, "month", MONTH_PATTERN, path, "a month YYYY-MM")
+    require_pattern(frame, "area_code", r"KU\d{3}", path, "a municipality code KUnnn")
+    require_unique(frame, ["month", "area_code"], path)
+    frame["tyotosuus_pct"] = to_number(frame, "tyotosuus_pct", path, minimum=0, maximum=100)
+    _require_published(frame, "tyotosuus_pct", path)
+    out = pd.DataFrame({"table_id": "12r5", "period": frame["month"], "area_code": frame["area_code"],
+                        "measure": "unemployment_rate_pct", "value": frame["tyotosuus_pct"]})
+    return tidy(out)
+
+
+def _require_published(frame: pd.DataFrame, column: str, path: Path) -> None:
+    """Each number of ``column`` equals the source's text in ``value_published``; an empty cell is one the
+    source shows as ``...`` or ``..`` (suppressed or not available), never a 0 lost on the way."""
+    published = frame["value_published"].astype("string").str.strip()
+    as_number = pd.to_numeric(published, errors="coerce")
+    values = frame[column]
+    empty_ok = values.isna() & published.isin(["...", "..", "."])
+    same = values.notna() & (as_number == values)
+    bad = ~(empty_ok | same).fillna(False)
+    if bad.any():
+        pos = int(bad.to_numpy().nonzero()[0][0])
+        raise DataValidationError(path, "{value} does not match the published text '{text}'", csv_row(pos), column,
+                                  value=values.iloc[pos], text=frame["value_published"].iloc[pos])
+
+
 def merge_vintages(older: pd.DataFrame, newer: pd.DataFrame, path: Path) -> pd.DataFrame:
     """``older`` with the cells of ``newer`` that it lacks; a cell in both must agree (NaN with NaN).
 
@@ -141,7 +228,7 @@ def merge_vintages(older: pd.DataFrame, newer: pd.DataFrame, path: Path) -> pd.D
     differ = ~((a == b) | (a.isna() & b.isna()))
     if differ.any():
         row = both[differ].iloc[0]
-        raise DataValidationError(path, "{measure} {area} {period} is {new} here but {old} in the 2023 snapshot",
+        raise DataValidationError(path, "{measure} {area} {period} is {new} here but {old} in the other embedded file",
                                   column="value", measure=row["measure"], area=row["area_code"],
                                   period=row["period"], new=row["value_new"], old=row["value_old"])
     fresh = newer.merge(both[keys], on=keys, how="left", indicator=True)
@@ -332,10 +419,13 @@ RECENT_TABLES: tuple[str, ...] = ("12tu", "tyokay-long-term")
 
 def load_recent_series(raw_dir: Path = config.RAW_DIR, r5: pd.DataFrame | None = None
                        ) -> tuple[pd.DataFrame, list[pd.DataFrame]]:
-    """The December 2026 series: 12r5 with the 2022-2026 quarter-end vacancies merged in (overlap checked
-    cell for cell), and the frames of 12tu and ``tyokay-long-term``."""
+    """The 2026 series: 12r5 with the 2022-2026 quarter-end vacancies, the 23 measures of June 2026 and the
+    municipal rates 2007-01…2025-01 merged in (each overlap checked cell for cell), and the frames of 12tu
+    and ``tyokay-long-term``."""
     r5 = load_12r5(raw_dir) if r5 is None else r5
     r5 = merge_vintages(r5, load_12r5_vacancies(raw_dir), Path(raw_dir) / FILES["12r5_vacancies"])
+    r5 = merge_vintages(r5, load_12r5_all_measures(raw_dir), Path(raw_dir) / FILES["12r5_2026_06"])
+    r5 = merge_vintages(r5, load_12r5_municipal_rates(raw_dir), Path(raw_dir) / FILES["12r5_rates"])
     return r5, [load_12tu(raw_dir), load_tyokay_long_term(raw_dir)]
 
 

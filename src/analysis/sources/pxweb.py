@@ -54,7 +54,7 @@ from analysis import config
 from analysis.errors import Localized, Text
 from analysis.files import write_atomic
 from analysis.schema import AREA_CODE_PATTERN, KEY_COLUMNS, PROVENANCE_COLUMNS, tidy
-from analysis.sources.catalog import STATFIN, TABLES, FetchSpec, citation
+from analysis.sources.catalog import STATFIN, TABLES, ClassSums, FetchSpec, citation
 
 DEFAULT_BASE_URL = "https://pxdata.stat.fi/PxWeb/api/v1/fi/"
 DEFAULT_MAX_CELLS = 100_000
@@ -212,6 +212,93 @@ def _match_values(var: Variable, wanted: list[str] | str) -> tuple[list[str], li
     return sorted(chosen, key=order.__getitem__), missing
 
 
+# --- values picked by label (codes that are not public or may change) --------------------------------
+
+_UNITS = {"week": 1, "year": 52}
+_UNIT_WORDS = {"week": r"viikk?o[an]?|viikkoa|weeks?|veckas?|veckor", "year": r"vuo(si|tta|den)|years?|år"}
+_TOTAL_LABELS = {"yhteensä", "total", "totalt", "kaikki", "sss"}
+
+
+def _unit(word: str) -> int | None:
+    for unit, pattern in _UNIT_WORDS.items():
+        if re.fullmatch(pattern, word):
+            return _UNITS[unit]
+    return None
+
+
+def duration_bounds(label: str) -> tuple[float, float | None] | None:
+    """The span of a duration class in weeks from its label, ``(from, to)`` (``to`` None when open-ended), or
+    None when the label is not a duration class. Reads Finnish, English and Swedish forms: "Alle viikon"
+    (0, 1), "5-8 viikkoa" (5, 8), "53-78 viikkoa" (53, 78), "2-3 vuotta" (104, 156), "Yli 5 vuotta" (260, None).
+    A year is 52 weeks, as the classes "79-104 viikkoa" and "2-3 vuotta" meet at 104."""
+    text = re.sub(r"\s+", " ", label.casefold().replace("–", "-").replace("—", "-")).strip()
+    found = re.fullmatch(r"(?:alle|under|less than) (?:(\d+) )?(\w+)", text)
+    if found and (unit := _unit(found[2])):
+        return 0.0, float(int(found[1] or 1) * unit)
+    found = re.fullmatch(r"(\d+) ?- ?(\d+) (\w+)", text)
+    if found and (unit := _unit(found[3])):
+        return float(int(found[1]) * unit), float(int(found[2]) * unit)
+    found = re.fullmatch(r"(?:yli|over|more than|över) (\d+) (\w+)", text) or re.fullmatch(
+        r"(\d+) (\w+) (?:tai yli|or more|and over|eller mer)", text)
+    if found and (unit := _unit(found[2])):
+        return float(int(found[1]) * unit), None
+    return None
+
+
+def class_members(sums: ClassSums, var: Variable, table_id: str, url: str) -> dict[str, list[str]]:
+    """For each measure of ``sums``, the codes of ``var``'s classes whose labels say they count (their span
+    starts at or after the measure's bound). Raises PxWebError listing the labels found when a label is not
+    a duration class, or a class straddles a bound (its sum cannot be formed from the published classes)."""
+    spans = {}
+    for code, text in zip(var.values, var.value_texts):
+        if code.casefold() in _TOTAL_LABELS or text.casefold().strip() in _TOTAL_LABELS:
+            continue
+        span = duration_bounds(text)
+        if span is None:
+            raise PxWebError(table_id, url, "the classes of variable {code} ('{label}') cannot be read as durations "
+                             "('{text}'); its labels are: {labels}", 200, code=var.code, label=var.label, text=text,
+                             labels="; ".join(var.value_texts))
+        spans[code] = span
+    out = {}
+    for measure, bound in sums.at_least_weeks.items():
+        straddle = [var.value_texts[var.values.index(c)] for c, (lo, hi) in spans.items()
+                    if lo < bound and (hi is None or hi > bound)]
+        members = [c for c, (lo, _hi) in spans.items() if lo >= bound]
+        if straddle or not members:
+            raise PxWebError(table_id, url, "no sum of the classes of variable {code} ('{label}') gives {measure} "
+                             "({bound} weeks and over); its labels are: {labels}", 200, code=var.code,
+                             label=var.label, measure=measure, bound=bound, labels="; ".join(var.value_texts))
+        out[measure] = members
+    return out
+
+
+def class_variable(spec: FetchSpec, meta: TableMeta) -> Variable | None:
+    """The variable whose classes ``spec.class_sums`` sums (found by its label), or None without class sums;
+    raises PxWebError naming the table's variables when none matches."""
+    if spec.class_sums is None:
+        return None
+    pattern = spec.class_sums.variable.casefold()
+    found = [v for v in meta.variables if fnmatch.fnmatchcase(v.label.casefold(), pattern)]
+    if len(found) != 1:
+        raise PxWebError(spec.table_id, meta.url, "{count} variables' labels match '{pattern}'; the table has "
+                         "{labels}", 200, count=len(found), pattern=spec.class_sums.variable,
+                         labels="; ".join(v.label for v in meta.variables))
+    return found[0]
+
+
+def labelled_measures(spec: FetchSpec, var: Variable, url: str) -> dict[str, str]:
+    """Content code -> stable name for ``spec.measure_labels`` (each glob must match exactly one value's
+    label); raises PxWebError listing the labels found."""
+    out = {}
+    for pattern, name in spec.measure_labels.items():
+        hits = [c for c, t in zip(var.values, var.value_texts) if fnmatch.fnmatchcase(t.casefold(), pattern.casefold())]
+        if len(hits) != 1:
+            raise PxWebError(spec.table_id, url, "{count} content values' labels match '{pattern}'; the labels are: "
+                             "{labels}", 200, count=len(hits), pattern=pattern, labels="; ".join(var.value_texts))
+        out[hits[0]] = name
+    return out
+
+
 def build_selection(spec: FetchSpec, meta: TableMeta) -> tuple[dict[str, list[str]], list[str]]:
     """Variable code -> values to ask for (variables left out are eliminated), and notes.
 
@@ -223,7 +310,16 @@ def build_selection(spec: FetchSpec, meta: TableMeta) -> tuple[dict[str, list[st
     categories = {k.casefold(): v for k, v in spec.categories.items()}
     selection: dict[str, list[str]] = {}
     notes: list[str] = []
+    summed = class_variable(spec, meta)
     for var in meta.variables:
+        if summed is not None and var.code == summed.code:
+            members = class_members(spec.class_sums, var, spec.table_id, meta.url)
+            wanted = {c for codes in members.values() for c in codes}
+            selection[var.code] = [c for c in var.values if c in wanted]
+            continue
+        if var.role == "metric" and spec.measure_labels:
+            selection[var.code] = list(labelled_measures(spec, var, meta.url))
+            continue
         groups = categories.get(var.label.casefold(), categories.get(var.code.casefold()))
         if groups is not None:
             absent = [c for c in groups if c not in var.values]
@@ -365,11 +461,20 @@ def jsonstat2_observations(doc: dict[str, Any], spec: FetchSpec, meta: TableMeta
     categories = {k.casefold(): v for k, v in spec.categories.items()}
     out = pd.DataFrame(index=frame.index)
     category_measure = None
+    summed = class_variable(spec, meta)
+    members = class_members(spec.class_sums, summed, spec.table_id, url) if summed is not None else {}
+    classes = None
+    measures = dict(spec.measures)
+    if spec.measure_labels:
+        metric = meta.by_role("metric")
+        measures = labelled_measures(spec, metric, url) if metric is not None else {}
     for dim_id in doc["id"]:
         role = roles.get(dim_id, "other")
         label = str(doc["dimension"][dim_id].get("label", dim_id))
         groups = categories.get(label.casefold(), categories.get(dim_id.casefold()))
-        if groups is not None and role != "metric":
+        if summed is not None and dim_id == summed.code:
+            classes = frame[dim_id]
+        elif groups is not None and role != "metric":
             unknown = sorted(set(frame[dim_id]) - set(groups))
             if unknown:
                 raise PxWebError(spec.table_id, url, "response has categories {unknown} of {dim} that the spec "
@@ -380,7 +485,7 @@ def jsonstat2_observations(doc: dict[str, Any], spec: FetchSpec, meta: TableMeta
         elif role == "geo":
             out["area_code"] = frame[dim_id]
         elif role == "metric":
-            names = {c: spec.measures.get(strip_prefix(c, spec.measures) or "") for c in frame[dim_id].unique()}
+            names = {c: measures.get(strip_prefix(c, measures) or "") for c in frame[dim_id].unique()}
             unknown = [c for c, n in names.items() if n is None]
             if unknown:
                 raise PxWebError(spec.table_id, url, "response has measure code(s) {unknown} without a stable "
@@ -403,7 +508,30 @@ def jsonstat2_observations(doc: dict[str, Any], spec: FetchSpec, meta: TableMeta
             raise PxWebError(spec.table_id, url, "response has no dimension for {column}", 200, column=column)
     out["value"] = frame["value"]
     out["table_id"] = spec.table_id
+    if summed is not None:
+        out = _sum_classes(out, classes, members, spec.table_id, url, summed.code)
     return tidy(out)
+
+
+def _sum_classes(out: pd.DataFrame, classes: pd.Series | None, members: dict[str, list[str]], table_id: str,
+                 url: str, code: str) -> pd.DataFrame:
+    """Rows of one content measure by class -> one row per measure of ``members``: the sum of its classes
+    (missing when any of them is missing: a sum with a suppressed part is not known)."""
+    if classes is None or out["measure"].nunique() > 1:
+        raise PxWebError(table_id, url, "a spec with class sums needs the variable {code} and one content value "
+                         "in the response", 200, code=code)
+    held = set(classes)
+    parts = []
+    keys = [c for c in out.columns if c not in ("measure", "value")]
+    for measure, codes in members.items():
+        if not set(codes) <= held:
+            raise PxWebError(table_id, url, "the response holds only some of the classes of {measure}", 200,
+                             measure=measure)
+        rows = out[classes.isin(codes).to_numpy()]
+        summed = rows.groupby(keys, sort=False, dropna=False)["value"].sum(min_count=len(codes))
+        complete = rows.groupby(keys, sort=False, dropna=False)["value"].count() == len(codes)
+        parts.append(summed.where(complete).rename("value").reset_index().assign(measure=measure))
+    return pd.concat(parts, ignore_index=True)
 
 
 def split_store_areas(obs: pd.DataFrame) -> tuple[pd.DataFrame, list[str]]:
@@ -674,7 +802,9 @@ class PxWebClient:
         url = meta.url
         selection, notes = build_selection(spec, meta)
         stamp = self.table_stamp(spec)
-        order = [v.code for v in sorted(meta.variables, key=lambda v: (v.role != "time", -len(v.values)))
+        summed = class_variable(spec, meta)  # its classes are summed per piece: never cut apart
+        order = [v.code for v in sorted(meta.variables, key=lambda v: (summed is not None and v.code == summed.code,
+                                                                       v.role != "time", -len(v.values)))
                  if v.code in selection]
         pieces = split_selection(selection, limits.max_cells, order)
         entries, fresh, posts = [], [], 0

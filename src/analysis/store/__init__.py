@@ -4,14 +4,14 @@ from analysis.schema import BREAKDOWNS, OBS_COLUMNS, TOTAL, Store, StoreError, t
 from analysis.store.scope import Scope, load_scope
 from analysis.store.store import (
     aggregate_areas,
+    cell_vintages,
     load_embedded_cached,
     load_store,
-    merge_stores,
     read_store,
     write_store,
 )
 
 __all__ = [
     "BREAKDOWNS", "OBS_COLUMNS", "TOTAL", "Store", "StoreError", "tidy", "aggregate_areas",
-    "load_embedded_cached", "load_store", "merge_stores", "read_store", "write_store", "Scope", "load_scope",
+    "load_embedded_cached", "load_store", "cell_vintages", "read_store", "write_store", "Scope", "load_scope",
 ]

@@ -1,12 +1,12 @@
 """``python -m analysis fetch``: load StatFin tables into the store folder ``data/fetched``.
 
 Orchestration above the sources layer: the PxWeb client and the ``.px`` reader
-(``analysis.sources``) produce tables; this module merges them over the previous fetched store and
-writes it atomically, so a failed fetch leaves the previous data intact.
+(``analysis.sources``) produce tables; this module lays them over the previous fetched store as new
+layers and writes it atomically, so a failed fetch leaves the previous data intact.
 
 Every new table passes the door checks of :mod:`analysis.sources.validation` before it is stored.
-A new table is merged into the stored one row by row (:func:`analysis.store.store.merge_rows`), so
-a ``.px`` file of one municipality never shrinks a table of 30 areas. A table whose ``updated``
+A new table becomes a layer on top of the stored ones (:func:`analysis.store.store.add_layers`): per
+cell the newest layer wins, and a ``.px`` file of one municipality never hides the other 29 areas. A table whose ``updated``
 stamp is older than the stored one's, or whose months end earlier, is refused and the stored one
 kept, unless ``allow_older`` (``--allow-older``).
 """
@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import sys
 from collections.abc import Sequence
+from datetime import datetime, timezone
 from pathlib import Path
 
 import pandas as pd
@@ -25,7 +26,7 @@ from analysis.schema import Store, StoreError
 from analysis.sources.fetch import all_specs, fetch_api, load_px_files
 from analysis.sources.pxweb import DEFAULT_BASE_URL, DEFAULT_DEADLINE, PxWebClient
 from analysis.sources.validation import check_observations, jump_warnings
-from analysis.store.store import merge_rows, read_store, write_store
+from analysis.store.store import add_layers, read_store
 
 
 def _span(obs: pd.DataFrame) -> str:
@@ -58,26 +59,29 @@ def older_reason(old: Store, new: Store, table_id: str) -> str | None:
 
 
 def save(new: Store, folder: Path, *, allow_older: bool = False, source: str = "") -> set[str]:
-    """Check ``new``, merge it into the store in ``folder`` (if any) and write it atomically.
+    """Check ``new`` and put each of its tables on top of the store in ``folder`` as a new layer
+    (:func:`analysis.store.store.add_layers`), written atomically.
 
     Every table of ``new`` passes :func:`check_observations` (a bad value raises and nothing is
     written). A table older or shorter than the stored one is skipped with a message on stderr,
-    unless ``allow_older``. Returns the store written.
+    unless ``allow_older``. What the stored layers hold and the new one does not stays visible (a note
+    says so). Returns the tables written.
     """
     folder = Path(folder)
     check_observations(new.observations, source or Text("the new data"))
     for warning in jump_warnings(new.observations, source or "the new data"):
         print(f"warning: {warning}", file=sys.stderr)
     tables = set(new.observations["table_id"]) | set(new.provenance["table_id"])
+    loaded_at = datetime.now(timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ")
     if not (folder / "observations.csv.gz").exists():
-        write_store(new, folder)
+        add_layers(folder, new, sorted(tables), source, loaded_at)
         return tables
     try:
         old = read_store(folder)
     except (StoreError, OSError, ValueError) as exc:
         raise StoreError("{folder}: the stored data cannot be read ({error}); nothing was written. Move the "
                          "folder away to start afresh", folder=folder, error=exc) from None
-    merged, accepted = old, set()
+    accepted = set()
     for table_id in sorted(tables):
         reason = older_reason(old, new, table_id)
         if reason is not None and not allow_older:
@@ -86,12 +90,10 @@ def save(new: Store, folder: Path, *, allow_older: bool = False, source: str = "
                   f"({_span(kept)}, {kept['area_code'].nunique()} areas). Use --allow-older to load it anyway",
                   file=sys.stderr)
             continue
-        merged, note = merge_rows(merged, new, table_id)
         accepted.add(table_id)
-        if note:
-            print(f"note: {note}", file=sys.stderr)
     if accepted:
-        write_store(merged, folder)
+        for note in add_layers(folder, new, sorted(accepted), source, loaded_at):
+            print(f"note: {note}", file=sys.stderr)
     return accepted
 
 

@@ -74,6 +74,23 @@ def _default_area_key() -> pd.DataFrame:
     return load_area_key()
 
 
+def overlapping_members(members: tuple[str, ...] | list[str], area_key: pd.DataFrame) -> list[tuple[str, str]]:
+    """(member, another member that contains it) for every member that lies inside another one (a
+    municipality inside a member subregion or region, a subregion inside a member region, anything inside
+    the whole country ``SSS``), by the area key: summing both would count its people twice."""
+    members = list(members)
+    region_of = dict(zip(area_key["municipality_code"], area_key["region_code"]))
+    subregion_of = dict(zip(area_key["municipality_code"], area_key["subregion_code"]))
+    region_of_sub = dict(zip(area_key["subregion_code"], area_key["region_code"]))
+    found = []
+    for code in members:
+        parents = [subregion_of.get(code), region_of.get(code)] if code.startswith("KU") else (
+            [region_of_sub.get(code)] if code.startswith("SK") else [])
+        parents += ["SSS"] if code != "SSS" else []
+        found += [(code, parent) for parent in parents if parent in members]
+    return found
+
+
 def totals_filter(table_id: str) -> dict[str, str]:
     """Breakdown filters that keep a table's totals (every breakdown but the occupation of 12ti)."""
     keep = [b for b in BREAKDOWNS if not (table_id == OCCUPATION_TABLE and b == "occupation_code")]
@@ -101,6 +118,10 @@ class Scope:
         """The scope of ``area`` and ``period`` (``2023Q3`` or ``2023-09``) on ``store``."""
         if area_key is None:
             area_key = _default_area_key()
+        twice = overlapping_members(area.members, area_key)
+        if twice:
+            raise StoreError("area '{slug}': {code} lies in {parent}, also a member, and would be counted twice; list "
+                             "{parent} or its parts, not both", slug=area.slug, code=twice[0][0], parent=twice[0][1])
         rp = period if isinstance(period, ReportingPeriod) else config.parse_period(period)
         return cls(as_of(store, rp.last_month), area, rp, data_source, area_key, store)
 
@@ -179,6 +200,13 @@ class Scope:
         key = self.area_key
         via_region = key.loc[key["region_code"].isin(regions), "municipality_code"].tolist()
         return direct + [m for m in via_region if m not in direct]
+
+    @property
+    def regions_without_municipalities(self) -> list[str]:
+        """Member regions (``MKnn``) whose municipalities the area key does not list: the area's counts hold
+        them (from the region's published figures), but no municipal table or page can show them."""
+        known = set(self.area_key["region_code"])
+        return [m for m in self.members if m.startswith("MK") and m not in known]
 
     @cached_property
     def published_code(self) -> str | None:
