@@ -475,42 +475,60 @@ def jsonstat2_observations(doc: dict[str, Any], spec: FetchSpec, meta: TableMeta
         if summed is not None and dim_id == summed.code:
             classes = frame[dim_id]
         elif groups is not None and role != "metric":
-            unknown = sorted(set(frame[dim_id]) - set(groups))
-            if unknown:
-                raise PxWebError(spec.table_id, url, "response has categories {unknown} of {dim} that the spec "
-                                 "does not name", 200, unknown=unknown, dim=dim_id)
-            category_measure = frame[dim_id].map(groups)
+            category_measure = _category_measure(frame[dim_id], groups, spec.table_id, url, dim_id)
         elif role == "time":
             out["period"] = frame[dim_id].map(to_period)
         elif role == "geo":
             out["area_code"] = frame[dim_id]
         elif role == "metric":
-            names = {c: measures.get(strip_prefix(c, measures) or "") for c in frame[dim_id].unique()}
-            unknown = [c for c, n in names.items() if n is None]
-            if unknown:
-                raise PxWebError(spec.table_id, url, "response has measure code(s) {unknown} without a stable "
-                                 "name in the fetch spec", 200, unknown=unknown)
-            out["measure"] = frame[dim_id].map(names)
+            out["measure"] = _measure_names(frame[dim_id], measures, spec.table_id, url)
         elif label.casefold() in breakdowns or dim_id.casefold() in breakdowns:
             column = breakdowns.get(label.casefold()) or breakdowns[dim_id.casefold()]
             out[column] = frame[dim_id]
         elif frame[dim_id].nunique() > 1:
             raise PxWebError(spec.table_id, url, "dimension {dim} ('{label}') has several values but no "
                              "store column", 200, dim=dim_id, label=label)
-    if category_measure is not None:
-        if "measure" in out and out["measure"].nunique() > 1:
-            raise PxWebError(spec.table_id, url, "a spec with categories must select one content code", 200)
-        out["measure"] = category_measure
-    if "area_code" not in out:
-        out["area_code"] = "SSS"  # a table without an area variable covers the whole country
-    for column in ("period", "measure"):
-        if column not in out:
-            raise PxWebError(spec.table_id, url, "response has no dimension for {column}", 200, column=column)
+    _complete(out, category_measure, spec.table_id, url)
     out["value"] = frame["value"]
     out["table_id"] = spec.table_id
     if summed is not None:
         out = _sum_classes(out, classes, members, spec.table_id, url, summed.code)
     return tidy(out)
+
+
+def _category_measure(values: pd.Series, groups: dict[str, str], table_id: str, url: str, dim_id: str) -> pd.Series:
+    """The measure each category of ``values`` stands for (the spec's ``categories``); a category the spec
+    does not name is an error."""
+    unknown = sorted(set(values) - set(groups))
+    if unknown:
+        raise PxWebError(table_id, url, "response has categories {unknown} of {dim} that the spec does not name", 200,
+                         unknown=unknown, dim=dim_id)
+    return values.map(groups)
+
+
+def _measure_names(values: pd.Series, measures: dict[str, str], table_id: str, url: str) -> pd.Series:
+    """The stable measure name of each content code of ``values`` (a prefixed code matches its unprefixed
+    name); a code without one is an error."""
+    names = {c: measures.get(strip_prefix(c, measures) or "") for c in values.unique()}
+    unknown = [c for c, n in names.items() if n is None]
+    if unknown:
+        raise PxWebError(table_id, url, "response has measure code(s) {unknown} without a stable name in the fetch "
+                         "spec", 200, unknown=unknown)
+    return values.map(names)
+
+
+def _complete(out: pd.DataFrame, category_measure: pd.Series | None, table_id: str, url: str) -> None:
+    """Fill the measure from the categories (one content code then), the whole country where the table has
+    no area variable, and refuse a response without a period or a measure."""
+    if category_measure is not None:
+        if "measure" in out and out["measure"].nunique() > 1:
+            raise PxWebError(table_id, url, "a spec with categories must select one content code", 200)
+        out["measure"] = category_measure
+    if "area_code" not in out:
+        out["area_code"] = "SSS"  # a table without an area variable covers the whole country
+    for column in ("period", "measure"):
+        if column not in out:
+            raise PxWebError(table_id, url, "response has no dimension for {column}", 200, column=column)
 
 
 def _sum_classes(out: pd.DataFrame, classes: pd.Series | None, members: dict[str, list[str]], table_id: str,

@@ -14,7 +14,7 @@ kept, unless ``allow_older`` (``--allow-older``).
 from __future__ import annotations
 
 import sys
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from datetime import datetime, timezone
 from pathlib import Path
 
@@ -108,6 +108,21 @@ def _summary(table_id: str, obs: pd.DataFrame, how: str) -> str:
             f"areas, {span} ({how})")
 
 
+def _store_px_files(px_files: Sequence[str], folder: Path, allow_older: bool, error: Callable[[Text], None]) -> int:
+    """``fetch --px-file``: layer the ``.px`` files over the store; the exit status (0 ok, 2 bad input)."""
+    try:
+        new = load_px_files(px_files)
+        written = save(new, folder, allow_older=allow_older, source=", ".join(map(str, px_files)))
+    except UserError as exc:
+        error(Text("{error}; the previous data is unchanged", error=exc))
+        return 2
+    for table_id, part in new.observations.groupby("table_id"):
+        if table_id in written:
+            print(_summary(str(table_id), part, "from .px file"))
+    print(f"wrote {folder}" if written else f"nothing written; {folder} is unchanged")
+    return 0
+
+
 def run_fetch(
     tables: Sequence[str] | None,
     base_url: str | None,
@@ -131,17 +146,7 @@ def run_fetch(
         print(f"{Text('error').message(lang)}: {message.message(lang)}", file=sys.stderr)
 
     if px_files:
-        try:
-            new = load_px_files(px_files)
-            written = save(new, folder, allow_older=allow_older, source=", ".join(map(str, px_files)))
-        except UserError as exc:
-            error(Text("{error}; the previous data is unchanged", error=exc))
-            return 2
-        for table_id, part in new.observations.groupby("table_id"):
-            if table_id in written:
-                print(_summary(str(table_id), part, "from .px file"))
-        print(f"wrote {folder}" if written else f"nothing written; {folder} is unchanged")
-        return 0
+        return _store_px_files(px_files, folder, allow_older, error)
 
     specs = all_specs()
     if tables:
