@@ -49,7 +49,8 @@ def kp_rows(store):
 
 def test_every_group_with_data_gets_an_outlook_with_probabilities(kp_rows):
     made = outlook.outlook(kp_rows, "MK16", "2023-09")
-    groups_with_data = kp_rows[(kp_rows["area_code"] == "MK16") & (kp_rows["period"] == "2023-09")]
+    groups_with_data = kp_rows[(kp_rows["area_code"] == "MK16") & (kp_rows["period"] == "2023-09")
+                               & (kp_rows["U"] + kp_rows["V"] > 0)]  # jobseekers or vacancies
     assert sorted(made["group_code"]) == sorted(groups_with_data["group_code"])
     assert "71" in set(made["group_code"])  # construction workers: the review's biggest riser
     assert (made["target_period"] == "2024-03").all()
@@ -83,3 +84,25 @@ def test_the_benchmarks_read_an_area_list_and_refuse_an_unknown_code_by_name():
     assert bench.area_list(["MK02", "MK07", "MK16"], [bench.DEV_FILE]) == ["MK02", "MK07", "MK16"]
     with pytest.raises(ValueError, match="MK01, MK04 not in"):
         bench.area_list(["MK01,MK04"], [bench.DEV_FILE])
+
+
+def test_the_area_result_puts_the_outlook_made_then_beside_what_happened(kp_scope):
+    result = outlook.area_result(kp_scope.store, "MK16", "2023-09")
+    assert result.then == "2023-03" and result.origin == "2023-09"
+    two = result.table[result.table["level"] == 2]
+    scored = two[two["class_now"].isin(outlook.CLASS_NAMES) & two["predicted_then"].notna()]
+    assert result.scored_then == len(scored) > 0
+    assert result.hits_then == int((scored["predicted_then"] == scored["class_now"]).sum())
+    assert result.first_scored == "2015-01" and result.last_scored == "2023-03"  # outcomes known by 2023-09
+    assert 0 < result.accuracy["hit_share"] <= 1 and result.accuracy["cases"] > 1000
+    assert (two["unemployed"] + two["vacancies"] > 0).all()  # only groups with data
+
+
+def test_the_skills_section_shows_every_group_s_outlook_in_words(kp_scope):
+    from analysis.present import skills as present_skills
+
+    text = "".join(b.data for b in present_skills.outlook_blocks(kp_scope, "fi"))
+    assert "Työvoimapulan ennakointi puoli vuotta eteenpäin" in text
+    assert "onko se maaliskuussa 2024 pula-" in text and "Maaliskuussa 2023 tehty ennakointi" in text
+    groups = outlook.area_result(kp_scope.store, "MK16", "2023-09").table
+    assert text.count("<tr>") == (groups["level"] == 2).sum() + 1  # every two-digit group, and the header

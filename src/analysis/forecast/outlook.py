@@ -160,12 +160,13 @@ def predict(model: OutlookModel, rows: pd.DataFrame) -> pd.DataFrame:
 
 def outlook(rows: pd.DataFrame, area_code: str, origin: str) -> pd.DataFrame:
     """The outlook made at ``origin`` (the latest month the data hold) for every group of ``area_code``
-    with data that month: the model fitted on every area of ``rows`` with what was known at ``origin``.
+    with data that month (jobseekers or vacancies): the model fitted on every area of ``rows`` with what was known at ``origin``.
     Columns: ``group_code``, ``period`` (the origin), ``target_period``, ``class_now`` (the realised
     class at the origin, or ``uncertain``/``small`` where not classified), the probabilities and the
     predicted class."""
     model = fit(rows, origin)
-    now = rows[(rows["area_code"] == area_code) & (rows["period"] == origin) & rows["z"].notna()]
+    now = rows[(rows["area_code"] == area_code) & (rows["period"] == origin) & rows["z"].notna()
+               & (rows["U"] + rows["V"] > 0)]  # a group with neither jobseekers nor vacancies has no data
     out = predict(model, now)
     year, month = int(origin[:4]), int(origin[5:7]) + HORIZON
     target = f"{year + (month - 1) // 12}-{(month - 1) % 12 + 1:02d}"
@@ -242,3 +243,62 @@ def area_outlook(store, area_code: str, origin: str) -> pd.DataFrame:
         made.insert(0, "level", int(level))
         parts.append(made)
     return pd.concat(parts, ignore_index=True)
+
+
+def shift_month(month: str, months: int) -> str:
+    """``month`` (YYYY-MM) moved by ``months``."""
+    index = int(month[:4]) * 12 + int(month[5:7]) - 1 + months
+    return f"{index // 12}-{index % 12 + 1:02d}"
+
+
+FIRST_SCORED_ORIGIN = "2015-01"
+"""The first origin the area's own accuracy counts (the rules were chosen on other regions before 2015)."""
+
+
+@dataclass(frozen=True)
+class AreaOutlook:
+    """An area's outlook at ``origin`` and how the outlooks made before it fared.
+
+    ``table``: :func:`area_outlook` with ``predicted_then`` (the class the outlook made six months
+    earlier, at ``then``, gave for ``origin``; None where it made none) beside ``class_now`` (what
+    happened). ``hits_then`` / ``scored_then``: two-digit groups whose class both then and now are
+    known, and how many of them the outlook then got right. ``accuracy``: :func:`scores` of the area's
+    two-digit cases whose outcome is known by ``origin`` (origins :data:`FIRST_SCORED_ORIGIN` …
+    ``then``), None before there are any.
+    """
+
+    table: pd.DataFrame
+    origin: str
+    then: str
+    hits_then: int
+    scored_then: int
+    accuracy: dict[str, float] | None
+    first_scored: str | None
+    last_scored: str | None
+
+
+def area_result(store, area_code: str, origin: str) -> AreaOutlook:
+    """:class:`AreaOutlook` of ``area_code`` at ``origin``, from the data up to ``origin`` only."""
+    table = area_outlook(store, area_code, origin)
+    then = shift_month(origin, -HORIZON)
+    areas = [area_code] if area_code == "SSS" else [area_code, "SSS"]
+    series = pd.concat([skills.group_series(store, code) for code in areas], ignore_index=True)
+    rows = panel(series[series["period"] <= origin], "2")
+    try:
+        earlier = outlook(rows, area_code, then)[["group_code", "predicted"]]
+    except NotEnoughData:
+        earlier = pd.DataFrame({"group_code": pd.Series(dtype=str), "predicted": pd.Series(dtype=str)})
+    two = table[table["level"] == 2].merge(earlier.rename(columns={"predicted": "predicted_then"}), on="group_code",
+                                          how="left")
+    table = pd.concat([two, table[table["level"] == 1]], ignore_index=True)
+    scored = two[two["class_now"].isin(CLASS_NAMES) & two["predicted_then"].notna()]
+    hits = int((scored["predicted_then"] == scored["class_now"]).sum())
+    accuracy = first = last = None
+    if then >= FIRST_SCORED_ORIGIN:
+        cases = backtest(rows, FIRST_SCORED_ORIGIN, then, [area_code])
+        if len(cases):
+            accuracy = scores(cases)
+            accuracy["hit_share"] = float((cases["predicted"] == cases["realised"]).mean())
+            accuracy["persistence_hit_share"] = float((cases["persistence"] == cases["realised"]).mean())
+            first, last = str(cases["origin"].min()), str(cases["origin"].max())
+    return AreaOutlook(table, origin, then, hits, len(scored), accuracy, first, last)

@@ -14,6 +14,7 @@ import pandas as pd
 from analysis.config import Area
 from analysis.forecast import backtest as bt
 from analysis.forecast import occupations as occ
+from analysis.forecast import outlook
 from analysis.indicators import skills
 from analysis.names import group_names
 from analysis.present import figures, html
@@ -330,6 +331,52 @@ def _forecast_blocks(res: SkillsResult, lang: str) -> list[html.HTML]:
     return blocks
 
 
+def outlook_table(result: outlook.AreaOutlook, lang: str = "fi") -> pd.DataFrame:
+    """Every two-digit group's outlook, surest shortage first: the class now, what the outlook made six
+    months ago said for now, the class ahead and its probabilities (%)."""
+    rows = result.table[result.table["level"] == 2].sort_values("p_shortage", ascending=False)
+    return pd.DataFrame({
+        t("skills.col_group", lang): [group_label("2", c, lang) for c in rows["group_code"]],
+        t("skills.col_class_now", lang): [class_label(c, lang) for c in rows["class_now"]],
+        t("skills.col_predicted_then", lang): [class_label(c, lang) if isinstance(c, str) else "–"
+                                               for c in rows["predicted_then"]],
+        t("skills.col_outlook", lang): [class_label(c, lang) for c in rows["predicted"]],
+        t("skills.col_p_shortage", lang): [fmt_pct(100 * p, 0, lang) for p in rows["p_shortage"]],
+        t("skills.col_p_surplus", lang): [fmt_pct(100 * p, 0, lang) for p in rows["p_surplus"]],
+    })
+
+
+def outlook_blocks(scope: Scope, lang: str = "fi") -> list[html.HTML]:
+    """The skills-needs outlook six months ahead (:mod:`analysis.forecast.outlook`): what it is, how often
+    it was right, how the outlook made six months ago fared, every group's class and probability."""
+    from analysis.present import grammar
+    from analysis.present.text import month_name
+
+    origin = scope.month(OCC_TABLE)
+    if scope.occupation_code is None or origin is None:
+        return []
+    try:
+        result = outlook.area_result(scope.store, scope.occupation_code, origin)
+    except outlook.NotEnoughData:
+        return []
+    target = grammar.in_month(outlook.shift_month(origin, outlook.HORIZON), lang)
+    blocks = [html.heading(t("skills.outlook_heading", lang), 3),
+              html.paragraph(t("skills.outlook_intro", lang, target=target))]
+    if result.accuracy is not None:
+        blocks.append(html.paragraph(t(
+            "skills.outlook_accuracy", lang, first=month_name(result.first_scored, lang),
+            last=month_name(result.last_scored, lang), cases=fmt_int(result.accuracy["cases"], lang),
+            hits=fmt_int(round(100 * result.accuracy["hit_share"]), lang),
+            persistence=fmt_int(round(100 * result.accuracy["persistence_hit_share"]), lang))))
+    if result.scored_then:
+        made = grammar.in_month(result.then, lang)
+        made = made[0].upper() + made[1:] if lang == "fi" else f"från {month_name(result.then, lang)}"
+        blocks.append(html.paragraph(t("skills.outlook_then", lang, made=made, hits=fmt_int(result.hits_then, lang),
+                                       scored=fmt_int(result.scored_then, lang))))
+    blocks.append(html.table(outlook_table(result, lang), t("skills.outlook_caption", lang, target=target)))
+    return blocks
+
+
 def skills_blocks(scope: Scope, lang: str = "fi", data: occ.OccupationData | None = None) -> list[html.HTML]:
     """All blocks of the skills-needs section, in reading order (``data``: see :func:`compute`)."""
     blocks = [html.heading(t("skills.title", lang), 2)]
@@ -361,6 +408,7 @@ def skills_blocks(scope: Scope, lang: str = "fi", data: occ.OccupationData | Non
         blocks.append(html.notice(t("skills.no_forecast", lang), "missing", lang))
     else:
         blocks.extend(_forecast_blocks(res, lang))
+    blocks.extend(outlook_blocks(scope, lang))
     # not forecast and caveats
     blocks.append(html.heading(t("skills.not_forecast_heading", lang), 3))
     blocks.append(html.paragraph(t("skills.rollup_rule", lang,
