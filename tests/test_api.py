@@ -179,7 +179,7 @@ def test_an_unknown_table_names_the_known_ones():
     with pytest.raises(UnknownName) as found:
         analysis.table("municipality")
     assert isinstance(found.value, UserError)
-    assert str(found.value) == ("unknown table 'municipality'; known: municipalities, levels, regions, occupations, "
+    assert str(found.value) == ("unknown table 'municipality'; known: municipalities, levels, regions, occupations, outlook, "
                                 "groups, trend")
     assert found.value.message("fi").startswith("tuntematon taulukko 'municipality'; tunnetut: municipalities")
 

@@ -105,7 +105,8 @@ def test_a_block_in_a_block_is_html_and_a_string_is_text():
 def test_the_template_environment_escapes_every_template():
     assert html.ENVIRONMENT.autoescape is True
     assert html.render("page.html.j2", title="<i>", body="<b>x</b>", lang="fi", meta_lines=[], footer_lines=[],
-                       banner=None).count("&lt;b&gt;x&lt;/b&gt;") == 1
+                       banner=None, running_title='"t"', printed_on='"1.1.2027"', page_word='"Sivu"',
+                       ).count("&lt;b&gt;x&lt;/b&gt;") == 1
 
 
 def test_figure_has_alt_text_and_its_numbers():

@@ -324,18 +324,14 @@ def tables(columns: bool = False) -> pd.DataFrame:
 
 
 def latest_period(data_source: str = "embedded") -> str:
-    """The latest complete quarter of the data: the last quarter whose last month StatFin 12r5 holds
-    (unemployed jobseekers). ``2023Q3`` for the embedded snapshot (12r5 ends 2023-10)."""
-    from analysis.errors import UserError
+    """The latest complete quarter of the data: the last quarter all three of whose months StatFin 12r5
+    holds (unemployed jobseekers; :func:`analysis.indicators.overview.latest_complete_quarter`, the rule
+    the review's default period follows). ``2023Q3`` for the embedded snapshot (12r5 ends 2023-10, and
+    its lone June 2026 month makes no quarter complete)."""
+    from analysis.indicators.overview import latest_complete_quarter
     from analysis.store import load_store
-    from analysis.store.scope import MONTHLY_TABLE
 
-    months = load_store(data_source).table(MONTHLY_TABLE).periods_held("unemployed_jobseekers")
-    ends = [m for m in months if len(m) == 7 and m[5:] in ("03", "06", "09", "12")]
-    if not ends:
-        raise UserError("the data hold no complete quarter")
-    last = ends[-1]
-    return f"{last[:4]}Q{int(last[5:]) // 3}"
+    return latest_complete_quarter(load_store(data_source))
 
 
 def scope(area: str = DEFAULT_AREA, period: str | None = None, data_source: str = "embedded") -> Scope:
