@@ -42,6 +42,7 @@ fetch: $(STAMP) ## load the latest tables from the StatFin PxWeb API into data/f
 benchmark: $(STAMP) compile ## run the speed and accuracy benchmarks
 	$(PY) benchmarks/review_speed.py
 	$(PY) benchmarks/forecast_accuracy.py
+	$(PY) benchmarks/outlook_accuracy.py
 
 strip: $(STAMP) ## remove outputs from every notebook (never commit outputs)
 	$(PY) -m analysis strip-notebooks
