@@ -176,3 +176,25 @@ def test_the_municipality_pages_need_no_forecast(monkeypatch, tmp_path):
     assert facts.load_facts("keski-pohjanmaa", "2023Q3", output_dir=tmp_path / "out", forecast=False).forecast is None
     assert "forecast" not in facts.READS["municipalities"] and "forecast" in facts.READS["main"]
     assert facts.wanted({"municipalities"}) == [["kpi"], ["facts"], ["municipalities"]]
+
+
+def test_an_edited_text_reaches_the_next_result_computed_in_a_running_process(counted, monkeypatch, tmp_path):
+    """A text edited while a kernel runs: the code key changes (the catalogue is code) and the recomputed
+    section reads the file as it is now, not the catalogue this process read before."""
+    from analysis.present import text
+
+    strings = tmp_path / "strings"
+    shutil.copytree(text.STRINGS_DIR, strings)
+    monkeypatch.setattr(text, "STRINGS_DIR", strings)
+    text.catalogue.cache_clear()
+    try:
+        before = facts.section("long_term", "keski-pohjanmaa", "2023Q3")
+        assert "<h2>Pitkäaikaistyöttömyys</h2>" in _html(before)
+        page = strings / "fi" / "long_term.yaml"
+        page.write_text(page.read_text(encoding="utf-8").replace("title: Pitkäaikaistyöttömyys",
+                                                                "title: Pitkäaikaistyöttömät"), encoding="utf-8")
+        monkeypatch.setattr(cache, "code_digest", lambda *parts: "the texts changed")  # the package's files did
+        after = facts.section("long_term", "keski-pohjanmaa", "2023Q3")
+        assert "<h2>Pitkäaikaistyöttömät</h2>" in _html(after) and len(counted) == 2
+    finally:
+        text.catalogue.cache_clear()  # the next caller reads the package's own files again

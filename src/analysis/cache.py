@@ -90,6 +90,19 @@ def data_digest(data_source: str) -> str:
     return files_digest(paths, config.ROOT)
 
 
+_FILE_MEMOS: list[Callable[[], None]] = []
+"""The ``cache_clear`` of each in-process memo of a file the package reads (text catalogues, names):
+cleared before a result is computed, so a computation reads those files as they are now (an edit of a
+text in a running JupyterLab kernel reaches the next result computed, as its new code key asks)."""
+
+
+def file_memo(function: Callable) -> Callable:
+    """Register ``function`` (an ``lru_cache`` of a file's parsed content) to be cleared before every
+    computation of :func:`cached`; returns it (use as a decorator below ``@lru_cache``)."""
+    _FILE_MEMOS.append(function.cache_clear)
+    return function
+
+
 def _load(path: Path) -> object:
     blob = path.read_bytes()
     if not blob.startswith(_MAGIC):
@@ -114,6 +127,8 @@ def cached(folder: str, name: str, parts: Iterable[object], compute: Callable[[]
             return _load(path), True
         except Exception:  # noqa: BLE001 - any unreadable entry is recomputed, whatever the error
             pass
+    for clear in _FILE_MEMOS:
+        clear()
     value = compute()
     payload = pickle.dumps(value, protocol=pickle.HIGHEST_PROTOCOL)
     try:

@@ -21,6 +21,7 @@ from functools import lru_cache
 from pathlib import Path
 
 from analysis import config
+from analysis.cache import file_memo
 from analysis.errors import DataValidationError, load_own_yaml
 
 OCCUPATION_GROUPS_FILE: Path = config.DATA_DIR / "reference" / "ammattiluokitus2010_groups.csv"
@@ -33,6 +34,7 @@ Finnish and Swedish keys equal). Read here directly, as :mod:`analysis.errors` r
 # --------------------------------------------------------------------------- areas
 
 
+@file_memo
 @lru_cache(maxsize=4)
 def _catalogue_area_names(lang: str) -> dict[str, str]:
     path = Path(str(AREA_NAMES_FILE).format(lang=lang))
@@ -101,6 +103,7 @@ def load_occupation_groups(path: Path = OCCUPATION_GROUPS_FILE):
     return frame
 
 
+@file_memo
 @lru_cache(maxsize=4)
 def _group_names(path: Path) -> tuple[dict[str, str], dict[str, str]]:
     groups = load_occupation_groups(path)
@@ -125,6 +128,7 @@ def finnish_only(codes: object, lang: str, path: Path = OCCUPATION_GROUPS_FILE) 
     return sorted({str(c) for c in codes if str(c) in fi and str(c) not in sv})
 
 
+@file_memo
 @lru_cache(maxsize=1)
 def _occupation_names() -> dict[str, str]:
     from analysis.sources import embedded

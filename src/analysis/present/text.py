@@ -10,6 +10,7 @@ from __future__ import annotations
 from functools import lru_cache
 from pathlib import Path
 
+from analysis.cache import file_memo
 from analysis.config import LANGUAGES, parse_period
 from analysis.errors import load_own_yaml
 
@@ -20,6 +21,7 @@ class MissingText(KeyError):
     """A text key that the language's string files do not hold."""
 
 
+@file_memo
 @lru_cache(maxsize=len(LANGUAGES))
 def catalogue(lang: str) -> dict[str, str]:
     """All strings of ``lang`` as a flat mapping ``namespace.key -> text``."""
