@@ -410,6 +410,26 @@ def _category_codes(dim: dict[str, Any], size: int) -> list[str]:
     return [str(code) for code, _ in sorted(index.items(), key=lambda kv: kv[1])]
 
 
+def _cell_index(key: Any, total: int, table_id: str, url: str) -> int:
+    """The cell a key of a sparse json-stat2 value map names: ASCII digits only, 0 to ``total`` - 1 (a key
+    "-1" would otherwise write into the last real cell, "1.5" or "x" into none)."""
+    if not (isinstance(key, str) and re.fullmatch(r"0|[1-9][0-9]*", key) and int(key) < total):
+        raise PxWebError(table_id, url, "json-stat2 value key '{key}' is not a cell number 0-{last}", 200,
+                         key=key, last=total - 1)
+    return int(key)
+
+
+def _number(value: Any, pos: Any, table_id: str, url: str) -> float:
+    """A json-stat2 cell value: a JSON number, or null for missing (NaN). ``true`` or a text such as
+    "245 322" is refused, never read as a number."""
+    if value is None:
+        return float("nan")
+    if isinstance(value, (int, float)) and not isinstance(value, bool):
+        return float(value)
+    raise PxWebError(table_id, url, "json-stat2 value {value} of cell {pos} is not a number or null", 200,
+                     value=json.dumps(value, ensure_ascii=False), pos=pos)
+
+
 def parse_jsonstat2(doc: Any, table_id: str = "?", url: str = "") -> pd.DataFrame:
     """A json-stat2 dataset as a frame: one column of category codes per dimension, ``value``.
 
@@ -425,9 +445,11 @@ def parse_jsonstat2(doc: Any, table_id: str = "?", url: str = "") -> pd.DataFram
     if isinstance(raw, dict):
         values = [float("nan")] * total
         for pos, val in raw.items():
-            values[int(pos)] = float("nan") if val is None else float(val)
+            values[_cell_index(pos, total, table_id, url)] = _number(val, pos, table_id, url)
+    elif isinstance(raw, list):
+        values = [_number(v, pos, table_id, url) for pos, v in enumerate(raw)]
     else:
-        values = [float("nan") if v is None else float(v) for v in raw]
+        raise PxWebError(table_id, url, "json-stat2 'value' is neither a list nor a mapping", 200)
     if len(values) != total:
         raise PxWebError(table_id, url, "json-stat2 has {count} values, its size gives {total}", 200,
                          count=len(values), total=total)
