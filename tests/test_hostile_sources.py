@@ -6,9 +6,15 @@ are made up for the test and never presented as data.
 
 from __future__ import annotations
 
+import gzip
+import json
+import threading
+import time
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+
 import pytest
 
-from analysis.sources.pxweb import PxWebError, parse_jsonstat2
+from analysis.sources.pxweb import DeadlineError, PxWebClient, PxWebError, parse_jsonstat2
 
 
 def _doc(value) -> dict:
@@ -47,3 +53,135 @@ def test_a_value_that_is_not_a_json_number_is_refused(bad, shape):
         parse_jsonstat2(_doc(value), "12r5", URL)
     text = str(err.value)
     assert "12r5" in text and URL in text and "not a number" in text and "cell 1" in text
+
+
+# --- the HTTP exchange: time, size and redirects (a local server; every answer is a TEST FIXTURE) -------------
+
+class _Handler(BaseHTTPRequestHandler):
+    """Answers each path with the server's ``routes[path](handler)``; records what it was sent."""
+
+    def log_message(self, *args):  # quiet
+        pass
+
+    def _answer(self):
+        size = int(self.headers.get("Content-Length") or 0)
+        self.server.seen.append((self.command, self.path, self.rfile.read(size) if size else b""))
+        route = self.server.routes.get(self.path)
+        if route is None:
+            self.send_error(404)
+            return
+        try:
+            route(self)
+        except (BrokenPipeError, ConnectionResetError):
+            pass  # the client gave up: what the trickle test wants
+
+    do_GET = do_POST = _answer
+
+
+@pytest.fixture
+def server():
+    """A local HTTP server in a thread: ``server.routes``, ``server.seen``, ``server.url(path, host)``."""
+    httpd = ThreadingHTTPServer(("127.0.0.1", 0), _Handler)
+    httpd.daemon_threads = True
+    httpd.routes, httpd.seen = {}, []
+    httpd.url = lambda path, host="127.0.0.1": f"http://{host}:{httpd.server_address[1]}{path}"
+    thread = threading.Thread(target=httpd.serve_forever, daemon=True)
+    thread.start()
+    yield httpd
+    httpd.shutdown()
+    httpd.server_close()
+
+
+def _send(handler, body: bytes, status: int = 200, headers: dict | None = None):
+    handler.send_response(status)
+    for key, value in {"Content-Type": "application/json", "Content-Length": str(len(body)), **(headers or {})}.items():
+        handler.send_header(key, value)
+    handler.end_headers()
+    handler.wfile.write(body)
+
+
+def _client(tmp_path, **kwargs) -> PxWebClient:
+    return PxWebClient(base_url="http://127.0.0.1/", cache_dir=tmp_path, sleep=lambda s: None, **kwargs)
+
+
+def test_a_response_sent_one_byte_at_a_time_ends_at_the_deadline(server, tmp_path):
+    """Weak case: the read time-out applies to each wait for a byte, so a server that sends one byte every
+    0.05 s never timed out: the body is read against the deadline."""
+    body = json.dumps({"maxValues": 100000, "padding": "x" * 2000}).encode()
+
+    def trickle(handler):
+        handler.send_response(200)
+        handler.send_header("Content-Length", str(len(body)))
+        handler.end_headers()
+        for byte in body:  # 2 000 bytes x 0.05 s = 100 s
+            handler.wfile.write(bytes([byte]))
+            handler.wfile.flush()
+            time.sleep(0.05)
+
+    server.routes["/slow"] = trickle
+    client = _client(tmp_path, timeout=(5.0, 5.0), deadline=1.5, max_attempts=3)
+    started = time.monotonic()
+    with pytest.raises(DeadlineError) as err:
+        client.request("GET", server.url("/slow"), "12r5")
+    assert time.monotonic() - started < 4  # not the 100 s the trickle takes
+    assert "--timeout" in str(err.value) and server.url("/slow") in str(err.value)
+
+
+def test_a_response_slower_than_the_read_time_out_is_retried_then_named(server, tmp_path):
+    body = b'{"a": 1}' + b" " * 400
+
+    def trickle(handler):
+        handler.send_response(200)
+        handler.send_header("Content-Length", str(len(body)))
+        handler.end_headers()
+        for byte in body:
+            handler.wfile.write(bytes([byte]))
+            handler.wfile.flush()
+            time.sleep(0.01)
+
+    server.routes["/slow"] = trickle
+    started = time.monotonic()
+    with pytest.raises(PxWebError) as err:
+        _client(tmp_path, timeout=(1.0, 1.0), max_attempts=2).request("GET", server.url("/slow"), "12r5")
+    assert time.monotonic() - started < 4
+    assert "gave up after 2 attempts: timed out" in str(err.value)
+
+
+def test_a_gzip_bomb_is_cut_at_the_size_limit(server, tmp_path):
+    """Weak case: a small gzip body that inflates without end ended in MemoryError; the decompressed size is
+    capped (TEST FIXTURE: 64 MiB of zeros, 65 kB compressed, against a limit of 8 MiB)."""
+    bomb = gzip.compress(b"0" * (64 << 20), compresslevel=9)
+    server.routes["/bomb"] = lambda h: _send(h, bomb, headers={"Content-Encoding": "gzip"})
+    client = _client(tmp_path, max_attempts=1)
+    client.max_response_bytes = 8 << 20
+    with pytest.raises(PxWebError) as err:
+        client.request("GET", server.url("/bomb"), "12r5")
+    assert "larger than 8 MiB" in str(err.value) and server.url("/bomb") in str(err.value)
+    assert PxWebClient.max_response_bytes == 64 << 20  # the default: a 100 000-cell answer is about 2 MiB
+
+
+def test_a_redirect_to_another_host_is_not_followed(server, tmp_path):
+    """Weak case: a 307 to another host was followed with the POST body; it is refused, nothing is sent there."""
+    other = ThreadingHTTPServer(("127.0.0.1", 0), _Handler)
+    other.routes, other.seen = {}, []
+    threading.Thread(target=other.serve_forever, daemon=True).start()
+    try:
+        away = f"http://localhost:{other.server_address[1]}/steal"
+        server.routes["/table"] = lambda h: _send(h, b"", 307, {"Location": away})
+        with pytest.raises(PxWebError) as err:
+            _client(tmp_path, max_attempts=1).request("POST", server.url("/table"), "12r5", {"query": []})
+        assert other.seen == []
+        text = str(err.value)
+        assert "another host" in text and away in text and "HTTP 307" in text and server.url("/table") in text
+    finally:
+        other.shutdown()
+        other.server_close()
+
+
+def test_a_same_host_redirect_is_followed_with_its_body(server, tmp_path):
+    server.routes["/table"] = lambda h: _send(h, b"", 307, {"Location": "/moved"})
+    server.routes["/moved"] = lambda h: _send(h, gzip.compress(b'{"ok": 2371}'), headers={"Content-Encoding": "gzip"})
+    doc = _client(tmp_path, max_attempts=1).request("POST", server.url("/table"), "12r5", {"query": []})
+    assert doc == {"ok": 2371}
+    assert [(m, p) for m, p, _b in server.seen] == [("POST", "/table"), ("POST", "/moved")]
+    assert json.loads(server.seen[1][2]) == {"query": []}
