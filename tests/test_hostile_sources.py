@@ -11,10 +11,12 @@ import json
 import threading
 import time
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from pathlib import Path
 
 import pytest
 
 from analysis.sources.pxweb import DeadlineError, PxWebClient, PxWebError, parse_jsonstat2
+from analysis.store.refresh import run_fetch, span_text
 
 
 def _doc(value) -> dict:
@@ -185,3 +187,34 @@ def test_a_same_host_redirect_is_followed_with_its_body(server, tmp_path):
     assert doc == {"ok": 2371}
     assert [(m, p) for m, p, _b in server.seen] == [("POST", "/table"), ("POST", "/moved")]
     assert json.loads(server.seen[1][2]) == {"query": []}
+
+
+# --- a .px file with a hole ---------------------------------------------------------------------------------
+
+ECKERO = Path(__file__).parent / "fixtures" / "pxweb" / "statfin_tyonv_pxt_12r5_eckero_2024.px"
+
+
+def test_a_px_file_with_a_month_missing_in_the_middle_names_the_missing_month(tmp_path, capsys):
+    """Weak case: a ``.px`` without June reported "2024-01–2024-11" as if whole (the REAL Eckerö file of 12r5,
+    2024M01-M11, with June's codes and data row removed for the test)."""
+    text = ECKERO.read_bytes().decode("iso-8859-15")
+    start = text.index("DATA=\r\n") + len("DATA=\r\n")
+    rows = text[start:].split("\r\n")
+    text = text[:start] + "\r\n".join(rows[:5] + rows[6:])
+    text = text.replace('"2024M06",', "", 2).replace('"202406",', "", 1)
+    holed = tmp_path / "eckero_without_june.px"
+    holed.write_bytes(text.encode("iso-8859-15"))
+    assert run_fetch(None, None, False, [str(holed)], folder=tmp_path / "fetched") == 0
+    out = capsys.readouterr().out
+    assert "2024-01–2024-11 (missing 2024-06)" in out
+    assert run_fetch(None, None, False, [str(ECKERO)], folder=tmp_path / "whole") == 0
+    assert "2024-01–2024-11 (from .px file)" in capsys.readouterr().out  # a whole span says nothing more
+
+
+def test_missing_months_are_listed_as_ranges():
+    periods = ["2023-01", "2023-02", "2023-05", "2023-09", "2023-10", "2024-02"]
+    assert span_text(periods) == "2023-01–2024-02 (missing 2023-03–2023-04, 2023-06–2023-08, 2023-11–2024-01)"
+    assert span_text(["2019", "2021", "2022"]) == "2019–2022 (missing 2020)"
+    assert span_text([]) == "no periods"
+    assert span_text(["2022-03", "2022-06", "2022-12", "2023-03"]) == "2022-03–2023-03 (missing 2022-09)"  # 12tu's form
+    assert span_text(["2022-03", "2022-06", "2022-09"]) == "2022-03–2022-09"
