@@ -24,6 +24,10 @@ Respecting the service and the analyst's time:
   every wait is reported through ``progress``;
 - an overall ``deadline`` (seconds for the whole fetch) bounds every request and wait: a
   server that never answers ends the fetch at the deadline with a clear message;
+- a response body is read in chunks within the read time-out (for the whole body) and the deadline, and
+  cut at 64 MiB decompressed; a redirect is followed only on the same host (never with the query to
+  another); a json-stat2 value must be a JSON number or null, and a key of a sparse value map a cell
+  number of the dataset;
 - raw responses are cached on disk under ``data/cache/pxweb`` keyed by a hash of URL and
   query; a cached response is used only while the table's ``updated`` stamp (from the
   subject folder's table list) is unchanged.
