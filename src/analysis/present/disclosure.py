@@ -47,7 +47,8 @@ def secondary_suppression(parts: Sequence[float | int | None], total: float | in
     for the hidden parts (the total minus the shown parts) must not be 1–4 either: one hidden part
     would be revealed ("53 − 51 = 2"), two hidden parts that add up to 3 are a small count together.
     So the smallest shown part that is not 0 is hidden too (secondary suppression; hiding a 0 adds
-    nothing), until the hidden parts leave 5 or more; with no such part left, the total is hidden.
+    nothing), until the hidden parts add up to 5 or more and so does what the total leaves for them (they
+    differ when the total is not exactly the sum of the parts); with no such part left, the total is hidden.
     A missing part is already unknown and protects the hidden ones.
 
     Returns ``(hidden_parts, hide_total)``.
@@ -57,10 +58,11 @@ def secondary_suppression(parts: Sequence[float | int | None], total: float | in
     if total is None or is_missing(total) or hide_total or any(is_missing(v) for v in parts):
         return hidden, hide_total
 
-    def left() -> float:
-        return float(total) - sum(float(v) for v, h in zip(parts, hidden) if not h)
+    def revealing() -> bool:  # the hidden parts' sum, or the total minus the shown parts, is 1–4
+        hidden_sum = sum(float(v) for v, h in zip(parts, hidden) if h)
+        return is_small(hidden_sum) or is_small(float(total) - sum(float(v) for v, h in zip(parts, hidden) if not h))
 
-    while any(hidden) and is_small(left()):
+    while any(hidden) and revealing():
         candidates = [(float(v), i) for i, (v, h) in enumerate(zip(parts, hidden)) if not h and float(v) != 0]
         if not candidates:
             hide_total = True
