@@ -63,3 +63,21 @@ def test_mask_sum_table_row_by_row():
     out = mask_sum_table(frame, ["KU074", "KU421"], "area")
     assert out.loc[0, ["KU074", "KU421", "area"]].tolist() == ["<5", SECONDARY_MARK, "53"]
     assert out.loc[1, ["KU074", "KU421", "area"]].tolist() == ["12", "40", "52"]
+
+
+@pytest.mark.parametrize("parts, total", [
+    ([20, 3, 0, 0], 23),  # the next smallest is a 0: hiding it leaves 23 − 20 = 3 for the two hidden cells
+    ([40, 2, 1], 43),  # two small parts that together are 3: the pair is a small count
+    ([132, 24, 18, 5, 2, 14, 12, 9], 216),  # issue 30 item 11's shape: 216 − 214 = 2 (TEST FIXTURE figures)
+])
+def test_the_hidden_cells_of_a_shown_total_never_add_up_to_1_to_4(parts, total):
+    """Issue 30: what the shown total leaves for the hidden cells (total − the shown parts) is 0 or at least 5."""
+    hidden, hide_total = secondary_suppression(parts, total)
+    left = total - sum(p for p, h in zip(parts, hidden) if not h)
+    assert hide_total or not 1 <= left <= 4
+    assert all(h for p, h in zip(parts, hidden) if 1 <= p <= 4)
+
+
+def test_the_rule_hides_as_few_cells_as_it_must():
+    assert secondary_suppression([20, 3, 0, 0], 23) == ([True, True, False, False], False)  # 20 is hidden, not 0s
+    assert secondary_suppression([132, 24, 18, 5, 2, 14, 12, 9], 216)[0] == [False] * 3 + [True, True] + [False] * 3

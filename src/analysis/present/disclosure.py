@@ -43,24 +43,31 @@ def secondary_suppression(parts: Sequence[float | int | None], total: float | in
     """Which cells of a sum to hide so that no small count can be found by subtraction.
 
     ``parts`` are the counts that add up to ``total`` (municipalities of an area, groups of a
-    total). A part of 1–4 is hidden (primary suppression). When the total is shown and exactly
-    one part is hidden, the total minus the others would reveal it ("53 − 51 = 2"), so the next
-    smallest shown part is hidden too (secondary suppression); with no other part to hide, the
-    total is hidden. A missing part is already unknown and protects a hidden one.
+    total). A part of 1–4 is hidden (primary suppression). When the total is shown, what it leaves
+    for the hidden parts (the total minus the shown parts) must not be 1–4 either: one hidden part
+    would be revealed ("53 − 51 = 2"), two hidden parts that add up to 3 are a small count together.
+    So the smallest shown part that is not 0 is hidden too (secondary suppression; hiding a 0 adds
+    nothing), until the hidden parts add up to 5 or more and so does what the total leaves for them (they
+    differ when the total is not exactly the sum of the parts); with no such part left, the total is hidden.
+    A missing part is already unknown and protects the hidden ones.
 
     Returns ``(hidden_parts, hide_total)``.
     """
     hidden = [is_small(v) for v in parts]
     hide_total = is_small(total)
-    if total is None or is_missing(total) or hide_total:
+    if total is None or is_missing(total) or hide_total or any(is_missing(v) for v in parts):
         return hidden, hide_total
-    unknown = sum(1 for v, h in zip(parts, hidden) if h or is_missing(v))
-    if unknown == 1 and any(hidden):
-        candidates = [(float(v), i) for i, (v, h) in enumerate(zip(parts, hidden)) if not h and not is_missing(v)]
-        if candidates:
-            hidden[min(candidates)[1]] = True
-        else:
+
+    def revealing() -> bool:  # the hidden parts' sum, or the total minus the shown parts, is 1–4
+        hidden_sum = sum(float(v) for v, h in zip(parts, hidden) if h)
+        return is_small(hidden_sum) or is_small(float(total) - sum(float(v) for v, h in zip(parts, hidden) if not h))
+
+    while any(hidden) and revealing():
+        candidates = [(float(v), i) for i, (v, h) in enumerate(zip(parts, hidden)) if not h and float(v) != 0]
+        if not candidates:
             hide_total = True
+            break
+        hidden[min(candidates)[1]] = True
     return hidden, hide_total
 
 

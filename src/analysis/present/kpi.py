@@ -17,7 +17,7 @@ import pandas as pd
 from analysis import config
 from analysis.indicators import kpi
 from analysis.present import html
-from analysis.present.disclosure import disclose_count, is_small
+from analysis.present.disclosure import disclose_count, disclose_parts_and_total, is_small
 from analysis.present.fmt import (
     MISSING,
     fmt_dec,
@@ -316,7 +316,13 @@ def trend_figure(card: pd.DataFrame, points: pd.DataFrame, lang: str, example: b
 
 
 def municipal_table(internal: InternalData, scope: Scope, period: str, lang: str = "fi") -> pd.DataFrame:
-    """Internal counts by municipality for the quarter's last month, every count 1–4 shown as "<5"."""
+    """Internal counts by municipality for the quarter's last month, every count 1–4 shown as "<5".
+
+    The area's total of each metric (the sum of these counts) is published in the scorecard and its
+    trend, in this review and in every other review that covers the month, so each row is masked as a
+    sum (:func:`analysis.present.disclosure.disclose_parts_and_total`): one more count is hidden as
+    ".." where the total minus the shown counts would reveal a small one (62 − 60 = 2).
+    A municipality without a value is shown "–" and is not part of the total."""
     from analysis.names import area_name
 
     catalogue = workbook.load_catalogue()
@@ -329,9 +335,15 @@ def municipal_table(internal: InternalData, scope: Scope, period: str, lang: str
     wide = counts.pivot(index="metric_id", columns="municipality", values="value")
     order = [m for m in catalogue.index if m in wide.index]
     out = pd.DataFrame({t("kpi.col_metric", lang): [catalogue.at[m, name_col] for m in order]})
+    cells = {code: [MISSING] * len(order) for code in members}
+    for row, metric in enumerate(order):
+        reported = [c for c in members if c in wide.columns and not is_missing(wide.at[metric, c])]
+        parts = [wide.at[metric, c] for c in reported]
+        shown, _total = disclose_parts_and_total(parts, sum(parts), lang)  # the area's total is in the trend
+        for code, text in zip(reported, shown):
+            cells[code][row] = text
     for code in members:
-        out[area_name(code, scope, lang)] = [disclose_count(wide.at[m, code], lang) if code in wide.columns
-                                            else MISSING for m in order]
+        out[area_name(code, scope, lang)] = cells[code]
     return out
 
 

@@ -24,6 +24,10 @@ Respecting the service and the analyst's time:
   every wait is reported through ``progress``;
 - an overall ``deadline`` (seconds for the whole fetch) bounds every request and wait: a
   server that never answers ends the fetch at the deadline with a clear message;
+- a response body is read in chunks within the read time-out (for the whole body) and the deadline, and
+  cut at 64 MiB decompressed; a redirect is followed only on the same host (never with the query to
+  another); a json-stat2 value must be a JSON number or null, and a key of a sparse value map a cell
+  number of the dataset;
 - raw responses are cached on disk under ``data/cache/pxweb`` keyed by a hash of URL and
   query; a cached response is used only while the table's ``updated`` stamp (from the
   subject folder's table list) is unchanged.
@@ -46,9 +50,11 @@ from datetime import datetime, timezone
 from email.utils import parsedate_to_datetime
 from pathlib import Path
 from typing import Any
+from urllib.parse import urljoin, urlsplit
 
 import pandas as pd
 import requests
+import urllib3
 
 from analysis import config
 from analysis.errors import Localized, Text
@@ -64,6 +70,8 @@ DEFAULT_DEADLINE = 600.0
 """Seconds the whole ``fetch`` may take by default (``--timeout``): a first fetch of every table is
 about 80 queries (12ti alone about 40 of 100 000 cells), paced to 30 calls per 10 s."""
 RETRY_STATUSES = frozenset({429, 502, 503, 504})
+MAX_REDIRECTS = 5
+CHUNK_BYTES = 64 * 1024
 _STORE_AREA = re.compile(rf"^({AREA_CODE_PATTERN})$")
 ROLES = ("time", "geo", "metric")
 _TIME_LABELS = {"kuukausi", "vuosi", "neljännes", "månad", "år", "kvartal", "month", "year", "quarter"}
@@ -410,6 +418,26 @@ def _category_codes(dim: dict[str, Any], size: int) -> list[str]:
     return [str(code) for code, _ in sorted(index.items(), key=lambda kv: kv[1])]
 
 
+def _cell_index(key: Any, total: int, table_id: str, url: str) -> int:
+    """The cell a key of a sparse json-stat2 value map names: ASCII digits only, 0 to ``total`` - 1 (a key
+    "-1" would otherwise write into the last real cell, "1.5" or "x" into none)."""
+    if not (isinstance(key, str) and re.fullmatch(r"0|[1-9][0-9]*", key) and int(key) < total):
+        raise PxWebError(table_id, url, "json-stat2 value key '{key}' is not a cell number 0-{last}", 200,
+                         key=key, last=total - 1)
+    return int(key)
+
+
+def _number(value: Any, pos: Any, table_id: str, url: str) -> float:
+    """A json-stat2 cell value: a JSON number, or null for missing (NaN). ``true`` or a text such as
+    "245 322" is refused, never read as a number."""
+    if value is None:
+        return float("nan")
+    if isinstance(value, (int, float)) and not isinstance(value, bool):
+        return float(value)
+    raise PxWebError(table_id, url, "json-stat2 value {value} of cell {pos} is not a number or null", 200,
+                     value=json.dumps(value, ensure_ascii=False), pos=pos)
+
+
 def parse_jsonstat2(doc: Any, table_id: str = "?", url: str = "") -> pd.DataFrame:
     """A json-stat2 dataset as a frame: one column of category codes per dimension, ``value``.
 
@@ -425,9 +453,11 @@ def parse_jsonstat2(doc: Any, table_id: str = "?", url: str = "") -> pd.DataFram
     if isinstance(raw, dict):
         values = [float("nan")] * total
         for pos, val in raw.items():
-            values[int(pos)] = float("nan") if val is None else float(val)
+            values[_cell_index(pos, total, table_id, url)] = _number(val, pos, table_id, url)
+    elif isinstance(raw, list):
+        values = [_number(v, pos, table_id, url) for pos, v in enumerate(raw)]
     else:
-        values = [float("nan") if v is None else float(v) for v in raw]
+        raise PxWebError(table_id, url, "json-stat2 'value' is neither a list nor a mapping", 200)
     if len(values) != total:
         raise PxWebError(table_id, url, "json-stat2 has {count} values, its size gives {total}", 200,
                          count=len(values), total=total)
@@ -574,6 +604,13 @@ def _retry_after(response: requests.Response, default: float) -> float:
         return default
 
 
+def _origin(url: str) -> tuple[str, str]:
+    """A URL's scheme and host with port (``("https", "pxdata.stat.fi:443")``): what a redirect may not change."""
+    parts = urlsplit(url)
+    port = parts.port or {"http": 80, "https": 443}.get(parts.scheme)
+    return parts.scheme, f"{(parts.hostname or '').casefold()}:{port}"
+
+
 def utc_now() -> str:
     """Current UTC time as ISO text (``2026-11-27T22:30:00Z``)."""
     return datetime.now(timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ")
@@ -589,7 +626,8 @@ class PxWebClient:
     cache_dir:
         Folder for raw responses (``data/cache/pxweb``).
     timeout:
-        Seconds to wait for the server (connect, read) in one request.
+        Seconds to wait for the server (connect, read) in one request; the read time-out bounds the
+        whole body, not each byte.
     max_attempts:
         Attempts per request for retryable failures (429, 502-504, time-outs).
     max_wait:
@@ -602,6 +640,9 @@ class PxWebClient:
     progress:
         Called with one line of text for each wait and each table (``print`` to stderr in the CLI).
     """
+
+    max_response_bytes: int = 64 << 20
+    """The largest response body read (decompressed): an answer of 100 000 cells is about 2 MiB."""
 
     def __init__(
         self,
@@ -684,7 +725,7 @@ class PxWebClient:
             wait = min(self.max_wait, self.backoff * 2 ** (attempt - 1))
             timeout = self._request_timeout()
             try:
-                response = self.session.request(method, url, json=body, timeout=timeout)
+                response, payload = self._exchange(method, url, table_id, body, timeout)
             except requests.Timeout:
                 last, status = f"timed out after {timeout} s", None
             except requests.ConnectionError as exc:
@@ -693,10 +734,10 @@ class PxWebClient:
                 status = response.status_code
                 if status == 200:
                     try:
-                        return response.json()
+                        return json.loads(payload.decode("utf-8-sig"))
                     except ValueError as exc:
                         raise PxWebError(table_id, url, "the response is not JSON", status) from exc
-                last = (response.text or response.reason or "").strip()[:200]
+                last = (payload.decode("utf-8", "replace") or response.reason or "").strip()[:200]
                 if status not in RETRY_STATUSES:
                     if last:  # the service's own words, as they are
                         raise PxWebError(table_id, url, "{reply}", status, reply=last)
@@ -719,6 +760,61 @@ class PxWebClient:
         self._check_deadline(table_id, url)
         raise PxWebError(table_id, url, "gave up after {attempts} attempts: {last}", status, attempts=attempts,
                          last=last)
+
+    def _exchange(self, method: str, url: str, table_id: str, body: Any,
+                  timeout: float | tuple[float, float]) -> tuple[requests.Response, bytes]:
+        """One HTTP exchange: the final response and its (decompressed) body.
+
+        Redirects are followed only on the same scheme, host and port (a 307/308 keeps the method and
+        body, a 303, or a 301/302 of a POST, becomes a GET): a redirect to another host is refused, so the
+        query is never sent elsewhere. The body is read within the read time-out as a whole (not per byte)
+        and the overall deadline, and cut at :attr:`max_response_bytes` decompressed.
+        """
+        target = url
+        for _hop in range(MAX_REDIRECTS + 1):
+            response = self.session.request(method, target, json=body, timeout=timeout, stream=True,
+                                            allow_redirects=False)
+            if not response.is_redirect:
+                return response, self._read_body(response, table_id, url, timeout)
+            response.close()
+            found = urljoin(target, response.headers["location"])
+            if _origin(found) != _origin(url):
+                raise PxWebError(table_id, url, "the server redirects to another host ({target}); the request is "
+                                 "not sent there", response.status_code, target=found)
+            if response.status_code == 303 or (response.status_code in (301, 302) and method == "POST"):
+                method, body = "GET", None
+            target = found
+        raise PxWebError(table_id, url, "more than {count} redirects", response.status_code, count=MAX_REDIRECTS)
+
+    def _read_body(self, response: requests.Response, table_id: str, url: str,
+                   timeout: float | tuple[float, float]) -> bytes:
+        """The body of ``response``, read chunk by chunk: a server that sends one byte at a time still ends at
+        the read time-out (for the whole body) or the deadline (``requests.Timeout``, retried like one); a body
+        that inflates beyond :attr:`max_response_bytes` (a gzip bomb) is a :class:`PxWebError`."""
+        limit = timeout[1] if isinstance(timeout, tuple) else timeout
+        ends = time.monotonic() + float(limit)
+        chunks: list[bytes] = []
+        size = 0
+        try:
+            with response:
+                while chunk := response.raw.read1(CHUNK_BYTES, decode_content=True):
+                    size += len(chunk)
+                    if size > self.max_response_bytes:
+                        raise PxWebError(table_id, url, "the response is larger than {limit} MiB (decompressed); "
+                                         "not read further", response.status_code,
+                                         limit=self.max_response_bytes >> 20)
+                    chunks.append(chunk)
+                    if time.monotonic() > ends:
+                        raise requests.Timeout(f"the body took more than {limit:g} s")
+        except requests.RequestException:
+            raise
+        except urllib3.exceptions.ReadTimeoutError as exc:
+            raise requests.Timeout(str(exc)) from exc
+        except urllib3.exceptions.DecodeError as exc:
+            raise PxWebError(table_id, url, "the response cannot be decompressed", response.status_code) from exc
+        except (urllib3.exceptions.ProtocolError, urllib3.exceptions.HTTPError, OSError) as exc:
+            raise requests.ConnectionError(str(exc)) from exc
+        return b"".join(chunks)
 
     # --- API ---------------------------------------------------------------------------
     def limits(self) -> ApiLimits:

@@ -29,9 +29,33 @@ from analysis.sources.validation import check_observations, jump_warnings
 from analysis.store.store import add_layers, read_store
 
 
+def span_text(periods: Sequence[str]) -> str:
+    """The span of a table's periods for a note, naming the months (or years) missing inside it:
+    ``2024-01–2024-11 (missing 2024-06)``; a whole span is ``2024-01–2024-11``. A table of quarter-end
+    months (12tu: March, June, September, December) misses only the quarter-end months it lacks."""
+    held = sorted(set(periods))
+    if not held:
+        return "no periods"
+    span = f"{held[0]}–{held[-1]}"
+    freq = "M" if all(len(p) == 7 and p[4] == "-" for p in held) else "Y" if all(len(p) == 4 for p in held) else None
+    if freq is None:
+        return span
+    step = 3 if freq == "M" and all(int(p[5:]) % 3 == 0 for p in held) else 1  # quarter-end months (12tu)
+    every = pd.period_range(held[0], held[-1], freq=freq)[::step]
+    absent = [str(p) for p in every if str(p) not in set(held)]
+    if not absent:
+        return span
+    runs: list[list[str]] = []
+    for period in absent:  # consecutive missing periods as one range
+        if runs and str(pd.Period(runs[-1][-1], freq=freq) + step) == period:
+            runs[-1].append(period)
+        else:
+            runs.append([period])
+    return f"{span} (missing {', '.join(r[0] if len(r) == 1 else f'{r[0]}–{r[-1]}' for r in runs)})"
+
+
 def _span(obs: pd.DataFrame) -> str:
-    periods = sorted(obs["period"].unique())
-    return f"{periods[0]}–{periods[-1]}" if periods else "no periods"
+    return span_text(list(obs["period"].unique()))
 
 
 def older_reason(old: Store, new: Store, table_id: str) -> str | None:
@@ -102,10 +126,8 @@ def _progress(line: str) -> None:
 
 
 def _summary(table_id: str, obs: pd.DataFrame, how: str) -> str:
-    periods = sorted(obs["period"].unique())
-    span = f"{periods[0]}–{periods[-1]}" if periods else "no periods"
     return (f"{table_id}: {len(obs)} rows, {obs['measure'].nunique()} measures, {obs['area_code'].nunique()} "
-            f"areas, {span} ({how})")
+            f"areas, {_span(obs)} ({how})")
 
 
 def _store_px_files(px_files: Sequence[str], folder: Path, allow_older: bool, error: Callable[[Text], None]) -> int:
