@@ -251,3 +251,23 @@ def test_a_warm_cache_does_not_refit(tmp_path, monkeypatch):
     second, hit2 = occ.forecast(data, "2015-06")
     assert (hit1, hit2) == (False, True)
     pd.testing.assert_frame_equal(first, second)
+
+
+def test_a_review_whose_data_end_at_a_backtest_origin_gets_its_forecast(monkeypatch, tmp_path):
+    """The monthly review of 2023-07: its data end at a protocol origin, which has no target inside the
+    data (max() of no horizons raised ValueError in the skills section and the main page)."""
+    from analysis import config
+    from analysis.review import facts
+
+    monkeypatch.setattr(config, "CACHE_DIR", tmp_path)
+    found, _accuracy = facts.forecast_of(facts_scope("2023-07"))
+    assert found is not None
+    history, ahead = found[found["kind"] == "history"], found[found["kind"] != "history"]
+    assert history["month"].max() == "2023-07" and history["value"].iloc[-1] == 2889  # 12ti, MK16, total, 2023-07
+    assert len(ahead) and (ahead["month"] > "2023-07").all() and (ahead["lo80"] <= ahead["value"]).all()
+
+
+def facts_scope(period: str):
+    from analysis.store import load_scope
+
+    return load_scope("keski-pohjanmaa", period)

@@ -335,8 +335,9 @@ def run_backtest(panel: Panel, origins: list[str], extra: list[Panel] | None = N
     first = idx[0] if idx else len(panel.months)
     calib = ([panel.index_of(o) for o in origins_between(panel.months, calibration_first, _before(origins[0]))]
              if origins else [])
-    run = [o for o in sorted(set(calib + idx)) if panel.active_at(o).any()]
     n_months = len(panel.months)
+    # an origin at the data's last month has no target inside the data: nothing to test or learn from
+    run = [o for o in sorted(set(calib + idx)) if panel.active_at(o).any() and o + min(horizons) < n_months]
     horizons_at = {o: tuple(h for h in horizons if o + h < n_months) for o in run}
     components = all_components(panel, f, extra_f, horizons_at, jobs)
     errors = _Growing(ERROR_COLUMNS, {"series_id": "object", "origin_idx": "int64", "h": "int64",
