@@ -142,7 +142,7 @@ def test_every_result_is_computed_once_before_the_notebooks_and_each_notebook_ra
     from analysis.review.notebooks import review_notebooks
 
     log = (full_review.parent / runner.LOG_FILE).read_text(encoding="utf-8")
-    computed = re.findall(r" INFO ([\w.]+) computed$", log, flags=re.M)
+    computed = re.findall(r" INFO ([\w.]+) computed(?: \(found in the cache\))?$", log, flags=re.M)
     listed = review_notebooks()
     presented = {name for nb in listed for name in nb.results}
     assert sorted(computed) == sorted(n for stage in facts.wanted(presented) for n in stage)

@@ -135,6 +135,11 @@ def test_the_reviews_key_changes_only_with_the_areas_reviewed_periods(tmp_path):
     assert facts.reviews_digest(elsewhere, "keski-pohjanmaa") == once
     _index(out, [("keski-pohjanmaa", "2023Q3", "fi", "x"), ("keski-pohjanmaa", "2023Q2", "fi", "x")])
     assert facts.reviews_digest(out, "keski-pohjanmaa") != once
+    # the review being made is not one the metric counts: publishing it leaves its own key unchanged
+    assert facts.reviews_digest(elsewhere, "keski-pohjanmaa", "2023Q3") == facts.reviews_digest(
+        tmp_path / "nothing-yet", "keski-pohjanmaa", "2023Q3") != once
+    assert facts.reviews_digest(out, "keski-pohjanmaa", "2023Q3") != facts.reviews_digest(
+        tmp_path / "nothing-yet", "keski-pohjanmaa", "2023Q3")  # 2023Q2 was published before it
     (out / "index.json").write_text("[1, 2", encoding="utf-8")
     assert facts.reviews_digest(out, "keski-pohjanmaa") == "unreadable"
 

@@ -353,7 +353,7 @@ def table(name: str, area: str = DEFAULT_AREA, period: str | None = None, data_s
     :class:`~analysis.errors.UnknownName` listing the known ones.
     """
     from analysis import cache
-    from analysis.review.facts import key_parts
+    from analysis.review.facts import TABLE_PREFIX, entry
 
     spec = TABLES.get(name)
     if spec is None:
@@ -368,7 +368,8 @@ def table(name: str, area: str = DEFAULT_AREA, period: str | None = None, data_s
         return out.reset_index(drop=True)
 
     # computed once per run by the review (config/notebooks.yaml lists the tables each notebook shows)
-    found, _hit = cache.cached("tables", name, key_parts(area, period, data_source, lang), compute)
+    folder, key_name, parts = entry(f"{TABLE_PREFIX}{name}", area, period, data_source, lang)
+    found, _hit = cache.cached(folder, key_name, parts, compute)
     return found
 
 

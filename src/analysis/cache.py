@@ -113,6 +113,11 @@ def _load(path: Path) -> object:
     return pickle.loads(payload)
 
 
+def entry_path(folder: str, name: str, parts: Iterable[object], root: Path | None = None) -> Path:
+    """Where :func:`cached` keeps the result ``name`` for ``parts`` (whether or not it is there yet)."""
+    return Path(root if root is not None else config.CACHE_DIR) / folder / f"{name}-{digest(name, *parts)}.pkl"
+
+
 def cached(folder: str, name: str, parts: Iterable[object], compute: Callable[[], T],
            root: Path | None = None) -> tuple[T, bool]:
     """The result ``name`` for ``parts`` (the arguments, the data digest, the area definition, the
@@ -121,7 +126,7 @@ def cached(folder: str, name: str, parts: Iterable[object], compute: Callable[[]
     Returns ``(value, hit)``. The file is ``<root or CACHE_DIR>/<folder>/<name>-<key>.pkl``; an entry
     that cannot be read for any reason is recomputed and replaced.
     """
-    path = Path(root if root is not None else config.CACHE_DIR) / folder / f"{name}-{digest(name, *parts)}.pkl"
+    path = entry_path(folder, name, parts, root)
     if path.exists():
         try:
             return _load(path), True

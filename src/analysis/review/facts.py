@@ -29,11 +29,12 @@ if TYPE_CHECKING:  # the store and the figures are imported where results are co
     from analysis.store.scope import Scope
 
 
-def reviews_digest(output_dir: str | Path, area: str) -> str:
+def reviews_digest(output_dir: str | Path, area: str, period: str | None = None) -> str:
     """What the scorecard's review metric reads from ``output_dir``: the periods of ``area`` its list of
-    reviews (``index.json``) holds. Re-publishing a review, publishing one of another area or writing
-    into another folder with the same reviews leaves it unchanged, so a repeated review finds its
-    figures in the cache."""
+    reviews (``index.json``) holds, but ``period`` itself (the metric counts the reviews made before the
+    one being made). Re-publishing a review, publishing this one, publishing one of another area or
+    writing into another folder with the same reviews leaves it unchanged, so a repeated review finds
+    its figures in the cache."""
     from analysis.errors import UserError
     from analysis.sources.reviews_index import listed_reviews
 
@@ -41,7 +42,7 @@ def reviews_digest(output_dir: str | Path, area: str) -> str:
         reviews = listed_reviews(Path(output_dir) / "index.json")
     except UserError:
         return "unreadable"
-    periods = sorted({review["period"] for review in reviews if review["area"] == area})
+    periods = sorted({review["period"] for review in reviews if review["area"] == area and review["period"] != period})
     return hashlib.sha256(repr(periods).encode()).hexdigest()[:16]
 
 
@@ -58,8 +59,8 @@ def kpi_card(scope: Scope, output_dir: str | Path = config.OUTPUTS_DIR, kpi_data
     list of published reviews are unchanged."""
     from analysis.present import kpi as kpi_present  # charts and their libraries only when computing
 
-    parts = key_parts(scope.area.slug, scope.period.code, scope.data_source, reviews_digest(output_dir, scope.area.slug),
-                      kpi_data)
+    parts = key_parts(scope.area.slug, scope.period.code, scope.data_source,
+                      reviews_digest(output_dir, scope.area.slug, scope.period.code), kpi_data)
     built, _hit = cache.cached("facts", "kpi-card", parts, lambda: kpi_present.build(scope, kpi_data, output_dir=output_dir))
     return built
 
@@ -90,8 +91,8 @@ def forecast_of(scope: Scope) -> tuple:
     computed once for the figures: from the cache when data and code are unchanged."""
     from analysis.forecast.area import forecast_facts
 
-    parts = key_parts(scope.area.slug, scope.period.code, scope.data_source)
-    found, _hit = cache.cached("facts", "forecast", parts, lambda: forecast_facts(scope, occupation_data(scope)))
+    folder, name, parts = entry("forecast", scope.area.slug, scope.period.code, scope.data_source)
+    found, _hit = cache.cached(folder, name, parts, lambda: forecast_facts(scope, occupation_data(scope)))
     return found
 
 
@@ -113,14 +114,14 @@ def load_facts(area: str, period: str, data_source: str = "embedded", output_dir
     from analysis.indicators.review import ReviewFacts
     from analysis.store import load_scope
 
-    parts = key_parts(area, period, data_source, reviews_digest(output_dir, area), kpi_data)
+    folder, name, parts = entry("facts", area, period, data_source, output_dir=output_dir, kpi_data=kpi_data)
     scope = load_scope(area, period, data_source)
 
     def compute() -> dict:  # the figures only: the scope (a view of the store) is rebuilt, not pickled
         facts = build_facts(scope, output_dir, kpi_data, forecast=False)
         return {f.name: getattr(facts, f.name) for f in fields(facts) if f.name != "scope"}
 
-    figures, _hit = cache.cached("facts", "figures", parts, compute)
+    figures, _hit = cache.cached(folder, name, parts, compute)
     facts = ReviewFacts(scope=scope, **figures)
     if not forecast:
         return facts
@@ -198,6 +199,26 @@ def wanted(results: set[str] | frozenset[str]) -> list[list[str]]:
     return [stage for stage in stages if stage]
 
 
+def entry(name: str, area: str, period: str, data_source: str = "embedded", lang: str = "fi",
+          output_dir: str | Path = config.OUTPUTS_DIR, kpi_data: str = "imported") -> tuple[str, str, tuple]:
+    """Where the one cache keeps the result ``name`` (a result of :data:`STAGES` or a table
+    ``table.<name>``) of a review: ``(folder, name, key parts)`` for :func:`analysis.cache.cached`."""
+    if name.startswith(TABLE_PREFIX):
+        return "tables", name[len(TABLE_PREFIX):], key_parts(area, period, data_source, lang)
+    if name == "forecast":
+        return "facts", "forecast", key_parts(area, period, data_source)
+    if name == "facts":
+        return "facts", "figures", key_parts(area, period, data_source, reviews_digest(output_dir, area, period), kpi_data)
+    extra = (reviews_digest(output_dir, area, period), kpi_data) if name in COUNTS_REVIEWS else ()
+    return "sections", name, key_parts(area, period, data_source, lang, *extra)
+
+
+def is_cached(name: str, area: str, period: str, data_source: str = "embedded", lang: str = "fi",
+              output_dir: str | Path = config.OUTPUTS_DIR, kpi_data: str = "imported") -> bool:
+    """True when the cache already holds the result ``name`` for the data, area and code as they are now."""
+    return cache.entry_path(*entry(name, area, period, data_source, lang, output_dir, kpi_data)).exists()
+
+
 def compute(name: str, area: str, period: str, data_source: str = "embedded", lang: str = "fi",
             output_dir: str | Path = config.OUTPUTS_DIR, kpi_data: str = "imported") -> None:
     """Compute ``name`` (a result of :data:`STAGES`) into the cache: what the runner does once per
@@ -231,8 +252,7 @@ def section(name: str, area: str, period: str, data_source: str = "embedded", la
     if name not in SECTIONS:
         raise config.ConfigError("unknown section '{name}'; known: {known}", name=name, known=", ".join(SECTIONS))
     config.check_language(lang)
-    extra = (reviews_digest(output_dir, area), kpi_data) if name in COUNTS_REVIEWS else ()
-    parts = key_parts(area, period, data_source, lang, *extra)
+    folder, _name, parts = entry(name, area, period, data_source, lang, output_dir, kpi_data)
     module, function = SECTIONS[name]
 
     def compute() -> list:
@@ -250,5 +270,5 @@ def section(name: str, area: str, period: str, data_source: str = "embedded", la
             return build(scope, lang, data=occupation_data(scope))
         return build(scope, lang)
 
-    blocks, _hit = cache.cached("sections", name, parts, compute)
+    blocks, _hit = cache.cached(folder, name, parts, compute)
     return blocks

@@ -139,6 +139,15 @@ def compute_worker_init(log_path: str, parent_pid: int) -> None:
     threadpool_limits(limits=1, user_api="blas")
 
 
+def _already(build: _Build, name: str) -> bool:
+    """True when the cache holds the result ``name`` of ``build`` for the data and code as they are now."""
+    p = build.params.as_notebook_parameters()
+    found = facts.is_cached(name, p["area"], p["period"], p["data_source"], p["lang"], p["output_dir"], p["kpi_data"])
+    if found:
+        logging.getLogger(_logger_name(build)).info("%s computed (found in the cache)", name)
+    return found
+
+
 def compute_results(builds: list[_Build], notebooks: list[Notebook], log: Path) -> None:
     """Compute every result the ``notebooks`` present, for every review of ``builds``, into the cache:
     stage by stage (:func:`analysis.review.facts.wanted`), the results of a stage side by side in
@@ -147,7 +156,9 @@ def compute_results(builds: list[_Build], notebooks: list[Notebook], log: Path) 
     import multiprocessing
 
     stages = facts.wanted({name for nb in notebooks for name in nb.results})
-    if not stages or not builds:
+    jobs_of = [[(build, name) for build in builds for name in stage
+                if not _already(build, name)] for stage in stages]  # a repeated review finds them all cached
+    if not any(jobs_of):
         return
     log.parent.mkdir(parents=True, exist_ok=True)
     facts.preload()
@@ -155,8 +166,7 @@ def compute_results(builds: list[_Build], notebooks: list[Notebook], log: Path) 
     context = multiprocessing.get_context("fork" if "fork" in methods else "spawn")
     with ProcessPoolExecutor(max_workers=min(os.cpu_count() or 1, 4), mp_context=context,
                              initializer=compute_worker_init, initargs=(str(log), os.getpid())) as pool:
-        for stage in stages:
-            jobs = [(build, name) for build in builds for name in stage]
+        for jobs in jobs_of:
             problems = pool.map(_compute, [name for _b, name in jobs],
                                 [build.params.as_notebook_parameters() for build, _n in jobs])
             for (build, name), problem in zip(jobs, problems):
