@@ -65,8 +65,7 @@ EVIL = 'Kokkola <script>alert("x")</script> & Co'
 
 
 @pytest.mark.parametrize("name, values", [
-    ("tile", dict.fromkeys(["label", "value", "month", "previous_month", "previous", "year_ago_month", "year_ago",
-                            "change_label", "change"], EVIL)),
+    ("tile", {**dict.fromkeys(["label", "value", "month"], EVIL), "rows": [(EVIL, EVIL, ""), (EVIL, EVIL, "secondary")]}),
     ("plan", {"heading": EVIL, "paragraphs": [EVIL]}),
     ("first_screen", {"headline": EVIL, "story": [EVIL], "plan": EVIL}),
     ("toc", {"label": EVIL, "links": [("#a", EVIL)]}),

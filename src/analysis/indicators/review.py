@@ -11,12 +11,65 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+import numpy as np
 import pandas as pd
 
 from analysis import config
 from analysis.indicators import employment_areas, skills, structure
 from analysis.indicators import groups as groups_mod
 from analysis.store.scope import Scope
+
+TREND_MONTHS = 3
+"""The year-on-year changes of this many months are averaged to say whether a change sped up or slowed."""
+TREND_MIN_PERSONS = 25
+TREND_MIN_SHARE = 0.01
+"""A change "sped up" or "slowed" only when the mean of the last :data:`TREND_MONTHS` months' changes from a
+year earlier differs from the mean of the three months before by at least this many persons and this share
+of the level (25 persons and 1 % of 2 307 unemployed: 25): a month's difference of a few persons (2023-09:
+August +166, September +175) is noise, not a trend."""
+SMALL_CHANGE = 10
+"""A change of fewer persons than this is never named the "most" (a municipality's or an occupation group's)."""
+SMALL_MUNICIPALITY = 100
+"""Municipalities with fewer unemployed than this get a caution: a few persons move their rate visibly."""
+
+
+@dataclass(frozen=True)
+class Trend:
+    """The direction of the unemployed's change from a year earlier: the mean of the last three months'
+    changes (``now``) against the three months before (``before``), and the verdict ``faster``, ``slower``,
+    ``turned`` or ``steady`` (the difference is under the minimum: :data:`TREND_MIN_PERSONS`)."""
+
+    now: float
+    before: float
+    verdict: str
+
+
+def year_change_trend(scope: Scope) -> Trend | None:
+    """The trend of the area's unemployed from the monthly changes from a year earlier up to the period's
+    last month; None when the data hold fewer than six such months."""
+    series = groups_mod._series(scope, groups_mod.GROUPS[0])
+    month = scope.pick_month(series.index)
+    if month is None:
+        return None
+    changes, m = [], month
+    for _ in range(2 * TREND_MONTHS):
+        changes.append(float(series.get(m, np.nan)) - float(series.get(scope.year_ago(m), np.nan)))
+        m = scope.month_ago(m)
+    if any(np.isnan(changes)):
+        return None
+    now, before = float(np.mean(changes[:TREND_MONTHS])), float(np.mean(changes[TREND_MONTHS:]))
+    return Trend(now, before, trend_verdict(now, before, float(series[month])))
+
+
+def trend_verdict(now: float, before: float, level: float) -> str:
+    """``turned`` when the mean changes ``before`` and ``now`` differ in sign, ``steady`` when their sizes
+    differ by less than the minimum (:data:`TREND_MIN_PERSONS`, :data:`TREND_MIN_SHARE` of ``level``), else
+    ``faster`` or ``slower``."""
+    if (now > 0) != (before > 0):
+        return "turned"
+    if abs(abs(now) - abs(before)) < max(TREND_MIN_PERSONS, TREND_MIN_SHARE * level):
+        return "steady"
+    return "faster" if abs(now) > abs(before) else "slower"
 
 
 @dataclass(frozen=True)
@@ -59,6 +112,8 @@ class ReviewFacts:
     tightness: pd.DataFrame | None = None
     """Vacancies per unemployed by two-digit group over the period's months, with bounds and class
     (:func:`analysis.indicators.skills.period_tightness`: the skills section's computation)."""
+    trend: Trend | None = None
+    """Whether the change from a year earlier sped up or slowed (:func:`year_change_trend`)."""
 
     def group(self, key: str) -> pd.Series:
         """One standard group's row (``unemployed``, ``rate``, ``long_term``, …)."""
@@ -106,4 +161,5 @@ def compute_facts(scope: Scope, scorecard: pd.DataFrame | None = None,
         occupation_context=context,
         scorecard=scorecard,
         tightness=tight if months else None,
+        trend=year_change_trend(scope),
     )
