@@ -204,3 +204,37 @@ def test_the_meta_line_says_until_which_month(store):
     assert runner._vintage_summary(store, "2023Q3", "sv") == (
         "Statistikcentralen, StatFin; månadsuppgifter till och med september 2023")
     assert t("review.meta", "sv", made_at="x", vintage="y").startswith("Sammanställd x.")
+
+
+PHONE_CONTENT_PX = 364
+"""The content width of a 390 px phone screen (the page's padding is 0.8 rem a side below 600 px)."""
+
+
+def chart_text_px(block_html: str, shown_width: float = PHONE_CONTENT_PX) -> float:
+    """The smallest text of the block's chart in CSS pixels when the chart is shown ``shown_width`` px wide
+    (or at its own width when narrower): the SVG's font sizes in its viewBox units, scaled to the shown size."""
+    import base64
+
+    svg = base64.b64decode(re.search(r'src="data:image/svg\+xml;base64,([^"]*)"', block_html).group(1)).decode()
+    width, view_width = re.search(r'<svg[^>]*width="([\d.]+)"[^>]*viewBox="0 0 ([\d.]+)', svg).groups()
+    sizes = [float(s) for s in re.findall(r"font-size: ([\d.]+)px", svg)]
+    return min(sizes) * min(shown_width, float(width)) / float(view_width)
+
+
+@pytest.mark.parametrize("lang", ["fi", "sv"])
+def test_chart_text_is_at_least_11_px_on_a_phone(facts, lang):
+    """Issue 27 measured 4–7 px on a 390 px screen: the charts are drawn for the phone's width."""
+    f = facts["2023Q3"]
+    charts = [rp.municipality_figure(f, lang), rp.forecast_figure(f, lang), rp.municipality_history_figure(f, "KU584", lang)]
+    sizes = [chart_text_px(chart.data) for chart in charts]
+    assert min(sizes) >= 11, sizes
+    assert chart_text_px(charts[0].data) < chart_text_px(charts[0].data, 1000)  # the measure scales (no test that cannot fail)
+
+
+def test_a_municipality_page_draws_its_own_two_years(facts):
+    block = rp.municipality_history_figure(facts["2023Q3"], "KU584", "fi").data
+    assert ('alt="Viivakuvio: työttömät työnhakijat Perhossa kahden vuoden ajalta; syyskuun 2023 lopussa heitä oli 80 '
+            'ja vuotta aiemmin 73."') in block
+    assert "Perho: työttömät työnhakijat kuukauden lopussa, lokakuu 2021 – syyskuu 2023" in block
+    history = facts["2023Q3"].municipality_history
+    assert len(history[history["area_code"] == "KU584"]) == 24

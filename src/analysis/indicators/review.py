@@ -72,6 +72,29 @@ def trend_verdict(now: float, before: float, level: float) -> str:
     return "faster" if abs(now) > abs(before) else "slower"
 
 
+HISTORY_MONTHS = 24
+"""The municipality pages draw this many months of each member municipality's unemployed."""
+
+
+def municipality_history(scope: Scope) -> pd.DataFrame:
+    """Each member municipality's unemployed and rate over the :data:`HISTORY_MONTHS` months up to the
+    period's reference month. Columns ``area_code``, ``month``, ``unemployed``, ``labour_force``, ``rate``
+    (%); a month the data lack is NaN, never filled in."""
+    columns = ["area_code", "month", "unemployed", "labour_force", "rate"]
+    codes = list(scope.municipalities)
+    month = scope.month(structure.TABLE)
+    if not codes or month is None:
+        return pd.DataFrame(columns=columns)
+    months = [str(p) for p in pd.period_range(end=pd.Period(month, freq="M"), periods=HISTORY_MONTHS, freq="M")]
+    get = structure.counts_at(scope, codes, months)
+    rows = []
+    for code in codes:
+        for m in months:
+            u, lf = get(code, m, "unemployed_jobseekers"), get(code, m, "labour_force")
+            rows.append({"area_code": code, "month": m, "unemployed": u, "labour_force": lf, "rate": structure.rate(u, lf)})
+    return pd.DataFrame(rows, columns=columns)
+
+
 @dataclass(frozen=True)
 class ReviewFacts:
     """Every figure of the review's main page and municipality pages for one scope.
@@ -114,6 +137,8 @@ class ReviewFacts:
     (:func:`analysis.indicators.skills.period_tightness`: the skills section's computation)."""
     trend: Trend | None = None
     """Whether the change from a year earlier sped up or slowed (:func:`year_change_trend`)."""
+    municipality_history: pd.DataFrame | None = None
+    """The member municipalities' unemployed and rate over the last 24 months (:func:`municipality_history`)."""
 
     def group(self, key: str) -> pd.Series:
         """One standard group's row (``unemployed``, ``rate``, ``long_term``, …)."""
@@ -162,4 +187,5 @@ def compute_facts(scope: Scope, scorecard: pd.DataFrame | None = None,
         scorecard=scorecard,
         tightness=tight if months else None,
         trend=year_change_trend(scope),
+        municipality_history=municipality_history(scope),
     )

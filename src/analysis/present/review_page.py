@@ -455,7 +455,7 @@ def municipality_figure(facts: ReviewFacts, lang: str, highlight: str | None = N
         return None
     scope = facts.scope
     names = [_name_of(c, scope, lang) for c in munis["area_code"]]
-    fig, ax = new_figure(7.5, 0.45 * len(munis) + 1.2)
+    fig, ax = new_figure(PHONE_CHART_WIDTH, 0.45 * len(munis) + 1.2)
     colours = ["#08306b" if code == highlight else ("#9ecae1" if highlight else "#0b5394") for code in munis["area_code"]]
     ax.barh(names, munis["rate"], color=colours)
     ax.plot(munis["rate_year_ago"], names, "o", color="#e69f00", markersize=7, markeredgecolor="black")
@@ -519,7 +519,7 @@ def forecast_figure(facts: ReviewFacts, lang: str) -> html.HTML | None:
     if fc is None or row is None:
         return None
     hist, ahead = fc[fc["kind"] == "history"], fc[fc["kind"] == "forecast"].iloc[:FORECAST_H]
-    fig, ax = new_figure(8, 3.6)
+    fig, ax = new_figure(PHONE_CHART_WIDTH, 3.4)
     x_hist = pd.PeriodIndex(hist["month"], freq="M").to_timestamp()
     x_ahead = pd.PeriodIndex(ahead["month"], freq="M").to_timestamp()
     ax.plot(x_hist, hist["value"], color="#0b5394", label=tx("forecast_observed", lang))
@@ -533,8 +533,8 @@ def forecast_figure(facts: ReviewFacts, lang: str) -> html.HTML | None:
     import matplotlib.dates as mdates
 
     ax.xaxis.set_major_locator(mdates.MonthLocator(bymonth=(1, 7)))
-    ax.xaxis.set_major_formatter(mdates.DateFormatter("%-m/%Y"))  # "7/2023": no ISO dates for readers
-    ax.legend(loc="upper left", fontsize=8, frameon=False)
+    ax.xaxis.set_major_formatter(mdates.DateFormatter("%-m/%y"))  # "7/23": no ISO dates for readers
+    ax.legend(loc="upper left", frameon=False)  # the style's 11 pt: readable on a phone
     data = pd.DataFrame({
         tx("forecast_col_month", lang): [month_name(m, lang) for m in ahead["month"]],
         tx("forecast_point_label", lang): [fmt_int(v, lang) for v in ahead["value"]],
@@ -659,12 +659,55 @@ def municipality_sentences(facts: ReviewFacts, code: str, lang: str) -> list[str
     return out
 
 
+PHONE_CHART_WIDTH = 4.8
+"""The width (inches) of the main page's and the municipality pages' charts: at 110 px an inch (528 px) a
+390 px phone (about 364 px of content) shows them at 0.69 of their size, so 11 pt text (16.8 px) is 11.6 px."""
+
+
+def municipality_history_figure(facts: ReviewFacts, code: str, lang: str) -> html.HTML | None:
+    """The municipality's own unemployed at each month's end over the last two years (counts under 5 are not
+    drawn and read "<5" in the table), with the finding in the alt text; None without the months."""
+    from analysis.present.figures import int_axis, new_figure
+
+    hist = facts.municipality_history
+    if hist is None or hist.empty:
+        return None
+    own = hist[hist["area_code"] == code].dropna(subset=["unemployed"])
+    if len(own) < 13 or own["unemployed"].iloc[-1] < 5:
+        return None
+    name = _name_of(code, facts.scope, lang)
+    drawn = own["unemployed"].where(own["unemployed"] >= 5)
+    fig, ax = new_figure(PHONE_CHART_WIDTH, 2.8)
+    x = pd.PeriodIndex(own["month"], freq="M").to_timestamp()
+    ax.plot(x, drawn, color="#0b5394", marker="o", markersize=3)
+    ax.set_ylim(bottom=0)
+    int_axis(ax, lang)
+    import matplotlib.dates as mdates
+
+    ax.xaxis.set_major_locator(mdates.MonthLocator(bymonth=(1, 7)))
+    ax.xaxis.set_major_formatter(mdates.DateFormatter("%-m/%y"))  # "7/23": no ISO dates for readers
+    last, year_ago = own.iloc[-1], own[own["month"] == facts.scope.year_ago(own["month"].iloc[-1])]
+    values = {"month_end": g.month_end(last["month"], lang), "n": mask_count(last["unemployed"], lang),
+              "year_ago": mask_count(year_ago["unemployed"].iloc[0], lang) if len(year_ago) else MISSING}
+    where = g.in_place(code, lang) if _cited(code) else None
+    alt = (tx("history_alt", lang, place=where, **values) if where else
+           tx("history_alt_nominative", lang, place=name, **values))
+    caption = tx("history_caption", lang, name=name, first=month_name(own["month"].iloc[0], lang),
+                 last=month_name(last["month"], lang))
+    data = pd.DataFrame({tx("forecast_col_month", lang): [month_name(m, lang) for m in own["month"]],
+                         tx("col_unemployed", lang): [mask_count(v, lang) for v in own["unemployed"]]})
+    return html.figure(fig, alt, caption, data, lang)
+
+
 def municipality_blocks(facts: ReviewFacts, code: str, lang: str) -> list[html.HTML]:
     """A member municipality's one-page summary (its council reads only its own)."""
     scope = facts.scope
     name = _name_of(code, scope, lang)
     blocks = [html.paragraph(tx("municipality_intro", lang, name=name, area=scope.area.name(lang)))]
     blocks += [html.paragraph(s) for s in municipality_sentences(facts, code, lang)]
+    history = municipality_history_figure(facts, code, lang)
+    if history is not None:
+        blocks.append(history)
     fig = municipality_figure(facts, lang, highlight=code)
     if fig is not None:
         blocks.append(fig)
