@@ -238,3 +238,16 @@ def test_a_municipality_page_draws_its_own_two_years(facts):
     assert "Perho: työttömät työnhakijat kuukauden lopussa, lokakuu 2021 – syyskuu 2023" in block
     history = facts["2023Q3"].municipality_history
     assert len(history[history["area_code"] == "KU584"]) == 24
+
+
+def test_one_vacancy_figure_instead_of_three(facts, pages):
+    """The new vacancies of the month with their change (2023Q3: 438, 189 fewer than a year earlier); where
+    the data lack them (2020Q3), the vacancies open at the month's end."""
+    assert rp.vacancy_group(facts["2023Q3"]) == "new_vacancies" and rp.vacancy_group(facts["2020Q3"]) == "open_vacancies"
+    tiles = rp.tiles_block(facts["2023Q3"], "fi").data
+    assert tiles.count("<h3>") == 3 and "Uudet avoimet työpaikat kuukauden aikana" in tiles
+    assert "Avoimet työpaikat kuun lopussa" not in tiles
+    assert "Syyskuussa 2023 ilmoitettiin 438 uutta avointa työpaikkaa, mikä on 189 vähemmän kuin vuotta aiemmin." in (
+        pages["2023Q3", "fi"])
+    assert "I september 2023 anmäldes 438 nya lediga arbetsplatser, vilket är 189 färre än ett år tidigare." in (
+        pages["2023Q3", "sv"])

@@ -181,10 +181,16 @@ def story(facts: ReviewFacts, lang: str) -> list[str]:
         out.append(area_rank_text)
     munis = _municipality_sentences(facts, lang)
     out += munis[:1]
-    v = _group(facts, "open_vacancies")
-    if v["available"] and v["month"]:
-        out.append(tx("s_vacancies", lang, month_end=g.month_end(v["month"], lang) if lang == "fi" else
-                      month_end(v["month"], lang), n=fmt_int(v["value"], lang), change=_more_less(v["change_year"], lang)))
+    key = vacancy_group(facts)
+    if key:
+        v = _group(facts, key)
+        values = {"n": fmt_int(v["value"], lang), "change": _more_less(v["change_year"], lang)}
+        if key == "open_vacancies":
+            out.append(tx("s_vacancies", lang, month_end=g.month_end(v["month"], lang) if lang == "fi" else
+                          month_end(v["month"], lang), **values))
+        else:
+            frame = "s_vacancies_new" if key == "new_vacancies" else "s_vacancies_during"
+            out.append(tx(frame, lang, when=g.sentence(g.in_month(v["month"], lang)), **values))
     items = []
     for key in ("long_term", "over_two_years", "under_25", "over_50", "foreign_nationals", "laid_off"):
         row = _group(facts, key)
@@ -399,8 +405,26 @@ def _tile(facts: ReviewFacts, row: pd.Series, lang: str) -> html.Block:
                       month=month_name(row["month"], lang), rows=rows)
 
 
+VACANCY_GROUPS = ("new_vacancies", "open_vacancies", "vacancies_during_month")
+"""The vacancy figures in the order the main page prefers one of them: the new vacancies of the month (as the
+monthly releases lead with), else those open at its end, else those open during it."""
+
+
+def vacancy_group(facts: ReviewFacts) -> str | None:
+    """The one vacancy figure the main page shows (tile and sentence): the first of :data:`VACANCY_GROUPS`
+    the data hold for the period; the others are in the appendix."""
+    for key in VACANCY_GROUPS:
+        row = _group(facts, key)
+        if row["available"] and isinstance(row["month"], str):
+            return key
+    return None
+
+
 def tiles_block(facts: ReviewFacts, lang: str) -> html.HTML:
-    shown = facts.groups[facts.groups["available"].astype(bool) & facts.groups["month"].notna()]
+    """The standard groups' tiles, with one vacancy tile instead of three near-identical ones."""
+    groups = facts.groups
+    hidden = [k for k in VACANCY_GROUPS if k != vacancy_group(facts)]
+    shown = groups[groups["available"].astype(bool) & groups["month"].notna() & ~groups["group"].isin(hidden)]
     tiles = [_tile(facts, row, lang) for _, row in shown.iterrows()]
     return html.macro("review_page.html.j2", "tiles", tiles=tiles)
 
