@@ -133,3 +133,40 @@ def test_the_pdf_has_page_numbers_and_a_running_title(full_review: Path, swedish
     assert pages >= 2 and f"{word} 1 / {pages}" in text and f"{word} {pages} / {pages}" in text
     title = "Työllisyyskatsaus" if lang == "fi" else "Sysselsättningsöversikt"
     assert text.count(title) >= pages  # the running title on every page
+
+
+CHART_TEXT_JS = """() => {
+  const sizes = [];
+  for (const img of document.querySelectorAll('main figure img')) {
+    const svg = atob(img.src.split(',')[1]);
+    const view = parseFloat(/viewBox="0 0 ([\\d.]+)/.exec(svg)[1]);
+    const fonts = [...svg.matchAll(/font-size: ([\\d.]+)px/g)].map(m => parseFloat(m[1]));
+    if (fonts.length) sizes.push(Math.min(...fonts) * img.getBoundingClientRect().width / view);
+  }
+  return sizes;
+}"""
+"""The smallest text of each chart on the page in CSS pixels as the browser lays the chart out."""
+
+
+@pytest.mark.parametrize("lang", ["fi", "sv"])
+def test_the_readers_first_claims_hold_in_a_browser(browser, full_review: Path, swedish_review: Path, lang: str):
+    """Issue 27's test, in Chromium: the headline is a heading with a number, none of the slips remains on the
+    main page or a municipality page, chart text is at least 11 px on a 390 px screen, the country's change
+    and the sub-regions are on the main page, and there is no plan box without a target."""
+    from test_review_language import SLIPS
+
+    review = full_review if lang == "fi" else swedish_review
+    for path in (review, review.parent / "kunta-ku584.html"):
+        page = _open(browser, path, 390)
+        text = page.locator("main").inner_text()
+        assert not [m.group(0) for _name, pattern in SLIPS[lang] for m in re.finditer(pattern, text)]
+        sizes = page.evaluate(CHART_TEXT_JS)
+        assert sizes and min(sizes) >= 11, (path.name, sizes)
+        if path == review:
+            headline = page.locator("h2.lead").inner_text()
+            assert re.search(r"\d", headline), headline
+            assert ("koko maassa +7,3" if lang == "fi" else "i hela landet +7,3") in text.replace("\u00a0", " ")
+            assert ("Kaustisen seutukunnassa 409" if lang == "fi" else "409 arbetslösa i Kaustby ekonomiska region") in (
+                text.replace("\u00a0", " "))
+            assert page.locator(".plan").count() == 0
+        page.close()
