@@ -142,9 +142,10 @@ def test_a_change_of_a_few_persons_is_not_the_most(pages):
     assert "Työttömiä on alle 100, joten jo muutaman henkilön muutos näkyy työttömyysasteessa selvästi." in text
 
 
-def test_tiles_compare_with_the_same_month_a_year_earlier(pages):
+def test_tiles_compare_with_the_same_month_a_year_earlier(pages, facts):
     quarter, month = pages["2023Q3", "fi"], pages["2023-09", "fi"]
-    assert "kesäkuu 2023" not in quarter.split("Ryhmät lukuina")[1].split("Kunnat")[0]
+    tiles = page_text([rp.tiles_block(facts["2023Q3"], "fi")])
+    assert "syyskuu 2022" in tiles and "kesäkuu 2023" not in tiles and "elokuu 2023" not in tiles
     assert quarter.count("määrät tilannetta syyskuun 2023 lopussa") == 1
     assert "edellinen kuukausi (elokuu 2023)" in month and "neljännesvuoden" not in month
 
@@ -225,7 +226,8 @@ def chart_text_px(block_html: str, shown_width: float = PHONE_CONTENT_PX) -> flo
 def test_chart_text_is_at_least_11_px_on_a_phone(facts, lang):
     """Issue 27 measured 4–7 px on a 390 px screen: the charts are drawn for the phone's width."""
     f = facts["2023Q3"]
-    charts = [rp.municipality_figure(f, lang), rp.forecast_figure(f, lang), rp.municipality_history_figure(f, "KU584", lang)]
+    charts = [rp.municipality_figure(f, lang), rp.forecast_figure(f, lang), rp.municipality_history_figure(f, "KU584", lang),
+              rp.long_figure(f, lang)]
     sizes = [chart_text_px(chart.data) for chart in charts]
     assert min(sizes) >= 11, sizes
     assert chart_text_px(charts[0].data) < chart_text_px(charts[0].data, 1000)  # the measure scales (no test that cannot fail)
@@ -251,3 +253,14 @@ def test_one_vacancy_figure_instead_of_three(facts, pages):
         pages["2023Q3", "fi"])
     assert "I september 2023 anmäldes 438 nya lediga arbetsplatser, vilket är 189 färre än ett år tidigare." in (
         pages["2023Q3", "sv"])
+
+
+def test_five_years_beside_the_country_as_an_index(facts):
+    """The 12-month mean of the unemployed ending 2023-09 is 2 448,1 in the area and 252 116,7 in the country;
+    ending 2018-10 2 457,6 and 262 630,6: indexes 99,6 and 96,0 (12r5, embedded data)."""
+    long = facts["2023Q3"].long_history
+    assert len(long) == 60 and (long["month"].iloc[0], long["month"].iloc[-1]) == ("2018-10", "2023-09")
+    assert round(long["area_trend"].iloc[-1], 1) == 2448.1 and round(long["country_trend"].iloc[0], 1) == 262630.6
+    assert (round(long["area_index"].iloc[-1], 1), round(long["country_index"].iloc[-1], 1)) == (99.6, 96.0)
+    block = rp.long_figure(facts["2023Q3"], "fi").data
+    assert ("syyskuun 2023 lopussa 12 kuukauden keskiarvo oli alueella 100 ja koko maassa 96.") in block

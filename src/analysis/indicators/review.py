@@ -95,6 +95,38 @@ def municipality_history(scope: Scope) -> pd.DataFrame:
     return pd.DataFrame(rows, columns=columns)
 
 
+LONG_MONTHS = 60
+TREND_WINDOW = 12
+"""The main page's five-year chart: the area's and the country's unemployed over :data:`LONG_MONTHS` months,
+with their trend as the mean of the last :data:`TREND_WINDOW` months (a year's mean holds every season once,
+so the seasons cancel), both as an index of the first month shown (= 100)."""
+
+
+def long_history(scope: Scope) -> pd.DataFrame:
+    """The area's and the country's unemployed over the :data:`LONG_MONTHS` months up to the period's
+    reference month: ``month``, ``area``, ``country`` (persons), ``area_trend``, ``country_trend`` (12-month
+    means, persons) and ``area_index``, ``country_index`` (the trends as an index, first month = 100). Empty
+    when the data lack the months for a trend; a month the data lack is NaN."""
+    columns = ["month", "area", "country", "area_trend", "country_trend", "area_index", "country_index"]
+    series = groups_mod._series(scope, groups_mod.GROUPS[0])
+    month = scope.pick_month(series.index)
+    if month is None:
+        return pd.DataFrame(columns=columns)
+    months = [str(p) for p in pd.period_range(end=pd.Period(month, freq="M"), periods=LONG_MONTHS + TREND_WINDOW - 1,
+                                               freq="M")]
+    get = structure.counts_at(scope, ["SSS"], months, ("unemployed_jobseekers",))
+    frame = pd.DataFrame({"month": months, "area": [float(series.get(m, np.nan)) for m in months],
+                          "country": [get("SSS", m, "unemployed_jobseekers") for m in months]})
+    for col in ("area", "country"):
+        frame[f"{col}_trend"] = frame[col].rolling(TREND_WINDOW, min_periods=TREND_WINDOW).mean()
+    frame = frame.iloc[TREND_WINDOW - 1:].reset_index(drop=True)
+    if frame[["area_trend", "country_trend"]].iloc[0].isna().any():
+        return pd.DataFrame(columns=columns)
+    for col in ("area", "country"):
+        frame[f"{col}_index"] = 100 * frame[f"{col}_trend"] / frame[f"{col}_trend"].iloc[0]
+    return frame[columns]
+
+
 @dataclass(frozen=True)
 class ReviewFacts:
     """Every figure of the review's main page and municipality pages for one scope.
@@ -139,6 +171,8 @@ class ReviewFacts:
     """Whether the change from a year earlier sped up or slowed (:func:`year_change_trend`)."""
     municipality_history: pd.DataFrame | None = None
     """The member municipalities' unemployed and rate over the last 24 months (:func:`municipality_history`)."""
+    long_history: pd.DataFrame | None = None
+    """The area's and the country's unemployed over five years with their trends as an index (:func:`long_history`)."""
 
     def group(self, key: str) -> pd.Series:
         """One standard group's row (``unemployed``, ``rate``, ``long_term``, …)."""
@@ -188,4 +222,5 @@ def compute_facts(scope: Scope, scorecard: pd.DataFrame | None = None,
         tightness=tight if months else None,
         trend=year_change_trend(scope),
         municipality_history=municipality_history(scope),
+        long_history=long_history(scope),
     )

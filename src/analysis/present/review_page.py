@@ -597,6 +597,9 @@ def main_blocks(facts: ReviewFacts, lang: str) -> list[html.HTML]:
     if note:
         blocks.append(html.paragraph(note))
     blocks.append(tiles_block(facts, lang))
+    long = long_figure(facts, lang)
+    if long is not None:
+        blocks.append(long)
     notes = [missing_line(facts, lang), *ends_earlier_lines(facts, lang)]
     for note in filter(None, notes):
         blocks.append(html.paragraph(note, "note-missing"))
@@ -686,6 +689,45 @@ def municipality_sentences(facts: ReviewFacts, code: str, lang: str) -> list[str
 PHONE_CHART_WIDTH = 4.8
 """The width (inches) of the main page's and the municipality pages' charts: at 110 px an inch (528 px) a
 390 px phone (about 364 px of content) shows them at 0.69 of their size, so 11 pt text (16.8 px) is 11.6 px."""
+
+
+def long_figure(facts: ReviewFacts, lang: str) -> html.HTML | None:
+    """Five years of the area's unemployed beside the country's: each month (thin) and the 12-month mean (the
+    trend without the seasons), both as an index of the first month's 12-month mean (= 100); None without
+    the months (:func:`analysis.indicators.review.long_history`)."""
+    from analysis.present.figures import new_figure
+
+    long = facts.long_history
+    if long is None or long.empty:
+        return None
+    base_trend = long["area_trend"].iloc[0]
+    fig, ax = new_figure(PHONE_CHART_WIDTH, 3.2)
+    x = pd.PeriodIndex(long["month"], freq="M").to_timestamp()
+    ax.plot(x, 100 * long["area"] / base_trend, color="#9ecae1", linewidth=1, label=tx("long_area_month", lang))
+    ax.plot(x, long["area_index"], color="#0b5394", linewidth=2.5, label=tx("long_area_trend", lang))
+    ax.plot(x, long["country_index"], color="#e69f00", linewidth=2, linestyle="--", label=tx("long_country_trend", lang))
+    ax.axhline(100, color="#888888", linewidth=0.8)
+    import matplotlib.dates as mdates
+
+    ax.xaxis.set_major_locator(mdates.MonthLocator(bymonth=(1,)))
+    ax.xaxis.set_major_formatter(mdates.DateFormatter("%Y"))
+    ax.legend(loc="upper center", bbox_to_anchor=(0.5, -0.12), ncol=1, frameon=False)
+    last = long.iloc[-1]
+    base = tx("long_base", lang, month=g.in_month(long["month"].iloc[0], lang))
+    values = {"base": base, "month_end": g.month_end(last["month"], lang), "area": fmt_int(last["area_index"], lang),
+              "country": fmt_int(last["country_index"], lang)}
+    where = facts.scope.area.located(lang)
+    if where and lang == "sv":
+        where = where[0].lower() + where[1:]
+    alt = (tx("long_alt", lang, where=where, **values) if where else
+           tx("long_alt_nominative", lang, where=facts.scope.area.name(lang), **values))
+    data = pd.DataFrame({
+        tx("forecast_col_month", lang): [month_name(m, lang) for m in long["month"]],
+        tx("long_col_area", lang): [fmt_int(v, lang) for v in long["area"]],
+        tx("long_col_area_index", lang): [fmt_int(v, lang) for v in long["area_index"]],
+        tx("long_col_country_index", lang): [fmt_int(v, lang) for v in long["country_index"]],
+    })
+    return html.figure(fig, alt, tx("long_caption", lang, base=base), data, lang)
 
 
 def municipality_history_figure(facts: ReviewFacts, code: str, lang: str) -> html.HTML | None:
