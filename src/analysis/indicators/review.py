@@ -24,9 +24,9 @@ TREND_MONTHS = 3
 TREND_MIN_PERSONS = 25
 TREND_MIN_SHARE = 0.01
 """A change "sped up" or "slowed" only when the mean of the last :data:`TREND_MONTHS` months' changes from a
-year earlier differs from the mean of the three months before by at least this many persons and this share
-of the level (25 persons and 1 % of 2 307 unemployed: 25): a month's difference of a few persons (2023-09:
-August +166, September +175) is noise, not a trend."""
+year earlier differs from the mean of the three months before by at least the larger of 25 persons and 1 %
+of the level (2 307 unemployed: 25 persons): a month's difference of a few persons (2023-09: August +166,
+September +175) is noise, not a trend."""
 SMALL_CHANGE = 10
 """A change of fewer persons than this is never named the "most" (a municipality's or an occupation group's)."""
 SMALL_MUNICIPALITY = 100
