@@ -62,13 +62,13 @@ def year_change_trend(scope: Scope) -> Trend | None:
 
 
 def trend_verdict(now: float, before: float, level: float) -> str:
-    """``turned`` when the mean changes ``before`` and ``now`` differ in sign, ``steady`` when their sizes
-    differ by less than the minimum (:data:`TREND_MIN_PERSONS`, :data:`TREND_MIN_SHARE` of ``level``), else
-    ``faster`` or ``slower``."""
+    """``steady`` when the mean changes ``before`` and ``now`` differ by less than the minimum
+    (:data:`TREND_MIN_PERSONS`, :data:`TREND_MIN_SHARE` of ``level``: a flip from −3 to +2 is no turn either),
+    else ``turned`` when they differ in sign, else ``faster`` or ``slower``."""
+    if abs(now - before) < max(TREND_MIN_PERSONS, TREND_MIN_SHARE * level):
+        return "steady"
     if (now > 0) != (before > 0):
         return "turned"
-    if abs(abs(now) - abs(before)) < max(TREND_MIN_PERSONS, TREND_MIN_SHARE * level):
-        return "steady"
     return "faster" if abs(now) > abs(before) else "slower"
 
 
