@@ -47,7 +47,7 @@ class Trend:
 def year_change_trend(scope: Scope) -> Trend | None:
     """The trend of the area's unemployed from the monthly changes from a year earlier up to the period's
     last month; None when the data hold fewer than six such months."""
-    series = groups_mod._series(scope, groups_mod.GROUPS[0])
+    series = groups_mod.unemployed_series(scope)
     month = scope.pick_month(series.index)
     if month is None:
         return None
@@ -108,7 +108,7 @@ def long_history(scope: Scope) -> pd.DataFrame:
     means, persons) and ``area_index``, ``country_index`` (the trends as an index, first month = 100). Empty
     when the data lack the months for a trend; a month the data lack is NaN."""
     columns = ["month", "area", "country", "area_trend", "country_trend", "area_index", "country_index"]
-    series = groups_mod._series(scope, groups_mod.GROUPS[0])
+    series = groups_mod.unemployed_series(scope)
     month = scope.pick_month(series.index)
     if month is None:
         return pd.DataFrame(columns=columns)
