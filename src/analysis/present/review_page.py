@@ -558,7 +558,7 @@ def forecast_figure(facts: ReviewFacts, lang: str) -> html.HTML | None:
 
     ax.xaxis.set_major_locator(mdates.MonthLocator(bymonth=(1, 7)))
     ax.xaxis.set_major_formatter(mdates.DateFormatter("%-m/%y"))  # "7/23": no ISO dates for readers
-    ax.legend(loc="upper left", frameon=False)  # the style's 11 pt: readable on a phone
+    ax.legend(loc="upper center", bbox_to_anchor=(0.5, -0.14), ncol=2, frameon=False)  # below: no line hidden
     data = pd.DataFrame({
         tx("forecast_col_month", lang): [month_name(m, lang) for m in ahead["month"]],
         tx("forecast_point_label", lang): [fmt_int(v, lang) for v in ahead["value"]],
