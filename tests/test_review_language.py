@@ -264,3 +264,9 @@ def test_five_years_beside_the_country_as_an_index(facts):
     assert (round(long["area_index"].iloc[-1], 1), round(long["country_index"].iloc[-1], 1)) == (99.6, 96.0)
     block = rp.long_figure(facts["2023Q3"], "fi").data
     assert ("syyskuun 2023 lopussa 12 kuukauden keskiarvo oli alueella 100 ja koko maassa 96.") in block
+
+
+def test_a_span_of_months_across_a_year_names_both_years():
+    assert rp.months_span("2023-07", "2023-09", "fi") == "heinä–\u2060syyskuussa 2023"
+    assert rp.months_span("2022-11", "2023-01", "fi") == "marraskuusta 2022 tammikuuhun 2023"
+    assert rp.months_span("2022-11", "2023-01", "sv") == "från november 2022 till januari 2023"

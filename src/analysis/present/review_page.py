@@ -45,7 +45,11 @@ def month_end(month: str, lang: str) -> str:
 
 
 def months_span(first: str, last: str, lang: str) -> str:
-    """Three months as one span inside a sentence: "heinä–syyskuussa 2023" / "i juli–september 2023"."""
+    """Three months as one span inside a sentence: "heinä–syyskuussa 2023" / "i juli–september 2023"; across
+    a year "marraskuusta 2022 tammikuuhun 2023" / "från november 2022 till januari 2023"."""
+    if first[:4] != last[:4]:
+        return tx("months_span_years", lang, first=g.month_case(int(first[5:]), "elative", lang), first_year=first[:4],
+                  last=g.month_case(int(last[5:]), "illative", lang), last_year=last[:4])
     stem = t("common.month_stems", lang).split(",")[int(first[5:]) - 1]
     return t("grammar.in_months", lang, first=stem, last=g.month_case(int(last[5:]), "inessive", lang), year=last[:4])
 
