@@ -1,11 +1,14 @@
 """The review's main page: the story first, for managers and councillors with five minutes.
 
-Reading order, as in the regional monthly reviews: a headline that states the period's story, five
-to seven sentences in an analyst's voice, tiles for the standard groups (the period, the previous
-period and a year earlier), what it means for the action plan, the municipalities (highest, lowest,
-biggest change, a sorted chart), the occupations, one source line. Tables, definitions, methods and
-codes are in the appendix. Every number comes from :class:`~analysis.indicators.review.ReviewFacts`,
-computed once per run below this layer.
+Reading order, as in the regional monthly reviews: a headline (a heading) that states the finding with its
+size and month, five to seven sentences in an analyst's voice, what it means for the action plan (only when
+a plan metric has a target and a value), tiles for the standard groups (the month and the same month a year
+earlier), five years beside the country, the municipalities (range, largest changes, sub-regions, a sorted
+chart), the occupations, the forecast, one source line; and each member municipality's one-page summary.
+Tables, definitions, methods and codes are in the appendix. Every number comes from
+:class:`~analysis.indicators.review.ReviewFacts`, computed once per run below this layer; every sentence is
+built with :mod:`analysis.present.grammar` (months, numbers and place names in their cases, see
+``docs/language.md``).
 """
 
 from __future__ import annotations
