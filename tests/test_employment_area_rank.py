@@ -99,10 +99,10 @@ def test_no_month_of_the_period():
 
 
 @pytest.mark.parametrize(("area", "lang", "sentence"), [
-    (A, "fi", "Alue A oli työttömyysasteella mitattuna toiseksi alhaisin 3 työllisyysalueesta."),
+    (A, "fi", "Työttömyysasteella mitattuna Alue A oli 3 työllisyysalueesta toiseksi alhaisin."),
     (A, "sv", "Av 3 sysselsättningsområden hade Område A den näst lägsta arbetslöshetsgraden."),
-    (C, "fi", "Alue C oli 3 työllisyysalueesta se, jossa työttömyysaste oli alhaisin."),
-    (B, "fi", "Alue B oli 3 työllisyysalueesta se, jossa työttömyysaste oli korkein."),
+    (C, "fi", "Työttömyysasteella mitattuna Alue C oli 3 työllisyysalueesta alhaisin."),
+    (B, "fi", "Työttömyysasteella mitattuna Alue B oli 3 työllisyysalueesta korkein."),
     (B, "sv", "Av 3 sysselsättningsområden hade Område B den högsta arbetslöshetsgraden."),
 ])
 def test_the_sentence_in_words(area, lang, sentence):
@@ -122,7 +122,7 @@ def test_the_sentence_counts_from_the_nearer_end():
         scope = Scope.of(store, areas[slug], "2023Q3")
         facts = SimpleNamespace(scope=scope, area_ranking=employment_area_ranking(scope, areas))
         assert review_page._area_rank_sentence(facts, "fi") == (
-            f"{areas[slug].name_fi} oli työttömyysasteella mitattuna {ordinal} {side} 45 työllisyysalueesta.")
+            f"Työttömyysasteella mitattuna {areas[slug].name_fi} oli 45 työllisyysalueesta {ordinal} {side}.")
 
 
 def test_embedded_reviews_show_no_employment_area_rank(kp_scope):

@@ -17,7 +17,7 @@ import pytest
 
 from analysis.forecast.area import FORECAST_SERIES, forecast_facts
 from analysis.indicators import groups
-from analysis.indicators.review import compute_facts
+from analysis.indicators.review import Trend, compute_facts, trend_verdict
 from analysis.present import review_page as rp
 from analysis.store.scope import Scope
 
@@ -51,43 +51,50 @@ def test_a_monthly_review_compares_with_the_month_before(store, kp_area):
 
 
 def test_headline_and_story_state_the_published_figures(facts):
-    assert rp.headline(facts, "fi") == "Työttömyys kasvoi Keski-Pohjanmaan työllisyysalueella, ja kasvu kiihtyi"
+    assert rp.headline(facts, "fi") == "Työttömiä syyskuun lopussa 175 enemmän kuin vuotta aiemmin"
     story = rp.story(facts, "fi")
     assert 5 <= len(story) <= 9
     assert story[0] == (f"Syyskuun 2023 lopussa työttömiä työnhakijoita oli 2{NBSP}307, mikä on 175 enemmän kuin "
-                        f"vuotta aiemmin (+8,2{NBSP}%). Elokuun lopusta määrä väheni 57 henkilöllä.")
-    assert any(s.startswith(f"Työttömyysaste oli 7,6{NBSP}%") and f"koko maassa aste oli 9,4{NBSP}%" in s for s in story)
-    assert "Maakunnista Keski-Pohjanmaa oli työttömyysasteella mitattuna neljänneksi alhaisin 19 maakunnan joukossa." in story
-    assert any("429, mikä on 284 vähemmän kuin vuotta aiemmin" in s for s in story)
+                        f"vuotta aiemmin (+8,2{NBSP}%; koko maassa +7,3{NBSP}%). "
+                        f"Elokuun lopusta määrä väheni 57{NBSP}henkilöllä.")
+    assert (f"Työttömyysaste oli 7,6{NBSP}%, mikä on 0,6{NBSP}prosenttiyksikköä korkeampi kuin vuotta aiemmin. "
+            f"Koko maassa työttömyysaste oli 9,4{NBSP}%.") in story
+    assert "Työttömyysasteella mitattuna Keski-Pohjanmaa oli 19 maakunnasta neljänneksi alhaisin." in story
+    assert "Syyskuussa 2023 ilmoitettiin 438 uutta avointa työpaikkaa, mikä on 189 vähemmän kuin vuotta aiemmin." in story
     assert not any(re.search(r"\bnan\b", s.lower()) for s in story)
 
 
 def test_swedish_story(facts):
-    assert rp.headline(facts, "sv") == "Arbetslösheten ökade i Mellersta Österbottens sysselsättningsområde, och ökningen tilltog"
+    assert rp.headline(facts, "sv") == "I slutet av september 175 fler arbetslösa än ett år tidigare"
     assert rp.story(facts, "sv")[0].startswith(f"I slutet av september 2023 fanns det 2{NBSP}307 arbetslösa")
 
 
-def _history(*changes: float) -> pd.DataFrame:
-    return pd.DataFrame({"month": [f"2023-{m:02d}" for m in (9, 6, 3, 12)][:len(changes)],
-                         "value": [2000.0] * len(changes), "change_year": list(changes)})
-
-
-@pytest.mark.parametrize("changes, start", [
-    ((175, 138), "Työttömyys kasvoi Keski-Pohjanmaan työllisyysalueella, ja kasvu kiihtyi"),
-    ((100, 138), "Työttömyys kasvoi Keski-Pohjanmaan työllisyysalueella, mutta kasvu hidastui"),
-    ((50, -20), "Työttömyys kääntyi kasvuun"),
-    ((-80, -20), "Työttömyys väheni Keski-Pohjanmaan työllisyysalueella, ja lasku nopeutui"),
-    ((-10, -20), "Työttömyys väheni Keski-Pohjanmaan työllisyysalueella, mutta lasku hidastui"),
-    ((-30, 40), "Työttömyys kääntyi laskuun"),
-    ((3, 40), "Työttömyys pysyi ennallaan"),  # 3 of 2 000 is under 0,5 %
+@pytest.mark.parametrize("now, before, verdict", [
+    (175, 138, "faster"), (100, 138, "slower"), (50, -20, "turned"), (-80, -20, "faster"), (-10, -40, "slower"),
+    (-30, 40, "turned"), (-3, 2, "steady"), (-10, 20, "turned"),
+    (175, 166, "steady"),  # 2023-09's month-to-month "acceleration": 9 persons, under 25
+    (250, 226, "steady"), (250, 225, "faster"),  # the minimum is 25 persons at a level of 2 000 ...
+    (5250, 5000, "steady"), (5300, 5000, "faster"),  # ... and 1 % of the level above 2 500 (30 000: 300)
 ])
-def test_headline_follows_the_direction_and_its_speed(facts, changes, start):
-    assert rp.headline(dataclasses.replace(facts, history=_history(*changes)), "fi").startswith(start)
+def test_the_trend_needs_a_documented_minimum(now, before, verdict):
+    assert trend_verdict(now, before, 2000 if abs(now) < 1000 else 30000) == verdict
+
+
+@pytest.mark.parametrize("verdict, now, start", [
+    ("faster", 175, "Kasvu kiihtyi: työttömiä oli vuotta aiempaa keskimäärin 138 enemmän huhti–"),
+    ("slower", 100, "Kasvu hidastui:"), ("turned", 50, "Suunta kääntyi kasvuun:"),
+    ("faster", -175, "Lasku nopeutui:"), ("slower", -100, "Lasku hidastui:"), ("turned", -50, "Suunta kääntyi laskuun:"),
+    ("steady", 140, ""),
+])
+def test_the_trend_sentence_follows_the_verdict(facts, verdict, now, start):
+    before = 138 if verdict != "turned" else -now
+    text = rp.trend_sentence(dataclasses.replace(facts, trend=Trend(now, before, verdict)), "fi")
+    assert text.startswith(start) and (text == "") == (start == "")
 
 
 @pytest.mark.parametrize("rank, count, expected", [
-    (16, 19, "neljänneksi alhaisin"), (19, 19, "se, jossa työttömyysaste oli alhaisin"),
-    (1, 19, "se, jossa työttömyysaste oli korkein"), (3, 19, "kolmanneksi korkein"), (8, 19, "kahdeksanneksi korkein"),
+    (16, 19, "19 maakunnasta neljänneksi alhaisin"), (19, 19, "19 maakunnasta alhaisin"),
+    (1, 19, "19 maakunnasta korkein"), (3, 19, "kolmanneksi korkein"), (8, 19, "kahdeksanneksi korkein"),
 ])
 def test_rank_is_in_words_where_natural(facts, rank, count, expected):
     ranking = facts.ranking.copy()
@@ -100,8 +107,13 @@ def test_municipalities_named_highest_lowest_and_biggest_change(facts):
     rows = rp.municipality_rows(facts)
     assert list(rows["area_code"][:1]) == ["KU074"] and list(rows["area_code"][-1:]) == ["KU421"]  # Halsua, Lestijärvi
     text = " ".join(rp._municipality_sentences(facts, "fi"))
-    assert f"vaihteli 5,2{NBSP}% (Lestijärvi) ja 10,0{NBSP}% (Halsua) välillä" in text
-    assert "nousi eniten: Halsua +1,8" in text and "laski eniten: Lestijärvi −2,0" in text
+    assert f"vaihteli Lestijärven 5,2{NBSP}prosentista Halsuan 10,0{NBSP}prosenttiin" in text
+    # Halsua's +1,8 points are 6 persons, Lestijärvi's −2,0 points 6 persons: neither is the "most"
+    assert f"nousi eniten Kannuksessa (1,5{NBSP}prosenttiyksikköä)." in text and "laski eniten" not in text
+    levels = facts.levels.copy()
+    levels.loc[levels["area_code"] == "KU421", "change_year"] = -12.0  # a fall of 12 persons is named
+    moved = " ".join(rp._municipality_sentences(dataclasses.replace(facts, levels=levels), "fi"))
+    assert f"laski eniten Lestijärvellä (2,0{NBSP}prosenttiyksikköä)" in moved
 
 
 def test_occupations_in_sentences_with_names(facts):
@@ -172,7 +184,9 @@ def test_a_small_municipal_count_cannot_be_found_by_subtraction(facts):
     shown = rp.municipality_counts_shown(changed, "fi")
     assert shown["KU421"] == "<5" and shown["KU074"] == ".."  # the next smallest (Halsua 43) is hidden too
     page = "".join(b.data for b in rp.municipality_blocks(changed, "KU421", "fi"))
-    assert "oli <5, .. kuin vuotta aiemmin" in html.unescape(page)
+    text = html.unescape(page)
+    assert "työttömiä työnhakijoita oli <5." in text  # no change in persons that would reveal the count
+    assert "enemmän kuin vuotta aiemmin" not in text and "vähemmän kuin vuotta aiemmin" not in text
 
 
 def test_forecast_made_in_2020q1_is_on_the_main_page(store, kp_area):

@@ -65,7 +65,7 @@ EVIL = 'Kokkola <script>alert("x")</script> & Co'
 
 
 @pytest.mark.parametrize("name, values", [
-    ("tile", {"label": EVIL, "value": EVIL, "month": EVIL, "pairs": [(EVIL, EVIL)]}),
+    ("tile", {**dict.fromkeys(["label", "value", "month"], EVIL), "rows": [(EVIL, EVIL, ""), (EVIL, EVIL, "secondary")]}),
     ("plan", {"heading": EVIL, "paragraphs": [EVIL]}),
     ("first_screen", {"headline": EVIL, "story": [EVIL], "plan": EVIL}),
     ("toc", {"label": EVIL, "links": [("#a", EVIL)]}),

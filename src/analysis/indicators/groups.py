@@ -74,6 +74,12 @@ def _series(scope: Scope, group: Group) -> pd.Series:
     return wide[list(group.measures)].sum(axis=1, min_count=len(group.measures)).dropna()
 
 
+def unemployed_series(scope: Scope) -> pd.Series:
+    """The area's unemployed jobseekers at each month's end up to the period (persons, index ``YYYY-MM``; empty
+    when the data lack them): the series the standard group ``unemployed`` reads."""
+    return _series(scope, GROUPS[0])
+
+
 def standard_groups(scope: Scope) -> pd.DataFrame:
     """One row per standard group (see the module docstring and :data:`COLUMNS`).
 

@@ -11,12 +11,120 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+import numpy as np
 import pandas as pd
 
 from analysis import config
 from analysis.indicators import employment_areas, skills, structure
 from analysis.indicators import groups as groups_mod
 from analysis.store.scope import Scope
+
+TREND_MONTHS = 3
+"""The year-on-year changes of this many months are averaged to say whether a change sped up or slowed."""
+TREND_MIN_PERSONS = 25
+TREND_MIN_SHARE = 0.01
+"""A change "sped up" or "slowed" only when the mean of the last :data:`TREND_MONTHS` months' changes from a
+year earlier differs from the mean of the three months before by at least the larger of 25 persons and 1 %
+of the level (2 307 unemployed: 25 persons): a month's difference of a few persons (2023-09: August +166,
+September +175) is noise, not a trend."""
+SMALL_CHANGE = 10
+"""A change of fewer persons than this is never named the "most" (a municipality's or an occupation group's)."""
+SMALL_MUNICIPALITY = 100
+"""Municipalities with fewer unemployed than this get a caution: a few persons move their rate visibly."""
+
+
+@dataclass(frozen=True)
+class Trend:
+    """The direction of the unemployed's change from a year earlier: the mean of the last three months'
+    changes (``now``) against the three months before (``before``), and the verdict ``faster``, ``slower``,
+    ``turned`` or ``steady`` (the difference is under the minimum: :data:`TREND_MIN_PERSONS`)."""
+
+    now: float
+    before: float
+    verdict: str
+
+
+def year_change_trend(scope: Scope) -> Trend | None:
+    """The trend of the area's unemployed from the monthly changes from a year earlier up to the period's
+    last month; None when the data hold fewer than six such months."""
+    series = groups_mod.unemployed_series(scope)
+    month = scope.pick_month(series.index)
+    if month is None:
+        return None
+    changes, m = [], month
+    for _ in range(2 * TREND_MONTHS):
+        changes.append(float(series.get(m, np.nan)) - float(series.get(scope.year_ago(m), np.nan)))
+        m = scope.month_ago(m)
+    if any(np.isnan(changes)):
+        return None
+    now, before = float(np.mean(changes[:TREND_MONTHS])), float(np.mean(changes[TREND_MONTHS:]))
+    return Trend(now, before, trend_verdict(now, before, float(series[month])))
+
+
+def trend_verdict(now: float, before: float, level: float) -> str:
+    """``steady`` when the mean changes ``before`` and ``now`` differ by less than the minimum
+    (:data:`TREND_MIN_PERSONS`, :data:`TREND_MIN_SHARE` of ``level``: a flip from −3 to +2 is no turn either),
+    else ``turned`` when they differ in sign, else ``faster`` or ``slower``."""
+    if abs(now - before) < max(TREND_MIN_PERSONS, TREND_MIN_SHARE * level):
+        return "steady"
+    if (now > 0) != (before > 0):
+        return "turned"
+    return "faster" if abs(now) > abs(before) else "slower"
+
+
+HISTORY_MONTHS = 24
+"""The municipality pages draw this many months of each member municipality's unemployed."""
+
+
+def municipality_history(scope: Scope) -> pd.DataFrame:
+    """Each member municipality's unemployed and rate over the :data:`HISTORY_MONTHS` months up to the
+    period's reference month. Columns ``area_code``, ``month``, ``unemployed``, ``labour_force``, ``rate``
+    (%); a month the data lack is NaN, never filled in."""
+    columns = ["area_code", "month", "unemployed", "labour_force", "rate"]
+    codes = list(scope.municipalities)
+    month = scope.month(structure.TABLE)
+    if not codes or month is None:
+        return pd.DataFrame(columns=columns)
+    months = [str(p) for p in pd.period_range(end=pd.Period(month, freq="M"), periods=HISTORY_MONTHS, freq="M")]
+    get = structure.counts_at(scope, codes, months)
+    rows = []
+    for code in codes:
+        for m in months:
+            u, lf = get(code, m, "unemployed_jobseekers"), get(code, m, "labour_force")
+            rows.append({"area_code": code, "month": m, "unemployed": u, "labour_force": lf, "rate": structure.rate(u, lf)})
+    return pd.DataFrame(rows, columns=columns)
+
+
+LONG_MONTHS = 60
+TREND_WINDOW = 12
+"""The main page's five-year chart: the area's and the country's unemployed over :data:`LONG_MONTHS` months,
+with their trend as the mean of the last :data:`TREND_WINDOW` months (a year's mean holds every season once,
+so the seasons cancel), both as an index of the first month shown (= 100)."""
+
+
+def long_history(scope: Scope) -> pd.DataFrame:
+    """The area's and the country's unemployed over the :data:`LONG_MONTHS` months up to the period's
+    reference month: ``month``, ``area``, ``country`` (persons), ``area_trend``, ``country_trend`` (12-month
+    means, persons) and ``area_index``, ``country_index`` (the trends as an index, first month = 100). Empty
+    when the data lack the months for a trend; a month the data lack is NaN."""
+    columns = ["month", "area", "country", "area_trend", "country_trend", "area_index", "country_index"]
+    series = groups_mod.unemployed_series(scope)
+    month = scope.pick_month(series.index)
+    if month is None:
+        return pd.DataFrame(columns=columns)
+    months = [str(p) for p in pd.period_range(end=pd.Period(month, freq="M"), periods=LONG_MONTHS + TREND_WINDOW - 1,
+                                               freq="M")]
+    get = structure.counts_at(scope, ["SSS"], months, ("unemployed_jobseekers",))
+    frame = pd.DataFrame({"month": months, "area": [float(series.get(m, np.nan)) for m in months],
+                          "country": [get("SSS", m, "unemployed_jobseekers") for m in months]})
+    for col in ("area", "country"):
+        frame[f"{col}_trend"] = frame[col].rolling(TREND_WINDOW, min_periods=TREND_WINDOW).mean()
+    frame = frame.iloc[TREND_WINDOW - 1:].reset_index(drop=True)
+    if frame[["area_trend", "country_trend"]].iloc[0].isna().any():
+        return pd.DataFrame(columns=columns)
+    for col in ("area", "country"):
+        frame[f"{col}_index"] = 100 * frame[f"{col}_trend"] / frame[f"{col}_trend"].iloc[0]
+    return frame[columns]
 
 
 @dataclass(frozen=True)
@@ -59,6 +167,12 @@ class ReviewFacts:
     tightness: pd.DataFrame | None = None
     """Vacancies per unemployed by two-digit group over the period's months, with bounds and class
     (:func:`analysis.indicators.skills.period_tightness`: the skills section's computation)."""
+    trend: Trend | None = None
+    """Whether the change from a year earlier sped up or slowed (:func:`year_change_trend`)."""
+    municipality_history: pd.DataFrame | None = None
+    """The member municipalities' unemployed and rate over the last 24 months (:func:`municipality_history`)."""
+    long_history: pd.DataFrame | None = None
+    """The area's and the country's unemployed over five years with their trends as an index (:func:`long_history`)."""
 
     def group(self, key: str) -> pd.Series:
         """One standard group's row (``unemployed``, ``rate``, ``long_term``, …)."""
@@ -106,4 +220,7 @@ def compute_facts(scope: Scope, scorecard: pd.DataFrame | None = None,
         occupation_context=context,
         scorecard=scorecard,
         tightness=tight if months else None,
+        trend=year_change_trend(scope),
+        municipality_history=municipality_history(scope),
+        long_history=long_history(scope),
     )

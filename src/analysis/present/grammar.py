@@ -26,7 +26,7 @@ from analysis.config import DATA_DIR, parse_period
 from analysis.present.fmt import fmt_dec, fmt_int, fmt_signed
 from analysis.present.text import t
 
-Case = Literal["nominative", "partitive", "genitive", "elative", "illative", "inessive"]
+Case = Literal["nominative", "partitive", "genitive", "elative", "illative", "inessive", "adessive"]
 PlaceCase = Literal["nominative", "genitive", "locative", "lative", "separative"]
 Unit = Literal["person", "unemployed", "percent", "percentage_point"]
 MonthCase = Literal["nominative", "genitive", "inessive", "illative", "elative"]

@@ -1,11 +1,14 @@
 """The review's main page: the story first, for managers and councillors with five minutes.
 
-Reading order, as in the regional monthly reviews: a headline that states the period's story, five
-to seven sentences in an analyst's voice, tiles for the standard groups (the period, the previous
-period and a year earlier), what it means for the action plan, the municipalities (highest, lowest,
-biggest change, a sorted chart), the occupations, one source line. Tables, definitions, methods and
-codes are in the appendix. Every number comes from :class:`~analysis.indicators.review.ReviewFacts`,
-computed once per run below this layer.
+Reading order, as in the regional monthly reviews: a headline (a heading) that states the finding with its
+size and month, five to seven sentences in an analyst's voice, what it means for the action plan (only when
+a plan metric has a target and a value), tiles for the standard groups (the month and the same month a year
+earlier), five years beside the country, the municipalities (range, largest changes, sub-regions, a sorted
+chart), the occupations, the forecast, one source line; and each member municipality's one-page summary.
+Tables, definitions, methods and codes are in the appendix. Every number comes from
+:class:`~analysis.indicators.review.ReviewFacts`, computed once per run below this layer; every sentence is
+built with :mod:`analysis.present.grammar` (months, numbers and place names in their cases, see
+``docs/language.md``).
 """
 
 from __future__ import annotations
@@ -16,8 +19,9 @@ import numpy as np
 import pandas as pd
 
 from analysis.forecast.area import FORECAST_H
-from analysis.indicators.review import ReviewFacts
+from analysis.indicators.review import SMALL_CHANGE, SMALL_MUNICIPALITY, TREND_MONTHS, ReviewFacts
 from analysis.names import area_name, finnish_only, group_names
+from analysis.present import grammar as g
 from analysis.present import html
 from analysis.present.disclosure import SECONDARY_MARK, disclose_parts_and_total
 from analysis.present.disclosure import disclose_count as mask_count
@@ -35,13 +39,22 @@ def tx(key: str, lang: str, **values: object) -> str:
 
 def month_genitive(month: str, lang: str) -> str:
     """``2024-03`` -> "maaliskuun 2024" (fi) / "mars 2024" (sv), for "… lopussa" / "i slutet av …"."""
-    return f"{t('common.month_genitive', lang).split(',')[int(month[5:]) - 1]} {month[:4]}"
+    return f"{g.month_case(int(month[5:]), 'genitive', lang)} {month[:4]}"
 
 
 def month_end(month: str, lang: str) -> str:
     """"Syyskuun 2023 lopussa" / "I slutet av september 2023" (a sentence opening)."""
-    text = tx("month_end", lang, month=month_genitive(month, lang))
-    return text[0].upper() + text[1:]
+    return g.sentence(g.month_end(month, lang))
+
+
+def months_span(first: str, last: str, lang: str) -> str:
+    """Three months as one span inside a sentence: "heinä–syyskuussa 2023" / "i juli–september 2023"; across
+    a year "marraskuusta 2022 tammikuuhun 2023" / "från november 2022 till januari 2023"."""
+    if first[:4] != last[:4]:
+        return tx("months_span_years", lang, first=g.month_case(int(first[5:]), "elative", lang), first_year=first[:4],
+                  last=g.month_case(int(last[5:]), "illative", lang), last_year=last[:4])
+    stem = t("common.month_stems", lang).split(",")[int(first[5:]) - 1]
+    return t("grammar.in_months", lang, first=stem, last=g.month_case(int(last[5:]), "inessive", lang), year=last[:4])
 
 
 def ordinal_rank(rank: int, lang: str) -> str:
@@ -58,6 +71,21 @@ def _more_less(change: float, lang: str, persons: bool = True) -> str:
     return f"{fmt_int(abs(change), lang)} {tx('more' if change > 0 else 'less', lang)}"
 
 
+def _pp(value: float, lang: str) -> str:
+    """A change of a rate in words: "1,5 prosenttiyksikköä" / "1,5 procentenheter" (no sign: the verb says it)."""
+    return g.quantity(abs(value), "percentage_point", "nominative", lang)
+
+
+def inline_label(group: str, lang: str) -> str:
+    """A standard group's name inside a sentence: lower case, and the tile's "Ulkomaan kansalaiset, työttömät"
+    as "työttömät ulkomaan kansalaiset" (a comma inside a list item would split it in two)."""
+    key = f"review_page.inline_{group}"
+    try:
+        return t(key, lang)
+    except KeyError:
+        return g.list_item(tx(f"group_{group}", lang))
+
+
 # --------------------------------------------------------------------------- facts
 # The figures are computed below present/: analysis.indicators.review (ReviewFacts, compute_facts) and
 # analysis.forecast.area (the forecast); this module only words, formats and draws them.
@@ -65,6 +93,47 @@ def _more_less(change: float, lang: str, persons: bool = True) -> str:
 
 def _group(facts: ReviewFacts, key: str) -> pd.Series:
     return facts.groups.set_index("group").loc[key]
+
+
+def _name_of(code: str, scope: Scope, lang: str) -> str:
+    return area_name(code, scope, lang)
+
+
+def _cited(code: str) -> bool:
+    """Whether the grammar knows ``code`` (a municipality, region or the country), so its cases can be asked."""
+    try:
+        g.place(code)
+    except KeyError:
+        return False
+    return True
+
+
+def _locative(code: str, lang: str) -> str | None:
+    """"Lestijärvellä" / "Lestijärvi" (the Swedish frame says "i"); None without a cited Finnish form."""
+    return g.place_case(code, "locative", lang) if _cited(code) else None
+
+
+def _country_row(facts: ReviewFacts) -> pd.Series | None:
+    country = facts.levels[facts.levels["level"] == "country"]
+    return None if country.empty else country.iloc[0]
+
+
+# --------------------------------------------------------------------------- headline and story
+
+
+def headline(facts: ReviewFacts, lang: str) -> str:
+    """The period's finding with its size and month: "Työttömiä syyskuun lopussa 175 enemmän kuin vuotta
+    aiemmin" / "I slutet av september 175 fler arbetslösa än ett år tidigare". Without the month a year
+    earlier (one month of data, as the embedded June 2026) the level and its month; without any figure,
+    that the data hold none (never "unchanged" from no data)."""
+    u = _group(facts, "unemployed")
+    if not (u["available"] and isinstance(u["month"], str)) or math.isnan(u["value"]):
+        return tx("headline_no_data", lang, where=_where(facts.scope, lang))
+    if math.isnan(u["change_year"]):
+        opening = month_end(u["month"], lang)
+        return tx("headline_level", lang, where=_where(facts.scope, lang), n=fmt_int(u["value"], lang),
+                  month_end=opening[0].lower() + opening[1:])
+    return g.headline_change(u["month"], int(round(u["change_year"])), lang)
 
 
 def _where(scope: Scope, lang: str) -> str:
@@ -75,93 +144,98 @@ def _where(scope: Scope, lang: str) -> str:
     return located or tx("where_default", lang, area=scope.area.name(lang))
 
 
-def _name_of(code: str, scope: Scope, lang: str) -> str:
-    return area_name(code, scope, lang)
-
-
-# --------------------------------------------------------------------------- headline and story
-
-
-def headline(facts: ReviewFacts, lang: str) -> str:
-    """The period's story in one sentence: direction of unemployment from a year earlier, and
-    whether the change sped up or slowed compared with the previous period."""
-    where = _where(facts.scope, lang)
-    hist = facts.history
-    if hist.empty or math.isnan(hist["value"].iloc[0]):
-        return tx("headline_no_data", lang, where=where)
-    if math.isnan(hist["change_year"].iloc[0]):  # no year-ago month: the level, never "unchanged"
-        opening = month_end(str(hist["month"].iloc[0]), lang)
-        return tx("headline_level", lang, where=where, n=fmt_int(hist["value"].iloc[0], lang),
-                  month_end=opening[0].lower() + opening[1:])
-    now = float(hist["change_year"].iloc[0])
-    before = float(hist["change_year"].iloc[1]) if len(hist) > 1 else math.nan
-    base = float(hist["value"].iloc[0])
-    if abs(now) < max(1.0, 0.005 * base):
-        return tx("headline_flat", lang, where=where)
-    kind = "rise" if now > 0 else "fall"
-    if math.isnan(before):
-        suffix = ""
-    elif (before > 0) != (now > 0):
-        suffix = "_turned"
+def trend_sentence(facts: ReviewFacts, lang: str) -> str:
+    """Whether the change from a year earlier sped up or slowed, from the mean of the last three months'
+    changes against the three months before (:func:`analysis.indicators.review.year_change_trend`); empty
+    when the difference is under the documented minimum or the data lack the months."""
+    trend, u = facts.trend, _group(facts, "unemployed")
+    if trend is None or trend.verdict == "steady" or not isinstance(u["month"], str):
+        return ""
+    last = u["month"]
+    months = [last]
+    for _ in range(2 * TREND_MONTHS - 1):
+        months.append(facts.scope.month_ago(months[-1]))
+    now_when = months_span(months[TREND_MONTHS - 1], months[0], lang)
+    before_when = months_span(months[-1], months[TREND_MONTHS], lang)
+    if trend.verdict == "turned":
+        key = "trend_turned_rise" if trend.now > 0 else "trend_turned_fall"
     else:
-        suffix = "_faster" if abs(now) > abs(before) else "_slower"
-    return tx(f"headline_{kind}{suffix}", lang, where=where)
+        key = f"trend_{'rise' if trend.now > 0 else 'fall'}_{trend.verdict}"
+    return tx(key, lang, now_when=now_when, before_when=before_when, now=fmt_int(abs(trend.now), lang),
+              before=fmt_int(abs(trend.before), lang))
+
+
+def _unemployed_sentence(facts: ReviewFacts, country: pd.Series | None, lang: str) -> str:
+    """The unemployed at the month's end against a year earlier (with the country's change), then the
+    change from the month before; empty without the year-ago month (the headline states the level)."""
+    u = _group(facts, "unemployed")
+    if not (u["available"] and u["month"]) or math.isnan(u["change_year"]):
+        return ""
+    values = dict(month_end=month_end(u["month"], lang), n=fmt_int(u["value"], lang),
+                  change=_more_less(u["change_year"], lang), change_pct=fmt_pct_change(u["change_year_pct"], 1, lang))
+    if country is not None and not math.isnan(country["change_year_pct"]):
+        text = tx("s_unemployed_country", lang, country_pct=fmt_pct_change(country["change_year_pct"], 1, lang),
+                  **values)
+    else:
+        text = tx("s_unemployed", lang, **values)
+    if not math.isnan(u["change_month"]) and round(u["change_month"]) != 0:
+        genitive = g.month_case(int(facts.scope.month_ago(u["month"])[5:]), "genitive", lang)
+        verb = tx("grew" if u["change_month"] > 0 else "fell", lang)
+        text += " " + tx("s_month", lang, month=g.sentence(genitive) if lang == "fi" else genitive,
+                         verb=verb, persons=g.quantity(abs(u["change_month"]), "person", "adessive", lang))
+    return text
+
+
+def _rate_sentence(facts: ReviewFacts, country: pd.Series | None, lang: str) -> str:
+    """The rate, its change from a year earlier and the country's rate (the level alone without a year earlier)."""
+    r = _group(facts, "rate")
+    if not (r["available"] and r["month"]):
+        return ""
+    rate = fmt_pct(r["value"], 1, lang)
+    has_country = country is not None and not math.isnan(country["rate"])
+    if math.isnan(r["change_year"]):  # no year-ago rate: the missing comparison is said once, below the tiles
+        return (tx("s_rate_level", lang, rate=rate, country=fmt_pct(country["rate"], 1, lang)) if has_country
+                else tx("s_rate_level_no_country", lang, rate=rate))
+    change = g.rate_change_phrase(r["change_year"], lang)
+    if has_country:
+        return tx("s_rate", lang, rate=rate, change=change, country=fmt_pct(country["rate"], 1, lang))
+    return tx("s_rate_no_country", lang, rate=rate, change=change)
+
+
+def _vacancy_sentence(facts: ReviewFacts, lang: str) -> str:
+    """The one vacancy figure of the main page (:func:`vacancy_group`) against a year earlier."""
+    key = vacancy_group(facts)
+    if not key:
+        return ""
+    v = _group(facts, key)
+    values = {"n": fmt_int(v["value"], lang), "change": _more_less(v["change_year"], lang)}
+    if key == "open_vacancies":
+        return tx("s_vacancies", lang, month_end=g.month_end(v["month"], lang) if lang == "fi" else
+                  month_end(v["month"], lang), **values)
+    frame = "s_vacancies_new" if key == "new_vacancies" else "s_vacancies_during"
+    return tx(frame, lang, when=g.sentence(g.in_month(v["month"], lang)), **values)
+
+
+def _groups_sentence(facts: ReviewFacts, lang: str) -> str:
+    """The standard groups the data hold, each with its change from a year earlier where held."""
+    items = []
+    for key in ("long_term", "over_two_years", "under_25", "over_50", "foreign_nationals", "laid_off"):
+        row = _group(facts, key)
+        if row["available"] and row["month"]:
+            items.append(tx("s_group_item_level", lang, label=inline_label(key, lang), n=mask_count(row["value"], lang))
+                         if math.isnan(row["change_year"]) else
+                         tx("s_group_item", lang, label=inline_label(key, lang), n=mask_count(row["value"], lang),
+                            change=fmt_signed(row["change_year"], 0, lang)))
+    return tx("s_groups", lang, items=g.sentence("; ".join(items))) if items else ""
 
 
 def story(facts: ReviewFacts, lang: str) -> list[str]:
     """Five to seven sentences about the period, each only from figures the data holds."""
-    scope, out = facts.scope, []
-    u = _group(facts, "unemployed")
-    if u["available"] and u["month"]:
-        if not math.isnan(u["change_year"]):  # else the headline states the level alone (see headline)
-            out.append(tx("s_unemployed", lang, month_end=month_end(u["month"], lang), n=fmt_int(u["value"], lang),
-                          change=_more_less(u["change_year"], lang),
-                          change_pct=fmt_pct_change(u["change_year_pct"], 1, lang)))
-        if out and not math.isnan(u["change_month"]) and round(u["change_month"]) != 0:
-            genitive = t("common.month_genitive", lang).split(",")[int(scope.month_ago(u["month"])[5:]) - 1]
-            verb = tx("grew" if u["change_month"] > 0 else "fell", lang)
-            out[-1] += " " + tx("s_month", lang, month=genitive.capitalize() if lang == "fi" else genitive,
-                                verb=verb, n=fmt_int(abs(u["change_month"]), lang))
-    r = _group(facts, "rate")
-    if r["available"] and r["month"]:
-        country = facts.levels.loc[facts.levels["level"] == "country", "rate"]
-        pp = r["change_year"]
-        direction = tx("same", lang) if round(pp, 1) == 0 else tx("higher" if pp > 0 else "lower", lang)
-        pp_text = fmt_pp(abs(pp), lang).lstrip("+±")
-        has_country = len(country) and not math.isnan(country.iloc[0])
-        if math.isnan(pp):  # no year-ago rate: the level alone (the missing comparison is said once, below)
-            out.append(tx("s_rate_level", lang, rate=fmt_pct(r["value"], 1, lang),
-                          country=fmt_pct(country.iloc[0], 1, lang)) if has_country else
-                       tx("s_rate_level_no_country", lang, rate=fmt_pct(r["value"], 1, lang)))
-        elif has_country:
-            out.append(tx("s_rate", lang, rate=fmt_pct(r["value"], 1, lang), pp=pp_text, direction=direction,
-                          country=fmt_pct(country.iloc[0], 1, lang)))
-        else:
-            out.append(tx("s_rate_no_country", lang, rate=fmt_pct(r["value"], 1, lang), pp=pp_text, direction=direction))
-    rank_text = _rank_sentence(facts, lang)
-    if rank_text:
-        out.append(rank_text)
-    area_rank_text = _area_rank_sentence(facts, lang)
-    if area_rank_text:
-        out.append(area_rank_text)
-    munis = _municipality_sentences(facts, lang)
-    out += munis[:1]
-    v = _group(facts, "open_vacancies")
-    if v["available"] and v["month"]:
-        out.append(tx("s_vacancies", lang, month_end=month_end(v["month"], lang).lower() if lang == "fi" else
-                      month_end(v["month"], lang), n=fmt_int(v["value"], lang), change=_more_less(v["change_year"], lang)))
-    items = []
-    for key in ("long_term", "over_two_years", "under_25", "over_50", "foreign_nationals", "laid_off"):
-        g = _group(facts, key)
-        if g["available"] and g["month"]:
-            items.append(tx("s_group_item_level", lang, label=tx(f"group_{key}", lang), n=mask_count(g["value"], lang))
-                         if math.isnan(g["change_year"]) else
-                         tx("s_group_item", lang, label=tx(f"group_{key}", lang), n=mask_count(g["value"], lang),
-                            change=fmt_signed(g["change_year"], 0, lang)))
-    if items:
-        items = [items[0]] + [i[0].lower() + i[1:] for i in items[1:]]
-        out.append(tx("s_groups", lang, items="; ".join(items)))
-    return out
+    country = _country_row(facts)
+    sentences = [_unemployed_sentence(facts, country, lang), trend_sentence(facts, lang),
+                 _rate_sentence(facts, country, lang), _rank_sentence(facts, lang), _area_rank_sentence(facts, lang),
+                 *_municipality_sentences(facts, lang)[:1], _vacancy_sentence(facts, lang), _groups_sentence(facts, lang)]
+    return [text for text in sentences if text]
 
 
 def _rank_sentence(facts: ReviewFacts, lang: str) -> str:
@@ -174,9 +248,9 @@ def _rank_sentence(facts: ReviewFacts, lang: str) -> str:
     name = _name_of(region, scope, lang)
     from_low = count - rank + 1
     if from_low == 1:
-        return tx("s_rank_lowest", lang, region=name)
+        return tx("s_rank_lowest", lang, region=name, count=count)
     if rank == 1:
-        return tx("s_rank_highest", lang, region=name)
+        return tx("s_rank_highest", lang, region=name, count=count)
     if from_low <= rank:
         return tx("s_rank_low", lang, region=name, ordinal=ordinal_rank(from_low, lang), count=count)
     return tx("s_rank_high", lang, region=name, ordinal=ordinal_rank(rank, lang), count=count)
@@ -216,30 +290,72 @@ def municipality_counts_shown(facts: ReviewFacts, lang: str) -> dict[str, str]:
 
 
 def _municipality_sentences(facts: ReviewFacts, lang: str) -> list[str]:
+    """The range of the municipalities' rates, the largest rise and fall from a year earlier (a change of
+    fewer than :data:`SMALL_CHANGE` persons is never named the largest) and the caution for municipalities
+    with fewer than :data:`SMALL_MUNICIPALITY` unemployed."""
     munis = municipality_rows(facts)
     if len(munis) < 2:
         return []
     scope = facts.scope
     hi, lo = munis.iloc[0], munis.iloc[-1]
-    out = [tx("s_municipalities", lang, low=fmt_pct(lo["rate"], 1, lang), low_name=_name_of(lo["area_code"], scope, lang),
-              high=fmt_pct(hi["rate"], 1, lang), high_name=_name_of(hi["area_code"], scope, lang))]
+    values = {"low": g.quantity(lo["rate"], "percent", "elative", lang),
+              "high": g.quantity(hi["rate"], "percent", "illative", lang)}
+    low_gen = g.place_case(lo["area_code"], "genitive", lang) if _cited(lo["area_code"]) else None
+    high_gen = g.place_case(hi["area_code"], "genitive", lang) if _cited(hi["area_code"]) else None
+    if lang == "fi" and low_gen and high_gen:
+        out = [tx("s_municipalities", lang, low_place=low_gen, high_place=high_gen, **values)]
+    else:
+        out = [tx("s_municipalities_nominative", lang, low_place=_name_of(lo["area_code"], scope, lang),
+                  high_place=_name_of(hi["area_code"], scope, lang), **values)]
     changes = munis.dropna(subset=["rate_change_pp"]).sort_values("rate_change_pp")
-    if not changes.empty:
-        up, down = changes.iloc[-1], changes.iloc[0]
-        down_text = (tx("s_municipality_down", lang, name=_name_of(down["area_code"], scope, lang),
-                        pp=fmt_pp(down["rate_change_pp"], lang))
-                     if down["rate_change_pp"] < 0 else tx("s_municipality_no_down", lang))
-        text = tx("s_municipality_change", lang, up_name=_name_of(up["area_code"], scope, lang),
-                  up=fmt_pp(up["rate_change_pp"], lang), down_text=down_text)
-        out.append(text if text.endswith(".") else text + ".")
+    notable = changes[changes["change_year"].abs() >= SMALL_CHANGE]
+    up, down = notable[notable["rate_change_pp"] > 0], notable[notable["rate_change_pp"] < 0]
+    if not up.empty:
+        up = up.iloc[-1]
+        places = {"up": (_locative(up["area_code"], lang), _name_of(up["area_code"], scope, lang))}
+        if not down.empty:
+            places["down"] = (_locative(down.iloc[0]["area_code"], lang), _name_of(down.iloc[0]["area_code"], scope, lang))
+        nominative = any(where is None for where, _name in places.values())
+        chosen = {f"{k}_place": (name if nominative else where) for k, (where, name) in places.items()}
+        suffix = "_nominative" if nominative else ""
+        if down.empty:
+            text = tx(f"s_municipality_up{suffix}", lang, up=_pp(up["rate_change_pp"], lang), **chosen)
+            if (changes["rate_change_pp"] >= 0).all():
+                text += " " + tx("s_municipality_no_down", lang)
+        else:
+            text = tx(f"s_municipality_change{suffix}", lang, up=_pp(up["rate_change_pp"], lang),
+                      down=_pp(down.iloc[0]["rate_change_pp"], lang), **chosen)
+        out.append(text)
+    small = munis[munis["unemployed"] < SMALL_MUNICIPALITY]
+    if not small.empty:
+        names = [_name_of(c, scope, lang) for c in small.sort_values("area_code")["area_code"]]
+        out.append(tx("s_small_municipalities", lang, limit=SMALL_MUNICIPALITY, small=SMALL_CHANGE,
+                      names=g.join_and(names, lang)))
     return out
+
+
+def subregion_sentence(facts: ReviewFacts, lang: str) -> str:
+    """The sub-regions' unemployed with the change from a year earlier in persons and per cent, as the ELY
+    centres' releases print them; empty for an area within one sub-region."""
+    subs = facts.levels[facts.levels["level"] == "subregion"].dropna(subset=["unemployed"])
+    if len(subs) < 2:
+        return ""
+    wheres = [g.in_subregion(c, lang) for c in subs["area_code"]]
+    nominative = any(w is None for w in wheres)
+    suffix = "_nominative" if nominative else ""
+    items = [tx(f"s_subregion_item{suffix}", lang, place=_name_of(r.area_code, facts.scope, lang) if nominative else where,
+                n=fmt_int(r.unemployed, lang), change=fmt_signed(r.change_year, 0, lang),
+                pct=fmt_pct_change(r.change_year_pct, 1, lang))
+             for r, where in zip(subs.itertuples(), wheres)]
+    return tx(f"s_subregions{suffix}", lang, items=g.join_and(items, lang))
 
 
 def _occupation_movers(facts: ReviewFacts, n: int = 3) -> tuple[pd.DataFrame, pd.DataFrame]:
     """The ``n`` two-digit groups whose unemployed grew and fell most from a year earlier (groups on
-    a base under 20 persons left out)."""
+    a base under 20 persons and changes under :data:`SMALL_CHANGE` persons left out)."""
     occ = facts.occupations
     body = occ[(occ["kind"] == "group") & ~occ["base_unreliable"].astype(bool)].dropna(subset=["change_year"])
+    body = body[body["change_year"].abs() >= SMALL_CHANGE]
     up = body[body["change_year"] > 0].sort_values("change_year", ascending=False).head(n)
     down = body[body["change_year"] < 0].sort_values("change_year").head(n)
     return up, down
@@ -255,8 +371,8 @@ def occupation_items(facts: ReviewFacts, lang: str, n: int = 3) -> tuple[list[st
 
     def item(row: pd.Series) -> str:
         name = names.get(str(row["group_code"]), str(row["group_code"]))
-        name = name[0].lower() + name[1:] if name else name
-        return f"{name} {fmt_signed(row['change_year'], 0, lang)} ({fmt_pct_change(row['change_year_pct'], 0, lang)})"
+        change, pct = fmt_signed(row["change_year"], 0, lang), fmt_pct_change(row["change_year_pct"], 0, lang)
+        return f"{g.list_item(name)} {change} ({pct})"
 
     up, down = _occupation_movers(facts, n)
     return [item(r) for _, r in up.iterrows()], [item(r) for _, r in down.iterrows()]
@@ -272,16 +388,16 @@ def occupation_names_note(facts: ReviewFacts, lang: str) -> str:
     if not codes:
         return ""
     key = "occupations_name_in_finnish" if len(codes) == 1 else "occupations_names_in_finnish"
-    return tx(key, lang, codes=", ".join(codes))
+    return tx(key, lang, codes=g.join_and(codes, lang))
 
 
 def occupation_sentence(facts: ReviewFacts, lang: str) -> str:
     up, down = occupation_items(facts, lang)
     parts = []
     if up:
-        parts.append(tx("s_occupations_up", lang, items=", ".join(up)))
+        parts.append(tx("s_occupations_up", lang, items=g.join_and(up, lang)))
     if down:
-        parts.append(tx("s_occupations_down", lang, items=", ".join(down)))
+        parts.append(tx("s_occupations_down", lang, items=g.join_and(down, lang)))
     return " ".join(parts)
 
 
@@ -290,8 +406,7 @@ def missing_line(facts: ReviewFacts, lang: str) -> str:
     missing = facts.groups[~facts.groups["available"].astype(bool)]["group"]
     if missing.empty:
         return ""
-    labels = [tx(f"group_{g}", lang).lower() if lang == "fi" else tx(f"group_{g}", lang) for g in missing]
-    return tx("missing_groups", lang, items=", ".join(labels))
+    return tx("missing_groups", lang, items=g.join_and([inline_label(key, lang) for key in missing], lang))
 
 
 def no_comparison_line(facts: ReviewFacts, lang: str) -> str:
@@ -334,56 +449,90 @@ def ends_earlier_lines(facts: ReviewFacts, lang: str) -> list[str]:
 # --------------------------------------------------------------------------- blocks
 
 
+def _monthly(facts: ReviewFacts) -> bool:
+    """Whether the review covers one month (a quarterly review covers three)."""
+    return len(facts.scope.period.months) == 1
+
+
 def _tile(facts: ReviewFacts, row: pd.Series, lang: str) -> html.Block:
+    """A standard group's tile: the value at the month, the same month a year earlier and the change (as the
+    monthly releases compare); a monthly review adds the month before as a secondary line."""
     pct = row["unit"] == "pct"
 
     def value(v: float) -> str:
         return fmt_pct(v, 1, lang) if pct else mask_count(v, lang)
 
     change = fmt_pp(row["change_year"], lang) if pct else fmt_signed(row["change_year"], 0, lang)
-    pairs = []  # a comparison the data does not hold is left out (no_comparison_line says so once)
-    if not pd.isna(row["previous"]):
-        pairs.append((month_name(row["previous_month"], lang), value(row["previous"])))
+    rows = []  # a comparison the data does not hold is left out (no_comparison_line says so once)
     if not pd.isna(row["year_ago"]):
-        pairs += [(month_name(row["year_ago_month"], lang), value(row["year_ago"])), (tx("tile_change_year", lang), change)]
+        rows += [(month_name(row["year_ago_month"], lang), value(row["year_ago"]), ""),
+                 (tx("tile_change_year", lang), change, "")]
+    if _monthly(facts) and not math.isnan(row["month_ago_value"]):
+        previous = f"{tx('tile_month_ago', lang)} ({month_name(facts.scope.month_ago(row['month']), lang)})"
+        rows.append((previous, value(row["month_ago_value"]), "secondary"))
     return html.macro("review_page.html.j2", "tile", label=tx("group_" + row["group"], lang), value=value(row["value"]),
-                      month=month_name(row["month"], lang), pairs=pairs)
+                      month=month_name(row["month"], lang), rows=rows)
+
+
+VACANCY_GROUPS = ("new_vacancies", "open_vacancies", "vacancies_during_month")
+"""The vacancy figures in the order the main page prefers one of them: the new vacancies of the month (as the
+monthly releases lead with), else those open at its end, else those open during it."""
+
+
+def vacancy_group(facts: ReviewFacts) -> str | None:
+    """The one vacancy figure the main page shows (tile and sentence): the first of :data:`VACANCY_GROUPS`
+    the data hold for the period; the others are in the appendix."""
+    for key in VACANCY_GROUPS:
+        row = _group(facts, key)
+        if row["available"] and isinstance(row["month"], str):
+            return key
+    return None
 
 
 def tiles_block(facts: ReviewFacts, lang: str) -> html.HTML:
-    shown = facts.groups[facts.groups["available"].astype(bool) & facts.groups["month"].notna()]
+    """The standard groups' tiles, with one vacancy tile instead of three near-identical ones."""
+    groups = facts.groups
+    hidden = [k for k in VACANCY_GROUPS if k != vacancy_group(facts)]
+    shown = groups[groups["available"].astype(bool) & groups["month"].notna() & ~groups["group"].isin(hidden)]
     tiles = [_tile(facts, row, lang) for _, row in shown.iterrows()]
     return html.macro("review_page.html.j2", "tiles", tiles=tiles)
 
 
-def plan_block(facts: ReviewFacts, lang: str) -> html.HTML:
-    """"What this means for the plan": how many metrics are on track, and those that are not."""
+def quarter_note(facts: ReviewFacts, lang: str) -> str:
+    """A quarterly review says once that its figures are those of the quarter's last month (stocks at the
+    month's end, flows during it), each compared with the same month a year earlier; empty in a monthly one."""
+    u = _group(facts, "unemployed")
+    if _monthly(facts) or not isinstance(u["month"], str):
+        return ""
+    return tx("groups_note_quarter", lang, month_end=g.month_end(u["month"], lang),
+              month=g.month_case(int(u["month"][5:]), "nominative", lang) + f" {u['month'][:4]}")
+
+
+def plan_block(facts: ReviewFacts, lang: str) -> html.HTML | None:
+    """"What this means for the plan": how many metrics are on track, and those that are not. None (no box)
+    until at least one metric has both a target and a value: a box of metrics nobody can judge is no news."""
     from analysis.indicators import kpi
 
-    paragraphs = []
     card = facts.scorecard
-    if card is not None and not card.empty:
-        first = card.drop_duplicates("metric_id")
-        counts = kpi.status_counts(first)
-        judged = counts[kpi.ON_TRACK] + counts[kpi.AT_RISK] + counts[kpi.OFF_TRACK]
-        if judged:
-            paragraphs.append(tx("plan_summary", lang, total=len(first), on_track=counts[kpi.ON_TRACK],
-                                 at_risk=counts[kpi.AT_RISK], off_track=counts[kpi.OFF_TRACK],
-                                 no_status=counts[kpi.NO_TARGET] + counts[kpi.MISSING]))
-        else:
-            paragraphs.append(tx("plan_none_judged", lang, total=len(first), no_target=counts[kpi.NO_TARGET],
-                                 missing=counts[kpi.MISSING]))
-        behind = first[first["status"].isin([kpi.OFF_TRACK, kpi.AT_RISK])]
-        name_col = "name_sv" if lang == "sv" else "name_fi"
-        if not behind.empty:
-            paragraphs.append(tx("plan_not_on_track", lang, items="; ".join(behind[name_col])))
-        elif judged:
-            paragraphs.append(tx("plan_all_on_track", lang))
-        internal = first[first["source"] == "internal"]
-        if len(internal) and (internal["status"] == kpi.MISSING).all():
-            paragraphs.append(tx("plan_internal_missing", lang))
+    if card is None or card.empty:
+        return None
+    first = card.drop_duplicates("metric_id")
+    counts = kpi.status_counts(first)
+    judged_states = [kpi.ON_TRACK, kpi.AT_RISK, kpi.OFF_TRACK]
+    if not sum(counts[s] for s in judged_states):
+        return None
+    paragraphs = [tx("plan_summary", lang, total=len(first), on_track=counts[kpi.ON_TRACK], at_risk=counts[kpi.AT_RISK],
+                     off_track=counts[kpi.OFF_TRACK], no_status=counts[kpi.NO_TARGET] + counts[kpi.MISSING])]
+    behind = first[first["status"].isin([kpi.OFF_TRACK, kpi.AT_RISK])]
+    name_col = "name_sv" if lang == "sv" else "name_fi"
+    paragraphs.append(tx("plan_not_on_track", lang, items="; ".join(behind[name_col])) if not behind.empty
+                      else tx("plan_all_on_track", lang))
+    internal = first[first["source"] == "internal"]
+    if len(internal) and (internal["status"] == kpi.MISSING).all():
+        paragraphs.append(tx("plan_internal_missing", lang))
     u = _group(facts, "unemployed")
-    if u["available"] and u["month"] and not math.isnan(u["change_year"]):
+    unemployment_judged = first["metric_id"].str.contains("unemployed") & first["status"].isin(judged_states)
+    if unemployment_judged.any() and u["available"] and u["month"] and not math.isnan(u["change_year"]):
         verdict = "flat" if round(u["change_year"]) == 0 else ("bad" if u["change_year"] > 0 else "good")
         paragraphs.append(tx("plan_unemployed_link", lang, verdict=tx(f"verdict_{verdict}", lang)))
     return html.macro("review_page.html.j2", "plan", heading=tx("plan_heading", lang), paragraphs=paragraphs)
@@ -399,7 +548,7 @@ def municipality_figure(facts: ReviewFacts, lang: str, highlight: str | None = N
         return None
     scope = facts.scope
     names = [_name_of(c, scope, lang) for c in munis["area_code"]]
-    fig, ax = new_figure(7.5, 0.45 * len(munis) + 1.2)
+    fig, ax = new_figure(PHONE_CHART_WIDTH, 0.45 * len(munis) + 1.2)
     colours = ["#08306b" if code == highlight else ("#9ecae1" if highlight else "#0b5394") for code in munis["area_code"]]
     ax.barh(names, munis["rate"], color=colours)
     ax.plot(munis["rate_year_ago"], names, "o", color="#e69f00", markersize=7, markeredgecolor="black")
@@ -414,22 +563,35 @@ def municipality_figure(facts: ReviewFacts, lang: str, highlight: str | None = N
         tx("col_change_pp", lang): [fmt_pp(v, lang) for v in munis["rate_change_pp"][::-1]],
         tx("col_unemployed", lang): [counts.get(c, SECONDARY_MARK) for c in munis["area_code"][::-1]],
     })
-    return html.figure(fig, tx("municipality_chart_alt", lang, month=month),
-                       tx("municipality_chart_caption", lang, month=month), data, lang)
+    top, bottom = munis.iloc[-1], munis.iloc[0]
+    alt = tx("municipality_chart_alt", lang, month_end=g.month_end(str(munis["month"].iloc[0]), lang),
+             high_name=_name_of(top["area_code"], scope, lang), high=fmt_pct(top["rate"], 1, lang),
+             low_name=_name_of(bottom["area_code"], scope, lang), low=fmt_pct(bottom["rate"], 1, lang))
+    return html.figure(fig, alt, tx("municipality_chart_caption", lang, month=month), data, lang)
+
+
+def _forecast_row(facts: ReviewFacts) -> pd.Series | None:
+    """The forecast six months ahead (its point, 80 % band and outcome), or None."""
+    fc = facts.forecast
+    if fc is None:
+        return None
+    ahead = fc[fc["kind"] == "forecast"]
+    return ahead.iloc[FORECAST_H - 1] if len(ahead) >= FORECAST_H else None
 
 
 def forecast_sentence(facts: ReviewFacts, lang: str) -> str:
-    """One sentence: the forecast six months ahead with its 80 % band, the outcome where known, and
-    how close earlier forecasts came."""
-    fc = facts.forecast
-    if fc is None:
+    """Two sentences: the forecast six months ahead with its 80 % band (a band wider than the level itself is
+    not printed as a range: the sentence says the uncertainty is exceptional and why), the outcome where
+    known, and how close earlier forecasts came."""
+    row = _forecast_row(facts)
+    if row is None:
         return ""
-    ahead = fc[fc["kind"] == "forecast"]
-    if len(ahead) < FORECAST_H:
-        return ""
-    row = ahead.iloc[FORECAST_H - 1]
-    parts = [tx("forecast_point", lang, month=month_genitive(row["month"], lang), n=fmt_int(round(row["value"], -1), lang),
-                lo=fmt_int(round(row["lo80"], -1), lang), hi=fmt_int(round(row["hi80"], -1), lang))]
+    month, n = month_genitive(row["month"], lang), fmt_int(round(row["value"], -1), lang)
+    if row["hi80"] - row["lo80"] > row["value"]:
+        parts = [tx("forecast_point_wide", lang, month=month, n=n)]
+    else:
+        parts = [tx("forecast_point", lang, month=month, n=n, lo=fmt_int(round(row["lo80"], -1), lang),
+                    hi=fmt_int(round(row["hi80"], -1), lang))]
     if not math.isnan(row["actual"]):
         inside = row["lo80"] <= row["actual"] <= row["hi80"]
         parts.append(tx("forecast_outcome_in" if inside else "forecast_outcome_out", lang, n=fmt_int(row["actual"], lang)))
@@ -440,15 +602,17 @@ def forecast_sentence(facts: ReviewFacts, lang: str) -> str:
 
 
 def forecast_figure(facts: ReviewFacts, lang: str) -> html.HTML | None:
-    """The area's unemployed: the last two years, the forecast made at the period with its 80 % band,
-    and the outcome of the forecast months the data already holds."""
+    """The area's unemployed: the last two years, the forecast made at the period for the next six months
+    with its 80 % band, and the outcome of the forecast months the data already holds. The months after the
+    sixth are not drawn: the sentence speaks of six months, and the 12th month's point repeats the last
+    actual value (the seasonal reference), which a reader would take for a forecast of no change."""
     from analysis.present.figures import int_axis, new_figure
 
-    fc = facts.forecast
-    if fc is None:
+    fc, row = facts.forecast, _forecast_row(facts)
+    if fc is None or row is None:
         return None
-    hist, ahead = fc[fc["kind"] == "history"], fc[fc["kind"] == "forecast"]
-    fig, ax = new_figure(8, 3.6)
+    hist, ahead = fc[fc["kind"] == "history"], fc[fc["kind"] == "forecast"].iloc[:FORECAST_H]
+    fig, ax = new_figure(PHONE_CHART_WIDTH, 3.4)
     x_hist = pd.PeriodIndex(hist["month"], freq="M").to_timestamp()
     x_ahead = pd.PeriodIndex(ahead["month"], freq="M").to_timestamp()
     ax.plot(x_hist, hist["value"], color="#0b5394", label=tx("forecast_observed", lang))
@@ -462,16 +626,18 @@ def forecast_figure(facts: ReviewFacts, lang: str) -> html.HTML | None:
     import matplotlib.dates as mdates
 
     ax.xaxis.set_major_locator(mdates.MonthLocator(bymonth=(1, 7)))
-    ax.xaxis.set_major_formatter(mdates.DateFormatter("%-m/%Y"))  # "7/2023": no ISO dates for readers
-    ax.legend(loc="upper left", fontsize=8, frameon=False)
+    ax.xaxis.set_major_formatter(mdates.DateFormatter("%-m/%y"))  # "7/23": no ISO dates for readers
+    ax.legend(loc="upper center", bbox_to_anchor=(0.5, -0.14), ncol=2, frameon=False)  # below: no line hidden
     data = pd.DataFrame({
         tx("forecast_col_month", lang): [month_name(m, lang) for m in ahead["month"]],
         tx("forecast_point_label", lang): [fmt_int(v, lang) for v in ahead["value"]],
         tx("forecast_band", lang): [f"{fmt_int(lo, lang)}–{fmt_int(hi, lang)}" for lo, hi in zip(ahead["lo80"], ahead["hi80"])],
         tx("forecast_actual", lang): [fmt_int(v, lang) for v in ahead["actual"]],
     })
-    origin = month_name(hist["month"].iloc[-1], lang)
-    return html.figure(fig, tx("forecast_alt", lang, month=origin), tx("forecast_caption", lang, month=origin), data, lang)
+    made = g.forecast_made(hist["month"].iloc[-1], lang)
+    alt = tx("forecast_alt", lang, made=made, month=month_genitive(row["month"], lang),
+             n=fmt_int(round(row["value"], -1), lang))
+    return html.figure(fig, alt, tx("forecast_caption", lang, made=made), data, lang)
 
 
 def municipality_page_slug(code: str) -> str:
@@ -479,28 +645,41 @@ def municipality_page_slug(code: str) -> str:
     return f"kunta-{code.lower()}.html"
 
 
-def toc_block(facts: ReviewFacts, lang: str) -> html.HTML:
+def toc_block(facts: ReviewFacts, lang: str, plan: bool = True, forecast: bool = True) -> html.HTML:
     items = [("story", "toc_story"), ("plan", "toc_plan"), ("groups", "toc_groups"),
-             ("municipalities", "toc_municipalities"), ("occupations", "toc_occupations")]
+             ("municipalities", "toc_municipalities"), ("occupations", "toc_occupations"), ("forecast", "toc_forecast")]
+    items = [(a, k) for a, k in items if (plan or a != "plan") and (forecast or a != "forecast")]
     links = [(f"#{a}", tx(k, lang)) for a, k in items] + [("appendix.html", tx("toc_appendix", lang))]
     return html.macro("review_page.html.j2", "toc", label=tx("toc_heading", lang), links=links)
 
 
 def main_blocks(facts: ReviewFacts, lang: str) -> list[html.HTML]:
     """Every block of the main page, in reading order: the first screen (headline, story, the plan
-    box beside it, the standard groups' tiles), then the contents, municipalities, occupations."""
+    box beside it when a metric can be judged, the standard groups' tiles), then the contents,
+    municipalities, occupations and the forecast."""
     scope = facts.scope
+    plan = plan_block(facts, lang)
     first = html.macro("review_page.html.j2", "first_screen", headline=headline(facts, lang), story=story(facts, lang),
-                       plan=plan_block(facts, lang))
-    blocks = [first, html.heading(tx("groups_heading", lang), 2, "groups"), tiles_block(facts, lang)]
+                       plan=plan)
+    blocks = [first, html.heading(tx("groups_heading", lang), 2, "groups")]
+    note = quarter_note(facts, lang)
+    if note:
+        blocks.append(html.paragraph(note))
+    blocks.append(tiles_block(facts, lang))
+    long = long_figure(facts, lang)
+    if long is not None:
+        blocks.append(long)
     notes = [*area_lines(facts, lang), no_comparison_line(facts, lang), missing_line(facts, lang),
              *ends_earlier_lines(facts, lang)]
     for note in filter(None, notes):
         blocks.append(html.paragraph(note, "note-missing"))
-    blocks.append(toc_block(facts, lang))
+    forecast_text = forecast_sentence(facts, lang)
+    blocks.append(toc_block(facts, lang, plan=plan is not None, forecast=bool(forecast_text)))
     blocks.append(html.heading(tx("municipalities_heading", lang), 2, "municipalities"))
-    for s in _municipality_sentences(facts, lang):
-        blocks.append(html.paragraph(s))
+    subregions = subregion_sentence(facts, lang)
+    for s in [*_municipality_sentences(facts, lang), subregions]:
+        if s:
+            blocks.append(html.paragraph(s))
     fig = municipality_figure(facts, lang)
     if fig is not None:
         blocks.append(fig)
@@ -518,9 +697,8 @@ def main_blocks(facts: ReviewFacts, lang: str) -> list[html.HTML]:
         if sentence:
             note = occupation_names_note(facts, lang)
             blocks.append(html.paragraph(f"{sentence} {note}" if note else sentence))
-    forecast_text = forecast_sentence(facts, lang)
     if forecast_text:
-        blocks.append(html.heading(tx("forecast_heading", lang), 3, "forecast"))
+        blocks.append(html.heading(tx("forecast_heading", lang), 2, "forecast"))
         blocks.append(html.paragraph(forecast_text))
         fig = forecast_figure(facts, lang)
         if fig is not None:
@@ -532,31 +710,140 @@ def main_blocks(facts: ReviewFacts, lang: str) -> list[html.HTML]:
     return blocks
 
 
+def municipality_sentences(facts: ReviewFacts, code: str, lang: str) -> list[str]:
+    """A member municipality's sentences: its unemployed and their change from a year earlier and from the
+    month before, its rate beside the area's and the country's, its rank, and the small-numbers caution."""
+    scope = facts.scope
+    name = _name_of(code, scope, lang)
+    levels = facts.levels.set_index("area_code")
+    if code not in levels.index or np.isnan(levels.loc[code, "unemployed"]):
+        return []
+    row = levels.loc[code]
+    shown = municipality_counts_shown(facts, lang).get(code, SECONDARY_MARK)
+    hidden = not shown[:1].isdigit()  # "<5" or "..": no change is shown that would reveal it
+    if hidden:
+        out = [tx("municipality_hidden", lang, month_end=month_end(row["month"], lang), n=shown)]
+    else:
+        out = [g.unemployed_sentence(code, row["month"], int(row["unemployed"]), int(round(row["change_year"])), lang)]
+        if not math.isnan(row["change_month"]) and round(row["change_month"]) != 0:
+            genitive = g.month_case(int(scope.month_ago(row["month"])[5:]), "genitive", lang)
+            out[-1] += " " + tx("s_month", lang, month=g.sentence(genitive) if lang == "fi" else genitive,
+                                verb=tx("grew" if row["change_month"] > 0 else "fell", lang),
+                                persons=g.quantity(abs(row["change_month"]), "person", "adessive", lang))
+    rate = g.rate_sentence(code, row["rate"], row["rate_change_pp"], lang)
+    area_rate = levels.loc[scope.area.slug, "rate"] if scope.area.slug in levels.index else np.nan
+    country = _country_row(facts)
+    if country is not None and not math.isnan(country["rate"]):
+        rate += " " + tx("municipality_context", lang, area_rate=fmt_pct(area_rate, 1, lang),
+                         country_rate=fmt_pct(country["rate"], 1, lang))
+    else:
+        rate += " " + tx("municipality_context_no_country", lang, area_rate=fmt_pct(area_rate, 1, lang))
+    out.append(rate)
+    munis = municipality_rows(facts)
+    if code in set(munis["area_code"]):
+        rank = int(munis.index[munis["area_code"] == code][0]) + 1
+        from_low = len(munis) - rank + 1
+        if rank == 1 or from_low == 1:
+            key = "municipality_top" if rank == 1 else "municipality_bottom"
+            where = _locative(code, lang)
+            out.append(tx(key, lang, count=len(munis), place=where) if where else
+                       tx(f"{key}_nominative", lang, count=len(munis), name=name))
+        else:
+            key, place = ("municipality_rank_high", rank) if rank <= from_low else ("municipality_rank_low", from_low)
+            out.append(tx(key, lang, count=len(munis), name=name, ordinal=ordinal_rank(place, lang)))
+    if row["unemployed"] < SMALL_MUNICIPALITY:
+        out.append(tx("municipality_small", lang, limit=SMALL_MUNICIPALITY))
+    return out
+
+
+PHONE_CHART_WIDTH = 4.8
+"""The width (inches) of the main page's and the municipality pages' charts: at 110 px an inch (528 px) a
+390 px phone (about 364 px of content) shows them at 0.69 of their size, so 11 pt text (16.8 px) is 11.6 px."""
+
+
+def long_figure(facts: ReviewFacts, lang: str) -> html.HTML | None:
+    """Five years of the area's unemployed beside the country's: each month (thin) and the 12-month mean (the
+    trend without the seasons), both as an index of the first month's 12-month mean (= 100); None without
+    the months (:func:`analysis.indicators.review.long_history`)."""
+    from analysis.present.figures import new_figure
+
+    long = facts.long_history
+    if long is None or long.empty:
+        return None
+    base_trend = long["area_trend"].iloc[0]
+    fig, ax = new_figure(PHONE_CHART_WIDTH, 3.2)
+    x = pd.PeriodIndex(long["month"], freq="M").to_timestamp()
+    ax.plot(x, 100 * long["area"] / base_trend, color="#9ecae1", linewidth=1, label=tx("long_area_month", lang))
+    ax.plot(x, long["area_index"], color="#0b5394", linewidth=2.5, label=tx("long_area_trend", lang))
+    ax.plot(x, long["country_index"], color="#e69f00", linewidth=2, linestyle="--", label=tx("long_country_trend", lang))
+    ax.axhline(100, color="#888888", linewidth=0.8)
+    import matplotlib.dates as mdates
+
+    ax.xaxis.set_major_locator(mdates.MonthLocator(bymonth=(1,)))
+    ax.xaxis.set_major_formatter(mdates.DateFormatter("%Y"))
+    ax.legend(loc="upper center", bbox_to_anchor=(0.5, -0.12), ncol=1, frameon=False)
+    last = long.iloc[-1]
+    base = tx("long_base", lang, month=g.in_month(long["month"].iloc[0], lang))
+    values = {"base": base, "month_end": g.month_end(last["month"], lang), "area": fmt_int(last["area_index"], lang),
+              "country": fmt_int(last["country_index"], lang)}
+    where = facts.scope.area.located(lang)
+    if where and lang == "sv":
+        where = where[0].lower() + where[1:]
+    alt = (tx("long_alt", lang, where=where, **values) if where else
+           tx("long_alt_nominative", lang, where=facts.scope.area.name(lang), **values))
+    data = pd.DataFrame({
+        tx("forecast_col_month", lang): [month_name(m, lang) for m in long["month"]],
+        tx("long_col_area", lang): [fmt_int(v, lang) for v in long["area"]],
+        tx("long_col_area_index", lang): [fmt_int(v, lang) for v in long["area_index"]],
+        tx("long_col_country_index", lang): [fmt_int(v, lang) for v in long["country_index"]],
+    })
+    return html.figure(fig, alt, tx("long_caption", lang, base=base), data, lang)
+
+
+def municipality_history_figure(facts: ReviewFacts, code: str, lang: str) -> html.HTML | None:
+    """The municipality's own unemployed at each month's end over the last two years (counts under 5 are not
+    drawn and read "<5" in the table), with the finding in the alt text; None without the months."""
+    from analysis.present.figures import int_axis, new_figure
+
+    hist = facts.municipality_history
+    if hist is None or hist.empty:
+        return None
+    own = hist[hist["area_code"] == code].dropna(subset=["unemployed"])
+    if len(own) < 13 or own["unemployed"].iloc[-1] < 5:
+        return None
+    name = _name_of(code, facts.scope, lang)
+    drawn = own["unemployed"].where(own["unemployed"] >= 5)
+    fig, ax = new_figure(PHONE_CHART_WIDTH, 2.8)
+    x = pd.PeriodIndex(own["month"], freq="M").to_timestamp()
+    ax.plot(x, drawn, color="#0b5394", marker="o", markersize=3)
+    ax.set_ylim(bottom=0)
+    int_axis(ax, lang)
+    import matplotlib.dates as mdates
+
+    ax.xaxis.set_major_locator(mdates.MonthLocator(bymonth=(1, 7)))
+    ax.xaxis.set_major_formatter(mdates.DateFormatter("%-m/%y"))  # "7/23": no ISO dates for readers
+    last, year_ago = own.iloc[-1], own[own["month"] == facts.scope.year_ago(own["month"].iloc[-1])]
+    values = {"month_end": g.month_end(last["month"], lang), "n": mask_count(last["unemployed"], lang),
+              "year_ago": mask_count(year_ago["unemployed"].iloc[0], lang) if len(year_ago) else MISSING}
+    where = g.in_place(code, lang) if _cited(code) else None
+    alt = (tx("history_alt", lang, place=where, **values) if where else
+           tx("history_alt_nominative", lang, place=name, **values))
+    caption = tx("history_caption", lang, name=name, first=month_name(own["month"].iloc[0], lang),
+                 last=month_name(last["month"], lang))
+    data = pd.DataFrame({tx("forecast_col_month", lang): [month_name(m, lang) for m in own["month"]],
+                         tx("col_unemployed", lang): [mask_count(v, lang) for v in own["unemployed"]]})
+    return html.figure(fig, alt, caption, data, lang)
+
+
 def municipality_blocks(facts: ReviewFacts, code: str, lang: str) -> list[html.HTML]:
     """A member municipality's one-page summary (its council reads only its own)."""
     scope = facts.scope
     name = _name_of(code, scope, lang)
-    levels = facts.levels.set_index("area_code")
     blocks = [html.paragraph(tx("municipality_intro", lang, name=name, area=scope.area.name(lang)))]
-    if code in levels.index and not np.isnan(levels.loc[code, "unemployed"]):
-        row = levels.loc[code]
-        area_rate = levels.loc[scope.area.slug, "rate"] if scope.area.slug in levels.index else np.nan
-        shown = municipality_counts_shown(facts, lang).get(code, SECONDARY_MARK)
-        hidden = not shown[:1].isdigit()  # "<5" or "..": no change is shown that would reveal it
-        change = SECONDARY_MARK if hidden else (
-            _more_less(row["change_year"], lang) if not row["base_unreliable"] else fmt_signed(row["change_year"], 0, lang))
-        blocks.append(html.paragraph(tx(
-            "municipality_sentence", lang, month_end=month_end(row["month"], lang), n=shown, change=change,
-            rate=fmt_pct(row["rate"], 1, lang), pp=fmt_pp(row["rate_change_pp"], lang), area_rate=fmt_pct(area_rate, 1, lang))))
-        munis = municipality_rows(facts)
-        if code in set(munis["area_code"]):
-            rank = int(munis.index[munis["area_code"] == code][0]) + 1
-            from_low = len(munis) - rank + 1
-            key, place = ("municipality_rank_high", rank) if rank <= from_low else ("municipality_rank_low", from_low)
-            words = tx("municipality_top" if place == 1 and key.endswith("high") else
-                       "municipality_bottom" if place == 1 else key, lang, count=len(munis), name=name,
-                       ordinal=ordinal_rank(place, lang))
-            blocks.append(html.paragraph(words))
+    blocks += [html.paragraph(s) for s in municipality_sentences(facts, code, lang)]
+    history = municipality_history_figure(facts, code, lang)
+    if history is not None:
+        blocks.append(history)
     fig = municipality_figure(facts, lang, highlight=code)
     if fig is not None:
         blocks.append(fig)
@@ -578,6 +865,7 @@ def municipality_pages(facts: ReviewFacts, lang: str) -> list:
     for code in municipality_codes(facts):
         blocks += [page_start(facts, code, lang), *municipality_blocks(facts, code, lang), page_end()]
     return blocks
+
 
 def page_start(facts: ReviewFacts, code: str, lang: str) -> html.HTML:
     """Opens a municipality page in the notebook's output; the runner renders each as its own file."""

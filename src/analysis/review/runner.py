@@ -43,6 +43,7 @@ import nbformat
 from analysis import config
 from analysis.errors import Text, UserError, user_language
 from analysis.indicators.overview import latest_month
+from analysis.present.grammar import until_month
 from analysis.present.text import period_words, t
 from analysis.review import facts, pdf, render
 from analysis.review.notebooks import Notebook, parameters, review_notebooks
@@ -230,7 +231,7 @@ def _vintage_summary(store, period: str, lang: str = "fi") -> str:
     """One line for readers: the monthly data's last month as of the period, and when it was fetched."""
     row = store.vintage().set_index("table_id").loc["12r5"]
     last = min(latest_month(store), config.parse_period(period).last_month)
-    words = period_words(last, lang)
+    words = until_month(last, lang)  # "syyskuuhun 2023 asti" / "till och med september 2023"
     if row.origin == "embedded":
         return t("review.vintage_embedded", lang, last=words)
     fetched = str(row.fetched_at or "")[:10]
