@@ -341,3 +341,21 @@ def test_a_history_written_before_the_audit_columns_still_reads(tmp_path, intern
     history = wb.load_history(internal_dir)
     assert history[["value", "imported_by", "replaced"]].values.tolist() == [[100.0, "", ""],
                                                                             [1234567.0, "anna", "100"]]
+
+
+def test_the_off_track_metric_is_named_on_the_main_page_s_first_screen(tmp_path, internal_dir, store, kp_area):
+    """Issue 29's "done when": a target and an off-track value filled into the template put the metric by name
+    in the first screen's plan box, in Finnish and Swedish."""
+    from analysis.indicators.review import compute_facts
+    from analysis.present import review_page
+
+    path = fill(template(tmp_path),
+                values=[["Työnantajakontaktit (kpl/kk)", "2023-09", "Koko alue", 120, None]],
+                targets=[["Työnantajakontaktit (kpl/kk)", 2023, "Koko alue", 200, None]])
+    wb.import_workbook(path, today=TODAY, now=dt.datetime(2023, 10, 5, 8), user="tester")
+    scope = Scope.of(store, kp_area, "2023Q3")
+    card, _points, _internal = pk.build(scope, "imported", reviews=NO_REVIEWS)
+    facts = compute_facts(scope, card, (None, None))
+    for lang, name in (("fi", "Työnantajakontaktit (kpl/kk)"), ("sv", "Arbetsgivarkontakter (st./mån.)")):
+        first = "".join(b.data for b in review_page.main_blocks(facts, lang)[:1])
+        assert 'class="plan"' in first and name in first

@@ -509,24 +509,23 @@ def quarter_note(facts: ReviewFacts, lang: str) -> str:
 
 
 def plan_block(facts: ReviewFacts, lang: str) -> html.HTML | None:
-    """"What this means for the plan": how many metrics are on track, and those that are not. None (no box)
-    until at least one metric has both a target and a value: a box of metrics nobody can judge is no news."""
+    """"What this means for the plan": how many metrics are on track, and those that are not, by name
+    (:func:`analysis.present.kpi.off_track_text`). None (no box) until at least one metric has both a target
+    and a value: a box of metrics nobody can judge is no news."""
     from analysis.indicators import kpi
+    from analysis.present.kpi import off_track_text
 
     card = facts.scorecard
     if card is None or card.empty:
         return None
     first = card.drop_duplicates("metric_id")
     counts = kpi.status_counts(first)
-    judged_states = [kpi.ON_TRACK, kpi.AT_RISK, kpi.OFF_TRACK]
+    judged_states = [kpi.ON_TRACK, kpi.OFF_TRACK]
     if not sum(counts[s] for s in judged_states):
         return None
-    paragraphs = [tx("plan_summary", lang, total=len(first), on_track=counts[kpi.ON_TRACK], at_risk=counts[kpi.AT_RISK],
+    paragraphs = [tx("plan_summary", lang, total=len(first), on_track=counts[kpi.ON_TRACK],
                      off_track=counts[kpi.OFF_TRACK], no_status=counts[kpi.NO_TARGET] + counts[kpi.MISSING])]
-    behind = first[first["status"].isin([kpi.OFF_TRACK, kpi.AT_RISK])]
-    name_col = "name_sv" if lang == "sv" else "name_fi"
-    paragraphs.append(tx("plan_not_on_track", lang, items="; ".join(behind[name_col])) if not behind.empty
-                      else tx("plan_all_on_track", lang))
+    paragraphs.append(off_track_text(first, lang) or tx("plan_all_on_track", lang))
     internal = first[first["source"] == "internal"]
     if len(internal) and (internal["status"] == kpi.MISSING).all():
         paragraphs.append(tx("plan_internal_missing", lang))
