@@ -156,13 +156,15 @@ def test_tiles_show_small_counts_as_less_than_five(facts):
 
 def test_plan_box_counts_metrics_and_names_those_behind(facts):
     card = pd.DataFrame({
-        "metric_id": ["a", "b", "c", "d"], "status": ["on_track", "off_track", "at_risk", "missing"],
-        "name_fi": ["A", "Pitkäaikaistyöttömien määrän muutos", "Avoimet työpaikat", "D"],
+        "metric_id": ["a", "b", "c", "d"], "status": ["on_track", "off_track", "off_track", "missing"],
+        "name_fi": ["A", "Pitkäaikaistyöttömien määrän muutos (%)", "Avoinna olevat työpaikat (kpl/kk)", "D"],
         "name_sv": ["A", "B", "C", "D"], "source": ["public", "public", "public", "internal"],
+        "component": "", "unit": "count", "period": "2023-09", "value": 1.0, "effective_target": 2.0,
+        "direction": "higher", "is_example": False,
     })
     box = rp.plan_block(dataclasses.replace(facts, scorecard=card), "fi").data
-    assert "4 mittarista 1 on tavoitteessa, 1 lähellä rajaa ja 1 jäljessä tavoitteesta; 1 mittarilla" in box
-    assert "Pitkäaikaistyöttömien määrän muutos; Avoimet työpaikat" in box
+    assert "4 mittarista 1 on tavoitteessa ja 2 jäljessä tavoitteesta; 1 mittarilla" in box
+    assert "Pitkäaikaistyöttömien määrän muutos (%); Avoinna olevat työpaikat (kpl/kk)" in box
     assert "Työllisyysalueen omat mittarit" in box  # every internal metric is still unreported
 
 
