@@ -8,6 +8,7 @@ figures come from the real embedded snapshot.
 from __future__ import annotations
 
 import csv
+import dataclasses
 import datetime as dt
 import math
 from pathlib import Path
@@ -359,3 +360,26 @@ def test_the_off_track_metric_is_named_on_the_main_page_s_first_screen(tmp_path,
     for lang, name in (("fi", "Työnantajakontaktit (kpl/kk)"), ("sv", "Arbetsgivarkontakter (st./mån.)")):
         first = "".join(b.data for b in review_page.main_blocks(facts, lang)[:1])
         assert 'class="plan"' in first and name in first
+
+
+def test_each_municipality_page_shows_its_own_values_of_the_municipal_metrics(tmp_path, internal_dir, store, kp_area):
+    from analysis.indicators.review import compute_facts
+    from analysis.present import review_page
+    from analysis.review import facts as review_facts
+
+    path = fill(template(tmp_path),
+                values=[["Työnantajakontaktit (kpl/kk)", "2023-09", "Perho", 12, None],
+                        ["Työnantajakontaktit (kpl/kk)", "2023-08", "Perho", 9, None],
+                        ["Työnantajakontaktit (kpl/kk)", "2023-09", "Kokkola", 150, None]],
+                targets=[["Työnantajakontaktit (kpl/kk)", 2023, "Perho", 10, None]])
+    wb.import_workbook(path, today=TODAY, now=dt.datetime(2023, 10, 5, 8), user="tester")
+    scope = Scope.of(store, kp_area, "2023Q3")
+    _card, _points, internal = pk.build(scope, "imported", reviews=NO_REVIEWS)
+    facts = dataclasses.replace(compute_facts(scope), municipal_metrics=review_facts.municipal_metrics(scope, internal))
+    perho = "".join(b.data for b in review_page.municipality_blocks(facts, "KU584", "fi"))
+    assert "Toimintasuunnitelman mittarit kunnassa" in perho and "Työnantajakontaktit (kpl/kk)" in perho
+    assert ">12<" in perho  # its own value
+    assert "+3" in perho and "✓ tavoitteessa" in perho  # 12 against 9 a month earlier; its own target 10
+    assert "150" not in perho  # Kokkola's value stays on Kokkola's page
+    halsua = "".join(b.data for b in review_page.municipality_blocks(facts, "KU074", "fi"))
+    assert "Toimintasuunnitelman mittarit kunnassa" not in halsua  # nothing reported for Halsua

@@ -169,6 +169,10 @@ class ReviewFacts:
     (:func:`analysis.indicators.skills.period_tightness`: the skills section's computation)."""
     trend: Trend | None = None
     """Whether the change from a year earlier sped up or slowed (:func:`year_change_trend`)."""
+    municipal_metrics: pd.DataFrame | None = None
+    """Each member municipality's own values of the plan's municipal metrics (the workbook's imported rows:
+    :func:`analysis.indicators.kpi.municipality_values`, with its ``municipality``); None without imported
+    values (never the example data: a municipality's page states no synthetic figure)."""
     municipality_history: pd.DataFrame | None = None
     """The member municipalities' unemployed and rate over the last 24 months (:func:`municipality_history`)."""
     long_history: pd.DataFrame | None = None

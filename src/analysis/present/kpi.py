@@ -433,3 +433,22 @@ def off_track_text(card: pd.DataFrame, lang: str = "fi") -> str | None:
     if behind.empty:
         return None
     return t("kpi.off_track_lead", lang, metrics="; ".join(_name(row, lang) for row in behind.itertuples(index=False)))
+
+
+def municipality_metrics_table(rows: pd.DataFrame, lang: str = "fi") -> pd.DataFrame:
+    """One municipality's own values of the plan's municipal metrics
+    (:func:`analysis.indicators.kpi.municipality_values` rows) as the page shows them: person counts 1–4 as
+    "<5", and no change where either value is such a count (it would give the hidden one away)."""
+    name = "name_sv" if lang == "sv" else "name_fi"
+    out = []
+    for row in rows.itertuples(index=False):
+        small = row.persons and any(1 <= v <= 4 for v in (row.value, row.previous_value) if not is_missing(v))
+        out.append({
+            t("kpi.col_metric", lang): getattr(row, name),
+            t("kpi.col_period", lang): row.period,
+            t("kpi.col_value", lang): format_value(row.value, row.unit, lang, persons=bool(row.persons)),
+            t("kpi.col_change", lang): format_change(row.change, row.unit, lang, hidden=small),
+            t("kpi.col_target", lang): format_value(row.target, row.unit, lang),
+            t("kpi.col_status", lang): status_text(row.status, lang),
+        })
+    return pd.DataFrame(out)

@@ -846,6 +846,13 @@ def municipality_blocks(facts: ReviewFacts, code: str, lang: str) -> list[html.H
     fig = municipality_figure(facts, lang, highlight=code)
     if fig is not None:
         blocks.append(fig)
+    metrics = facts.municipal_metrics
+    if metrics is not None and (metrics["municipality"] == code).any():
+        from analysis.present.kpi import municipality_metrics_table
+
+        blocks.append(html.heading(tx("municipal_metrics_heading", lang), 2))
+        blocks.append(html.table(municipality_metrics_table(metrics[metrics["municipality"] == code], lang),
+                                 tx("municipal_metrics_caption", lang, name=name)))
     blocks.append(html.link("review.html", tx("back_to_review", lang)))
     return blocks
 

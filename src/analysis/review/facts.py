@@ -102,8 +102,28 @@ def build_facts(scope: Scope, output_dir: str | Path = config.OUTPUTS_DIR, kpi_d
     ``forecast=False``: without the forecast and its accuracy."""
     from analysis.indicators.review import compute_facts
 
-    card, _points, _internal = kpi_card(scope, output_dir, kpi_data)
-    return compute_facts(scope, card, forecast_of(scope) if forecast else (None, None))
+    card, _points, internal = kpi_card(scope, output_dir, kpi_data)
+    facts = compute_facts(scope, card, forecast_of(scope) if forecast else (None, None))
+    return replace(facts, municipal_metrics=municipal_metrics(scope, internal))
+
+
+def municipal_metrics(scope: Scope, internal: object | None):
+    """Every member municipality's own values of the plan's municipal metrics, with its targets
+    (:func:`analysis.indicators.kpi.municipality_values`); None without imported values (the example
+    data's synthetic figures never reach a municipality's page)."""
+    import pandas as pd
+
+    from analysis.indicators import kpi
+    from analysis.sources import workbook
+
+    values = getattr(internal, "values", None)
+    if values is None or values.empty or getattr(internal, "mode", "") == "example":
+        return None
+    targets = workbook.load_targets(None, scope.area.slug)
+    parts = [kpi.municipality_values(scope, values, code, targets=targets).assign(municipality=code)
+             for code in scope.municipalities]
+    found = pd.concat([p for p in parts if not p.empty], ignore_index=True) if any(not p.empty for p in parts) else None
+    return found
 
 
 def load_facts(area: str, period: str, data_source: str = "embedded", output_dir: str | Path = config.OUTPUTS_DIR,
