@@ -161,3 +161,23 @@ def test_bad_cells_of_the_2026_files_are_refused(raw_copy, key, old, new, loader
     with pytest.raises(DataValidationError, match=message) as err:
         loader(raw_copy)
     assert embedded.FILES[key] in str(err.value)
+
+
+def test_the_june_2026_municipality_pages_state_the_level_without_a_year_earlier(tmp_path, monkeypatch):
+    """No month a year earlier in the embedded June 2026: each municipality's page states its level and rate
+    alone (Perho 89 unemployed, labour force 1 000: 8,9 %), never a change from a missing month."""
+    import re
+
+    from analysis import config
+    from analysis.review import facts
+
+    monkeypatch.setattr(config, "CACHE_DIR", tmp_path)
+    for lang, said in (("fi", ["Kesäkuun 2026 lopussa Perhossa oli 89\u00a0työtöntä työnhakijaa.",
+                               "Työttömyysaste oli Perhossa 8,9\u00a0%."]),
+                       ("sv", ["I slutet av juni 2026 fanns det i Perho 89\u00a0arbetslösa arbetssökande.",
+                               "Arbetslöshetsgraden i Perho var 8,9\u00a0%."])):
+        pages = "".join(b.data for b in facts.section("municipalities", "keski-pohjanmaa", "2026-06", lang=lang))
+        perho = pages[pages.index("kunta-ku584"):]
+        text = [re.sub("<[^>]+>", "", p) for p in re.findall("<p>.*?</p>", perho)]
+        assert all(sentence in " ".join(text) for sentence in said), text[:4]
+        assert "nan" not in " ".join(text[:4]).lower()

@@ -342,12 +342,14 @@ def headline_change(month: str, change: int, lang: str = "fi") -> str:
     return sentence(t(key, lang, **values))
 
 
-def unemployed_sentence(code: str, month: str, count: int, change: int, lang: str = "fi") -> str:
+def unemployed_sentence(code: str, month: str, count: int, change: int | None, lang: str = "fi") -> str:
     """"Syyskuun 2023 lopussa Lestijärvellä oli 80 työtöntä työnhakijaa, mikä on 7 enemmän kuin vuotta
     aiemmin." / "I slutet av september 2023 fanns det 80 arbetslösa arbetssökande i Lestijärvi, vilket är …".
     Without a cited Finnish form the name leads in the nominative: "Koski Tl: syyskuun 2023 lopussa oli …"."""
     where = in_place(code, lang)
-    values = {"when": month_end(month, lang), "count_change": count_with_change(count, change, lang)}
+    counted = (quantity(count, "unemployed", "nominative", lang) if change is None  # no month a year earlier
+               else count_with_change(count, change, lang))
+    values = {"when": month_end(month, lang), "count_change": counted}
     if where is None:
         return sentence(t("grammar.unemployed_at_nominative", lang, place=place(code).name(lang), **values))
     return sentence(t("grammar.unemployed_at", lang, place=where, **values))
@@ -355,9 +357,15 @@ def unemployed_sentence(code: str, month: str, count: int, change: int, lang: st
 
 def rate_sentence(code: str, rate: float, pp_change: float, lang: str = "fi") -> str:
     """"Työttömyysaste oli Lestijärvellä 7,6 %, mikä on 0,6 prosenttiyksikköä korkeampi kuin vuotta aiemmin." /
-    "Arbetslöshetsgraden i Lestijärvi var 7,6 %, vilket är 0,6 procentenheter högre än ett år tidigare."."""
+    "Arbetslöshetsgraden i Lestijärvi var 7,6 %, vilket är 0,6 procentenheter högre än ett år tidigare.".
+    Without a rate a year earlier (``pp_change`` NaN) the level alone: "Työttömyysaste oli Perhossa 8,1 %."."""
     where = in_place(code, lang)
-    values = {"rate": percent_sign(rate, "nominative", lang), "change": rate_change_phrase(pp_change, lang)}
+    values = {"rate": percent_sign(rate, "nominative", lang)}
+    if pp_change != pp_change:  # NaN: no month a year earlier
+        if where is None:
+            return t("grammar.rate_level_at_nominative", lang, place=place(code).name(lang), **values)
+        return t("grammar.rate_level_at", lang, place=where, **values)
+    values["change"] = rate_change_phrase(pp_change, lang)
     if where is None:
         return t("grammar.rate_at_nominative", lang, place=place(code).name(lang), **values)
     return t("grammar.rate_at", lang, place=where, **values)

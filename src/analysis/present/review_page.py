@@ -723,7 +723,8 @@ def municipality_sentences(facts: ReviewFacts, code: str, lang: str) -> list[str
     if hidden:
         out = [tx("municipality_hidden", lang, month_end=month_end(row["month"], lang), n=shown)]
     else:
-        out = [g.unemployed_sentence(code, row["month"], int(row["unemployed"]), int(round(row["change_year"])), lang)]
+        change = None if math.isnan(row["change_year"]) else int(round(row["change_year"]))
+        out = [g.unemployed_sentence(code, row["month"], int(row["unemployed"]), change, lang)]
         if not math.isnan(row["change_month"]) and round(row["change_month"]) != 0:
             genitive = g.month_case(int(scope.month_ago(row["month"])[5:]), "genitive", lang)
             out[-1] += " " + tx("s_month", lang, month=g.sentence(genitive) if lang == "fi" else genitive,
