@@ -138,14 +138,13 @@ def _occupations(scope: Scope, lang: str) -> pd.DataFrame:
 
 
 def _outlook(scope: Scope, lang: str) -> pd.DataFrame:
-    from analysis.forecast import outlook
     from analysis.names import occupation_name
-    from analysis.store.scope import OCCUPATION_TABLE
+    from analysis.review.facts import outlook_of
 
-    origin = scope.month(OCCUPATION_TABLE)
-    if scope.occupation_code is None or origin is None:
+    result = outlook_of(scope)  # the skills section's computation (one computation per figure)
+    if result is None:
         return _empty("outlook")
-    out = outlook.area_outlook(scope.store, scope.occupation_code, origin)
+    out = result.table.drop(columns="predicted_then")
     out.insert(2, "occupation_name", [occupation_name(c, lang) for c in out["group_code"]])
     out.insert(0, "area_code", scope.occupation_code)
     for name in ("shortage", "balance", "surplus"):

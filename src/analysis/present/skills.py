@@ -346,19 +346,29 @@ def outlook_table(result: outlook.AreaOutlook, lang: str = "fi") -> pd.DataFrame
     })
 
 
-def outlook_blocks(scope: Scope, lang: str = "fi") -> list[html.HTML]:
+def area_outlook(scope: Scope) -> outlook.AreaOutlook | None:
+    """The area's outlook at the period's last occupation month (:func:`analysis.forecast.outlook.area_result`);
+    None where the area has no occupation data or too little to fit."""
+    origin = scope.month(OCC_TABLE)
+    if scope.occupation_code is None or origin is None:
+        return None
+    try:
+        return outlook.area_result(scope.store, scope.occupation_code, origin)
+    except outlook.NotEnoughData:
+        return None
+
+
+def outlook_blocks(scope: Scope, lang: str = "fi", result: outlook.AreaOutlook | None = None) -> list[html.HTML]:
     """The skills-needs outlook six months ahead (:mod:`analysis.forecast.outlook`): what it is, how often
-    it was right, how the outlook made six months ago fared, every group's class and probability."""
+    it was right, how the outlook made six months ago fared, every group's class and probability
+    (``result``: :func:`area_outlook`, computed here when not given)."""
     from analysis.present import grammar
     from analysis.present.text import month_name
 
-    origin = scope.month(OCC_TABLE)
-    if scope.occupation_code is None or origin is None:
+    result = result if result is not None else area_outlook(scope)
+    if result is None:
         return []
-    try:
-        result = outlook.area_result(scope.store, scope.occupation_code, origin)
-    except outlook.NotEnoughData:
-        return []
+    origin = result.origin
     target = grammar.in_month(outlook.shift_month(origin, outlook.HORIZON), lang)
     blocks = [html.heading(t("skills.outlook_heading", lang), 3),
               html.paragraph(t("skills.outlook_intro", lang, target=target))]
@@ -377,8 +387,10 @@ def outlook_blocks(scope: Scope, lang: str = "fi") -> list[html.HTML]:
     return blocks
 
 
-def skills_blocks(scope: Scope, lang: str = "fi", data: occ.OccupationData | None = None) -> list[html.HTML]:
-    """All blocks of the skills-needs section, in reading order (``data``: see :func:`compute`)."""
+def skills_blocks(scope: Scope, lang: str = "fi", data: occ.OccupationData | None = None,
+                  outlook_result: outlook.AreaOutlook | None = None) -> list[html.HTML]:
+    """All blocks of the skills-needs section, in reading order (``data``: see :func:`compute`;
+    ``outlook_result``: see :func:`outlook_blocks`)."""
     blocks = [html.heading(t("skills.title", lang), 2)]
     res = compute(scope, data)
     if res is None:
@@ -408,7 +420,7 @@ def skills_blocks(scope: Scope, lang: str = "fi", data: occ.OccupationData | Non
         blocks.append(html.notice(t("skills.no_forecast", lang), "missing", lang))
     else:
         blocks.extend(_forecast_blocks(res, lang))
-    blocks.extend(outlook_blocks(scope, lang))
+    blocks.extend(outlook_blocks(scope, lang, outlook_result))
     # not forecast and caveats
     blocks.append(html.heading(t("skills.not_forecast_heading", lang), 3))
     blocks.append(html.paragraph(t("skills.rollup_rule", lang,

@@ -96,6 +96,16 @@ def forecast_of(scope: Scope) -> tuple:
     return found
 
 
+def outlook_of(scope: Scope) -> object | None:
+    """The area's skills-needs outlook (:func:`analysis.present.skills.area_outlook`), computed once for the
+    skills section and the ``outlook`` table: from the cache when data and code are unchanged."""
+    from analysis.present.skills import area_outlook
+
+    folder, name, parts = entry("outlook", scope.area.slug, scope.period.code, scope.data_source)
+    found, _hit = cache.cached(folder, name, parts, lambda: area_outlook(scope))
+    return found
+
+
 def build_facts(scope: Scope, output_dir: str | Path = config.OUTPUTS_DIR, kpi_data: str = "imported",
                 forecast: bool = True) -> ReviewFacts:
     """The figures of one review (the scorecard counts the reviews published under ``output_dir``);
@@ -176,7 +186,7 @@ COUNTS_REVIEWS = frozenset({"kpi"}) | FROM_FACTS
 """Sections whose results count the reviews published under ``output_dir`` (the scorecard's metric)."""
 
 STAGES: tuple[tuple[str, ...], ...] = (
-    ("forecast", "kpi", "overview", "structure.overview", "structure.trend", "structure.breakdown",
+    ("forecast", "outlook", "kpi", "overview", "structure.overview", "structure.trend", "structure.breakdown",
      "structure.occupations", "structure.vacancies", "long_term", "foreign_language"),
     ("facts",),
     ("main", "municipalities", "skills"),
@@ -184,18 +194,21 @@ STAGES: tuple[tuple[str, ...], ...] = (
 """Every result of a review in the order the runner computes them: the results of a stage side by side,
 each stage after the one before, which holds what it reads (the figures read the scorecard's card; the
 main page the figures and the forecast; the municipality pages the figures; the skills section the
-forecast). Besides the sections: ``forecast`` (the occupation forecast and its backtest) and ``facts``
-(the review's figures without the forecast, :func:`load_facts`)."""
+forecast and the outlook). Besides the sections: ``forecast`` (the occupation forecast and its backtest),
+``outlook`` (the skills-needs outlook, :func:`outlook_of`) and ``facts`` (the review's figures without
+the forecast, :func:`load_facts`). The public API's tables (``table.<name>``) join the first stage, or
+the stage after what they read (:data:`READS`)."""
 
 READS: dict[str, tuple[str, ...]] = {"main": ("facts", "forecast"), "municipalities": ("facts",),
-                                     "skills": ("forecast",), "facts": ("kpi",)}
+                                     "skills": ("forecast", "outlook"), "facts": ("kpi",),
+                                     "table.outlook": ("outlook",)}
 """What a result reads from an earlier stage: the runner computes a stage's result only when a notebook
 of the run presents it or a later result reads it."""
 
 
 TABLE_PREFIX = "table."
 """A result ``table.<name>``: the public API's table ``<name>`` (:func:`analysis.api.table`), which a
-notebook shows to analysts; computed in the first stage."""
+notebook shows to analysts."""
 
 
 def is_result(name: str) -> bool:
@@ -208,14 +221,17 @@ def is_result(name: str) -> bool:
 
 
 def wanted(results: set[str] | frozenset[str]) -> list[list[str]]:
-    """:data:`STAGES` cut to ``results`` and what they read (empty stages dropped); the tables
-    (``table.<name>``) join the first stage."""
+    """:data:`STAGES` cut to ``results`` and what they read (empty stages dropped); a table
+    (``table.<name>``) joins the first stage, or the stage after the results it reads."""
     needed = set(results)
-    for name in [n for stage in reversed(STAGES) for n in stage]:
+    for name in [*sorted(n for n in needed if n.startswith(TABLE_PREFIX)), *(n for stage in reversed(STAGES) for n in stage)]:
         if name in needed:
             needed.update(READS.get(name, ()))
+    stage_of = {n: i for i, stage in enumerate(STAGES) for n in stage}
     stages = [[n for n in stage if n in needed] for stage in STAGES]
-    stages[0] += sorted(n for n in needed if n.startswith(TABLE_PREFIX))
+    for table in sorted(n for n in needed if n.startswith(TABLE_PREFIX)):
+        after = [stage_of[r] + 1 for r in READS.get(table, ())]
+        stages[min(max(after, default=0), len(stages) - 1)].append(table)
     return [stage for stage in stages if stage]
 
 
@@ -225,8 +241,8 @@ def entry(name: str, area: str, period: str, data_source: str = "embedded", lang
     ``table.<name>``) of a review: ``(folder, name, key parts)`` for :func:`analysis.cache.cached`."""
     if name.startswith(TABLE_PREFIX):
         return "tables", name[len(TABLE_PREFIX):], key_parts(area, period, data_source, lang)
-    if name == "forecast":
-        return "facts", "forecast", key_parts(area, period, data_source)
+    if name in ("forecast", "outlook"):
+        return "facts", name, key_parts(area, period, data_source)
     if name == "facts":
         return "facts", "figures", key_parts(area, period, data_source, reviews_digest(output_dir, area, period), kpi_data)
     extra = (reviews_digest(output_dir, area, period), kpi_data) if name in COUNTS_REVIEWS else ()
@@ -249,6 +265,8 @@ def compute(name: str, area: str, period: str, data_source: str = "embedded", la
         from analysis.api import table
 
         table(name[len(TABLE_PREFIX):], area, period, data_source, lang)
+    elif name == "outlook":  # the skills section's and the outlook table's
+        outlook_of(load_scope(area, period, data_source))
     elif name == "forecast":  # the backtest and forecast into the forecast cache (the skills section's), and the main page's
         forecast_of(load_scope(area, period, data_source))
     elif name == "facts":
@@ -287,7 +305,7 @@ def section(name: str, area: str, period: str, data_source: str = "embedded", la
             return build(scope, lang, kpi_data=kpi_data, output_dir=output_dir,
                          built=kpi_card(scope, output_dir, kpi_data))
         if name == "skills":
-            return build(scope, lang, data=occupation_data(scope))
+            return build(scope, lang, data=occupation_data(scope), outlook_result=outlook_of(scope))
         return build(scope, lang)
 
     blocks, _hit = cache.cached(folder, name, parts, compute)
