@@ -178,12 +178,11 @@ def compute_results(builds: list[_Build], notebooks: list[Notebook], log: Path) 
                     logger.info("%s computed", name)
 
 
-def execute_all(builds: list[_Build], notebooks: list[Notebook], progress: bool = True,
-                on_result: Callable[[_Build, NotebookResult], None] | None = None) -> None:
+def execute_all(builds: list[_Build], notebooks: list[Notebook], progress: bool = True) -> None:
     """Execute every notebook of every review in ``builds`` with papermill, each in a fresh kernel,
     several at once (a ``concurrent.futures`` thread pool; each kernel is a process of its own), with
     one progress bar. The first failure stops the run with a :class:`ReviewFailed` naming the review,
-    the notebook, the cell and the error. ``on_result(build, result)`` runs as each notebook finishes."""
+    the notebook, the cell and the error."""
     from tqdm import tqdm
 
     jobs = [(build, nb) for build in builds for nb in notebooks]
@@ -207,8 +206,6 @@ def execute_all(builds: list[_Build], notebooks: list[Notebook], progress: bool 
                 build, result = future.result()
                 build.results[result.name] = result
                 bar.update(1)
-                if on_result is not None:
-                    on_result(build, result)
         except BaseException:
             for other in futures:
                 other.cancel()
