@@ -285,6 +285,7 @@ def test_fetched_june_2026_gives_the_monthly_review_every_group_at_its_real_figu
     from analysis.present.fmt import fmt_int
     from analysis.present.text import t
     from analysis.review import runner
+    from analysis.review.notebooks import review_notebooks
 
     monkeypatch.setattr(fetch_module, "FETCH_SPECS", [replace(FETCH_12R5, select={**FETCH_12R5.select,
                                                                                   "time": ["2026M06"]})])
@@ -294,7 +295,9 @@ def test_fetched_june_2026_gives_the_monthly_review_every_group_at_its_real_figu
     vin = cell_vintages(str(folder), table_id="12r5", measure="long_term_unemployed", area_codes=["MK16"],
                         period="2026-06")
     assert vin[["value", "origin"]].values.tolist() == [[1062.0, "pxweb"]]  # the fetched layer gives the cell
-    path = runner.run_review(period="2026-06", data_source=str(folder), output_dir=tmp_path / "out", progress=False)
+    main_only = [nb for nb in review_notebooks() if nb.page == "main"]  # the whole review runs in conftest.py
+    path = runner.run_review(period="2026-06", data_source=str(folder), output_dir=tmp_path / "out", progress=False,
+                             notebooks=main_only)
     page = path.read_text(encoding="utf-8")
     expected = {"unemployed": 3175, "long_term": 1062, "under_25": 556, "over_50": 978, "foreign_nationals": 416,
                 "laid_off": 210, "in_services": 117 + 57 + 177 + 434, "new_vacancies": 152}

@@ -12,7 +12,7 @@ import pytest
 
 from analysis import cli, config
 from analysis.review import runner
-from analysis.review.notebooks import Notebook
+from analysis.review.notebooks import Notebook, review_notebooks
 from analysis.review.params import ReviewParams
 
 
@@ -239,7 +239,9 @@ def test_whole_review_on_a_complete_fetched_set_states_every_group_with_its_figu
     from analysis.store import read_store
     from fixtures.fetched_kp import STORE
 
-    path = runner.run_review(period="2026Q2", data_source=str(STORE), output_dir=tmp_path, progress=False)
+    main_only = [nb for nb in review_notebooks() if nb.page == "main"]  # the whole review runs in conftest.py
+    path = runner.run_review(period="2026Q2", data_source=str(STORE), output_dir=tmp_path, progress=False,
+                             notebooks=main_only)
     page = path.read_text(encoding="utf-8")
     obs = read_store(STORE).observations
     mk16 = obs[(obs["area_code"] == "MK16") & (obs["period"] == "2026-06") & (obs["occupation_code"] == "SSS")]
