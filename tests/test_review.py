@@ -53,6 +53,24 @@ def test_review_is_written_with_index_and_audit_record(tmp_path, small_notebooks
     assert "keski-pohjanmaa/2023Q3/sv/review.html" in (out / "index.html").read_text(encoding="utf-8")
 
 
+def test_running_notebooks_at_once_never_moves_the_runner_out_of_its_folder(tmp_path, small_notebooks, monkeypatch):
+    """papermill's ``cwd`` chdirs the whole process; with notebooks run at once in threads the runner was
+    left in another folder (a relative --output-dir then pointed elsewhere, the printed path was absolute)."""
+    import os
+
+    work = tmp_path / "here"
+    work.mkdir()
+    monkeypatch.chdir(work)
+    copies = []
+    for i in range(4):
+        copy = small_notebooks[0].path.with_name(f"0{i}_copy.ipynb")
+        shutil.copy(small_notebooks[0].path, copy)
+        copies.append(Notebook(copy.stem, copy, "appendix", ("overview",)))
+    path = runner.run_review(period="2023Q3", output_dir=Path("out"), notebooks=copies, progress=False)
+    assert Path(os.getcwd()) == work
+    assert (work / path).exists() and not path.is_absolute()
+
+
 def test_default_period_is_the_latest_complete_quarter(tmp_path, small_notebooks):
     path = runner.run_review(output_dir=tmp_path, notebooks=small_notebooks, progress=False)
     assert path.parts[-4:-1] == ("keski-pohjanmaa", "2023Q3", "fi")  # data ends 2023-10

@@ -107,8 +107,10 @@ def execute_notebook(notebook: Notebook, target: Path, params: ReviewParams) -> 
     values = {k: v for k, v in params.as_notebook_parameters().items() if k in declared}
     started = time.perf_counter()
     try:
-        papermill.execute_notebook(str(notebook.path), str(target), parameters=values, cwd=str(notebook.path.parent),
-                                   progress_bar=False, log_output=False, kernel_name=KERNEL_NAME,
+        # no ``cwd``: papermill would chdir the whole process (a race between the notebooks run at once,
+        # which left the runner in notebooks/); each kernel starts in the runner's folder instead
+        papermill.execute_notebook(str(notebook.path), str(target), parameters=values, progress_bar=False,
+                                   log_output=False, kernel_name=KERNEL_NAME,
                                    execution_timeout=EXECUTION_TIMEOUT_S, extra_arguments=KERNEL_ARGUMENTS,
                                    shutdown_kernel="immediate")  # the outputs are in: no graceful wait
     except PapermillExecutionError as exc:
