@@ -55,9 +55,8 @@ def test_review_is_written_with_index_and_audit_record(tmp_path, small_notebooks
 
 def test_running_notebooks_at_once_never_moves_the_runner_out_of_its_folder(tmp_path, small_notebooks, monkeypatch):
     """papermill's ``cwd`` chdirs the whole process; with notebooks run at once in threads the runner was
-    left in another folder (a relative --output-dir then pointed elsewhere, the printed path was absolute)."""
-    import os
-
+    left in another folder, and a relative --output-dir then failed ("output folder … doesn't exist"): the
+    notebooks run without it and the output folder is made absolute where the run starts."""
     work = tmp_path / "here"
     work.mkdir()
     monkeypatch.chdir(work)
@@ -67,8 +66,8 @@ def test_running_notebooks_at_once_never_moves_the_runner_out_of_its_folder(tmp_
         shutil.copy(small_notebooks[0].path, copy)
         copies.append(Notebook(copy.stem, copy, "appendix", ("overview",)))
     path = runner.run_review(period="2023Q3", output_dir=Path("out"), notebooks=copies, progress=False)
-    assert Path(os.getcwd()) == work
-    assert (work / path).exists() and not path.is_absolute()
+    assert path == work / "out" / "keski-pohjanmaa" / "2023Q3" / "fi" / "review.html" and path.exists()
+    assert sorted(p.name for p in (path.parent / "notebooks").glob("*.ipynb")) == [f"0{i}_copy.ipynb" for i in range(4)]
 
 
 def test_default_period_is_the_latest_complete_quarter(tmp_path, small_notebooks):

@@ -355,7 +355,7 @@ def run_reviews(requests: list[dict], force: bool = False, progress: bool = True
     None: the period file and defaults decide). ``notebooks``: those of ``config/notebooks.yaml`` by
     default. Every parameter is validated and every existing review refused (without ``force``)
     before any notebook runs."""
-    output_dir = Path(output_dir)
+    output_dir = Path(output_dir).absolute()  # where the run started, whatever a library does to the cwd
     for request in requests:  # what needs no data is checked before anything starts
         check_request(**request)
     notebooks = review_notebooks() if notebooks is None else list(notebooks)
