@@ -302,3 +302,17 @@ def area_result(store, area_code: str, origin: str) -> AreaOutlook:
             accuracy["persistence_hit_share"] = float((cases["persistence"] == cases["realised"]).mean())
             first, last = str(cases["origin"].min()), str(cases["origin"].max())
     return AreaOutlook(table, origin, then, hits, len(scored), accuracy, first, last)
+
+
+def scope_result(scope) -> AreaOutlook | None:
+    """:func:`area_result` of a review's scope at its last occupation month (StatFin 12ti); None where the
+    area has no occupation data or too little to fit."""
+    from analysis.store.scope import OCCUPATION_TABLE
+
+    origin = scope.month(OCCUPATION_TABLE)
+    if scope.occupation_code is None or origin is None:
+        return None
+    try:
+        return area_result(scope.store, scope.occupation_code, origin)
+    except NotEnoughData:
+        return None

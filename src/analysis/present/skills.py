@@ -346,26 +346,14 @@ def outlook_table(result: outlook.AreaOutlook, lang: str = "fi") -> pd.DataFrame
     })
 
 
-def area_outlook(scope: Scope) -> outlook.AreaOutlook | None:
-    """The area's outlook at the period's last occupation month (:func:`analysis.forecast.outlook.area_result`);
-    None where the area has no occupation data or too little to fit."""
-    origin = scope.month(OCC_TABLE)
-    if scope.occupation_code is None or origin is None:
-        return None
-    try:
-        return outlook.area_result(scope.store, scope.occupation_code, origin)
-    except outlook.NotEnoughData:
-        return None
-
-
 def outlook_blocks(scope: Scope, lang: str = "fi", result: outlook.AreaOutlook | None = None) -> list[html.HTML]:
     """The skills-needs outlook six months ahead (:mod:`analysis.forecast.outlook`): what it is, how often
     it was right, how the outlook made six months ago fared, every group's class and probability
-    (``result``: :func:`area_outlook`, computed here when not given)."""
+    (``result``: :func:`analysis.forecast.outlook.scope_result`, computed here when not given)."""
     from analysis.present import grammar
     from analysis.present.text import month_name
 
-    result = result if result is not None else area_outlook(scope)
+    result = result if result is not None else outlook.scope_result(scope)
     if result is None:
         return []
     origin = result.origin

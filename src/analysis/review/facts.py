@@ -97,12 +97,12 @@ def forecast_of(scope: Scope) -> tuple:
 
 
 def outlook_of(scope: Scope) -> object | None:
-    """The area's skills-needs outlook (:func:`analysis.present.skills.area_outlook`), computed once for the
+    """The area's skills-needs outlook (:func:`analysis.forecast.outlook.scope_result`), computed once for the
     skills section and the ``outlook`` table: from the cache when data and code are unchanged."""
-    from analysis.present.skills import area_outlook
+    from analysis.forecast.outlook import scope_result
 
     folder, name, parts = entry("outlook", scope.area.slug, scope.period.code, scope.data_source)
-    found, _hit = cache.cached(folder, name, parts, lambda: area_outlook(scope))
+    found, _hit = cache.cached(folder, name, parts, lambda: scope_result(scope))
     return found
 
 
