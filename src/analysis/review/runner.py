@@ -180,11 +180,14 @@ def compute_results(builds: list[_Build], notebooks: list[Notebook], log: Path) 
                     logger.info("%s computed", name)
 
 
-def execute_all(builds: list[_Build], notebooks: list[Notebook], progress: bool = True) -> None:
+def execute_all(builds: list[_Build], notebooks: list[Notebook], progress: bool = True,
+                on_done: Callable[[_Build], None] | None = None) -> None:
     """Execute every notebook of every review in ``builds`` with papermill, each in a fresh kernel,
     several at once (a ``concurrent.futures`` thread pool; each kernel is a process of its own), with
-    one progress bar. The first failure stops the run with a :class:`ReviewFailed` naming the review,
-    the notebook, the cell and the error."""
+    one progress bar. ``on_done(build)`` is called (in this thread) as soon as every notebook of a
+    review has run, while the notebooks of the reviews after it go on running: a run of many areas
+    renders and prints one area's pages while the next area's kernels work. The first failure stops
+    the run with a :class:`ReviewFailed` naming the review, the notebook, the cell and the error."""
     from tqdm import tqdm
 
     jobs = [(build, nb) for build in builds for nb in notebooks]
@@ -208,6 +211,8 @@ def execute_all(builds: list[_Build], notebooks: list[Notebook], progress: bool 
                 build, result = future.result()
                 build.results[result.name] = result
                 bar.update(1)
+                if on_done is not None and len(build.results) == len(notebooks):
+                    on_done(build)
         except BaseException:
             for other in futures:
                 other.cancel()
@@ -404,13 +409,20 @@ def run_reviews(requests: list[dict], force: bool = False, progress: bool = True
 
 def _build_all(builds: list[tuple[_Build, object]], notebooks: list[Notebook], output_dir: Path, force: bool,
                progress: bool) -> list[Path]:
-    """:func:`run_reviews` once its builds are accepted: compute, execute, render, print, publish."""
+    """:func:`run_reviews` once its builds are accepted: compute, execute, and render, print and publish each
+    review as soon as its notebooks have run (the next reviews' notebooks running meanwhile)."""
     vintages = {id(build): _vintage_summary(store, build.params.period, build.params.lang) for build, store in builds}
+    stores = {id(build): store for build, store in builds}
     for build, store in builds:
         _log_start(build, store)
     compute_results([b for b, _ in builds], notebooks, output_dir / ".logs" / "compute.log")
+    published: dict[int, Path] = {}
+
+    def publish_one(build: _Build) -> None:
+        published[id(build)] = _publish(build, stores[id(build)], notebooks, vintages[id(build)], force, output_dir)
+
     try:
-        execute_all([b for b, _ in builds], notebooks, progress)
+        execute_all([b for b, _ in builds], notebooks, progress, on_done=publish_one)
     except ReviewFailed as exc:
         for build, store in builds:
             if build.workdir.exists() and len(build.results) < len(notebooks):
@@ -418,24 +430,27 @@ def _build_all(builds: list[tuple[_Build, object]], notebooks: list[Notebook], o
                 raise ReviewFailed("{error}\nthe executed notebooks and run.json are kept at {folder}",
                                    error=exc, folder=failed) from None
         raise
-    published: list[Path] = []
-    for build, store in builds:
-        main = render_main(build, notebooks, vintages[id(build)])
-        printing = pdf.start(main, build.workdir / PDF_FILE) if any(nb.page == "main" for nb in notebooks) else None
-        render_other_pages(build, notebooks, vintages[id(build)])  # while the browser prints the main page
-        problem = printing.wait() if printing is not None else Text("no main page")
-        record = _record(build, store, vintages[id(build)], "published")
-        record["pdf"] = PDF_FILE if problem is None else None
-        if problem:
-            record["pdf_missing"] = str(problem)
-            print(Text("note: no PDF for {area} {period} ({lang}): {problem}; the HTML review is published",
-                       area=build.params.area, period=build.params.period, lang=build.params.lang,
-                       problem=problem).message(user_language()), file=sys.stderr)
-        (build.workdir / "run.json").write_text(json.dumps(record, ensure_ascii=False, indent=2), encoding="utf-8")
-        publish_review(build.workdir, build.destination, force, output_dir)
-        shutil.rmtree(build.destination.with_name(build.destination.name + FAILED_SUFFIX), ignore_errors=True)
-        published.append(build.destination / REVIEW_FILE)
-    return published
+    return [published[id(build)] for build, _ in builds]
+
+
+def _publish(build: _Build, store, notebooks: list[Notebook], vintage: str, force: bool, output_dir: Path) -> Path:
+    """Render the pages of one review whose notebooks have all run, print its main page to PDF (while the
+    other pages render), write its ``run.json`` and move it into place; returns the main page's path."""
+    main = render_main(build, notebooks, vintage)
+    printing = pdf.start(main, build.workdir / PDF_FILE) if any(nb.page == "main" for nb in notebooks) else None
+    render_other_pages(build, notebooks, vintage)  # while the browser prints the main page
+    problem = printing.wait() if printing is not None else Text("no main page")
+    record = _record(build, store, vintage, "published")
+    record["pdf"] = PDF_FILE if problem is None else None
+    if problem:
+        record["pdf_missing"] = str(problem)
+        print(Text("note: no PDF for {area} {period} ({lang}): {problem}; the HTML review is published",
+                   area=build.params.area, period=build.params.period, lang=build.params.lang,
+                   problem=problem).message(user_language()), file=sys.stderr)
+    (build.workdir / "run.json").write_text(json.dumps(record, ensure_ascii=False, indent=2), encoding="utf-8")
+    publish_review(build.workdir, build.destination, force, output_dir)
+    shutil.rmtree(build.destination.with_name(build.destination.name + FAILED_SUFFIX), ignore_errors=True)
+    return build.destination / REVIEW_FILE
 
 
 def run_review(area: str | None = None, period: str | None = None, lang: str | None = None,
