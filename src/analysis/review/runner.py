@@ -430,6 +430,9 @@ def _build_all(builds: list[tuple[_Build, object]], notebooks: list[Notebook], o
                 raise ReviewFailed("{error}\nthe executed notebooks and run.json are kept at {folder}",
                                    error=exc, folder=failed) from None
         raise
+    for build, _ in builds:  # each was published as its notebooks finished; this is for a run that ran none
+        if id(build) not in published:
+            publish_one(build)
     return [published[id(build)] for build, _ in builds]
 
 
