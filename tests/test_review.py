@@ -70,6 +70,17 @@ def test_running_notebooks_at_once_never_moves_the_runner_out_of_its_folder(tmp_
     assert sorted(p.name for p in (path.parent / "notebooks").glob("*.ipynb")) == [f"0{i}_copy.ipynb" for i in range(4)]
 
 
+@pytest.mark.skipif(os.name != "posix", reason="Unix sockets")
+def test_each_kernel_talks_over_unix_sockets_in_a_private_folder():
+    """Over TCP two kernels starting at once (in this run or another process) can pick the same free port and
+    one dies ("Address already in use"); a kernel's sockets are files in a folder of its own, removed after."""
+    with runner.kernel_manager() as km:
+        folder = Path(km.ip).parent
+        assert km.transport == "ipc" and folder.is_dir() and folder.stat().st_mode & 0o077 == 0
+        assert km.kernel_name == runner.KERNEL_NAME
+    assert not folder.exists()
+
+
 def test_default_period_is_the_latest_complete_quarter(tmp_path, small_notebooks):
     path = runner.run_review(output_dir=tmp_path, notebooks=small_notebooks, progress=False)
     assert path.parts[-4:-1] == ("keski-pohjanmaa", "2023Q3", "fi")  # data ends 2023-10

@@ -31,9 +31,11 @@ import logging
 import os
 import shutil
 import sys
+import tempfile
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from concurrent.futures import ProcessPoolExecutor, ThreadPoolExecutor
+from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import datetime, timezone
 from pathlib import Path
@@ -96,6 +98,22 @@ class _Build:
     started: float
 
 
+@contextmanager
+def kernel_manager() -> Iterator[object]:
+    """The manager of one notebook's fresh kernel, talking to it over Unix sockets in a folder of its own
+    (removed afterwards). Over TCP (Jupyter's default) the client picks free ports and the kernel binds them
+    a moment later: with kernels starting at once, in this run or in another process, two can pick the same
+    port and one dies ("Address already in use", "Kernel died before replying to kernel_info"). A socket
+    file in a private folder cannot be taken by another kernel. (TCP where Unix sockets are not available.)"""
+    from jupyter_client.manager import AsyncKernelManager
+
+    if os.name != "posix":
+        yield AsyncKernelManager(kernel_name=KERNEL_NAME)
+        return
+    with tempfile.TemporaryDirectory(prefix="analysis-kernel-") as sockets:
+        yield AsyncKernelManager(kernel_name=KERNEL_NAME, transport="ipc", ip=os.path.join(sockets, "kernel"))
+
+
 def execute_notebook(notebook: Notebook, target: Path, params: ReviewParams) -> NotebookResult:
     """Execute ``notebook`` with papermill in a fresh kernel, with the parameters it declares, into
     ``target``. A failing cell raises :class:`ReviewFailed` naming the notebook, the cell and the error."""
@@ -107,12 +125,13 @@ def execute_notebook(notebook: Notebook, target: Path, params: ReviewParams) -> 
     values = {k: v for k, v in params.as_notebook_parameters().items() if k in declared}
     started = time.perf_counter()
     try:
-        # no ``cwd``: papermill would chdir the whole process (a race between the notebooks run at once,
-        # which left the runner in notebooks/); each kernel starts in the runner's folder instead
-        papermill.execute_notebook(str(notebook.path), str(target), parameters=values, progress_bar=False,
-                                   log_output=False, kernel_name=KERNEL_NAME,
-                                   execution_timeout=EXECUTION_TIMEOUT_S, extra_arguments=KERNEL_ARGUMENTS,
-                                   shutdown_kernel="immediate")  # the outputs are in: no graceful wait
+        with kernel_manager() as km:
+            # no ``cwd``: papermill would chdir the whole process (a race between the notebooks run at once,
+            # which left the runner in notebooks/); each kernel starts in the runner's folder instead
+            papermill.execute_notebook(str(notebook.path), str(target), parameters=values, progress_bar=False,
+                                       log_output=False, kernel_name=KERNEL_NAME, km=km,
+                                       execution_timeout=EXECUTION_TIMEOUT_S, extra_arguments=KERNEL_ARGUMENTS,
+                                       shutdown_kernel="immediate")  # the outputs are in: no graceful wait
     except PapermillExecutionError as exc:
         raise ReviewFailed(
             "notebook {notebook} failed in cell {cell} (execution count {count}): {error}: {detail}",
