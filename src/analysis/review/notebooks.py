@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import ast
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -75,32 +74,6 @@ def parameters(path: Path) -> dict[str, object]:
     import papermill
 
     return {name: spec.get("default") for name, spec in papermill.inspect_notebook(str(path)).items()}
-
-
-def parameters_cell(path: Path) -> dict[str, object]:
-    """The literal parameters of the notebook's cell tagged ``parameters``.
-
-    Raises ValueError when there is no such cell, more than one, or a value that is not a
-    literal (papermill re-injects only literals).
-    """
-    nb = nbformat.read(path, as_version=4)
-    cells = [c for c in nb.cells if "parameters" in c.get("metadata", {}).get("tags", [])]
-    if len(cells) != 1:
-        raise ValueError(f"{path}: expected exactly one cell tagged 'parameters', found {len(cells)}")
-    tree = ast.parse(cells[0].source)
-    params: dict[str, object] = {}
-    for node in tree.body:
-        if isinstance(node, ast.AnnAssign) and isinstance(node.target, ast.Name) and node.value is not None:
-            name, value = node.target.id, node.value
-        elif isinstance(node, ast.Assign) and len(node.targets) == 1 and isinstance(node.targets[0], ast.Name):
-            name, value = node.targets[0].id, node.value
-        else:
-            raise ValueError(f"{path}: the parameters cell may only assign literals (line {node.lineno})")
-        try:
-            params[name] = ast.literal_eval(value)
-        except ValueError:
-            raise ValueError(f"{path}: parameter '{name}' is not a literal (line {node.lineno})") from None
-    return params
 
 
 KERNEL_NAME = "employment-analytics"
