@@ -425,6 +425,8 @@ def _build_all(builds: list[tuple[_Build, object]], notebooks: list[Notebook], o
         render_other_pages(build, notebooks, vintages[id(build)])  # while the browser prints the main page
         problem = printing.wait() if printing is not None else Text("no main page")
         record = _record(build, store, vintages[id(build)], "published")
+        record["headline"] = (facts.headline(**build.params.as_notebook_parameters())
+                              if any(nb.page == "main" for nb in notebooks) else None)
         record["pdf"] = PDF_FILE if problem is None else None
         if problem:
             record["pdf_missing"] = str(problem)
