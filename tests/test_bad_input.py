@@ -744,6 +744,7 @@ def test_published_and_stored_files_have_their_neighbours_modes(env):
     umask = os.umask(0o022)
     os.umask(umask)
     assert (env.outputs / "index.html").stat().st_mode & 0o777 == 0o666 & ~umask
+    assert (env.outputs / "index.sv.html").stat().st_mode & 0o777 == 0o666 & ~umask
     assert (env.outputs / "index.json").stat().st_mode & 0o777 == 0o666 & ~umask
     review = env.outputs / "keski-pohjanmaa" / "2023Q3" / "fi" / "review.html"
     assert (env.outputs / "index.html").stat().st_mode & 0o777 == review.stat().st_mode & 0o777

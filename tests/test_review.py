@@ -48,6 +48,7 @@ def test_review_is_written_with_index_and_audit_record(tmp_path, small_notebooks
     # the vintage is stated as of the period: the data's last month 2023-10 is after 2023Q3
     assert record["period"] == "2023Q3" and record["data_vintage"].endswith("till och med september 2023")
     assert record["last_month"] == "2023-09"
+    assert record["headline"] is None  # a run without the main page states no headline
     index = json.loads((out / "index.json").read_text(encoding="utf-8"))
     assert [(r["area"], r["period"], r["lang"]) for r in index] == [("keski-pohjanmaa", "2023Q3", "sv")]
     assert "keski-pohjanmaa/2023Q3/sv/review.html" in (out / "index.html").read_text(encoding="utf-8")
@@ -160,6 +161,33 @@ def test_full_review_page_meets_the_page_rules(full_review):
     assert all('alt="' in i and 'alt=""' not in i for i in imgs)
     assert all(i.count("data:image/svg+xml;base64,") == 1 for i in imgs)  # embedded, opens offline
     assert "<script" not in page and "http://" not in page.replace("http://www.w3.org", "")
+
+
+def test_the_review_records_its_headline_and_the_index_shows_it_with_links_to_its_pages(full_review, swedish_review):
+    """The run records the main page's headline (September 2023: 175 more unemployed than a year earlier, the
+    main page's own sentence) and the lists of reviews show it with the review's type and links that resolve:
+    the PDF, the appendix and every member municipality's page, named in the list's language."""
+    from bs4 import BeautifulSoup
+
+    for review, lang, headline, index_file in (
+            (full_review, "fi", "Työttömiä syyskuun lopussa 175 enemmän kuin vuotta aiemmin", "index.html"),
+            (swedish_review, "sv", "I slutet av september 175 fler arbetslösa än ett år tidigare", "index.sv.html")):
+        record = json.loads((review.parent / "run.json").read_text(encoding="utf-8"))
+        assert record["headline"] == headline
+        assert BeautifulSoup(review.read_text(encoding="utf-8"), "html.parser").select_one(".lead").get_text() == headline
+        out = review.parents[3]
+        assert [r["headline"] for r in json.loads((out / "index.json").read_text(encoding="utf-8"))] == [headline]
+        soup = BeautifulSoup((out / index_file).read_text(encoding="utf-8"), "html.parser")
+        card = soup.select_one("article.review-card")
+        assert card.select_one(".review-headline").get_text() == headline
+        assert card.h3.get_text().startswith({"fi": "Neljännesvuosikatsaus, ", "sv": "Kvartalsöversikt, "}[lang])
+        hrefs = {a["href"]: a.get_text() for a in card.select("a")}
+        assert all((out / href).is_file() for href in hrefs), hrefs
+        for name in ("review.pdf", "appendix.html"):  # linked when made (no appendix in the Swedish run)
+            assert (f"keski-pohjanmaa/2023Q3/{lang}/{name}" in hrefs) == (review.parent / name).exists()
+        towns = [hrefs[h] for h in hrefs if "/kunta-" in h]
+        assert towns == {"fi": ["Halsua", "Kannus", "Kaustinen", "Kokkola", "Lestijärvi", "Perho", "Toholampi", "Veteli"],
+                         "sv": ["Halsua", "Kannus", "Karleby", "Kaustby", "Lestijärvi", "Perho", "Toholampi", "Vetil"]}[lang]
 
 
 def test_every_result_is_computed_once_before_the_notebooks_and_each_notebook_ran_alone(full_review):

@@ -96,7 +96,7 @@ def test_main_page_first_screen_height_and_phone(browser, full_review: Path, tmp
 @pytest.mark.parametrize("lang", ["fi", "sv"])
 def test_reader_pages_carry_no_developer_text(browser, full_review: Path, swedish_review: Path, lang: str):
     review = full_review if lang == "fi" else swedish_review
-    pages = [review, review.parent / "kunta-ku584.html", review.parents[3] / "index.html"]
+    pages = [review, review.parent / "kunta-ku584.html", review.parents[3] / {"fi": "index.html", "sv": "index.sv.html"}[lang]]
     for path in pages:
         page = _open(browser, path, 1280)
         text = page.evaluate("document.body.innerText")
@@ -107,13 +107,27 @@ def test_reader_pages_carry_no_developer_text(browser, full_review: Path, swedis
         assert "Källa: Statistikcentralen" in review.read_text(encoding="utf-8")
 
 
-def test_appendix_municipality_page_and_index_pass_axe(browser, full_review: Path):
+def test_appendix_municipality_page_and_index_pass_axe(browser, full_review: Path, swedish_review: Path):
     for path in (full_review.parent / "appendix.html", full_review.parent / "kunta-ku584.html",
-                 full_review.parents[3] / "index.html"):
+                 full_review.parents[3] / "index.html", swedish_review.parents[3] / "index.sv.html"):
         page = _open(browser, path, 1280)
         bad = _serious(page)
         page.close()
         assert not bad, f"{path.name}: " + "\n".join(bad)
+
+
+@pytest.mark.parametrize("lang", ["fi", "sv"])
+def test_the_index_reads_on_a_phone(browser, full_review: Path, swedish_review: Path, lang: str):
+    """At 390 px the list of reviews fits the screen's width (cards, not a wide table), the headline is on the
+    first screen, every link's text is at least 11 px and its target at least 24 px high."""
+    review = full_review if lang == "fi" else swedish_review
+    page = _open(browser, review.parents[3] / {"fi": "index.html", "sv": "index.sv.html"}[lang], 390)
+    assert page.evaluate("document.documentElement.scrollWidth") <= 390, "the index overflows at 390 px"
+    assert page.locator(".review-headline").first.bounding_box()["y"] < 900
+    sizes = page.evaluate("""[...document.querySelectorAll('main a')].map(a => [
+        parseFloat(getComputedStyle(a).fontSize), a.getBoundingClientRect().height])""")
+    assert sizes and all(size >= 11 and height >= 24 for size, height in sizes), sizes
+    page.close()
 
 
 def test_the_pdf_of_the_main_page_is_made(full_review: Path):

@@ -96,12 +96,18 @@ def test_a_municipality_page_marker_is_split_with_its_title(tmp_path):
     assert "<p>Kokkolassa työttömiä 2 307</p>" in body and "section" not in body
 
 
-def _record(outputs: Path, lang: str, area_name: str) -> None:
-    folder = outputs / "keski-pohjanmaa" / "2023Q3" / lang
+def _record(outputs: Path, lang: str, area_name: str, period: str = "2023Q3", files: tuple[str, ...] = (),
+            **fields: object) -> Path:
+    """A published review's folder: its ``run.json`` (the fields a run writes, with ``fields`` over them) and
+    empty pages named ``files`` beside it; returns the folder."""
+    folder = outputs / "keski-pohjanmaa" / period / lang
     folder.mkdir(parents=True)
     (folder / "run.json").write_text(json.dumps({
-        "area": "keski-pohjanmaa", "area_name": area_name, "period": "2023Q3", "lang": lang, "data_vintage": "test",
-        "last_month": "2023-09", "made_at": "2026-12-01T18:57:00+00:00"}), encoding="utf-8")
+        "area": "keski-pohjanmaa", "area_name": area_name, "period": period, "lang": lang, "data_vintage": "test",
+        "last_month": "2023-09", "made_at": "2026-12-01T18:57:00+00:00", **fields}), encoding="utf-8")
+    for name in ("review.html", *files):
+        (folder / name).write_text("<html>test fixture</html>", encoding="utf-8")
+    return folder
 
 
 def test_the_index_lists_the_reviews_and_escapes_an_area_name(tmp_path):
@@ -111,14 +117,107 @@ def test_the_index_lists_the_reviews_and_escapes_an_area_name(tmp_path):
     assert "<script" not in page
     soup = BeautifulSoup(page, "html.parser")
     assert soup.find("h2").get_text() == EVIL
-    row = [cell.get_text() for cell in soup.select("tbody tr")[0].find_all(["th", "td"])]
-    assert row == ["heinä–\u2060syyskuu\xa02023", "avaa", "öppna", "syyskuu 2023", "1.12.2026 klo 20.57"]
-    links = soup.select("tbody a")
-    assert [(a["href"], a["hreflang"]) for a in links] == [("keski-pohjanmaa/2023Q3/fi/review.html", "fi"),
-                                                           ("keski-pohjanmaa/2023Q3/sv/review.html", "sv")]
-    assert links[0]["aria-label"] == f"\u2068{EVIL}\u2069, heinä–\u2060syyskuu\xa02023, Suomeksi"  # the name isolated
+    card = soup.select_one("article.review-card")
+    assert card.h3.get_text() == "Neljännesvuosikatsaus, heinä–\u2060syyskuu\xa02023"
+    assert card.select_one(".review-meta").get_text() == "Tiedot syyskuuhun 2023 asti. Laadittu 1.12.2026 klo 20.57."
+    links = card.select(".review-links a")
+    assert [(a["href"], a["hreflang"], a.get("lang"), a.get_text()) for a in links] == [
+        ("keski-pohjanmaa/2023Q3/fi/review.html", "fi", None, "Lue katsaus"),
+        ("keski-pohjanmaa/2023Q3/sv/review.html", "sv", "sv", "Översikten på svenska")]
+    assert links[0]["aria-label"] == f"Lue katsaus: \u2068{EVIL}\u2069, heinä–\u2060syyskuu\xa02023"  # the name isolated
+    assert links[1]["aria-label"] == f"Översikten på svenska: \u2068{EVIL}\u2069, juli–\u2060september\xa02023"
     empty = BeautifulSoup(index.write_index(tmp_path / "none").read_text(encoding="utf-8"), "html.parser")
-    assert not empty.find("table") and empty.main.get_text().strip()
+    assert not empty.find("article") and empty.main.get_text().strip()
+
+
+FI_HEADLINE = "Työttömiä syyskuun lopussa 175 enemmän kuin vuotta aiemmin"
+SV_HEADLINE = "I slutet av september 175 fler arbetslösa än ett år tidigare"
+"""The headlines of the 2023Q3 review of Keski-Pohjanmaa (September 2023: 175 more unemployed than a year
+earlier, as tests/test_review.py checks on a real run)."""
+
+
+def _hrefs_resolve(page: Path) -> list[str]:
+    """Every link of ``page`` that is not a file beside it (an empty list when all resolve)."""
+    soup = BeautifulSoup(page.read_text(encoding="utf-8"), "html.parser")
+    hrefs = [a["href"] for a in soup.select("main a, link[rel=alternate]")]
+    return [h for h in hrefs if not (page.parent / h).is_file()]
+
+
+def test_each_review_has_its_headline_type_pdf_appendix_and_municipality_pages_in_each_language(tmp_path):
+    """The index lists every review as a card: its type (quarterly or monthly) and period, its headline as its
+    run recorded it, links to the review, its PDF, appendix and municipality pages (named in the page's
+    language, only files that exist) and to its other language; an old record without a headline is listed
+    without one. The Finnish and the Swedish list link to each other."""
+    towns = ("kunta-ku584.html", "kunta-ku272.html", "kunta-ku236.html")
+    _record(tmp_path, "fi", "Keski-Pohjanmaan työllisyysalue", files=("review.pdf", "appendix.html", *towns),
+            headline=FI_HEADLINE, pdf="review.pdf")
+    _record(tmp_path, "sv", "Mellersta Österbottens sysselsättningsområde", files=("review.pdf", *towns),
+            headline=SV_HEADLINE)
+    _record(tmp_path, "fi", "Keski-Pohjanmaan työllisyysalue", period="2023-09", files=("appendix.html",),
+            headline=FI_HEADLINE)
+    _record(tmp_path, "fi", "Keski-Pohjanmaan työllisyysalue", period="2023Q2", last_month="2023-06")  # an old record
+    fi = index.write_index(tmp_path)
+    sv = tmp_path / "index.sv.html"
+    assert fi == tmp_path / "index.html" and _hrefs_resolve(fi) == [] and _hrefs_resolve(sv) == []
+
+    soup = BeautifulSoup(fi.read_text(encoding="utf-8"), "html.parser")
+    cards = soup.select("article.review-card")
+    assert [c.h3.get_text() for c in cards] == [  # newest data first; a quarter before the month it ends with
+        "Neljännesvuosikatsaus, heinä–\u2060syyskuu\xa02023", "Kuukausikatsaus, syyskuu 2023",
+        "Neljännesvuosikatsaus, huhti–\u2060kesäkuu\xa02023"]
+    assert [getattr(c.select_one(".review-headline"), "text", None) for c in cards] == [FI_HEADLINE, FI_HEADLINE, None]
+    quarter, month, old = cards
+    assert [a.get_text() for a in quarter.select(".review-links a")] == [
+        "Lue katsaus", "Tulostettava versio (PDF)", "Menetelmät ja aineisto (liite)", "Översikten på svenska"]
+    pdf = quarter.find("a", type="application/pdf")
+    assert pdf["href"] == "keski-pohjanmaa/2023Q3/fi/review.pdf"
+    assert pdf["aria-label"] == ("Tulostettava versio (PDF): \u2068Keski-Pohjanmaan työllisyysalue\u2069, "
+                                 "heinä–\u2060syyskuu\xa02023")
+    assert [(a.get_text(), a["href"]) for a in quarter.select(".review-towns a")] == [
+        ("Kaustinen", "keski-pohjanmaa/2023Q3/fi/kunta-ku236.html"), ("Kokkola", "keski-pohjanmaa/2023Q3/fi/kunta-ku272.html"),
+        ("Perho", "keski-pohjanmaa/2023Q3/fi/kunta-ku584.html")]
+    assert quarter.select_one(".review-towns-label").get_text() == "Kuntakohtaiset sivut:"
+    assert [a.get_text() for a in month.select(".review-links a")] == ["Lue katsaus", "Menetelmät ja aineisto (liite)"]
+    assert not month.select(".review-towns") and not old.select(".review-towns")
+    assert old.select_one(".review-meta").get_text().startswith("Tiedot kesäkuuhun 2023 asti.")
+    other = soup.select_one(".index-languages a")
+    assert (other["href"], other["hreflang"], other["lang"], other.get_text()) == (
+        "index.sv.html", "sv", "sv", "Sysselsättningsöversikter på svenska")
+    assert {(link["hreflang"], link["href"]) for link in soup.select("link[rel=alternate]")} == {
+        ("fi", "index.html"), ("sv", "index.sv.html")}
+
+    soup = BeautifulSoup(sv.read_text(encoding="utf-8"), "html.parser")
+    assert soup.html["lang"] == "sv" and soup.h1.get_text() == "Sysselsättningsöversikter"
+    assert soup.h2.get_text() == "Mellersta Österbottens sysselsättningsområde"
+    quarter, month, old = soup.select("article.review-card")
+    assert quarter.h3.get_text() == "Kvartalsöversikt, juli–\u2060september\xa02023"
+    assert quarter.select_one(".review-headline").get_text() == SV_HEADLINE
+    assert [a.get_text() for a in quarter.select(".review-links a")] == [
+        "Läs översikten", "Utskriftsversion (PDF)", "Katsaus suomeksi"]  # no Swedish appendix in this folder
+    assert [a.get_text() for a in quarter.select(".review-towns a")] == ["Karleby", "Kaustby", "Perho"]
+    assert quarter.select_one(".review-meta").get_text() == (
+        "Uppgifter till och med september 2023. Sammanställd 1.12.2026 kl. 20.57.")
+    assert month.h3.get_text() == "Månadsöversikt, september 2023"
+    assert month.select_one(".review-missing").get_text() == "Översikten har inte sammanställts på svenska."
+    assert [(a.get_text(), a["lang"]) for a in month.select(".review-links a")] == [("Katsaus suomeksi", "fi")]
+    assert soup.select_one(".index-languages a").get_text() == "Työllisyyskatsaukset suomeksi"
+
+    listed = json.loads((tmp_path / "index.json").read_text(encoding="utf-8"))
+    assert [(r["period"], r["lang"], r["headline"]) for r in listed] == [
+        ("2023Q3", "sv", SV_HEADLINE), ("2023Q3", "fi", FI_HEADLINE), ("2023Q2", "fi", ""), ("2023-09", "fi", FI_HEADLINE)]
+
+
+def test_a_region_s_many_municipality_pages_fold_under_their_count(tmp_path):
+    """A review with more municipality pages than fit at a glance lists them under a summary with their count."""
+    codes = ["KU005", "KU010", "KU052", "KU145", "KU151", "KU152", "KU164", "KU217", "KU218", "KU232", "KU233",
+             "KU236", "KU272"]
+    _record(tmp_path, "fi", "Etelä-Pohjanmaa", files=tuple(f"kunta-{c.lower()}.html" for c in codes),
+            headline=["not", "text"])  # a headline that is not text is not shown
+    soup = BeautifulSoup(index.write_index(tmp_path).read_text(encoding="utf-8"), "html.parser")
+    fold = soup.select_one("details.review-towns-fold")
+    assert fold.summary.get_text() == "Kuntakohtaiset sivut (13)" and len(fold.select("a")) == 13
+    assert not soup.select(".review-headline")
+    assert _hrefs_resolve(tmp_path / "index.html") == []
 
 
 # --------------------------------------------------------------------------- the main page's text

@@ -101,7 +101,7 @@ def build_parser() -> argparse.ArgumentParser:
         "review", help="run the quarterly review: execute the notebooks and render HTML",
         description="Execute every analysis notebook with papermill for one area and quarter, render "
         "them and one combined review to HTML (code hidden) in outputs/<area>/<period>/<lang>/, and update "
-        "outputs/index.html. Prints the path of the combined review as the last line.",
+        "the lists of reviews (outputs/index.html, index.sv.html). Prints the path of the combined review as the last line.",
     )
     review.add_argument("--area", help="area id from config/areas.yaml (default: the period's parameter file, "
                         "else the configured default)")

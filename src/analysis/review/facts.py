@@ -3,6 +3,7 @@
 - :func:`load_facts`: the figures of the main page and the municipality pages.
 - :func:`section`: the blocks of one section of the pages (structure, long-term, foreign-language,
   skills, scorecard, data overview, the main page, the municipality pages).
+- :func:`headline`: the main page's headline, for the review's record (``run.json``).
 
 The runner computes every result of a review in the order of :data:`STAGES` before any notebook runs;
 each notebook (and an analyst in JupyterLab) then gets the same result with one call. Every result is
@@ -157,6 +158,16 @@ def load_facts(area: str, period: str, data_source: str = "embedded", output_dir
         return facts
     found, accuracy = forecast_of(scope)
     return replace(facts, forecast=found, accuracy=accuracy)
+
+
+def headline(area: str, period: str, data_source: str = "embedded", lang: str = "fi",
+             output_dir: str | Path = config.OUTPUTS_DIR, kpi_data: str = "imported") -> str:
+    """The review's headline as its main page states it (:func:`analysis.present.review_page.headline`), from
+    the figures in the cache (:func:`load_facts`): "Työttömiä syyskuun lopussa 175 enemmän kuin vuotta aiemmin".
+    The runner records it in ``run.json`` for the list of reviews."""
+    from analysis.present.review_page import headline as words
+
+    return words(load_facts(area, period, data_source, output_dir, kpi_data, forecast=False), lang)
 
 
 SECTIONS: dict[str, tuple[str, str]] = {

@@ -99,11 +99,12 @@ def body_html(notebooks: Sequence[nbformat.NotebookNode]) -> str:
 
 
 def page(title: str, body: str, lang: str, meta_lines: Sequence[str], footer_lines: Sequence[str],
-         banner: str | None = None) -> str:
+         banner: str | None = None, alternates: Sequence[tuple[str, str]] = ()) -> str:
     """A complete, self-contained HTML page with one ``h1`` (``title``), from the template ``page.html.j2``.
 
     ``body`` is HTML made by :func:`body_html`, :func:`split_pages` or a template, and is not escaped;
-    every other value is text, and is.
+    every other value is text, and is. ``alternates``: the page in each language, ``(lang, href)``
+    (``<link rel="alternate" hreflang=…>``).
     """
     from markupsafe import Markup
 
@@ -112,8 +113,9 @@ def page(title: str, body: str, lang: str, meta_lines: Sequence[str], footer_lin
 
     printed = made_at_words(lang).split(" ")[0]
     return render_template("page.html.j2", title=title, body=Markup(body), lang=lang, meta_lines=meta_lines,
-                           footer_lines=footer_lines, banner=banner, running_title=Markup(css_string(title)),
-                           printed_on=Markup(css_string(printed)), page_word=Markup(css_string(t("review.pdf_page", lang))))
+                           footer_lines=footer_lines, banner=banner, alternates=alternates,
+                           running_title=Markup(css_string(title)), printed_on=Markup(css_string(printed)),
+                           page_word=Markup(css_string(t("review.pdf_page", lang))))
 
 
 def css_string(text: str) -> str:

@@ -463,6 +463,8 @@ def _publish(build: _Build, store, notebooks: list[Notebook], vintage: str, forc
     render_other_pages(build, notebooks, vintage)  # while the browser prints the main page
     problem = printing.wait() if printing is not None else Text("no main page")
     record = _record(build, store, vintage, "published")
+    record["headline"] = (facts.headline(**build.params.as_notebook_parameters())
+                          if any(nb.page == "main" for nb in notebooks) else None)
     record["pdf"] = PDF_FILE if problem is None else None
     if problem:
         record["pdf_missing"] = str(problem)
