@@ -29,7 +29,7 @@ review: $(STAMP) ## run the default quarterly review (Keski-Pohjanmaa, latest qu
 
 test: $(STAMP) ## lint (ruff) and run the whole test suite
 	$(VENV)/bin/ruff check src tests benchmarks
-	$(PY) -m pytest $(ARGS)
+	$(PY) -m pytest -n auto --dist loadgroup $(ARGS)
 
 lab: $(STAMP) ## JupyterLab in work/ (copies of the notebooks: safe to duplicate and edit) with the project's kernel; ARGS=... passes options
 	@$(PY) -m analysis workspace

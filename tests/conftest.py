@@ -18,6 +18,18 @@ FIXTURES = Path(__file__).parent / "fixtures"
 os.environ["ANALYSIS_LANG"] = "en"
 
 
+WHOLE_REVIEW = {"full_review", "swedish_review"}
+"""The session fixtures that run the whole review (slow): the tests using them share one worker."""
+
+
+def pytest_collection_modifyitems(items):
+    """``make test`` runs the suite on every core (pytest-xdist, ``--dist loadgroup``): the tests that read
+    the whole review go to one worker, so the review runs once, not once per worker."""
+    for item in items:
+        if WHOLE_REVIEW & set(getattr(item, "fixturenames", ())):
+            item.add_marker(pytest.mark.xdist_group("whole_review"))
+
+
 @pytest.fixture(scope="session")
 def store():
     """The real embedded snapshot (data/raw)."""

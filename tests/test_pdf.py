@@ -20,10 +20,12 @@ def _page(folder: Path, name: str, text: str) -> Path:
 
 
 @needs_chromium
-def test_a_page_is_printed_on_a4_with_page_numbers_and_leaves_nothing_behind(tmp_path):
+def test_a_page_is_printed_on_a4_with_page_numbers_and_leaves_nothing_behind(tmp_path, monkeypatch):
     import tempfile
 
-    before = set(Path(tempfile.gettempdir()).glob("analysis-chromium-*"))
+    private = tmp_path / "tmp"  # a temporary folder of this test's own: other runs print at the same time
+    private.mkdir()
+    monkeypatch.setattr(tempfile, "tempdir", str(private))
     page = _page(tmp_path, "p.html", "Sivu")
     style = "<style>@page { size: A4; @bottom-right { content: 'Sivu ' counter(page) } }</style>"
     page.write_text(page.read_text(encoding="utf-8").replace("</head>", style + "</head>"), encoding="utf-8")
@@ -31,7 +33,7 @@ def test_a_page_is_printed_on_a4_with_page_numbers_and_leaves_nothing_behind(tmp
     data = (tmp_path / "p.pdf").read_bytes()
     assert data[:5] == b"%PDF-" and b"/MediaBox [0 0 594.9" in data  # A4: 595 x 842 points
     assert not list(tmp_path.glob("*.part"))
-    assert set(Path(tempfile.gettempdir()).glob("analysis-chromium-*")) == before  # the profile is removed
+    assert list(private.iterdir()) == []  # the browser's profile is removed
 
 
 def test_a_hanging_browser_is_stopped_at_the_deadline(tmp_path, monkeypatch):
