@@ -190,6 +190,12 @@ def _split(month: str) -> tuple[int, str]:
     return int(months[0][5:]), months[0][:4]
 
 
+def month_with_year(month: str, case: MonthCase = "nominative", lang: str = "fi") -> str:
+    """A month ``YYYY-MM`` with its year in ``case``: "syyskuu 2023", "syyskuun 2023" / "september 2023"."""
+    number, year = _split(month)
+    return t("grammar.month_name", lang, month=month_case(number, case, lang), year=year)
+
+
 def in_month(month: str, lang: str = "fi") -> str:
     """In a month ``YYYY-MM``: "syyskuussa 2023" / "i september 2023"."""
     number, year = _split(month)
@@ -293,6 +299,14 @@ def quantity(value: float, unit: Unit, case: Case = "nominative", lang: str = "f
     if one and unit in ("person", "unemployed"):
         number = count_word(value, case, lang)
     return f"{number}\u00a0{t(f'grammar.unit.{unit}.{form}', lang)}"
+
+
+def ordinal(rank: int, lang: str = "fi") -> str:
+    """An ordinal in figures: Finnish "16." ; Swedish "16:e", "1:a", "2:a", "21:a" (":a" after a last digit 1 or 2,
+    but 11 and 12 take ":e")."""
+    if lang != "sv":
+        return f"{rank}."
+    return f"{rank}:a" if rank % 10 in (1, 2) and rank % 100 not in (11, 12) else f"{rank}:e"
 
 
 def percent_sign(value: float, case: Case = "nominative", lang: str = "fi") -> str:
