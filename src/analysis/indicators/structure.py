@@ -562,6 +562,8 @@ def vacancy_peak(scope: Scope) -> VacancyPeak | None:
     holds the highest month of more than half of them (no yearly peak). Keski-Pohjanmaa 2018–2022: January
     (2018: 1 069 against 1 068 in February), then February four times -> January–February, every year."""
     month = scope.require_month()
+    if not scope.table(TABLE).has("open_vacancies", TABLE):
+        return None
     wide = wide_counts(scope, [], ("open_vacancies",))
     series = wide[(wide["area_code"] == scope.area.slug) & (wide["period"] <= month)].set_index("period")["open_vacancies"]
     highest: list[tuple[str, int]] = []
