@@ -291,8 +291,10 @@ def test_the_region_s_rank_is_a_sentence_with_its_month_in_words(store, kp_area)
     text = "".join(b.data for b in present.overview_blocks(Scope.of(store, kp_area, "2023Q3"), "fi"))
     assert ("Syyskuun 2023 lopussa Keski-Pohjanmaan työttömyysaste oli 7,6\u00a0%, mikä on 0,6\u00a0prosenttiyksikköä "
             "korkeampi kuin vuotta aiemmin. Aste oli 19 maakunnan joukossa 16. korkein.") in text
-    assert [present.rank_words(r, 19, "sv") for r in (1, 2, 16, 19)] == ["den högsta", "den 2:a högsta",
-                                                                         "den 16:e högsta", "den lägsta"]
+    assert [present.rank_words(r, 19, "sv") for r in (1, 2, 3, 16, 18, 19)] == [
+        "den högsta", "den näst högsta", "den 3:e högsta", "den 16:e högsta", "den näst lägsta", "den lägsta"]
+    assert [present.rank_words(r, 19) for r in (1, 2, 16, 18, 19)] == [
+        "korkein", "toiseksi korkein", "16. korkein", "toiseksi alhaisin", "alhaisin"]
 
 
 def test_string_files_have_the_same_keys():

@@ -208,12 +208,12 @@ def _ranking_figure(ranking: pd.DataFrame, names: list[str], table: pd.DataFrame
 
 
 def rank_words(rank: int, count: int, lang: str = "fi") -> str:
-    """A rank among ``count`` with 1 the highest: "korkein", "alhaisin", "16. korkein" / "den högsta", "den
-    lägsta", "den 16:e högsta"."""
-    if rank == 1:
-        return tx("ranking_highest", lang)
-    if rank == count:
-        return tx("ranking_lowest", lang)
+    """A rank among ``count`` with 1 the highest: "korkein", "toiseksi korkein", "16. korkein", "toiseksi alhaisin",
+    "alhaisin" / "den högsta", "den näst högsta", "den 16:e högsta", "den näst lägsta", "den lägsta"."""
+    words = {1: "ranking_highest", 2: "ranking_second_highest", count - 1: "ranking_second_lowest",
+             count: "ranking_lowest"}
+    if rank in words and count >= 4:
+        return tx(words[rank], lang)
     return tx("ranking_nth", lang, ordinal=g.ordinal(rank, lang))
 
 
