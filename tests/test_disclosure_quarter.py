@@ -27,6 +27,7 @@ import pytest
 from analysis import config
 from analysis.config import parse_period
 from analysis.names import area_name
+from analysis.present import grammar
 from analysis.present.text import month_name, month_names, t
 from analysis.review import facts
 
@@ -37,29 +38,32 @@ SECTIONS = [name for name in facts.SECTIONS if name != "skills"]
 
 
 class _Tables(HTMLParser):
-    """Every ``<table>`` of a page: its caption and its rows of cell texts (header row included)."""
+    """Every ``<table>`` of a page: its caption (the ``p.table-caption`` before its scrolling box) and its rows
+    of cell texts (header row included)."""
 
     def __init__(self) -> None:
         super().__init__()
         self.tables: list[tuple[str, list[list[str]]]] = []
         self._row: list[str] | None = None
         self._text: list[str] | None = None
+        self._caption = ""
 
     def handle_starttag(self, tag, attrs):
         if tag == "table":
-            self.tables.append(("", []))
+            self.tables.append((self._caption, []))
+            self._caption = ""
         elif tag == "tr" and self.tables:
             self._row = []
             self.tables[-1][1].append(self._row)
-        elif tag in ("td", "th", "caption") and self.tables:
+        elif tag in ("td", "th") and self.tables or tag == "p" and "table-caption" in (dict(attrs).get("class") or ""):
             self._text = []
 
     def handle_endtag(self, tag):
         if self._text is None:
             return
         text = " ".join("".join(self._text).split())
-        if tag == "caption":
-            self.tables[-1] = (text, self.tables[-1][1])
+        if tag == "p":
+            self._caption = text
             self._text = None
         elif tag in ("td", "th") and self._row is not None:
             self._row.append(text)
@@ -90,13 +94,15 @@ def count(cell: str) -> int | None:
 
 
 def month_words(review: str) -> dict[str, str]:
-    """How the tables name a month or a year to date (the key: ``YYYY-MM``): "syyskuu 2023", "2023-09",
+    """How the tables name a month or a year to date (the key: ``YYYY-MM``): "syyskuu 2023", "syyskuun 2023",
     "2023 (tammi–syyskuu)"; a bare year in a trend is the year to the review's last month."""
     last = parse_period(review).last_month
     out = {str(year): f"{year}-{last[5:]}" for year in range(2015, 2027)}
     for month in pd.period_range("2015-01", "2026-12", freq="M").strftime("%Y-%m"):
         out[month] = month
         out[month_name(month, "fi")] = month
+        for case in ("genitive", "inessive"):  # "syyskuun 2023 lopussa", "syyskuussa 2023"
+            out[f"{grammar.month_case(int(month[5:]), case, 'fi')} {month[:4]}"] = month
         out[t("kpi.ytd", "fi", year=month[:4], month=month_names("fi")[int(month[5:]) - 1])] = month
     return out
 

@@ -146,8 +146,9 @@ def test_month_and_period_phrases():
     ((0.6, "percentage_point", "nominative"), "0,6\u00a0prosenttiyksikköä"),
     ((1.0, "percentage_point", "nominative"), "1,0\u00a0prosenttiyksikköä"),  # a decimal is never "one"
     ((175, "person", "nominative"), "175\u00a0henkilöä"),
-    ((1, "person", "nominative"), "1\u00a0henkilö"),
-    ((1, "person", "elative"), "1\u00a0henkilöstä"),
+    ((1, "person", "nominative"), "yksi\u00a0henkilö"),  # one person in words (Kielitoimisto)
+    ((1, "person", "elative"), "yhdestä\u00a0henkilöstä"),
+    ((2, "person", "adessive"), "2\u00a0henkilöllä"),  # compared side by side with other counts: figures
     ((2307, "unemployed", "nominative"), "2\u00a0307\u00a0työtöntä työnhakijaa"),
 ])
 def test_numbers_with_finnish_case_endings(args, text):
@@ -156,11 +157,36 @@ def test_numbers_with_finnish_case_endings(args, text):
 
 def test_numbers_in_swedish_and_with_the_percent_sign():
     assert g.quantity(5.2, "percent", "elative", "sv") == "5,2\u00a0procent"
-    assert g.quantity(1, "person", "nominative", "sv") == "1\u00a0person"
+    assert g.quantity(1, "person", "nominative", "sv") == "en\u00a0person"
     assert g.quantity(0.6, "percentage_point", "nominative", "sv") == "0,6\u00a0procentenheter"
     assert g.percent_sign(7.6, "genitive") == "7,6\u00a0%:n"
     assert g.percent_sign(7.6, "illative") == "7,6\u00a0%:iin"
     assert g.percent_sign(7.6, "genitive", "sv") == "7,6\u00a0%"
+
+
+def test_one_person_in_words_in_every_case():
+    """"Elokuun lopusta määrä kasvoi yhdellä henkilöllä", never "1 henkilöllä" (issue 27); Swedish "med en person"."""
+    assert g.quantity(1, "person", "adessive") == "yhdellä\u00a0henkilöllä"
+    assert g.quantity(1, "person", "adessive", "sv") == "en\u00a0person"
+    assert g.quantity(1, "unemployed", "nominative") == "yksi\u00a0työtön työnhakija"
+    assert g.quantity(1, "unemployed", "genitive") == "yhden\u00a0työttömän työnhakijan"
+    assert g.quantity(1, "person", "partitive") == "yhtä\u00a0henkilöä"
+    assert g.quantity(57, "person", "adessive") == "57\u00a0henkilöllä"
+    assert g.quantity(1, "percent", "elative") == "1,0\u00a0prosentista"  # a measure keeps its figure
+    assert [g.count_word(n) for n in (1, 2, 1711)] == ["yksi", "2", "1\u00a0711"]
+    assert g.change_phrase(1) == "yksi enemmän kuin vuotta aiemmin"
+    assert g.change_phrase(-1, "sv") == "en färre än ett år tidigare"
+    assert g.headline_change("2023-09", 1) == "Työttömiä syyskuun lopussa yksi enemmän kuin vuotta aiemmin"
+
+
+def test_months_of_any_year_and_spans_of_months():
+    assert g.in_months_of_year(1, 3) == "tammi–\u2060maaliskuussa"
+    assert g.in_months_of_year(2, 2) == "helmikuussa"
+    assert g.in_months_of_year(1, 2, "sv") == "i januari–\u2060februari"
+    assert g.month_span("2018-10", "2023-09") == "lokakuu 2018 – syyskuu 2023"
+    assert g.month_span("2018-10", "2023-09", "sv") == "oktober 2018 – september 2023"
+    assert g.month_span("2023-01", "2023-09") == "tammi–\u2060syyskuu 2023"
+    assert g.month_span("2023-09", "2023-09") == "syyskuu 2023"
 
 
 def test_changes_and_the_80_7_trap():

@@ -82,12 +82,14 @@ def test_status_is_symbol_and_text(store, kp_area, internal_dir):
     # 2023 is before the action plan's first year (2027): a metric without a target shows the baseline
     assert "– lähtötaso (suunnitelma alkaa 2027)" in statuses
     assert "– ei tilaa (tavoitetta ei asetettu)" not in statuses
-    assert "Kausi 2023Q3 on ennen toimintasuunnitelman alkua (2027): mittaristo näyttää lähtötason" in html_text
+    assert ("Katsauksen ajanjakso (heinä–\u2060syyskuu\u00a02023) on ennen toimintasuunnitelman alkua (2027): mittaristo "
+            "näyttää lähtötason") in html_text
     assert any(s.startswith("✓ ") for s in statuses)
     assert "? tieto puuttuu" in statuses  # long-term unemployed change is not in the embedded data
     assert "Pitkäaikaistyöttömien määrän muutos (%)" in html_text
-    assert "StatFin-taulukko 12r5, PITKAAIKAISTYOTTOMAT" in html_text
-    assert "python -m analysis fetch" in html_text
+    # what is missing and where it is published, in words: no content code, no command (issue 27)
+    assert "pitkäaikaistyöttömien kuukausittaista määrää" in html_text and "StatFin-taulukossa 12r5" in html_text
+    assert "PITKAAIKAISTYOTTOMAT" not in html_text and "python -m" not in html_text and "index.json" not in html_text
     # an annual target is compared pro rata: 350 a year -> 350 x 9 / 12 = 262.5 by September
     assert "<td>350/vuosi; kertymätavoite 262 (esimerkkitavoite)</td>" in html_text
 
@@ -127,7 +129,7 @@ def test_imported_data_replaces_the_example(tmp_path, store, kp_area, internal_d
     wb.import_workbook(tmp_path / "syyskuu.xlsx", today=dt.date(2023, 10, 5), now=dt.datetime(2023, 10, 5, 8))
     html_text = text_only(page(pk.scorecard_blocks(Scope.of(store, kp_area, "2023Q3"), "fi", reviews=NO_REVIEWS)))
     assert "Esimerkkiaineisto" not in html_text and "esimerkki" not in html_text
-    assert "viimeisin tuonti 2023-10-05T08:00:00 (syyskuu.xlsx)" in html_text
+    assert "viimeisin tuonti 5.10.2023 klo 8.00 (syyskuu.xlsx)" in html_text
     assert "<td>152 (2/8 kuntaa)</td>" in html_text
     # the area's 152 minus Kokkola's 150 would give Lestijärvi's 2: Kokkola is hidden too (issue 30, item 11)
     assert ("<th scope=\"row\">Työnantajakontaktit (kpl/kk)</th><td class=\"num\">..</td>"
@@ -140,7 +142,8 @@ def test_imported_data_replaces_the_example(tmp_path, store, kp_area, internal_d
 def test_imported_mode_without_imports_says_nothing_was_imported(store, kp_area, internal_dir):
     html_text = text_only(page(pk.scorecard_blocks(Scope.of(store, kp_area, "2023Q3"), "fi", kpi_data="imported",
                                                    reviews=NO_REVIEWS)))
-    assert "Sisäisten mittareiden lukuja ei ole tuotu" in html_text
+    assert "Työllisyysalueen omien mittareiden lukuja ei ole vielä tuotu katsaukseen" in html_text
+    assert "python -m" not in html_text
     assert "esimerkki" not in html_text.lower()
 
 

@@ -22,19 +22,19 @@ def test_every_embedded_measure_has_a_readers_name(store, kp_area, lang):
 
 
 def test_coverage_counts_match_sources_md(store, kp_area):
-    table = overview.coverage_table(Scope.of(store, kp_area, SNAPSHOT_2023), "fi").set_index(["Taulukko", "Mittari"])
+    table = overview.coverage_table(Scope.of(store, kp_area, SNAPSHOT_2023), "fi").set_index(["Taulukko", "Tieto"])
     vacancies = table.loc[("12r5", "Avoimet työpaikat kuukauden lopussa")]
     # data/SOURCES.md: 438 empty open_vacancies cells in 12r5; 6 420 rows, 30 areas, 2006-01..2023-10
     assert vacancies["Puuttuvia"] == "438"
     assert vacancies["Arvoja"] == "5\u00a0982"  # 6 420 - 438
-    assert (vacancies["Alueita"], vacancies["Alkaa"], vacancies["Päättyy"]) == ("30", "2006-01", "2023-10")
+    assert (vacancies["Alueita"], vacancies["Alkaa"], vacancies["Päättyy"]) == ("30", "tammikuu 2006", "lokakuu 2023")
 
 
 def test_coverage_is_as_of_the_period(store, kp_area):
-    table = overview.coverage_table(Scope.of(store, kp_area, "2023Q3"), "fi").set_index(["Taulukko", "Mittari"])
+    table = overview.coverage_table(Scope.of(store, kp_area, "2023Q3"), "fi").set_index(["Taulukko", "Tieto"])
     # a review of 2023Q3 sees 12r5 up to 2023-09 and 159t up to 2022 (the years ended by then)
     vacancies = table.loc[("12r5", "Avoimet työpaikat kuukauden lopussa")]
-    assert vacancies["Päättyy"] == "2023-09"
+    assert vacancies["Päättyy"] == "syyskuu 2023"
     assert set(table.loc["159t", "Päättyy"]) == {"2022"}
 
 
@@ -42,7 +42,7 @@ def test_area_table_names_the_municipalities(store, kp_area):
     table = overview.area_table(Scope.of(store, kp_area, SNAPSHOT_2023), "sv").set_index("Område")
     assert "Karleby" in table.index and "KU272" not in table.index
     # Lestijärvi has no THL Sotkanet 3562 row: missing, shown as a dash
-    assert table.loc["Lestijärvi", "sotkanet-3562"] == "–"
-    assert table.loc["Karleby", "12r5"] == "2023-11"  # the published municipal rate runs on to 2025-01
+    assert table.loc["Lestijärvi", "Sotkanet 3562"] == "–"  # a table without a StatFin number by its name
+    assert table.loc["Karleby", "12r5"] == "november 2023"  # the published municipal rate runs on to 2025-01
     then = overview.area_table(Scope.of(store, kp_area, "2023Q3"), "sv").set_index("Område")
-    assert then.loc["Karleby", "12r5"] == "2023-09"
+    assert then.loc["Karleby", "12r5"] == "september 2023"

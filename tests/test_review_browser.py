@@ -130,6 +130,29 @@ def test_the_index_reads_on_a_phone(browser, full_review: Path, swedish_review: 
     page.close()
 
 
+@pytest.mark.parametrize("page_name", ["appendix.html", "review.html"])
+def test_table_captions_stay_put_when_a_table_scrolls_on_a_phone(browser, full_review: Path, page_name: str):
+    """At 390 px a wide table scrolls sideways inside its box; its caption stands above the box, inside the screen,
+    and does not move when the table is scrolled to its end (issue 27)."""
+    page = _open(browser, full_review.parent / page_name, 390)
+    found = page.evaluate("""() => [...document.querySelectorAll('.table-wrap')].map(box => {
+        const caption = document.getElementById(box.getAttribute('aria-labelledby'));
+        const before = caption ? caption.getBoundingClientRect() : null;
+        const scrolls = box.scrollWidth > box.clientWidth + 1;
+        box.scrollLeft = box.scrollWidth;
+        const after = caption ? caption.getBoundingClientRect() : null;
+        return {inside: box.querySelector('caption') !== null, named: caption !== null && !box.contains(caption),
+                scrolls, moved: caption ? Math.abs(after.left - before.left) > 0.5 : true,
+                right: caption ? after.right : 1e9};
+    })""")
+    page.close()
+    assert found, f"{page_name}: no table"
+    assert not [f for f in found if f["inside"] or not f["named"]], found
+    assert not [f for f in found if f["moved"] or f["right"] > 390], found
+    if page_name == "appendix.html":
+        assert sum(f["scrolls"] for f in found) >= 10  # the appendix's wide tables do scroll at 390 px
+
+
 def test_the_pdf_of_the_main_page_is_made(full_review: Path):
     pdf = full_review.parent / "review.pdf"
     assert pdf.exists() and pdf.read_bytes()[:5] == b"%PDF-"

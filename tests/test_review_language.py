@@ -20,11 +20,14 @@ from pathlib import Path
 import pytest
 from bs4 import BeautifulSoup
 
+from analysis import config
 from analysis.present import grammar as g
 from analysis.present import review_page as rp
+from analysis.review import facts as review_facts
 from analysis.review.facts import load_facts
 
 GOLDEN = Path(__file__).resolve().parent / "fixtures" / "golden" / "review_sentences.txt"
+APPENDIX_GOLDEN = GOLDEN.parent / "appendix_sentences.txt"
 PERIODS = ["2023Q3", "2023-09", "2020Q3"]
 MONTH_STEMS = "tammi|helmi|maalis|huhti|touko|kesä|heinä|elo|syys|loka|marras|joulu"
 
@@ -40,6 +43,7 @@ SLIPS: dict[str, list[tuple[str, str]]] = {
         ("'Eniten he vähenivät'", r"Eniten he vähenivät"),
         ("a group's name after 'ryhmissä' without a colon", r"ryhmissä [a-zåäö]"),
         ("the whole review's old headline", r"ja kasvu kiihtyi|mutta kasvu hidastui"),
+        ("one person in figures", r"(?<![\d,])1\s(henkilö|työtön|työttömä)"),
     ],
     "sv": [
         ("'prognosen gjord september'", r"prognosen gjord"),
@@ -49,6 +53,7 @@ SLIPS: dict[str, list[tuple[str, str]]] = {
         ("a missing group split by its comma", r"[Uu]tländska medborgare, arbetslösa"),
         ("a range with 'mellan … och' and bracketed names", r"varierade mellan"),
         ("'1 personer'", r"\b1 personer\b"),
+        ("one person in figures", r"(?<![\d,])1\s(person\b|arbetslös\b)"),
     ],
 }
 """Each language's slips: a name and a pattern that must not match the pages' text."""
@@ -97,10 +102,12 @@ def test_the_slip_patterns_catch_the_old_sentences():
                   "Työttömyys kasvoi, ja kasvu kiihtyi",
                   "yli 50-vuotiaat työttömät, ulkomaan kansalaiset, työttömät, kokoaikaisesti",
                   "Eniten he vähenivät ryhmissä", "eniten ammattiryhmissä rakennustyöntekijät ym.",
-                  "Työttömyys kasvoi Keski-Pohjanmaan työllisyysalueella, mutta kasvu hidastui"],
+                  "Työttömyys kasvoi Keski-Pohjanmaan työllisyysalueella, mutta kasvu hidastui",
+                  "Elokuun lopusta määrä kasvoi 1 henkilöllä."],
            "sv": ["Arbetslösa och prognosen gjord september 2023", "De arbetslösa ökade mest i yrkesgrupperna",
                   "saknas i detta material: Långtidsarbetslösa (minst 12 mån.)", "Utländska medborgare, arbetslösa",
-                  "varierade mellan 5,2 % (Lestijärvi) och 10,0 % (Halsua)", "minskade antalet med 1 personer"]}
+                  "varierade mellan 5,2 % (Lestijärvi) och 10,0 % (Halsua)", "minskade antalet med 1 personer",
+                  "ökade antalet med 1 person"]}
     for lang, sentences in old.items():
         for name, pattern in SLIPS[lang]:
             assert any(re.search(pattern, sentence) for sentence in sentences), name
@@ -270,3 +277,103 @@ def test_a_span_of_months_across_a_year_names_both_years():
     assert rp.months_span("2023-07", "2023-09", "fi") == "heinä–\u2060syyskuussa 2023"
     assert rp.months_span("2022-11", "2023-01", "fi") == "marraskuusta 2022 tammikuuhun 2023"
     assert rp.months_span("2022-11", "2023-01", "sv") == "från november 2022 till januari 2023"
+
+
+# --------------------------------------------------------------------------- the appendix (issue 27)
+
+APPENDIX_SECTIONS = ["structure.overview", "structure.trend", "structure.breakdown", "structure.occupations",
+                     "structure.vacancies", "long_term", "foreign_language", "kpi", "overview"]
+"""The appendix's sections read here: all but the skills section, whose text has its own owner and tests
+(tests/test_skills.py)."""
+APPENDIX_PERIODS = ["2023Q3", "2023-09"]
+
+APPENDIX_SLIPS: list[tuple[str, str]] = [
+    ("an ISO month", r"\b20\d\d-\d\d\b"),
+    ("a quarter code", r"\b20\d\dQ[1-4]\b|\bQ[1-4]/20\d\d\b"),
+    ("a command", r"python -m|\bkpi-(import|template)\b|\bfetch\b"),
+    ("a StatFin content code", r"\b[A-Z]{8,}\b"),
+    ("a variable or database code", r"\b[a-z]+_[a-z0-9_]+\b|\((tyonv|tyokay)\)"),
+    ("a data-source word", r"\b(embedded|fetched)\b|\b[Uu]potet\w*|\b[Ii]nbäddad\w*"),
+    ("a file path", r"\b(outputs|data|src)/|\.(json|csv|ya?ml)\b"),
+    ("a name left in the nominative after 'kunnassa'", r"\b(suurin|pienin|alhaisin|korkein) kunnassa [A-ZÅÄÖ]"),
+]
+"""Developer words a manager must not meet on the appendix, in either language."""
+
+
+@pytest.fixture(scope="module")
+def appendix(tmp_path_factory):
+    """The appendix's sections (:data:`APPENDIX_SECTIONS`) of each period and language, as text (the same blocks the
+    notebooks display), computed into a cache of their own."""
+    patch = pytest.MonkeyPatch()
+    patch.setattr(config, "CACHE_DIR", tmp_path_factory.mktemp("cache"))
+    out = tmp_path_factory.mktemp("outputs")
+    try:
+        return {(period, lang): {name: review_facts.section(name, "keski-pohjanmaa", period, "embedded", lang, out)
+                                 for name in APPENDIX_SECTIONS}
+                for period in APPENDIX_PERIODS for lang in ("fi", "sv")}
+    finally:
+        patch.undo()
+
+
+@pytest.mark.parametrize("lang", ["fi", "sv"])
+@pytest.mark.parametrize("period", APPENDIX_PERIODS)
+def test_the_appendix_carries_no_developer_words(appendix, period, lang):
+    """No command, content code, data-source word or ISO month in the appendix's text, its tables, captions and
+    alt texts included: "(Tiedot: TYOTTOMATMIEHET, …)", "python -m analysis fetch", "keskeiset luvut 2023-09"."""
+    text = "\n".join(page_text(blocks) for blocks in appendix[period, lang].values())
+    found = [(name, m.group(0)) for name, pattern in APPENDIX_SLIPS for m in re.finditer(pattern, text)]
+    assert not found, found[:20]
+
+
+def test_the_appendix_slip_patterns_catch_the_old_text():
+    old = ["Tilastokuukausi: 2023-09 (kuukauden viimeinen arkipäivä)", "Raportointijakso: 2023Q3", "Q2/2023",
+           "ne ladataan komennolla python -m analysis fetch", "(Tiedot: TYOTTOMATMIEHET, TYOTTOMATNAISET)",
+           "(Tilastokeskus, taulukko 159t, tieto vaesto_kieli_ulk_p)", "työnvälitystilastossa (tyonv)",
+           "käytössä olevassa aineistossa (embedded)", "Aineisto: upotettu tilannekuva", "inbäddad ögonblicksbild",
+           "luettelosta (outputs/index.json)", "osuus oli suurin kunnassa Halsua (4,3 %)"]
+    for name, pattern in APPENDIX_SLIPS:
+        assert any(re.search(pattern, line) for line in old), name
+    for line in old:
+        assert any(re.search(pattern, line) for _name, pattern in APPENDIX_SLIPS), line
+
+
+def test_the_plan_s_metrics_add_up(appendix):
+    """The scorecard's summary counts each metric once, so its four counts make the total it names (issue 27:
+    "2 + 25 ≠ 26")."""
+    for lang, pattern in (("fi", r"Toimintasuunnitelman (\d+) mittarista (\S+) on tavoitteessa ja (\S+) jäljessä "
+                                 r"tavoitteesta; (\S+) on ilman tavoitetta ja (\S+) ilman tietoa\."),
+                          ("sv", r"Av handlingsplanens (\d+) mätare är (\S+) enligt målet och (\S+) efter målet; (\S+) "
+                                 r"saknar mål och (\S+) saknar uppgift\.")):
+        found = re.search(pattern, page_text(appendix["2023Q3", lang]["kpi"]))
+        total, *parts = (1 if n in ("yksi", "en") else int(n) for n in found.groups())
+        assert sum(parts) == total == 26 and parts == [0, 0, 2, 24]
+
+
+def appendix_golden_text(appendix) -> str:
+    """The appendix's sentences of 2023Q3 in both languages: headings, paragraphs, notices, list items, captions and
+    alt texts, not the tables' cells."""
+    out = []
+    for lang in ("fi", "sv"):
+        for name, blocks in appendix["2023Q3", lang].items():
+            out.append(f"## 2023Q3 {lang} {name}")
+            soup = BeautifulSoup("".join(b.data for b in blocks), "html.parser")
+            for tag in soup.find_all(["h2", "h3", "h4", "p", "li", "dt", "dd", "figcaption", "summary", "div", "img"]):
+                if tag.name == "div" and "notice" not in (tag.get("class") or []):
+                    continue
+                if tag.name == "p" and tag.find_parent("div", class_="notice"):
+                    continue
+                text = f"[{tag.get('alt', '')}]" if tag.name == "img" else " ".join(tag.get_text(" ").split())
+                if text:
+                    out.append(text)
+    return "\n".join(out) + "\n"
+
+
+def test_the_appendix_golden_sentences(appendix):
+    """After a deliberate change write it anew with ``REVIEW_GOLDEN_UPDATE=1`` and read the diff as a native reader."""
+    text = appendix_golden_text(appendix)
+    if os.environ.get("REVIEW_GOLDEN_UPDATE"):
+        APPENDIX_GOLDEN.write_text(text, encoding="utf-8")
+    want = APPENDIX_GOLDEN.read_text(encoding="utf-8")
+    diff = "\n".join(difflib.unified_diff(want.splitlines(), text.splitlines(), "golden", "now", lineterm="", n=0))
+    assert text == want, diff[:4000]
+

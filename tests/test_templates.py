@@ -220,6 +220,46 @@ def test_a_region_s_many_municipality_pages_fold_under_their_count(tmp_path):
     assert _hrefs_resolve(tmp_path / "index.html") == []
 
 
+def test_a_tables_caption_stands_outside_its_scrolling_box():
+    """On a 390 px phone a wide table scrolls sideways inside ``.table-wrap``; its caption stands before that box
+    (not a ``<caption>`` inside it, which would scroll away with the table), and names both the scrolling region
+    and the table by ``aria-labelledby``, so a screen reader still announces the table by its caption (issue 27)."""
+    import pandas as pd
+
+    wide = pd.DataFrame({f"Sarake {i}": [f"{i} 307", "+175"] for i in range(12)})
+    soup = BeautifulSoup(html.table_html(wide, "Työttömät <b>syyskuun</b> 2023 lopussa"), "html.parser")
+    block = soup.select_one("div.table-block")
+    caption, box = block.find_all(recursive=False)
+    assert caption.name == "p" and "table-caption" in caption["class"]
+    assert caption.get_text() == "Työttömät <b>syyskuun</b> 2023 lopussa"  # escaped, not markup
+    assert "table-wrap" in box["class"] and box["role"] == "region" and box["tabindex"] == "0"
+    assert not box.find("caption") and not soup.find("caption")
+    assert box["aria-labelledby"] == caption["id"] == box.table["aria-labelledby"]
+    assert "aria-label" not in box.attrs
+    # the same table has the same id wherever it is made; another table of the page has another
+    again = BeautifulSoup(html.table_html(wide, "Työttömät <b>syyskuun</b> 2023 lopussa"), "html.parser")
+    other = BeautifulSoup(html.table_html(wide.head(1), "Työttömät <b>syyskuun</b> 2023 lopussa"), "html.parser")
+    assert again.p["id"] == caption["id"] != other.p["id"]
+    css = (html.TEMPLATES / "review.css").read_text(encoding="utf-8")
+    assert ".table-caption" in css and "overflow-x: auto" in css.split(".table-wrap {")[1].split("}")[0]
+
+
+def test_a_charts_numbers_table_keeps_its_caption_outside_the_box_too():
+    import matplotlib
+
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+    import pandas as pd
+
+    fig, ax = plt.subplots()
+    ax.plot([1, 2], [3, 4])
+    block = html.figure(fig, "Työttömät kasvoivat", "Työttömät kuukausittain", pd.DataFrame({"x": [1], "y": [3]}))
+    soup = BeautifulSoup(block.data, "html.parser")
+    numbers = soup.select_one("details div.table-block")
+    assert numbers.p.get_text() == "Työttömät kuukausittain" and not soup.find("caption")
+    assert numbers.select_one(".table-wrap")["aria-labelledby"] == numbers.p["id"]
+
+
 # --------------------------------------------------------------------------- the main page's text
 
 BLOCK_ELEMENTS = ("p", "h1", "h2", "h3", "h4", "h5", "h6", "li", "dt", "dd", "div", "tr", "th", "td", "caption",

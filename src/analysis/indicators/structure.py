@@ -523,3 +523,60 @@ def beveridge(scope: Scope) -> pd.DataFrame:
         "vacancy_rate": g["open_vacancies"].mean() / g["labour_force"].mean() * 100,
     }).reset_index()
     return out
+
+
+@dataclass(frozen=True)
+class VacancyPeak:
+    """The season of the area's yearly peak of open vacancies: the highest month of ``years_in_peak`` of the
+    ``years`` complete calendar years ``first_year``..``last_year`` fell within ``first_month``..``last_month``
+    (1–12)."""
+
+    first_month: int
+    last_month: int
+    years_in_peak: int
+    years: int
+    first_year: str
+    last_year: str
+
+    @property
+    def every_year(self) -> bool:
+        """True when every year's highest month fell in the season."""
+        return self.years_in_peak == self.years
+
+
+PEAK_YEARS = 5
+"""How many calendar years before the reference month's year :func:`vacancy_peak` reads."""
+PEAK_MIN_YEARS = 3
+"""The fewest complete years that make a yearly peak."""
+PEAK_MAX_MONTHS = 3
+"""The widest span of months (a season) that is called the yearly peak."""
+
+
+def vacancy_peak(scope: Scope) -> VacancyPeak | None:
+    """The season of the area's yearly peak of open vacancies at the month's end, from the complete calendar
+    years (all 12 months held) among the :data:`PEAK_YEARS` years before the reference month's year.
+
+    Each year gives the month of its highest value; the season is the span of at most :data:`PEAK_MAX_MONTHS`
+    consecutive months (within one calendar year) that holds the most of those months, the shortest and then
+    the earliest of equals. None with fewer than :data:`PEAK_MIN_YEARS` complete years, or when no season
+    holds the highest month of more than half of them (no yearly peak). Keski-Pohjanmaa 2018–2022: January
+    (2018: 1 069 against 1 068 in February), then February four times -> January–February, every year."""
+    month = scope.require_month()
+    if not scope.table(TABLE).has("open_vacancies", TABLE):
+        return None
+    wide = wide_counts(scope, [], ("open_vacancies",))
+    series = wide[(wide["area_code"] == scope.area.slug) & (wide["period"] <= month)].set_index("period")["open_vacancies"]
+    highest: list[tuple[str, int]] = []
+    for year in (str(y) for y in range(int(month[:4]) - PEAK_YEARS, int(month[:4]))):
+        values = series[series.index.str.startswith(year)].dropna()
+        if len(values) == 12:
+            highest.append((year, int(values.idxmax()[5:])))
+    if len(highest) < PEAK_MIN_YEARS:
+        return None
+    spans = [(first, first + length - 1) for length in range(1, PEAK_MAX_MONTHS + 1) for first in range(1, 14 - length)]
+    first, last = max(spans, key=lambda span: (sum(span[0] <= m <= span[1] for _, m in highest),
+                                               -(span[1] - span[0]), -span[0]))
+    inside = sum(first <= m <= last for _, m in highest)
+    if 2 * inside <= len(highest):
+        return None
+    return VacancyPeak(first, last, inside, len(highest), highest[0][0], highest[-1][0])

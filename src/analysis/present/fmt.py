@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import functools
+from datetime import datetime
+from zoneinfo import ZoneInfo
 
 from babel import Locale
 from babel.numbers import NumberPattern, format_decimal, parse_pattern
@@ -77,3 +79,18 @@ def fmt_pp(value: float | int | None, lang: str = "fi") -> str:
     """A change in percentage points: ``+0,3 %-yks.`` / ``+0,3 procentenheter``."""
     unit = "\u00a0%\u2011yks." if lang == "fi" else "\u00a0procentenheter"  # no break inside the unit
     return fmt_signed(value, 1, lang, unit)
+
+
+def fmt_moment(moment: datetime | str, lang: str = "fi") -> str:
+    """A moment in the reader's local time (Finland): "1.12.2026 klo 20.57" / "1.12.2026 kl. 20.57"; an ISO
+    text is read first; a text that is no moment is shown "–"."""
+    if isinstance(moment, str):
+        try:
+            moment = datetime.fromisoformat(moment)
+        except ValueError:
+            return MISSING
+    # an aware moment in Finnish time; a naive one (a workbook's import, stamped in the importer's local time) as it is
+    local = moment.astimezone(ZoneInfo("Europe/Helsinki")) if moment.tzinfo else moment
+    clock = "klo" if lang == "fi" else "kl."
+    return f"{local.day}.{local.month}.{local.year} {clock} {local.hour}.{local.minute:02d}"
+

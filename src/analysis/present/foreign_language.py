@@ -13,7 +13,7 @@ import pandas as pd
 
 from analysis.indicators import foreign_language as fl
 from analysis.names import area_name
-from analysis.present import html
+from analysis.present import grammar, html
 from analysis.present.disclosure import disclose_count, is_small
 from analysis.present.figures import (
     LINESTYLES,
@@ -24,7 +24,7 @@ from analysis.present.figures import (
     pct_axis,
 )
 from analysis.present.fmt import MISSING, fmt_pct, fmt_pp, fmt_signed
-from analysis.present.text import MissingText, data_source_label, t
+from analysis.present.text import MissingText, month_name, period_words, t
 from analysis.store.scope import Scope
 
 NS = "foreign_language"
@@ -105,9 +105,14 @@ def share_figure(scope: Scope, lang: str = "fi") -> html.HTML:
     latest = shares[shares["period"] == years[-1]].dropna(subset=["value"])
     hi = latest.loc[latest["value"].idxmax()]
     lo = latest.loc[latest["value"].idxmin()]
-    alt = _t("share_chart_alt", lang, n=latest["area_code"].nunique(), first=years[0], last=years[-1],
-             max_area=area_label(hi["area_code"], scope, lang), max_value=fmt_pct(hi["value"], 1, lang),
-             min_area=area_label(lo["area_code"], scope, lang), min_value=fmt_pct(lo["value"], 1, lang))
+    values = {"n": latest["area_code"].nunique(), "first": years[0], "last": years[-1],
+              "max_value": fmt_pct(hi["value"], 1, lang), "min_value": fmt_pct(lo["value"], 1, lang)}
+    max_where, min_where = grammar.in_place(hi["area_code"], lang), grammar.in_place(lo["area_code"], lang)
+    if max_where and min_where:  # "suurin Halsualla" / "störst i Halsua", never "suurin kunnassa Halsua"
+        alt = _t("share_chart_alt", lang, max_area=max_where, min_area=min_where, **values)
+    else:
+        alt = _t("share_chart_alt_nominative", lang, max_area=area_label(hi["area_code"], scope, lang),
+                 min_area=area_label(lo["area_code"], scope, lang), **values)
     caption = _t("share_chart_caption", lang, first=years[0], last=years[-1])
     return html.figure(fig, alt, caption, share_table(scope, lang), lang)
 
@@ -156,7 +161,7 @@ def population_blocks(scope: Scope, lang: str = "fi") -> list[html.HTML]:
     """Population by language (11rm/11rl) when fetched; otherwise what is missing and how to load it."""
     blocks = [html.heading(_t("pop_heading", lang), 3)]
     if not fl.availability(scope)["population_by_language"]:
-        return blocks + [html.notice(_t("pop_missing", lang, source=data_source_label(scope.data_source, lang)), "missing", lang)]
+        return blocks + [html.notice(_t("pop_missing", lang), "missing", lang)]
     year = fl.population_by_language(scope)["period"].max()
     return blocks + [html.table(population_table(scope, lang), _t("pop_table_caption", lang, year=year))]
 
@@ -210,9 +215,10 @@ def unemployment_figure(scope: Scope, lang: str = "fi") -> html.HTML:
     months = sorted(series["period"].unique())
     first, last = months[0], months[-1]
     area_title = scope.area.name(lang)
+    span, when = grammar.month_span(first, last, lang), grammar.sentence(grammar.in_month(last, lang))
     fig, ax = new_figure(8, 4)
     use_rate = series["unemployment_rate_pct"].notna().any()
-    table = pd.DataFrame({_t("col_month", lang): months})
+    table = pd.DataFrame({_t("col_month", lang): [month_name(m, lang) for m in months]})
     if use_rate:
         for i, g in enumerate(fl.GROUPS):
             part = series[series["language"] == g].set_index("period").reindex(months)
@@ -224,19 +230,19 @@ def unemployment_figure(scope: Scope, lang: str = "fi") -> html.HTML:
                     part["unemployment_rate_pct"], part["unemployed"], part["rate_unreliable"].fillna(True))]
         pct_axis(ax, lang)
         foreign_last = table[language_label(fl.GROUPS[0], lang)].iloc[-1]
-        alt = _t("unemp_chart_alt", lang, area=area_title, first=first, last=last, foreign=foreign_last)
-        caption = _t("unemp_chart_caption", lang, area=area_title, first=first, last=last)
+        alt = _t("unemp_chart_alt", lang, area=area_title, span=span, when=when, foreign=foreign_last)
+        caption = _t("unemp_chart_caption", lang, area=area_title, span=span)
     else:
         part = series[series["language"] == fl.GROUPS[0]].set_index("period").reindex(months)
         ax.plot(months, part["unemployed"].where(~part["unemployed"].map(is_small)),
                 label=language_label(fl.GROUPS[0], lang), color=PALETTE[0], marker=MARKERS[0], markersize=3)
         int_axis(ax, lang)
         table[language_label(fl.GROUPS[0], lang)] = [disclose_count(v, lang) for v in part["unemployed"]]
-        alt = _t("unemp_count_chart_alt", lang, area=area_title, first=first, last=last,
+        alt = _t("unemp_count_chart_alt", lang, area=area_title, span=span,
                  last_value=table[language_label(fl.GROUPS[0], lang)].iloc[-1])
-        caption = _t("unemp_count_chart_caption", lang, area=area_title, first=first, last=last)
+        caption = _t("unemp_count_chart_caption", lang, area=area_title, span=span)
     step = max(1, len(months) // 8)
-    ax.set_xticks(months[::step])
+    ax.set_xticks(months[::step], [f"{int(m[5:])}/{m[:4]}" for m in months[::step]])  # "9/2023", not "2023-09"
     ax.tick_params(axis="x", labelrotation=45)
     ax.set_ylim(bottom=0)
     ax.legend(loc="best", frameon=True)
@@ -249,19 +255,19 @@ def unemployment_blocks(scope: Scope,
     blocks = [html.heading(_t("unemp_heading", lang), 3)]
     summary = fl.language_summary(scope)
     if summary.empty:
-        source = data_source_label(scope.data_source, lang)
-        return blocks + [html.notice(_t("unemp_missing", lang, source=source), "missing", lang)]
-    month, ago = summary["month"].iloc[0], summary["month_year_ago"].iloc[0]
+        return blocks + [html.notice(_t("unemp_missing", lang), "missing", lang)]
+    month = summary["month"].iloc[0]
+    month_end = grammar.month_end(month, lang)
     blocks += [
-        html.paragraph(_t("unemp_intro", lang, month=month, month_ago=ago)),
+        html.paragraph(_t("unemp_intro", lang, month_end=month_end)),
         html.table(unemployment_summary_table(scope, lang),
-                   _t("unemp_table_caption", lang, area=scope.area.name(lang), month=month)),
+                   _t("unemp_table_caption", lang, area=scope.area.name(lang), month_end=month_end)),
         html.paragraph(f"{_t('rate_flag', lang)} {_t('rate_suppressed', lang)}"),
         unemployment_figure(scope, lang),
     ]
     if len(scope.members) > 1:
         blocks.append(html.table(unemployment_municipal_table(scope, month, lang),
-                                 _t("unemp_muni_caption", lang, month=month)))
+                                 _t("unemp_muni_caption", lang, month_end=month_end)))
     return blocks
 
 
@@ -291,7 +297,7 @@ def employment_blocks(scope: Scope, lang: str = "fi") -> list[html.HTML]:
     blocks = [html.heading(_t("emp_heading", lang), 3)]
     emp = fl.employment_rate_by_language(scope)
     if emp.empty or not emp["value"].notna().any():
-        return blocks + [html.notice(_t("emp_missing", lang, source=data_source_label(scope.data_source, lang)), "missing", lang)]
+        return blocks + [html.notice(_t("emp_missing", lang), "missing", lang)]
     return blocks + [
         html.paragraph(_t("emp_intro", lang)),
         html.table(employment_table(scope, lang), _t("emp_table_caption", lang, year=emp["period"].max())),
@@ -315,7 +321,7 @@ def nationals_table(scope: Scope, lang: str = "fi") -> tuple[pd.DataFrame, str |
         cur_v = cur.iloc[0] if len(cur) else math.nan
         old_v = old.iloc[0] if len(old) else math.nan
         rows.append({_t("col_area", lang): area_label(code, scope, lang),
-                     month: disclose_count(cur_v, lang), ago: disclose_count(old_v, lang)})
+                     month_name(month, lang): disclose_count(cur_v, lang), month_name(ago, lang): disclose_count(old_v, lang)})
     return pd.DataFrame(rows), month
 
 
@@ -325,9 +331,8 @@ def nationals_blocks(scope: Scope,
     blocks = [html.heading(_t("nationals_heading", lang), 3), html.paragraph(_t("def_foreign_nationals", lang))]
     table, month = nationals_table(scope, lang)
     if month is None:
-        source = data_source_label(scope.data_source, lang)
-        return blocks + [html.notice(_t("nationals_missing", lang, source=source), "missing", lang)]
-    return blocks + [html.table(table, _t("nationals_table_caption", lang, month=month))]
+        return blocks + [html.notice(_t("nationals_missing", lang), "missing", lang)]
+    return blocks + [html.table(table, _t("nationals_table_caption", lang, month_end=grammar.month_end(month, lang)))]
 
 
 # --- whole section and front page ----------------------------------------------------------------
@@ -337,8 +342,7 @@ def section_blocks(scope: Scope, lang: str = "fi") -> list[html.HTML]:
     """All blocks of the foreign-language section (notebook 30), in reading order."""
     return [
         html.heading(_t("title", lang), 2),
-        html.paragraph(_t("intro", lang, area=scope.area.name(lang), period=scope.period.code,
-                          source=data_source_label(scope.data_source, lang))),
+        html.paragraph(_t("intro", lang, area=scope.area.name(lang), period=period_words(scope.period.code, lang))),
         *definitions_blocks(lang),
         *share_blocks(scope, lang),
         *unemployment_blocks(scope, lang),

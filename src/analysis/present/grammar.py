@@ -190,6 +190,12 @@ def _split(month: str) -> tuple[int, str]:
     return int(months[0][5:]), months[0][:4]
 
 
+def month_with_year(month: str, case: MonthCase = "nominative", lang: str = "fi") -> str:
+    """A month ``YYYY-MM`` with its year in ``case``: "syyskuu 2023", "syyskuun 2023" / "september 2023"."""
+    number, year = _split(month)
+    return t("grammar.month_name", lang, month=month_case(number, case, lang), year=year)
+
+
 def in_month(month: str, lang: str = "fi") -> str:
     """In a month ``YYYY-MM``: "syyskuussa 2023" / "i september 2023"."""
     number, year = _split(month)
@@ -235,6 +241,29 @@ def in_period(period: str, lang: str = "fi") -> str:
     return t("grammar.in_months", lang, first=first, last=last, year=months[-1][:4])
 
 
+def in_months_of_year(first: int, last: int, lang: str = "fi") -> str:
+    """In months of any year: "tammi–maaliskuussa" / "i januari–mars"; one month "helmikuussa" / "i februari"."""
+    if first == last:
+        return t("grammar.in_month_of_year", lang, month=month_case(first, "inessive", lang))
+    stem = t("common.month_stems", lang).split(",")[first - 1]
+    return t("grammar.in_months_of_year", lang, first=stem, last=month_case(last, "inessive", lang))
+
+
+def month_span(first: str, last: str, lang: str = "fi") -> str:
+    """A span of months ``YYYY-MM`` as a caption names it: "lokakuu 2018 – syyskuu 2023" / "oktober 2018 –
+    september 2023" (spaced dash between parts that hold spaces); in one year "tammi–syyskuu 2023"."""
+    f_number, f_year = _split(first)
+    l_number, l_year = _split(last)
+    if first == last:
+        return t("grammar.month_name", lang, month=month_case(f_number, "nominative", lang), year=f_year)
+    if f_year == l_year:
+        stem = t("common.month_stems", lang).split(",")[f_number - 1]
+        return t("grammar.months_span_year", lang, first=stem, last=month_case(l_number, "nominative", lang),
+                 year=l_year)
+    return t("grammar.months_span", lang, first=month_case(f_number, "nominative", lang), first_year=f_year,
+             last=month_case(l_number, "nominative", lang), last_year=l_year)
+
+
 # --------------------------------------------------------------------------- numbers
 
 
@@ -245,18 +274,39 @@ def number_text(value: float, unit: Unit, lang: str = "fi") -> str:
     return fmt_dec(value, decimals, lang) if decimals else fmt_int(value, lang)
 
 
+def count_word(value: float, case: Case = "nominative", lang: str = "fi") -> str:
+    """A count as running text writes it: exactly one in words, in the case the sentence needs ("yksi",
+    "yhden", "yhdellä" / "en"), any other count in figures ("2", "1 711"). Kielitoimisto writes the small
+    numbers in words in running text but keeps figures where numbers are compared side by side, as the
+    reviews' counts are; a lone "1 henkilöllä" is the one that reads as a slip."""
+    number = fmt_int(value, lang)
+    return t(f"grammar.one.{case}", lang) if number == "1" else number
+
+
 def quantity(value: float, unit: Unit, case: Case = "nominative", lang: str = "fi") -> str:
     """A number with its unit word in ``case``: (5.2, percent, elative) -> "5,2 prosentista", (10, percent,
     illative) -> "10,0 prosenttiin", (0.6, percentage_point) -> "0,6 prosenttiyksikköä", (175, person) ->
-    "175 henkilöä", (1, person) -> "1 henkilö". In the nominative Finnish puts the word after any number but
-    exactly 1 in the partitive; Swedish takes the singular after 1 and the plural otherwise, in every case."""
+    "175 henkilöä", (1, person, adessive) -> "yhdellä henkilöllä" / "en person". In the nominative Finnish
+    puts the word after any number but exactly 1 in the partitive; Swedish takes the singular after 1 and the
+    plural otherwise, in every case. One person is written in words (:func:`count_word`); a measure keeps its
+    figure ("1,0 prosenttiyksikkö")."""
     number = number_text(value, unit, lang)
     one = number == "1"
     if lang == "sv":
         form = "nominative" if one else "partitive"
     else:
         form = case if case != "nominative" else ("nominative" if one else "partitive")
+    if one and unit in ("person", "unemployed"):
+        number = count_word(value, case, lang)
     return f"{number}\u00a0{t(f'grammar.unit.{unit}.{form}', lang)}"
+
+
+def ordinal(rank: int, lang: str = "fi") -> str:
+    """An ordinal in figures: Finnish "16." ; Swedish "16:e", "1:a", "2:a", "21:a" (":a" after a last digit 1 or 2,
+    but 11 and 12 take ":e")."""
+    if lang != "sv":
+        return f"{rank}."
+    return f"{rank}:a" if rank % 10 in (1, 2) and rank % 100 not in (11, 12) else f"{rank}:e"
 
 
 def percent_sign(value: float, case: Case = "nominative", lang: str = "fi") -> str:
@@ -266,11 +316,12 @@ def percent_sign(value: float, case: Case = "nominative", lang: str = "fi") -> s
 
 def change_phrase(change: int, lang: str = "fi") -> str:
     """A change of a count from a year earlier: "175 enemmän kuin vuotta aiemmin" / "175 fler än ett år
-    tidigare"; a fall "12 vähemmän …" / "12 färre …"; none "yhtä monta …" / "lika många …"."""
+    tidigare"; a fall "12 vähemmän …" / "12 färre …"; one "yksi enemmän …" / "en fler …"; none "yhtä monta …" /
+    "lika många …"."""
     if change == 0:
         return t("grammar.change_same", lang)
     key = "grammar.change_more" if change > 0 else "grammar.change_fewer"
-    return t(key, lang, n=fmt_int(abs(change), lang))
+    return t(key, lang, n=count_word(abs(change), "nominative", lang))
 
 
 def rate_change_phrase(pp: float, lang: str = "fi") -> str:
@@ -338,7 +389,7 @@ def headline_change(month: str, change: int, lang: str = "fi") -> str:
     "I slutet av september 175 fler arbetslösa än ett år tidigare"."""
     when = month_end(month, lang, with_year=False)
     key = "grammar.headline_same" if change == 0 else ("grammar.headline_more" if change > 0 else "grammar.headline_fewer")
-    values = {"when": when} if change == 0 else {"when": when, "n": fmt_int(abs(change), lang)}
+    values = {"when": when} if change == 0 else {"when": when, "n": count_word(abs(change), "nominative", lang)}
     return sentence(t(key, lang, **values))
 
 

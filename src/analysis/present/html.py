@@ -8,6 +8,7 @@ escaping it again. Notebooks display these blocks; the review renders them with 
 from __future__ import annotations
 
 import base64
+import hashlib
 import io
 import re
 from collections.abc import Callable, Iterable
@@ -108,7 +109,8 @@ def _cell(value: object) -> tuple[str, bool]:
 
 
 def table(frame: pd.DataFrame, caption: str, index: bool = False) -> Block:
-    """An accessible HTML table (caption, header cells with scope); every cell escaped.
+    """An accessible HTML table (header cells with scope; its caption above the scrolling box that holds it,
+    naming the table by ``aria-labelledby``); every cell escaped.
 
     Format numbers before calling (see ``present.fmt``), so the table shows exactly what
     the reader should read.
@@ -116,7 +118,17 @@ def table(frame: pd.DataFrame, caption: str, index: bool = False) -> Block:
     data = frame.reset_index() if index else frame
     rows = [("" if record[0] is None else str(record[0]), [_cell(v) for v in record[1:]])
             for record in data.itertuples(index=False)]
-    return macro("blocks.html.j2", "table", caption=caption, columns=[str(c) for c in data.columns], rows=rows)
+    columns = [str(c) for c in data.columns]
+    return macro("blocks.html.j2", "table", caption=caption, columns=columns, rows=rows,
+                 anchor=table_anchor(caption, columns, rows))
+
+
+def table_anchor(caption: str, columns: list[str], rows: list) -> str:
+    """The id of a table's caption: a digest of the caption and every cell, so it is the same for the same
+    table wherever and whenever it is made (sections are built apart and cached) and differs between two
+    tables of a page unless they are the same table."""
+    digest = hashlib.sha256(repr((caption, columns, rows)).encode("utf-8")).hexdigest()[:12]
+    return f"table-{digest}"
 
 
 def table_html(frame: pd.DataFrame, caption: str, index: bool = False) -> str:

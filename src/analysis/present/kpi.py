@@ -16,19 +16,20 @@ import pandas as pd
 
 from analysis import config
 from analysis.indicators import kpi
-from analysis.present import html
+from analysis.present import grammar, html
 from analysis.present.disclosure import disclose_count, disclose_parts_and_total, is_small
 from analysis.present.fmt import (
     MISSING,
     fmt_dec,
     fmt_int,
+    fmt_moment,
     fmt_pct,
     fmt_pct_change,
     fmt_pp,
     fmt_signed,
     is_missing,
 )
-from analysis.present.text import catalogue, month_name, month_names, t
+from analysis.present.text import catalogue, month_names, period_words, t
 from analysis.sources import workbook
 from analysis.sources.reviews_index import review_frame
 from analysis.store.scope import Scope
@@ -94,13 +95,23 @@ def build(scope: Scope, kpi_data: str = "imported", internal_dir: Path | None = 
 
 
 def period_label(period: str, frequency: str, lang: str = "fi") -> str:
-    """``2023-09`` -> "syyskuu 2023"; an annual year-to-date ``2023`` -> "2023 (tammi–syyskuu)"."""
+    """``2023-09`` -> "syyskuu 2023"; a quarter ``2023Q2`` -> "huhti–kesäkuu 2023"; a year stays "2023" (the
+    table writes a year to date as "2023 (tammi–syyskuu)")."""
     if not period:
         return MISSING
+    if len(period) == 7 and period[4] == "-" or "Q" in period:
+        return period_words(period, lang)
+    return period
+
+
+def period_tick(period: str) -> str:
+    """A period as a chart's axis names it, short and without ISO dates: ``2023-09`` -> "9/2023", ``2023Q2`` ->
+    "4–6/2023", a year as itself."""
     if len(period) == 7 and period[4] == "-":
-        return month_name(period, lang)
+        return f"{int(period[5:])}/{period[:4]}"
     if "Q" in period:
-        return f"Q{period[-1]}/{period[:4]}"
+        quarter = int(period[-1])
+        return f"{3 * quarter - 2}–{3 * quarter}/{period[:4]}"
     return period
 
 
@@ -239,9 +250,21 @@ def _reason_text(row: object, lang: str) -> str:
             return t("kpi.reason_open_vacancies", lang)
         if metric == "foreign_language_rates":
             return t(f"kpi.reason_fl_{component}", lang)
-        table, _, measure = detail.partition(":")
-        return t("kpi.reason_not_in_store", lang, table=table, measure=measure)
+        return t("kpi.reason_not_in_store", lang, table=detail.partition(":")[0])
     return t(f"kpi.reason_{reason}", lang) if reason else t("kpi.reason_no_value_in_period", lang)
+
+
+def summary_text(card: pd.DataFrame, lang: str = "fi") -> str:
+    """How many of the plan's metrics are on track, off track, without a target and without a value: counted by
+    metric, as the main page's plan box counts them, so the four add up to the metrics the section names
+    ("Toimintasuunnitelman 26 mittarista 0 on tavoitteessa …; 2 on ilman tavoitetta ja 24 ilman tietoa.");
+    a metric of two figures (the foreign-language rates) counts once, by its first figure."""
+    first = card.drop_duplicates("metric_id")
+    counts = kpi.status_counts(first)
+    words = {status: grammar.count_word(counts[status], "nominative", lang)
+             for status in (kpi.ON_TRACK, kpi.OFF_TRACK, kpi.NO_TARGET, kpi.MISSING)}
+    return t("kpi.summary", lang, total=len(first), on_track=words[kpi.ON_TRACK], off_track=words[kpi.OFF_TRACK],
+             no_target=words[kpi.NO_TARGET], missing=words[kpi.MISSING])
 
 
 # ------------------------------------------------------------------------------------------------
@@ -293,14 +316,14 @@ def trend_figure(card: pd.DataFrame, points: pd.DataFrame, lang: str, example: b
                      fontsize=7, fontweight="normal", loc="left")
         ax.set_yticks([])
         ax.set_xticks([x[0], x[-1]])
-        ax.set_xticklabels([own["period"].iloc[0], own["period"].iloc[-1]], fontsize=6)
+        ax.set_xticklabels([period_tick(own["period"].iloc[0]), period_tick(own["period"].iloc[-1])], fontsize=6)
         ax.grid(False)
         for spine in ("top", "right", "left"):
             ax.spines[spine].set_visible(False)
         for rec in own.itertuples(index=False):
             table_rows.append({
                 t("kpi.trend_col_metric", lang): _name(row, lang),
-                t("kpi.trend_col_period", lang): rec.period,
+                t("kpi.trend_col_period", lang): period_label(rec.period, row.frequency, lang),
                 t("kpi.trend_col_value", lang): format_value(rec.value, row.unit, lang, bool(row.persons)),
             })
     fig.subplots_adjust(left=0.02, right=0.98, top=1 - 0.32 / n_rows, bottom=0.18 / n_rows * 2,
@@ -360,23 +383,22 @@ def scorecard_blocks(scope: Scope, lang: str = "fi", kpi_data: str = "imported",
     month_text = period_label(end, "M", lang)
     blocks: list[html.HTML] = [
         html.heading(t("kpi.title", lang), 2),
-        html.paragraph(t("kpi.intro", lang, n=card["metric_id"].nunique(), area=scope.area.name(lang), period=scope.period.code,
-                         month=month_text)),
+        html.paragraph(t("kpi.intro", lang, n=card["metric_id"].nunique(), area=scope.area.name(lang),
+                         month_end=grammar.month_end(end, lang))),
     ]
     n_internal = int(card.loc[card["source"] == "internal", "metric_id"].nunique())
     if example:
         blocks.append(html.notice(t("kpi.example_notice", lang, n=n_internal), kind="example", lang=lang))
     elif internal.mode == "imported":
-        blocks.append(html.paragraph(t("kpi.imported_notice", lang, imported_at=internal.imported_at,
+        blocks.append(html.paragraph(t("kpi.imported_notice", lang, imported_at=fmt_moment(internal.imported_at, lang),
                                        file=internal.source_file)))
     elif any(c.startswith("KU") for c in scope.members):
         blocks.append(html.notice(t("kpi.no_internal_notice", lang), kind="missing", lang=lang))
 
     if kpi.is_baseline(scope):
-        blocks.append(html.paragraph(t("kpi.baseline_notice", lang, period=scope.period.code,
+        blocks.append(html.paragraph(t("kpi.baseline_notice", lang, period=period_words(scope.period.code, lang),
                                        year=workbook.PLAN_START_YEAR)))
-    counts = kpi.status_counts(card)
-    blocks += [html.heading(t("kpi.summary_heading", lang), 3), html.paragraph(t("kpi.summary", lang, **counts))]
+    blocks += [html.heading(t("kpi.summary_heading", lang), 3), html.paragraph(summary_text(card, lang))]
 
     for section, rows in card.groupby("section", sort=False):
         goal = rows["goal_sv" if lang == "sv" else "goal_fi"].iloc[0]
@@ -387,6 +409,11 @@ def scorecard_blocks(scope: Scope, lang: str = "fi", kpi_data: str = "imported",
     chart = trend_figure(card, points, lang, example, t("kpi.trend_caption", lang))
     if chart is not None:
         blocks += [html.heading(t("kpi.trend_heading", lang), 3), chart]
+        from analysis.present.structure import vacancy_peak_sentence  # its chart libraries only where a chart is drawn
+
+        peak = vacancy_peak_sentence(scope, lang) if (points["metric_id"] == "open_vacancies").sum() >= 2 else None
+        if peak:  # the open vacancies' early-year peak the small chart shows, said where the area's years show it
+            blocks.append(html.paragraph(peak))
 
     missing = card[(card["status"] == kpi.MISSING) | card["value"].isna()]
     missing = missing[missing["reason"] != kpi.R_NO_INTERNAL]
@@ -402,7 +429,7 @@ def scorecard_blocks(scope: Scope, lang: str = "fi", kpi_data: str = "imported",
     if not table.empty:
         blocks.append(html.heading(t("kpi.municipal_heading", lang), 3))
         blocks.append(html.paragraph(t("kpi.municipal_intro", lang, month=month_text)))
-        caption = t("kpi.municipal_caption", lang, month=month_text)
+        caption = t("kpi.municipal_caption", lang, in_month=grammar.in_month(end, lang))
         if example:
             caption = f"{caption} ({t('kpi.example_label', lang)})"
         blocks.append(html.table(table, caption))

@@ -1,8 +1,8 @@
 """Presentation of long-term unemployment (notebook 20): Finnish/Swedish tables, charts and notices.
 
 With monthly 12r5 ``long_term_unemployed`` in the store: count, share and change by municipality
-and for the area, and a 24-month chart. Without it: a plain notice naming the table, the measure
-and the command that loads it. THL Sotkanet's 2019 figures are always shown as context with
+and for the area, and a 24-month chart. Without it: a plain notice naming the measure and the StatFin
+table that publishes it, in words (no command, no content code). THL Sotkanet's 2019 figures are always shown as context with
 their year.
 """
 
@@ -13,10 +13,11 @@ import pandas as pd
 from analysis.indicators import long_term
 from analysis.names import area_name
 from analysis.present import figures, html
+from analysis.present import grammar as g
 from analysis.present.disclosure import disclose_count
 from analysis.present.fmt import MISSING, fmt_pct, is_missing
 from analysis.present.structure import change_cell, pct_change_cell
-from analysis.present.text import t
+from analysis.present.text import month_name, t
 from analysis.schema import StoreError
 from analysis.store.scope import Scope
 
@@ -44,7 +45,7 @@ def latest_table(frame: pd.DataFrame, scope: Scope, lang: str = "fi") -> pd.Data
 def series_table(frame: pd.DataFrame, lang: str = "fi") -> pd.DataFrame:
     """The area's monthly series, formatted (the chart's numbers)."""
     return pd.DataFrame({
-        tx("col_month", lang): frame["period"],
+        tx("col_month", lang): [month_name(m, lang) for m in frame["period"]],
         tx("col_long_term", lang): [disclose_count(v, lang) for v in frame["long_term"]],
         tx("col_share", lang): [fmt_pct(v, 1, lang) for v in frame["share_pct"]],
         tx("col_change", lang): [change_cell(a, b, lang) for a, b in zip(frame["long_term"], frame["long_term_year_ago"])],
@@ -59,12 +60,12 @@ def monthly_blocks(scope: Scope, lang: str = "fi") -> list[html.HTML]:
     month = frame["period"].max()
     latest = frame[frame["period"] == month]
     blocks = [html.heading(tx("key_heading", lang), 3),
-              html.table(latest_table(latest, scope, lang), tx("key_caption", lang, month=month)),
+              html.table(latest_table(latest, scope, lang), tx("key_caption", lang, month_end=g.month_end(month, lang))),
               html.paragraph(tx("note_small", lang)), html.paragraph(tx("note_unreliable", lang)),
               html.heading(tx("trend_heading", lang), 3)]
     own = frame[frame["level"] == "area"]
     if len(own) < long_term.WINDOW_MONTHS:
-        blocks.append(html.paragraph(tx("short_window", lang, months=len(own), month=month)))
+        blocks.append(html.paragraph(tx("short_window", lang, months=len(own), until=g.until_month(month, lang))))
     first, last = own["period"].iloc[0], own["period"].iloc[-1]
     fig, ax = figures.new_figure(8, 4)
     x = pd.PeriodIndex(own["period"], freq="M").to_timestamp()
@@ -72,10 +73,11 @@ def monthly_blocks(scope: Scope, lang: str = "fi") -> list[html.HTML]:
     figures.int_axis(ax, lang)
     ax.set_ylabel(tx("trend_ylabel", lang))
     ax.set_ylim(bottom=0)
-    caption = tx("trend_caption", lang, area=scope.area.name(lang), first=first, last=last)
+    span = g.month_span(first, last, lang)
+    caption = tx("trend_caption", lang, area=scope.area.name(lang), span=span)
     ax.set_title(caption, fontsize=10)
     end = own.iloc[-1]
-    alt = tx("trend_alt", lang, area=scope.area.name(lang), first=first, last=last,
+    alt = tx("trend_alt", lang, area=scope.area.name(lang), span=span, when=g.sentence(g.month_end(last, lang)),
              value=disclose_count(end["long_term"], lang),
              change=change_cell(end["long_term"], end["long_term_year_ago"], lang),
              change_pct=pct_change_cell(end["long_term"], end["long_term_year_ago"], lang))
@@ -140,5 +142,5 @@ def long_term_blocks(scope: Scope, lang: str = "fi") -> list[html.HTML]:
     if long_term.is_available(scope):
         blocks += monthly_blocks(scope, lang)
     else:
-        blocks.append(html.notice(tx("missing", lang, source=scope.data_source), "missing", lang))
+        blocks.append(html.notice(tx("missing", lang), "missing", lang))
     return blocks + context_blocks(scope, lang)

@@ -12,6 +12,7 @@ import pandas as pd
 from analysis.indicators import structure
 from analysis.names import area_name, finnish_only, group_names, occupation_names
 from analysis.present import figures, html
+from analysis.present import grammar as g
 from analysis.present.disclosure import disclose_count, is_small, unreliable_change
 from analysis.present.fmt import (
     MISSING,
@@ -23,7 +24,7 @@ from analysis.present.fmt import (
     fmt_signed,
     is_missing,
 )
-from analysis.present.text import data_source_label, t
+from analysis.present.text import data_source_label, month_name, t
 from analysis.schema import StoreError
 from analysis.store.scope import Scope
 
@@ -81,7 +82,7 @@ def key_table(scope: Scope, lang: str = "fi") -> pd.DataFrame:
             change_pct = pct_change_cell(rec.value, rec.value_year_ago, lang)
         rows.append({
             tx("key_indicator", lang): tx(f"ind_{rec.indicator}", lang),
-            tx("key_month", lang): rec.month,
+            tx("key_month", lang): month_name(rec.month, lang),
             tx("key_value", lang): value,
             tx("key_year_ago", lang): before,
             tx("key_change", lang): change,
@@ -197,11 +198,37 @@ def _ranking_figure(ranking: pd.DataFrame, names: list[str], table: pd.DataFrame
     ax.invert_yaxis()
     figures.pct_axis(ax, lang, axis="x")
     ax.set_xlabel(tx("ranking_xlabel", lang))
-    ax.set_title(tx("ranking_caption", lang, month=month))
+    caption = tx("ranking_caption", lang, month_end=g.month_end(month, lang))
+    ax.set_title(caption)
     own = ranking[ranking["is_area_region"]].iloc[0]
-    alt = tx("ranking_alt", lang, month=month, region=names[list(ranking["is_area_region"]).index(True)],
-             rank=int(own["rank"]), count=len(ranking), rate=fmt_pct(own["rate"], 1, lang))
-    return html.figure(fig, alt, tx("ranking_caption", lang, month=month), table, lang)
+    alt = tx("ranking_alt", lang, month_end=g.month_end(month, lang),
+             region=names[list(ranking["is_area_region"]).index(True)], count=len(ranking),
+             rank_words=rank_words(int(own["rank"]), len(ranking), lang), rate=fmt_pct(own["rate"], 1, lang))
+    return html.figure(fig, alt, caption, table, lang)
+
+
+def rank_words(rank: int, count: int, lang: str = "fi") -> str:
+    """A rank among ``count`` with 1 the highest: "korkein", "toiseksi korkein", "16. korkein", "toiseksi alhaisin",
+    "alhaisin" / "den högsta", "den näst högsta", "den 16:e högsta", "den näst lägsta", "den lägsta"."""
+    words = {1: "ranking_highest", 2: "ranking_second_highest", count - 1: "ranking_second_lowest",
+             count: "ranking_lowest"}
+    if rank in words and count >= 4:
+        return tx(words[rank], lang)
+    return tx("ranking_nth", lang, ordinal=g.ordinal(rank, lang))
+
+
+def ranking_sentence(rec: pd.Series, count: int, month: str, scope: Scope, lang: str = "fi") -> str:
+    """"Syyskuun 2023 lopussa Keski-Pohjanmaan työttömyysaste oli 7,6 %, mikä on 0,6 prosenttiyksikköä korkeampi
+    kuin vuotta aiemmin. Aste oli 19 maakunnan joukossa 16. korkein."; a region without a cited genitive keeps its
+    name in the nominative ("Uusimaa: syyskuun 2023 lopussa työttömyysaste oli …")."""
+    code = str(rec["area_code"])
+    values = {"rate": fmt_pct(rec["rate"], 1, lang), "change": g.rate_change_phrase(rec["rate_change_pp"], lang),
+              "count": count, "rank_words": rank_words(int(rec["rank"]), count, lang)}
+    genitive = g.place_case(code, "genitive", lang) if code.startswith("MK") else None
+    if genitive is not None:
+        return g.sentence(tx("ranking_text", lang, when=g.month_end(month, lang), region=genitive, **values))
+    return tx("ranking_text_nominative", lang, when=g.month_end(month, lang), region=area_name(code, scope, lang),
+              **values)
 
 
 def direction(change: float) -> str:
@@ -220,17 +247,18 @@ def trend_blocks(scope: Scope, lang: str = "fi", years: int = 5) -> list[html.HT
     try:
         tr = structure.trend(scope)
     except StoreError:
-        month = scope.last_month
-        return blocks + [html.notice(tx("trend_missing", lang, month=month), "missing", lang)]
+        return blocks + [html.notice(tx("trend_missing", lang, until=g.until_month(scope.last_month, lang)), "missing",
+                                     lang)]
     last = tr.iloc[-1]
     change3 = last["trend"] - tr["trend"].iloc[-4]
     change12 = last["trend"] - tr["trend"].iloc[-13]
     tol = 0.005 * last["trend"]
     word = direction(change3 if abs(change3) > tol else 0.0)
     dir_text = tx(f"trend_{word}", lang)
-    blocks.append(html.paragraph(tx("trend_text", lang, month=last["period"], trend=fmt_int(last["trend"], lang),
-                                    change3=fmt_signed(change3, 0, lang), change12=fmt_signed(change12, 0, lang),
-                                    direction=dir_text)))
+    trend_value = g.quantity(round(last["trend"]), "unemployed", "nominative", lang)
+    blocks.append(html.paragraph(g.sentence(tx("trend_text", lang, when=g.in_month(last["period"], lang),
+                                               trend=trend_value, change3=fmt_signed(change3, 0, lang),
+                                               change12=fmt_signed(change12, 0, lang), direction=dir_text))))
     shown = tr.tail(12 * years)
     first_m, last_m = shown["period"].iloc[0], shown["period"].iloc[-1]
     fig, ax = figures.new_figure(8, 4)
@@ -241,11 +269,12 @@ def trend_blocks(scope: Scope, lang: str = "fi", years: int = 5) -> list[html.HT
     figures.int_axis(ax, lang)
     ax.set_ylabel(tx("trend_ylabel", lang))
     ax.legend(loc="upper left")
-    caption = tx("trend_caption", lang, area=scope.area.name(lang), first=first_m, last=last_m)
+    span = g.month_span(first_m, last_m, lang)
+    caption = tx("trend_caption", lang, area=scope.area.name(lang), span=span)
     ax.set_title(caption, fontsize=10)
-    alt = tx("trend_alt", lang, area=scope.area.name(lang), first=first_m, last=last_m, month=last_m,
+    alt = tx("trend_alt", lang, area=scope.area.name(lang), span=span, when=g.in_month(last_m, lang),
              trend=fmt_int(last["trend"], lang), direction=dir_text)
-    data = pd.DataFrame({tx("col_month", lang): shown["period"],
+    data = pd.DataFrame({tx("col_month", lang): [month_name(m, lang) for m in shown["period"]],
                          tx("col_observed", lang): [disclose_count(v, lang) for v in shown["observed"]],
                          tx("col_trend", lang): [fmt_int(v, lang) for v in shown["trend"]]})
     blocks.append(html.figure(fig, alt, caption, data, lang))
@@ -273,10 +302,11 @@ def occupation_figure(groups: pd.DataFrame, names: dict[str, str], month: str, l
     ax.invert_yaxis()
     figures.int_axis(ax, lang, axis="x")
     ax.set_xlabel(tx("occupation_xlabel", lang))
-    caption = tx("occupation_caption_1", lang, month=month)
+    caption = tx("occupation_caption_1", lang, month_end=g.month_end(month, lang))
     ax.set_title(caption, fontsize=10)
     top = rows[rows["kind"] == "group"].sort_values("unemployed", ascending=False).iloc[0]
-    alt = tx("occupation_alt", lang, month=month, top=top["label"], value=disclose_count(top["unemployed"], lang))
+    alt = tx("occupation_alt", lang, month_end=g.month_end(month, lang), top=top["label"],
+             value=disclose_count(top["unemployed"], lang))
     return html.figure(fig, alt, caption, occupation_table(groups, names, lang), lang)
 
 
@@ -312,19 +342,21 @@ def beveridge_figure(bev: pd.DataFrame, scope: Scope, lang: str = "fi") -> html.
 def overview_blocks(scope: Scope, lang: str = "fi") -> list[html.HTML]:
     """Title, intro, key figures, levels by area and the region ranking."""
     month = scope.require_month()
+    month_end = g.month_end(month, lang)
     blocks = [html.heading(tx("title", lang), 2),
-              html.paragraph(tx("intro", lang, area=scope.area.name(lang), month=month,
+              html.paragraph(tx("intro", lang, area=scope.area.name(lang), month_end=month_end,
                                 source=data_source_label(scope.data_source, lang)))]
     if month != scope.last_month:
-        blocks.append(html.notice(tx("month_not_last", lang, period=scope.period.code, month=month), "caveat", lang))
+        blocks.append(html.notice(tx("month_not_last", lang, period=g.month_with_year(scope.last_month, "genitive", lang),
+                                     month_end=month_end), "caveat", lang))
     equivalent = scope.published_code
     if equivalent and equivalent not in scope.members:
         blocks.append(html.paragraph(tx("area_is_region", lang, region=area_name(equivalent, scope, lang))))
     blocks += [
         html.heading(tx("key_heading", lang), 3),
-        html.table(key_table(scope, lang), tx("key_caption", lang, area=scope.area.name(lang), month=month)),
+        html.table(key_table(scope, lang), tx("key_caption", lang, area=scope.area.name(lang), month_end=month_end)),
         html.heading(tx("levels_heading", lang), 3),
-        html.table(levels_table(scope, lang), tx("levels_caption", lang, month=month)),
+        html.table(levels_table(scope, lang), tx("levels_caption", lang, month_end=month_end)),
         html.paragraph(tx("note_small", lang)),
         html.paragraph(tx("note_unreliable", lang)),
         html.heading(tx("ranking_heading", lang), 3),
@@ -332,10 +364,8 @@ def overview_blocks(scope: Scope, lang: str = "fi") -> list[html.HTML]:
     ranking = structure.region_ranking(scope)
     own = ranking[ranking["is_area_region"]]
     if not own.empty:
-        rec = own.iloc[0]
-        blocks.append(html.paragraph(tx("ranking_text", lang, region=area_name(rec["area_code"], scope, lang),
-                                        rate=fmt_pct(rec["rate"], 1, lang), rank=int(rec["rank"]),
-                                        count=len(ranking), month=month, change=fmt_pp(rec["rate_change_pp"], lang))))
+        blocks.append(html.paragraph(ranking_sentence(own.iloc[0], len(ranking), str(ranking["month"].iloc[0]), scope,
+                                                      lang)))
         blocks.append(ranking_figure(ranking, scope, lang))
     return blocks
 
@@ -344,18 +374,19 @@ def breakdown_blocks(scope: Scope, lang: str = "fi") -> list[html.HTML]:
     """Gender, age, duration and lay-off breakdowns, or a plain notice of what is missing."""
     blocks = [html.heading(tx("breakdown_heading", lang), 3)]
     avail = structure.breakdown_availability(scope)
-    missing = avail.loc[~avail["available"], "source_code"].tolist()
+    missing = avail.loc[~avail["available"], "measure"].tolist()
     if avail["available"].any():
         frame = structure.breakdowns(scope)
         month = frame["month"].iloc[0]
-        blocks.append(html.table(breakdown_table(frame, lang),
-                                 tx("breakdown_caption", lang, area=scope.area.name(lang), month=month)))
+        blocks.append(html.table(breakdown_table(frame, lang), tx("breakdown_caption", lang, area=scope.area.name(lang),
+                                                                  month_end=g.month_end(month, lang))))
         if frame["breakdown"].eq("age").sum() > 1:
             blocks.append(html.paragraph(tx("breakdown_overlap", lang)))
         if missing:
-            blocks.append(html.notice(tx("breakdown_partly_missing", lang, codes=", ".join(missing)), "missing", lang))
+            groups = g.join_and([g.list_item(tx(f"m_{m}", lang)) for m in missing], lang)
+            blocks.append(html.notice(tx("breakdown_partly_missing", lang, groups=groups), "missing", lang))
     else:
-        blocks.append(html.notice(tx("breakdown_missing", lang, codes=", ".join(missing)), "missing", lang))
+        blocks.append(html.notice(tx("breakdown_missing", lang), "missing", lang))
     return blocks
 
 
@@ -372,6 +403,7 @@ def occupation_blocks(scope: Scope, lang: str = "fi") -> list[html.HTML]:
     g1 = structure.occupation_groups(scope, 1)
     g2 = structure.occupation_groups(scope, 2)
     month = g1["month"].iloc[0]
+    month_end = g.month_end(month, lang)
     text = tx("occupation_text", lang)
     shown = [*g1.loc[g1["kind"] == "group", "group_code"], *g2.loc[g2["kind"] == "group", "group_code"]]
     in_finnish = finnish_only(shown, lang)
@@ -380,11 +412,11 @@ def occupation_blocks(scope: Scope, lang: str = "fi") -> list[html.HTML]:
         text += " " + tx(key, lang, codes=", ".join(in_finnish))
     blocks.append(html.paragraph(text))
     blocks.append(occupation_figure(g1, names, month, lang))
-    blocks.append(html.heading(tx("occupation_caption_2", lang, month=month), 4))
-    blocks.append(html.table(occupation_table(g2, names, lang), tx("occupation_caption_2", lang, month=month)))
+    blocks.append(html.heading(tx("occupation_caption_2", lang, month_end=month_end), 4))
+    blocks.append(html.table(occupation_table(g2, names, lang), tx("occupation_caption_2", lang, month_end=month_end)))
     blocks.append(html.heading(tx("top_heading", lang), 4))
     blocks.append(html.table(top_table(structure.top_occupations(scope), occupation_names(), lang),
-                             tx("top_caption", lang, month=month)))
+                             tx("top_caption", lang, month_end=month_end)))
     return blocks
 
 
@@ -397,7 +429,10 @@ def vacancy_blocks(scope: Scope, lang: str = "fi") -> list[html.HTML]:
         month = g1["month"].iloc[0]
         blocks += [html.paragraph(tx("vacancies_text", lang)),
                    html.table(occupation_table(g1, names, lang, vacancies=True),
-                              tx("vacancies_caption", lang, month=month))]
+                              tx("vacancies_caption", lang, month_end=g.month_end(month, lang)))]
+    peak = vacancy_peak_sentence(scope, lang)
+    if peak:
+        blocks.append(html.paragraph(peak))
     blocks.append(html.heading(tx("beveridge_heading", lang), 4))
     bev = structure.beveridge(scope)
     if bev.empty:
@@ -406,6 +441,21 @@ def vacancy_blocks(scope: Scope, lang: str = "fi") -> list[html.HTML]:
     blocks.append(beveridge_figure(bev, scope, lang))
     blocks.append(html.paragraph(tx("source_note", lang)))
     return blocks
+
+
+def vacancy_peak_sentence(scope: Scope, lang: str = "fi") -> str | None:
+    """Why the open vacancies peak early in the year, said only where the area's own years show the peak in
+    January–March (:func:`analysis.indicators.structure.vacancy_peak`): "Vuosina 2018–2022 avoimia työpaikkoja
+    oli joka vuosi eniten tammi–helmikuussa, koska silloin ilmoitetaan kesätyöpaikat."; None elsewhere."""
+    try:
+        peak = structure.vacancy_peak(scope)
+    except StoreError:
+        return None
+    if peak is None or peak.last_month > 3:
+        return None
+    key = "vacancy_peak_every_year" if peak.every_year else "vacancy_peak_most_years"
+    return tx(key, lang, years=f"{peak.first_year}–{peak.last_year}",
+              months=g.in_months_of_year(peak.first_month, peak.last_month, lang))
 
 
 def structure_blocks(scope: Scope, lang: str = "fi") -> list[html.HTML]:

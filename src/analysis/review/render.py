@@ -17,7 +17,6 @@ from collections.abc import Sequence
 from datetime import datetime, timezone
 from functools import lru_cache
 from typing import TYPE_CHECKING
-from zoneinfo import ZoneInfo
 
 import nbformat
 
@@ -54,9 +53,9 @@ def split_pages(nb: nbformat.NotebookNode) -> list[tuple[str, str, str]]:
 
 def made_at_words(lang: str, now: datetime | None = None) -> str:
     """When the review was made, in the reader's local time: "1.12.2026 klo 20.57" / "1.12.2026 kl. 20.57"."""
-    now = (now or datetime.now(timezone.utc)).astimezone(ZoneInfo("Europe/Helsinki"))
-    clock = "klo" if lang == "fi" else "kl."
-    return f"{now.day}.{now.month}.{now.year} {clock} {now.hour}.{now.minute:02d}"
+    from analysis.present.fmt import fmt_moment
+
+    return fmt_moment(now or datetime.now(timezone.utc), lang)
 
 
 def _readers_outputs(nb: nbformat.NotebookNode) -> list[nbformat.NotebookNode]:
