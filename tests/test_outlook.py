@@ -106,3 +106,8 @@ def test_the_skills_section_shows_every_group_s_outlook_in_words(kp_scope):
     assert "onko se maaliskuussa 2024 pula-" in text and "Maaliskuussa 2023 tehty ennakointi" in text
     groups = outlook.area_result(kp_scope.store, "MK16", "2023-09").table
     assert text.count("<tr>") == (groups["level"] == 2).sum() + 1  # every two-digit group, and the header
+    assert "(ennakoinnit tammikuusta 2015 maaliskuuhun 2023, yhteensä 1\xa0484 ammattiryhmän" in text
+    sv = "".join(b.data for b in present_skills.outlook_blocks(kp_scope, "sv"))
+    assert "om den i mars 2024 är ett bristyrke" in sv and "och månader från januari 2015 till mars 2023)" in sv
+    assert "Bedömningen som gjordes i mars 2023 hamnade i rätt klass" in sv
+    assert "26 Specialister inom juridik samt inom social- och kultursektorn" in sv

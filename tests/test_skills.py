@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import math
+import re
 from pathlib import Path
 
 import numpy as np
@@ -163,7 +164,15 @@ def test_strings_same_keys_and_group_labels():
     assert fi == sv and len(fi) > 50
     assert present_skills.group_label("total", "SSS", "sv") == "Alla yrken"
     assert present_skills.group_label("2", "41", "fi") == "41 Toimistotyöntekijät"
-    assert present_skills.group_label("2", "26", "fi") == "26"  # no verified name: code only
+    # the classification's names of 26, 34 and 35 (data/reference; Swedish from ÅSUB's list of
+    # Statistikcentralen's Yrkesklassificering 2010, Finnish StatFin's shortened labels)
+    assert present_skills.group_label("2", "26", "fi") == "26 Lainopilliset, sosiaalialan ja kulttuurialan er."
+    assert present_skills.group_label("2", "34", "fi") == "34 Lakiavustajat ja sosiaali- ja kulttuurialan a."
+    assert present_skills.group_label("2", "35", "fi") == "35 Informaatio- ja tietoliikenneteknologian a."
+    assert present_skills.group_label("2", "26", "sv") == "26 Specialister inom juridik samt inom social- och kultursektorn"
+    assert present_skills.group_label("2", "34", "sv") == (
+        "34 Juridiska assistenter samt experter inom social- och kultursektorn")
+    assert present_skills.group_label("2", "35", "sv") == "35 Experter inom informations- och kommunikationsteknologi"
 
 
 def test_top_shortage_now_hand_checked(store, kp_area):
@@ -187,10 +196,11 @@ def test_a_period_the_occupation_table_does_not_reach_says_so_and_shows_no_older
     assert scope.month("12ti") is None and scope.last_held("12ti") == "2023-10"
     assert present_skills.compute(scope) is None
     text = "".join(b.data for b in present_skills.skills_blocks(scope, "fi"))
-    assert "päättyvät kuukauteen 2023-10; jakson 2024Q1 kuukausia ei ole vielä aineistossa" in text
+    assert ("ulottuvat lokakuuhun 2023 asti; katsausjakson (tammi–\u2060maaliskuu\xa02024) tietoja ei ole vielä "
+            "aineistossa") in text
     assert "Pula- ja ylitarjonta-ammatit nyt" not in text
     sv = "".join(b.data for b in present_skills.skills_blocks(scope, "sv"))
-    assert "slutar med månaden 2023-10" in sv
+    assert "sträcker sig till och med oktober 2023" in sv
 
 
 def test_ranked_uses_bounds():
@@ -211,7 +221,7 @@ def test_section_says_so_when_data_too_short(store, kp_area):
     assert res is not None and res.forecast is None
     assert "backtest origins" in res.forecast_problem
     html = "".join(b.data for b in present_skills.skills_blocks(Scope.of(small, kp_area, "2023Q3"), "fi"))
-    assert "Ennusteita ei voitu laskea" in html and "python -m analysis fetch" in html
+    assert "Ennusteita ei voitu laskea" in html and "python -m" not in html  # no command on a reader's page
     assert "Pula- ja ylitarjonta-ammatit nyt" in html  # the current situation is still shown
     assert res.headline is None and res.backtest is None
 
@@ -226,7 +236,7 @@ def test_a_past_period_shows_the_forecast_made_then_without_the_published_accura
     assert res.headline is None and res.backtest is None and res.protocol_origins == 21
     html = "".join(b.data for b in present_skills.skills_blocks(scope, "fi"))
     assert "Ennusteita ei voitu laskea" not in html and html.count("<figure") >= 1
-    assert "tarvitsee 24 ennustehetkeä kuukaudesta 2015-01 alkaen" in html and "niitä on 21." in html
+    assert "tarvitsee 24 ennustehetkeä tammikuusta 2015 alkaen" in html and "niitä on 21." in html
 
 
 def test_the_section_given_the_forecasts_occupation_data_shows_the_same(store, kp_area):
@@ -241,3 +251,91 @@ def test_the_section_given_the_forecasts_occupation_data_shows_the_same(store, k
     pd.testing.assert_frame_equal(given.tight_now, own.tight_now)
     pd.testing.assert_frame_equal(given.forecast, own.forecast)
     assert repr(given.headline) == repr(own.headline)  # NaN where no case: equal, as text
+
+
+# --------------------------------------------------------------------------- the section as a reader reads it
+
+
+def section_text(scope: Scope, lang: str) -> str:
+    """What a reader reads in the skills section: a block a line, table cells and alt texts included."""
+    from bs4 import BeautifulSoup
+
+    soup = BeautifulSoup("".join(b.data for b in present_skills.skills_blocks(scope, lang)), "html.parser")
+    for img in soup("img"):
+        img.replace_with(f"\n[{img.get('alt', '')}]\n")
+    for tag in soup(["p", "h2", "h3", "h4", "li", "td", "th", "caption", "figcaption"]):
+        tag.insert_before("\n")
+        tag.append("\n")
+    return "\n".join(" ".join(line.split()) for line in soup.get_text().splitlines() if line.strip())
+
+
+@pytest.fixture(scope="module")
+def kp_section(store, kp_area) -> dict[str, str]:
+    return {lang: section_text(Scope.of(store, kp_area, "2023Q3"), lang) for lang in ("fi", "sv")}
+
+
+@pytest.mark.parametrize("lang", ["fi", "sv"])
+def test_the_section_writes_months_as_words_and_shows_no_command(kp_section, lang):
+    """Issue 27: no "Nyt (2023-09)", "kuukauden 2023-09 tiedoista", "2023-07–2023-09", fan-chart months
+    "2024-04" or a period code "2023Q3"; no command."""
+    text = kp_section[lang]
+    assert not re.findall(r"\b(19|20)\d\d-\d\d\b|\b20\d\dQ[1-4]\b", text)
+    assert "python -m" not in text and "12ti" in text  # the source line keeps the table's name
+    months = {"fi": ["heinä–\u2060syyskuussa 2023", "Syyskuun 2023 lopussa", "maaliskuun 2024 lopussa", "| lokakuu 2023 |"],
+              "sv": ["i juli–\u2060september 2023", "I slutet av september 2023", "i slutet av mars 2024", "| oktober 2023 |"]}
+    for words in months[lang]:
+        assert words.replace("| ", "").replace(" |", "") in text, words
+
+
+def test_every_group_is_named_and_the_swedish_section_shows_no_finnish_name_it_has_a_swedish_one_for(kp_section):
+    """The outlook table names 26, 34 and 35 in both languages; in Swedish a group is named in Finnish only
+    where no cited source gives a Swedish name, and the section says which, once."""
+    from analysis import names
+
+    fi, sv = kp_section["fi"], kp_section["sv"]
+    for code in ("26", "34", "35"):
+        assert f"{code} {names.group_names('fi')[code]}" in fi and f"{code} {names.group_names('sv')[code]}" in sv
+    assert "26 Specialister inom juridik samt inom social- och kultursektorn" in sv
+    assert "35 Experter inom informations- och kommunikationsteknologi" in sv
+    swedish = names.group_names("sv")
+    for code, finnish in names.group_names("fi").items():
+        if code in swedish and swedish[code] != finnish and code not in names.finnish_only([code], "sv"):
+            assert finnish not in sv, (code, finnish)
+    assert sv.count("deras namn visas på finska") == 1
+    assert "för yrkesgrupperna 03, 83, 91, 92, 93, 94 och 96; deras namn visas på finska." in sv
+    assert "83 Kuljetustyöntekijät" in sv  # the documented fallback: the Finnish name, said once
+    assert fi.count("nimet on kirjoitettu lyhennettyinä") == 1 and "Ryhmien 26, 34, 35 ja 91 nimet" in fi
+    assert "suomeksi" not in fi and "visas på finska" not in fi
+
+
+def test_the_section_says_how_the_12_month_point_is_made(kp_section, store, kp_area):
+    """At 12 months the forecast is the seasonal naive, the latest actual: the fan charts' last point equals
+    the figure of 2023-09 (429 vacancies, 2 307 jobseekers), and the section says so in one sentence."""
+    fi, sv = kp_section["fi"], kp_section["sv"]
+    assert ("12 kuukauden päähän ennuste on sama kuin viimeisin toteutunut luku (syyskuun 2023 lopussa)") in fi
+    assert "Tolv månader framåt är prognosen densamma som den senaste uppgiften (i slutet av september 2023)" in sv
+    res = present_skills.compute(Scope.of(store, kp_area, "2023Q3"))
+    last = res.forecast[res.forecast["h"] == 12].set_index("series_id")["forecast"]
+    assert round(last["open_vacancies|total|SSS"]) == 429 and round(last["unemployed_jobseekers|total|SSS"]) == 2307
+    assert "| syyskuu 2024 | 429 |" in "| " + " | ".join(fi.splitlines()) + " |"
+
+
+def test_the_section_reads_as_one_story_without_the_old_tightness_forecast(kp_section):
+    """Now, then the outlook per group with its hit rate, then the unemployed forecast; the old paragraphs
+    that said no group's tightness could be forecast, beside an outlook for every group, are gone."""
+    fi = kp_section["fi"]
+    order = [fi.index(h) for h in ("Pula- ja ylitarjonta-ammatit nyt", "Työvoimapulan ennakointi puoli vuotta eteenpäin",
+                                   "osui oikeaan luokkaan 83 prosentissa", "Työttömien työnhakijoiden ennuste ammattiryhmittäin",
+                                   "Työttömien ennusteen tarkkuus", "Ryhmät, joita ei ennusteta")]
+    assert order == sorted(order)
+    assert "Ennustettua tiukkuutta ei voi laskea" not in fi and "ei ennusteen mukaan siirry luokasta toiseen" not in fi
+    assert "Avoimet työpaikat ennustetaan vain koko alueelle" in fi
+    sv = kp_section["sv"]
+    assert "Bedömningen som gjordes i mars 2023 hamnade i rätt klass för 17 av de 18 yrkesgrupper" in sv
+    assert "prognosen gjord" not in sv and "Prognosen från" not in sv
+
+
+def test_a_group_whose_every_cell_is_suppressed_is_not_shown_as_zero(kp_section):
+    """Group 22, 2023Q3 (see the hand check above): vacancies 28/3 … 79/3, jobseekers 4/3 … 16/3 as month means
+    of the published cells and their suppressed ones: shown "9–26" and "1–5", never "0"."""
+    assert "22 Terveydenhuollon erityisasiantuntijat\n9–26\n1–5\n1,75–19,75\npula" in kp_section["fi"]

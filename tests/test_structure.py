@@ -173,7 +173,8 @@ def test_group_names_file(tmp_path):
     assert len(main) == 10
     group_name = dict(zip(groups["group_code"], groups["group_name_fi"]))
     assert group_name["7"] == "Rakennus-, korjaus- ja valmistustyöntekijät"
-    assert group_name["01"] == "Upseerit" and group_name["26"] == ""  # unverified name stays empty
+    assert group_name["01"] == "Upseerit" and group_name["63"] == ""  # no sourced name: stays empty
+    assert group_name["26"] == "Lainopilliset, sosiaalialan ja kulttuurialan er."  # StatFin's shortened label
     assert (groups.loc[groups["group_name_fi"] != "", "verified_in"] != "").all()
     bad = tmp_path / "groups.csv"
     bad.write_text("group_code,level,group_name_fi,verified_in\n1,1,Johtajat,x\n12,1,Väärä,x\n", encoding="utf-8")
@@ -193,8 +194,8 @@ def test_swedish_group_names_have_a_source_and_never_stand_in_for_a_missing_finn
     assert set(sv[sv == ""].index) == {"01", "02", "03", "83", "91", "92", "93", "94", "95", "96"}
     group_name = names.group_names("sv")
     assert group_name["71"].startswith("Byggnadsarbetare") and group_name["83"] == "Kuljetustyöntekijät"  # Finnish kept
-    assert "91" not in group_name  # neither language verified: the code only
-    assert names.finnish_only(["71", "83", "91", "01"], "sv") == ["01", "83"] and names.finnish_only(["83"], "fi") == []
+    assert group_name["91"] == "Siivoojat, kotiapulaiset ja muut puhdistustt"  # StatFin's shortened Finnish label
+    assert names.finnish_only(["71", "83", "91", "01"], "sv") == ["01", "83", "91"] and names.finnish_only(["83"], "fi") == []
     assert names.group_names("fi")["95"] == "Katumyyjät, kengänkiillottajat ym."
     bad = tmp_path / "groups.csv"
     bad.write_text("group_code,level,group_name_fi,verified_in,group_name_sv,verified_in_sv\n"
@@ -207,7 +208,7 @@ def test_swedish_appendix_says_once_which_group_names_are_in_finnish(store, kp_a
     scope = Scope.of(store, kp_area, "2023Q3")
     sv = "".join(b.data for b in present.occupation_blocks(scope, "sv"))
     assert sv.count("deras namn visas på finska") == 1
-    assert "för yrkesgrupperna 01, 02, 03, 83, 92, 93, 94, 95, 96;" in sv
+    assert "för yrkesgrupperna 01, 02, 03, 83, 91, 92, 93, 94, 95, 96;" in sv
     assert "71 Byggnadsarbetare m.fl. (utom elmontörer)" in sv and "7 Byggnads-, reparations- och" in sv
     fi = "".join(b.data for b in present.occupation_blocks(scope, "fi"))
     assert "suomeksi" not in fi and "71 Rakennustyöntekijät ym. (pl. sähköasentajat)" in fi

@@ -2,14 +2,16 @@
 
 - :func:`area_name`: an area code (the area's slug, a municipality ``KUnnn``, sub-region ``SKnnn``,
   region ``MKnn`` or the country ``SSS``) -> its name;
-- :func:`group_names`, :func:`finnish_only`: the Ammattiluokitus 2010 one- and two-digit groups
-  (``data/reference/ammattiluokitus2010_groups.csv``, read and checked by :func:`load_occupation_groups`);
+- :func:`group_names`, :func:`finnish_only`, :func:`shortened`: the Ammattiluokitus 2010 one- and two-digit
+  groups (``data/reference/ammattiluokitus2010_groups.csv``, read and checked by :func:`load_occupation_groups`);
 - :func:`occupation_names`: the four-digit occupations and special classes (StatFin 12ti labels, Finnish).
 
 Finnish names are Statistics Finland's; Swedish group names are Statistikcentralen's (Yrkesklassificering
 2010) where a source gave them. A group with a Finnish name but no Swedish one keeps its Finnish name in
 Swedish, and :func:`finnish_only` names those codes so a page can say so once; a name is never translated
-here. A code without a verified name is shown as the code.
+here. Where the classification's full Finnish name was found in no source (26, 34, 35, 91), the name is
+StatFin's label as its tables print it, shortened ("… er."); :func:`shortened` names those codes so a page
+can say so once. A code without any sourced name (63 in Finnish) is shown as the code.
 
 This module sits beside the store: it imports the configuration, the error catalogue and the source
 readers only, so every layer above (indicators, forecast, present, review, the public API) reads names here.
@@ -25,6 +27,9 @@ from analysis.cache import file_memo
 from analysis.errors import DataValidationError, load_own_yaml
 
 OCCUPATION_GROUPS_FILE: Path = config.DATA_DIR / "reference" / "ammattiluokitus2010_groups.csv"
+SHORTENED_SOURCE = "statfin-tyonv-labels-shortened"
+"""The ``verified_in`` key of a Finnish name that is StatFin's shortened label, not the classification's full
+name (``data/reference/README.md``)."""
 AREA_NAMES_FILE = Path(__file__).with_name("present") / "strings" / "{lang}" / "structure.yaml"
 """The reader's names of the areas a review shows beside its own (key ``area_names``: the country, the
 default area's sub-regions and municipalities), in the string catalogue of each language (a test keeps
@@ -105,17 +110,19 @@ def load_occupation_groups(path: Path = OCCUPATION_GROUPS_FILE):
 
 @file_memo
 @lru_cache(maxsize=4)
-def _group_names(path: Path) -> tuple[dict[str, str], dict[str, str]]:
+def _group_names(path: Path) -> tuple[dict[str, str], dict[str, str], frozenset[str]]:
     groups = load_occupation_groups(path)
     fi = {c: n for c, n in zip(groups["group_code"], groups["group_name_fi"]) if n}
     sv = {c: n for c, n in zip(groups["group_code"], groups["group_name_sv"]) if n}
-    return fi, sv
+    short = frozenset(c for c, src in zip(groups["group_code"], groups["verified_in"])
+                      if SHORTENED_SOURCE in src.split(";"))
+    return fi, sv, short
 
 
 def group_names(lang: str = "fi", path: Path = OCCUPATION_GROUPS_FILE) -> dict[str, str]:
     """Verified names of the one- and two-digit groups, code -> name, in ``lang`` (``fi`` | ``sv``).
     In Swedish a group without a Swedish name keeps its Finnish name (see :func:`finnish_only`)."""
-    fi, sv = _group_names(Path(path))
+    fi, sv, _short = _group_names(Path(path))
     return dict(fi) if lang == "fi" else {**fi, **sv}
 
 
@@ -124,8 +131,16 @@ def finnish_only(codes: object, lang: str, path: Path = OCCUPATION_GROUPS_FILE) 
     name in ``lang`` (sorted, each once; always empty in Finnish)."""
     if lang == "fi":
         return []
-    fi, sv = _group_names(Path(path))
+    fi, sv, _short = _group_names(Path(path))
     return sorted({str(c) for c in codes if str(c) in fi and str(c) not in sv})
+
+
+def shortened(codes: object, lang: str, path: Path = OCCUPATION_GROUPS_FILE) -> list[str]:
+    """Those of ``codes`` whose name the ``lang`` review shows as StatFin's shortened Finnish label (26
+    "Lainopilliset, sosiaalialan ja kulttuurialan er.", …) because no source gave the classification's full
+    name: in Swedish only where no Swedish name exists either (sorted, each once)."""
+    fi, sv, short = _group_names(Path(path))
+    return sorted({str(c) for c in codes if str(c) in short and (lang == "fi" or str(c) not in sv)})
 
 
 @file_memo
