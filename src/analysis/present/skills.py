@@ -23,6 +23,7 @@ from analysis.names import finnish_only, group_names, shortened
 from analysis.present import figures, grammar, html
 from analysis.present.disclosure import disclose_count
 from analysis.present.fmt import fmt_dec, fmt_int, fmt_pct, fmt_signed
+from analysis.present.structure import vacancy_peak_sentence
 from analysis.present.text import month_name, period_words, t
 from analysis.schema import TOTAL
 from analysis.store.scope import OCCUPATION_TABLE as OCC_TABLE
@@ -381,9 +382,11 @@ def _accuracy_blocks(res: SkillsResult, lang: str) -> list[html.HTML]:
     return blocks
 
 
-def _forecast_blocks(res: SkillsResult, lang: str) -> list[html.HTML]:
+def _forecast_blocks(res: SkillsResult, lang: str, peak: str | None = None) -> list[html.HTML]:
     """The forecast of the unemployed jobseekers by group (and of the area's vacancies): what it covers, the
-    table six months ahead, the fan charts with how their 12-month point is made, and the accuracy."""
+    table six months ahead (``peak``: the sentence on the early-year peak of open vacancies, where the area's
+    years show it, so a forecast rise to it reads as the season), the fan charts with how their 12-month point
+    is made, and the accuracy."""
     intro = t("skills.forecast_intro", lang, origin=origin_words(res.origin, lang))
     if not _vacancies_by_group(res):
         intro += " " + t("skills.forecast_vacancies_total_only", lang)
@@ -392,6 +395,7 @@ def _forecast_blocks(res: SkillsResult, lang: str) -> list[html.HTML]:
               html.table(forecast_change_table(res, lang),
                          t("skills.forecast_change_caption", lang, when=grammar.month_end(target, lang),
                            origin=origin_words(res.origin, lang))),
+              *([html.paragraph(peak)] if peak else []),
               html.heading(t("skills.fans_heading", lang), 4),
               html.paragraph(twelve_month_sentence(res, lang))]
     blocks.extend(fan_chart(res, sid, lang) for sid in fan_series(res))
@@ -517,7 +521,7 @@ def skills_blocks(scope: Scope, lang: str = "fi", data: occ.OccupationData | Non
     if res.forecast is None:
         blocks.append(html.notice(t("skills.no_forecast", lang), "missing", lang))
     else:
-        blocks.extend(_forecast_blocks(res, lang))
+        blocks.extend(_forecast_blocks(res, lang, vacancy_peak_sentence(scope, lang)))
     blocks.append(html.heading(t("skills.not_forecast_heading", lang), 3))
     blocks.append(html.paragraph(t("skills.rollup_rule", lang,
                                    tol=fmt_pct(100 * skills.SUPPRESSION_TOLERANCE, 0, lang))))
