@@ -111,3 +111,41 @@ def test_the_skills_section_shows_every_group_s_outlook_in_words(kp_scope):
     assert "om den i mars 2024 är ett bristyrke" in sv and "och månader från januari 2015 till mars 2023)" in sv
     assert "Bedömningen som gjordes i mars 2023 hamnade i rätt klass" in sv
     assert "26 Specialister inom juridik samt inom social- och kultursektorn" in sv
+
+
+def test_the_main_page_summary_of_mk16_2023q3(kp_scope):
+    """The groups the outlook made at 2023-09 expects in shortage in 2024-03, surest first, as
+    ``analysis.table("outlook", period="2023Q3")`` lists them (p_shortage_pct 89,8 / 87,8 / 86,2 / 41,1 /
+    38,5 / 37,8, outlook_class "shortage"), and the record of the 12 origins 2022-04 … 2023-03 (per origin
+    month: hits 8, 10, 9, 8, 6, 8, 9, 8, 11, 10, 15, 13 of 9, 14, 14, 13, 9, 10, 14, 15, 14, 15, 17, 13;
+    today's class kept: 6, 7, 9, 8, 6, 7, 9, 13, 11, 7, 10, 10)."""
+    from analysis.review.facts import outlook_of
+
+    summary = outlook.summary(outlook_of(kp_scope))
+    assert (summary.origin, summary.target) == ("2023-09", "2024-03")
+    assert [g.code for g in summary.shortage] == ["22", "32", "52", "82", "54", "33"]
+    assert [round(100 * g.p_shortage, 1) for g in summary.shortage] == [89.8, 87.8, 86.2, 41.1, 38.5, 37.8]
+    assert summary.shortage[2].name("fi") == "Myyjät, kauppiaat ym."
+    assert summary.shortage[2].name("sv") == "Försäljare, butiksinnehavare m.fl."
+    assert len(summary.groups) == 39 and len(summary.surplus) == 16
+    assert (summary.made, summary.hits, summary.persistence_hits) == (157, 115, 103)
+    assert (summary.record_first, summary.record_last, summary.record_months) == ("2022-04", "2023-03", 12)
+    assert not summary.short_record and not summary.realised_held  # 2024-03 is not in the data
+
+
+def test_a_past_outlook_is_shown_beside_what_happened(store, kp_area, kp_scope):
+    """2023Q1's outlook (made at 2023-03 for 2023-09) beside the classes of 2023-09, which the data hold:
+    they are the classes the 2023Q3 outlook reads as "now". The outlook itself reads nothing after 2023-03."""
+    from analysis.store.scope import Scope
+
+    past = outlook.scope_result(Scope.of(store, kp_area, "2023Q1"))
+    assert past.origin == "2023-03" and past.realised is not None
+    now = outlook.area_result(kp_scope.store, "MK16", "2023-09").table
+    now = now[now["level"] == 2].set_index("group_code")["class_now"]
+    realised = past.realised.set_index("group_code")["class_realised"]
+    assert realised.reindex(now.index).tolist() == now.tolist()
+    summary = outlook.summary(past)
+    scored = summary.realised_scored
+    assert summary.realised_held and len(scored) == 18
+    assert sum(g.realised == g.predicted for g in scored) == 17
+    assert summary.record_first == "2021-10" and summary.record_last == "2022-09"

@@ -186,6 +186,7 @@ def golden_text(facts) -> str:
             out.append(f"## {period} {lang} main")
             out += [rp.headline(f, lang), *rp.story(f, lang), rp.quarter_note(f, lang), rp.missing_line(f, lang),
                     *rp._municipality_sentences(f, lang), rp.subregion_sentence(f, lang), rp.occupation_sentence(f, lang),
+                    *rp.outlook_paragraphs(f, lang),
                     rp.forecast_sentence(f, lang)]
             for code in rp.municipality_codes(f):
                 out.append(f"## {period} {lang} {code}")

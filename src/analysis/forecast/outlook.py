@@ -36,7 +36,7 @@ then, so no origin uses later data. Persistence (today's class six months later)
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 import numpy as np
 import pandas as pd
@@ -275,6 +275,14 @@ class AreaOutlook:
     accuracy: dict[str, float] | None
     first_scored: str | None
     last_scored: str | None
+    by_origin: pd.DataFrame | None = None
+    """The same cases per origin month: ``origin``, ``made`` (two-digit groups scored), ``hits`` (right class)
+    and ``persistence_hits`` (today's class kept would have been right); None before there are any."""
+    realised: pd.DataFrame | None = None
+    """What happened at the target month, where the data already hold it (a past period's review):
+    ``group_code`` and ``class_realised`` (a class, or ``uncertain``) of every two-digit group; None
+    otherwise. Read from the data after the origin (:meth:`analysis.store.scope.Scope.later`), only to
+    be shown beside the outlook: the outlook never reads it."""
 
 
 def area_result(store, area_code: str, origin: str) -> AreaOutlook:
@@ -293,7 +301,7 @@ def area_result(store, area_code: str, origin: str) -> AreaOutlook:
     table = pd.concat([two, table[table["level"] == 1]], ignore_index=True)
     scored = two[two["class_now"].isin(CLASS_NAMES) & two["predicted_then"].notna()]
     hits = int((scored["predicted_then"] == scored["class_now"]).sum())
-    accuracy = first = last = None
+    accuracy = first = last = by_origin = None
     if then >= FIRST_SCORED_ORIGIN:
         cases = backtest(rows, FIRST_SCORED_ORIGIN, then, [area_code])
         if len(cases):
@@ -301,18 +309,154 @@ def area_result(store, area_code: str, origin: str) -> AreaOutlook:
             accuracy["hit_share"] = float((cases["predicted"] == cases["realised"]).mean())
             accuracy["persistence_hit_share"] = float((cases["persistence"] == cases["realised"]).mean())
             first, last = str(cases["origin"].min()), str(cases["origin"].max())
-    return AreaOutlook(table, origin, then, hits, len(scored), accuracy, first, last)
+            by_origin = hits_by_origin(cases)
+    return AreaOutlook(table, origin, then, hits, len(scored), accuracy, first, last, by_origin)
+
+
+def hits_by_origin(cases: pd.DataFrame) -> pd.DataFrame:
+    """:func:`backtest` cases counted per origin month: ``origin``, ``made`` (cases), ``hits`` (the
+    outlook's class was the realised one) and ``persistence_hits`` (the class at the origin was)."""
+    counted = cases.assign(hit=cases["predicted"] == cases["realised"],
+                           persistence_hit=cases["persistence"] == cases["realised"])
+    out = counted.groupby("origin", sort=True).agg(made=("hit", "size"), hits=("hit", "sum"),
+                                                   persistence_hits=("persistence_hit", "sum"))
+    return out.astype(int).reset_index()
+
+
+def realised_classes(store, area_code: str, month: str) -> pd.DataFrame | None:
+    """The realised class (:func:`realised_class`; ``uncertain`` where not classified) of every two-digit
+    group of ``area_code`` in ``month`` from ``store``; None when ``store`` does not hold the month."""
+    series = skills.group_series(store, area_code)
+    series = series[(series["period"] == month) & (series["level"] == "2")]
+    if series.empty:
+        return None
+    rows = panel(series, "2")
+    return pd.DataFrame({"group_code": rows["group_code"].to_numpy(),
+                         "class_realised": [CLASS_NAMES[c] if c >= 0 else "uncertain" for c in rows["cls"].astype(int)]})
 
 
 def scope_result(scope) -> AreaOutlook | None:
-    """:func:`area_result` of a review's scope at its last occupation month (StatFin 12ti); None where the
-    area has no occupation data or too little to fit."""
+    """:func:`area_result` of a review's scope at its last occupation month (StatFin 12ti), with what
+    happened at the target month where the data already hold it (``realised``: a past period's review);
+    None where the area has no occupation data or too little to fit."""
     from analysis.store.scope import OCCUPATION_TABLE
 
     origin = scope.month(OCCUPATION_TABLE)
     if scope.occupation_code is None or origin is None:
         return None
     try:
-        return area_result(scope.store, scope.occupation_code, origin)
+        result = area_result(scope.store, scope.occupation_code, origin)
     except NotEnoughData:
         return None
+    target = shift_month(origin, HORIZON)
+    later = scope.later(OCCUPATION_TABLE)
+    if not (later.observations["period"] == target).any():
+        return result
+    return replace(result, realised=realised_classes(later, scope.occupation_code, target))
+
+
+RECORD_MONTHS = 12
+"""The main page's accuracy counts the outlooks made in the last 12 origin months whose outcome is known
+(origins ``then`` - 11 … ``then``): a year of outlooks, recent enough to speak of the model as it is."""
+SHORT_RECORD_CASES = 30
+"""Fewer scored outlooks than this (or fewer than :data:`RECORD_MONTHS` origin months) is a short record:
+the page says so instead of stating a share."""
+
+
+@dataclass(frozen=True)
+class GroupOutlook:
+    """One two-digit group's outlook as the main page shows it."""
+
+    code: str
+    name_fi: str
+    """The verified Finnish name ('' where none: the page shows the code)."""
+    name_sv: str
+    """Statistikcentralen's Swedish name ('' where none was found: the Swedish page shows the Finnish one)."""
+    p_shortage: float
+    """Probability (0–1) that the group is in shortage at the target month."""
+    p_surplus: float
+    """Probability (0–1) of surplus at the target month."""
+    class_now: str
+    """The class at the origin: shortage / balance / surplus, or ``uncertain`` where not classified."""
+    predicted: str
+    """The class the outlook gives (shortage / balance / surplus)."""
+    realised: str | None = None
+    """The class at the target month where the data already hold it (a past period), else None."""
+
+    def name(self, lang: str) -> str:
+        """The group's name in ``lang`` (the Finnish one where no Swedish name was found; '' without any)."""
+        return (self.name_sv or self.name_fi) if lang == "sv" else self.name_fi
+
+
+@dataclass(frozen=True)
+class OutlookSummary:
+    """The skills-needs outlook as the review's main page states it (one sentence and one chart), from
+    :class:`AreaOutlook` (no second computation).
+
+    ``groups``: every two-digit group with an outlook, surest shortage first. ``made`` / ``hits`` /
+    ``persistence_hits``: the area's outlooks of the origins ``record_first`` … ``record_last`` (the last
+    :data:`RECORD_MONTHS` origin months whose outcome is known by the origin), how many gave the realised
+    class, and how many keeping today's class would have; 0 and None before there are any.
+    """
+
+    origin: str
+    target: str
+    groups: tuple[GroupOutlook, ...]
+    made: int = 0
+    hits: int = 0
+    persistence_hits: int = 0
+    record_first: str | None = None
+    record_last: str | None = None
+    record_months: int = 0
+
+    @property
+    def shortage(self) -> tuple[GroupOutlook, ...]:
+        """The groups whose outlook is shortage, surest first."""
+        return tuple(g for g in self.groups if g.predicted == "shortage")
+
+    @property
+    def surplus(self) -> tuple[GroupOutlook, ...]:
+        """The groups whose outlook is surplus, surest first."""
+        return tuple(sorted((g for g in self.groups if g.predicted == "surplus"), key=lambda g: -g.p_surplus))
+
+    @property
+    def short_record(self) -> bool:
+        """Whether the accuracy record is too short to state a share (see :data:`SHORT_RECORD_CASES`)."""
+        return self.made < SHORT_RECORD_CASES or self.record_months < RECORD_MONTHS
+
+    @property
+    def realised_held(self) -> bool:
+        """Whether the data hold the target month's outcome (a past period's review)."""
+        return any(g.realised is not None for g in self.groups)
+
+    @property
+    def realised_scored(self) -> tuple[GroupOutlook, ...]:
+        """The groups whose class at the target month is known (classified, not uncertain)."""
+        return tuple(g for g in self.groups if g.realised in CLASS_NAMES)
+
+
+def summary(result: AreaOutlook | None) -> OutlookSummary | None:
+    """:class:`OutlookSummary` of ``result`` (:func:`scope_result`); None without an outlook."""
+    from analysis.names import finnish_only, group_names
+
+    if result is None:
+        return None
+    fi = group_names("fi")
+    in_finnish = set(finnish_only(list(fi), "sv"))
+    sv = {code: name for code, name in group_names("sv").items() if code not in in_finnish}
+    two = result.table[result.table["level"] == 2].sort_values(["p_shortage", "group_code"], ascending=[False, True])
+    realised = ({} if result.realised is None else
+                dict(zip(result.realised["group_code"], result.realised["class_realised"])))
+    groups = tuple(GroupOutlook(str(r.group_code), fi.get(str(r.group_code), ""), sv.get(str(r.group_code), ""),
+                                float(r.p_shortage), float(r.p_surplus), str(r.class_now), str(r.predicted),
+                                realised.get(str(r.group_code)))
+                   for r in two.itertuples())
+    made = OutlookSummary(result.origin, shift_month(result.origin, HORIZON), groups)
+    if result.by_origin is None or result.by_origin.empty:
+        return made
+    record = result.by_origin[result.by_origin["origin"] >= shift_month(result.then, 1 - RECORD_MONTHS)]
+    if record.empty:
+        return made
+    return replace(made, made=int(record["made"].sum()), hits=int(record["hits"].sum()),
+                   persistence_hits=int(record["persistence_hits"].sum()), record_first=str(record["origin"].min()),
+                   record_last=str(record["origin"].max()), record_months=len(record))

@@ -162,6 +162,10 @@ class ReviewFacts:
     (:func:`analysis.forecast.area.forecast_facts`); None without a forecast."""
     accuracy: object | None = None
     """How close earlier forecasts came (``forecast.occupations.AccuracySummary``), or None."""
+    outlook: object | None = None
+    """The skills-needs outlook six months ahead as the main page states it
+    (``forecast.outlook.OutlookSummary``: the groups expected in shortage and surplus with their
+    probabilities, and how many of the area's recent outlooks gave the right class), or None."""
     area_ranking: employment_areas.EmploymentAreaRanking | None = None
     """The area among all employment areas by unemployment rate."""
     tightness: pd.DataFrame | None = None

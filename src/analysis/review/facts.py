@@ -99,7 +99,7 @@ def forecast_of(scope: Scope) -> tuple:
 
 def outlook_of(scope: Scope) -> object | None:
     """The area's skills-needs outlook (:func:`analysis.forecast.outlook.scope_result`), computed once for the
-    skills section and the ``outlook`` table: from the cache when data and code are unchanged."""
+    skills section, the main page and the ``outlook`` table: from the cache when data and code are unchanged."""
     from analysis.forecast.outlook import scope_result
 
     folder, name, parts = entry("outlook", scope.area.slug, scope.period.code, scope.data_source)
@@ -140,8 +140,9 @@ def municipal_metrics(scope: Scope, internal: object | None):
 def load_facts(area: str, period: str, data_source: str = "embedded", output_dir: str | Path = config.OUTPUTS_DIR,
                kpi_data: str = "imported", forecast: bool = True) -> ReviewFacts:
     """The review's figures for ``area`` and ``period``: from the cache when data and code are unchanged.
-    ``forecast=False``: without the forecast and its accuracy (:func:`forecast_of`), which the
-    municipality pages do not show: they need not wait for it."""
+    ``forecast=False``: without the forecast and its accuracy (:func:`forecast_of`) and the skills-needs
+    outlook (:func:`outlook_of`, summarised for the main page), which the municipality pages do not
+    show: they need not wait for them."""
     from analysis.indicators.review import ReviewFacts
     from analysis.store import load_scope
 
@@ -156,8 +157,10 @@ def load_facts(area: str, period: str, data_source: str = "embedded", output_dir
     facts = ReviewFacts(scope=scope, **figures)
     if not forecast:
         return facts
+    from analysis.forecast.outlook import summary
+
     found, accuracy = forecast_of(scope)
-    return replace(facts, forecast=found, accuracy=accuracy)
+    return replace(facts, forecast=found, accuracy=accuracy, outlook=summary(outlook_of(scope)))
 
 
 def headline(area: str, period: str, data_source: str = "embedded", lang: str = "fi",
@@ -204,13 +207,13 @@ STAGES: tuple[tuple[str, ...], ...] = (
 )
 """Every result of a review in the order the runner computes them: the results of a stage side by side,
 each stage after the one before, which holds what it reads (the figures read the scorecard's card; the
-main page the figures and the forecast; the municipality pages the figures; the skills section the
-forecast and the outlook). Besides the sections: ``forecast`` (the occupation forecast and its backtest),
+main page the figures, the forecast and the outlook; the municipality pages the figures; the skills
+section the forecast and the outlook). Besides the sections: ``forecast`` (the occupation forecast and its backtest),
 ``outlook`` (the skills-needs outlook, :func:`outlook_of`) and ``facts`` (the review's figures without
 the forecast, :func:`load_facts`). The public API's tables (``table.<name>``) join the first stage, or
 the stage after what they read (:data:`READS`)."""
 
-READS: dict[str, tuple[str, ...]] = {"main": ("facts", "forecast"), "municipalities": ("facts",),
+READS: dict[str, tuple[str, ...]] = {"main": ("facts", "forecast", "outlook"), "municipalities": ("facts",),
                                      "skills": ("forecast", "outlook"), "facts": ("kpi",),
                                      "table.outlook": ("outlook",)}
 """What a result reads from an earlier stage: the runner computes a stage's result only when a notebook
