@@ -104,6 +104,8 @@ def test_the_skills_section_shows_every_group_s_outlook_in_words(kp_scope):
     text = "".join(b.data for b in present_skills.outlook_blocks(kp_scope, "fi"))
     assert "Työvoimapulan ennakointi puoli vuotta eteenpäin" in text
     assert "onko se maaliskuussa 2024 pula-" in text and "Maaliskuussa 2023 tehty ennakointi" in text
+    # no number in a case ending ("18:sta" but "17:stä"): the count stands before a noun in the case
+    assert "Maaliskuussa 2023 tehty ennakointi osui oikeaan luokkaan 17 ammattiryhmässä niistä 18 ryhmästä" in text
     groups = outlook.area_result(kp_scope.store, "MK16", "2023-09").table
     assert text.count("<tr>") == (groups["level"] == 2).sum() + 1  # every two-digit group, and the header
     assert "(ennakoinnit tammikuusta 2015 maaliskuuhun 2023, yhteensä 1\xa0484 ammattiryhmän" in text
