@@ -888,7 +888,7 @@ def municipality_rate_figure(facts: ReviewFacts, code: str, lang: str) -> html.H
             left, right = ((pd.Period(m, freq="M") + k).to_timestamp() for m, k in ((first, -1), (last, 1)))
             ax.text(left + (right - left) / 2, 0.5, tx("rate_gap_label", lang), transform=ax.get_xaxis_transform(),
                     ha="center", va="center", fontsize=11, color="#595959")
-    ax.set_ylim(bottom=0)
+    ax.set_ylim(0, 1.2 * float(held["rate"].max()))  # room above the line for the latest rate's label
     pct_axis(ax, lang)
     import matplotlib.dates as mdates
 
