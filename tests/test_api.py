@@ -180,7 +180,7 @@ def test_an_unknown_table_names_the_known_ones():
         analysis.table("municipality")
     assert isinstance(found.value, UserError)
     assert str(found.value) == ("unknown table 'municipality'; known: municipalities, levels, regions, occupations, outlook, "
-                                "groups, trend")
+                                "groups, municipality_groups, trend")
     assert found.value.message("fi").startswith("tuntematon taulukko 'municipality'; tunnetut: municipalities")
 
 

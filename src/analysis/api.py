@@ -170,6 +170,15 @@ def _groups(scope: Scope, lang: str) -> pd.DataFrame:
     return _with_names(out, scope, lang)
 
 
+def _municipality_groups(scope: Scope, lang: str) -> pd.DataFrame:
+    from analysis.indicators import groups
+    from analysis.present.text import t
+
+    out = groups.municipality_groups(scope)
+    out.insert(2, "group_name", [t(f"review_page.group_{g}", lang) for g in out["group"]])
+    return _with_names(out, scope, lang)
+
+
 def _trend(scope: Scope, lang: str) -> pd.DataFrame:
     from analysis.indicators import structure
 
@@ -283,6 +292,19 @@ TABLES: dict[str, TableSpec] = {spec.name: spec for spec in (
                   _c("base_unreliable", "bool", "the year-ago base is under 20"),
                   _c("last_month", "YYYY-MM", "the last month the data hold the group"),
               ), _groups),
+    TableSpec("municipality_groups", "Each member municipality's standard groups (counts: long-term unemployed, "
+              "over two years, under 25, over 50, foreign nationals, laid off, in services, vacancies) where the data "
+              "hold them, at the area's reference month of the group and the same month a year earlier (the "
+              "municipality pages' table, before disclosure control: counts 1–4 are published as \"<5\").", (
+                  AREA, AREA_NAME,
+                  _c("group", "", "group key"), _c("group_name", "", "the group's name in the language asked for"),
+                  _c("unit", "", "unit of value and year_ago: persons | count (jobs)"), MONTH,
+                  _c("value", "unit", "level at the month; NaN where the source suppressed the cell (a small count)"),
+                  _c("year_ago_month", "YYYY-MM", "the same month a year earlier"),
+                  _c("year_ago", "unit", "level a year earlier; NaN where suppressed or not in the data"),
+                  _c("year_ago_held", "bool", "the data hold the cell a year earlier (False: not in the data)"),
+                  _c("change_year", "unit", "change from a year earlier"),
+              ), _municipality_groups),
     TableSpec("trend", "Monthly series of the area and each member from the first month of the data to the "
               "reference month: unemployed, labour force, rate and the seasonally adjusted trend (STL) of the "
               "unemployed.", (

@@ -24,7 +24,7 @@ import pandas as pd
 
 from analysis.indicators import activation, structure
 from analysis.sources.catalog import SERVICE_MEASURES
-from analysis.store.scope import Scope
+from analysis.store.scope import Scope, totals_filter
 
 
 @dataclass(frozen=True)
@@ -134,6 +134,59 @@ def _rate_row(scope: Scope, series: pd.Series, row: dict) -> dict:
                change_previous=r["rate"] - r["rate_previous"], change_month=r["rate"] - r["rate_month_ago"],
                change_year=r["rate_change_pp"], change_year_pct=np.nan, base_unreliable=False)
     return row
+
+
+MUNICIPAL_GROUPS: tuple[Group, ...] = tuple(g for g in GROUPS if g.unit != "pct" and g.key != "unemployed")
+"""The standard groups a member municipality's page can show beside its unemployed: the counts (a rate is
+never summed, and the municipality's unemployed and rate have sentences of their own)."""
+
+MUNICIPAL_COLUMNS = ["area_code", "group", "unit", "month", "value", "year_ago_month", "year_ago", "year_ago_held",
+                     "change_year"]
+
+
+def municipality_groups(scope: Scope, standard: pd.DataFrame | None = None) -> pd.DataFrame:
+    """Each member municipality's standard groups (:data:`MUNICIPAL_GROUPS`) where the data hold them, at the
+    area's reference month of the group (``standard``: :func:`standard_groups`, computed when not given) and
+    the same month a year earlier, so a municipality's figure and the area's are of one month.
+
+    One row per municipality and group the data hold at the month (every measure of the group has a cell;
+    none for a group held only for the area). ``value`` and ``year_ago`` (persons, vacancies: jobs) are NaN
+    where the source suppressed a cell (StatFin's ``...``: a small count) or, for ``year_ago``, where the data
+    lack the month (``year_ago_held`` False); ``change_year`` = ``value`` − ``year_ago``. Nothing is filled in.
+    Columns: :data:`MUNICIPAL_COLUMNS`.
+    """
+    standard = standard_groups(scope) if standard is None else standard
+    months = dict(zip(standard["group"], standard["month"]))
+    codes = list(scope.municipalities)
+    rows = []
+    for group in MUNICIPAL_GROUPS:
+        month = months.get(group.key)
+        if not codes or not isinstance(month, str):
+            continue
+        ago = scope.year_ago(month)
+        cells = _municipal_cells(scope, group, codes, [month, ago])
+        for code in codes:
+            if (code, month) not in cells:
+                continue
+            value, year_ago = cells[(code, month)], cells.get((code, ago), np.nan)
+            rows.append({"area_code": code, "group": group.key, "unit": group.unit, "month": month, "value": value,
+                         "year_ago_month": ago, "year_ago": year_ago, "year_ago_held": (code, ago) in cells,
+                         "change_year": value - year_ago})
+    return pd.DataFrame(rows, columns=MUNICIPAL_COLUMNS)
+
+
+def _municipal_cells(scope: Scope, group: Group, codes: list[str], months: list[str]) -> dict[tuple[str, str], float]:
+    """``(code, month) -> value`` of ``group`` for the municipalities ``codes`` at ``months``: the sum of the
+    group's measures, NaN when the source suppressed any of them; only the cells where every measure is held."""
+    tab = scope.table(group.table_id)
+    if not all(tab.has(m, group.table_id) for m in group.measures):
+        return {}
+    obs = tab.select(list(group.measures), table_id=group.table_id, area_codes=codes, **totals_filter(group.table_id))
+    obs = obs[obs["period"].isin(months)]
+    found = obs.groupby(["area_code", "period"])["value"].agg(["sum", "count", "size"])
+    found = found[found["size"] == len(group.measures)]
+    values = found["sum"].where(found["count"] == found["size"])
+    return {key: float(v) for key, v in values.items()}
 
 
 def year_change_history(scope: Scope, months: int = 4) -> pd.DataFrame:

@@ -17,7 +17,7 @@ import pandas as pd
 from analysis import config
 from analysis.indicators import employment_areas, skills, structure
 from analysis.indicators import groups as groups_mod
-from analysis.store.scope import Scope
+from analysis.store.scope import Scope, totals_filter
 
 TREND_MONTHS = 3
 """The year-on-year changes of this many months are averaged to say whether a change sped up or slowed."""
@@ -92,6 +92,34 @@ def municipality_history(scope: Scope) -> pd.DataFrame:
         for m in months:
             u, lf = get(code, m, "unemployed_jobseekers"), get(code, m, "labour_force")
             rows.append({"area_code": code, "month": m, "unemployed": u, "labour_force": lf, "rate": structure.rate(u, lf)})
+    return pd.DataFrame(rows, columns=columns)
+
+
+def municipality_rate_history(scope: Scope) -> pd.DataFrame:
+    """Each member municipality's unemployment rate as StatFin publishes it (12r5 ``TYOTOSUUS``, %, read as
+    ``unemployment_rate_pct``): the :data:`HISTORY_MONTHS` latest months the data hold before the period's
+    reference month, then every month after them up to the reference month. The rows of a municipality are
+    consecutive months; a month the data lack (the months between the published series and the period, a
+    suppressed cell) is NaN, never filled in. For the pages whose 24 months of counts the data do not hold
+    (:func:`municipality_history`: the monthly review of June 2026 holds its own month only). Columns
+    ``area_code``, ``month``, ``rate`` (%); empty when the data hold no published rate before the month."""
+    columns = ["area_code", "month", "rate"]
+    codes = list(scope.municipalities)
+    month = scope.month(structure.TABLE)
+    tab = scope.table(structure.TABLE)
+    if not codes or month is None or not tab.has(structure.RATE, structure.TABLE):
+        return pd.DataFrame(columns=columns)
+    obs = tab.select(structure.RATE, table_id=structure.TABLE, area_codes=codes, **totals_filter(structure.TABLE))
+    obs = obs[(obs["period"].str.len() == 7) & (obs["period"] <= month)].dropna(subset=["value"])
+    held = {code: dict(zip(own["period"], own["value"].astype(float))) for code, own in obs.groupby("area_code")}
+    rows = []
+    for code in codes:
+        rates = held.get(code, {})
+        before = sorted(m for m in rates if m < month)[-HISTORY_MONTHS:]
+        if not before:
+            continue
+        for m in pd.period_range(before[0], month, freq="M").astype(str):
+            rows.append({"area_code": code, "month": m, "rate": rates.get(m, np.nan)})
     return pd.DataFrame(rows, columns=columns)
 
 
@@ -181,6 +209,12 @@ class ReviewFacts:
     """The member municipalities' unemployed and rate over the last 24 months (:func:`municipality_history`)."""
     long_history: pd.DataFrame | None = None
     """The area's and the country's unemployed over five years with their trends as an index (:func:`long_history`)."""
+    municipality_groups: pd.DataFrame | None = None
+    """Each member municipality's standard groups where the data hold them, at the area's month and a year
+    earlier (:func:`analysis.indicators.groups.municipality_groups`)."""
+    municipality_rates: pd.DataFrame | None = None
+    """The member municipalities' published rates over the latest 24 months the data hold and up to the
+    period's month, the months between NaN (:func:`municipality_rate_history`)."""
 
     def group(self, key: str) -> pd.Series:
         """One standard group's row (``unemployed``, ``rate``, ``long_term``, …)."""
@@ -215,11 +249,12 @@ def compute_facts(scope: Scope, scorecard: pd.DataFrame | None = None,
         occupations = occupations.merge(period, on="group_code", how="left")
         context = scope.occupation_codes[1]
     found, accuracy = forecast
+    standard = groups_mod.standard_groups(scope)
     return ReviewFacts(
         scope=scope,
         forecast=found,
         accuracy=accuracy,
-        groups=groups_mod.standard_groups(scope),
+        groups=standard,
         history=groups_mod.year_change_history(scope),
         levels=structure.level_table(scope),
         ranking=structure.region_ranking(scope),
@@ -231,4 +266,6 @@ def compute_facts(scope: Scope, scorecard: pd.DataFrame | None = None,
         trend=year_change_trend(scope),
         municipality_history=municipality_history(scope),
         long_history=long_history(scope),
+        municipality_groups=groups_mod.municipality_groups(scope, standard),
+        municipality_rates=municipality_rate_history(scope),
     )

@@ -555,18 +555,20 @@ def municipality_figure(facts: ReviewFacts, lang: str, highlight: str | None = N
     ax.set_xlabel(tx("col_rate", lang))
     month = month_name(str(munis["month"].iloc[0]), lang)
     counts = municipality_counts_shown(facts, lang)
+    compared = bool(munis["rate_year_ago"].notna().any())  # none a year earlier: no dot, column or words for it
     data = pd.DataFrame({
         tx("col_municipality", lang): names[::-1],
         tx("col_rate", lang): [fmt_pct(v, 1, lang) for v in munis["rate"][::-1]],
-        tx("col_rate_year_ago", lang): [fmt_pct(v, 1, lang) for v in munis["rate_year_ago"][::-1]],
-        tx("col_change_pp", lang): [fmt_pp(v, lang) for v in munis["rate_change_pp"][::-1]],
+        **({tx("col_rate_year_ago", lang): [fmt_pct(v, 1, lang) for v in munis["rate_year_ago"][::-1]],
+            tx("col_change_pp", lang): [fmt_pp(v, lang) for v in munis["rate_change_pp"][::-1]]} if compared else {}),
         tx("col_unemployed", lang): [counts.get(c, SECONDARY_MARK) for c in munis["area_code"][::-1]],
     })
     top, bottom = munis.iloc[-1], munis.iloc[0]
-    alt = tx("municipality_chart_alt", lang, month_end=g.month_end(str(munis["month"].iloc[0]), lang),
+    suffix = "" if compared else "_level"
+    alt = tx(f"municipality_chart_alt{suffix}", lang, month_end=g.month_end(str(munis["month"].iloc[0]), lang),
              high_name=_name_of(top["area_code"], scope, lang), high=fmt_pct(top["rate"], 1, lang),
              low_name=_name_of(bottom["area_code"], scope, lang), low=fmt_pct(bottom["rate"], 1, lang))
-    return html.figure(fig, alt, tx("municipality_chart_caption", lang, month=month), data, lang)
+    return html.figure(fig, alt, tx(f"municipality_chart_caption{suffix}", lang, month=month), data, lang)
 
 
 # --------------------------------------------------------------------------- skills-needs outlook
@@ -1027,6 +1029,178 @@ def municipality_history_figure(facts: ReviewFacts, code: str, lang: str) -> htm
     return html.figure(fig, alt, caption, data, lang)
 
 
+def _history_held(facts: ReviewFacts, code: str) -> bool:
+    """Whether the data hold the months of :func:`municipality_history_figure` (13 of its 24 months or more)."""
+    hist = facts.municipality_history
+    return hist is not None and int(hist.loc[hist["area_code"] == code, "unemployed"].notna().sum()) >= 13
+
+
+def _month_runs(months: list[str], marked: list[bool]) -> list[tuple[str, str]]:
+    """The runs of consecutive ``months`` that are ``marked``, each as its first and last month."""
+    runs: list[tuple[str, str]] = []
+    for month, found in zip(months, marked):
+        if found and runs and runs[-1][1] == Scope.month_ago(month):
+            runs[-1] = (runs[-1][0], month)
+        elif found:
+            runs.append((month, month))
+    return runs
+
+
+GAP_LABEL_MONTHS = 6
+"""A gap in a line of months this long or longer is labelled in the chart ("ei lukuja")."""
+
+
+def municipality_rate_figure(facts: ReviewFacts, code: str, lang: str) -> html.HTML | None:
+    """The municipality's unemployment rate as StatFin publishes it over the latest 24 months the data hold and
+    the period's own month (:func:`analysis.indicators.review.municipality_rate_history`), for a page whose two
+    years of counts the data lack. The months the data lack are a gap in the line, never joined or filled;
+    the caption names the months shown and says once that those between are not in the data; the alt text
+    compares the latest rate with the same month in the line. None without 13 months."""
+    from analysis.present.figures import new_figure, pct_axis
+
+    rates = facts.municipality_rates
+    if rates is None or rates.empty:
+        return None
+    own = rates[rates["area_code"] == code].reset_index(drop=True)
+    held = own.dropna(subset=["rate"])
+    if len(held) < 13:
+        return None
+    own = own.loc[:held.index[-1]]  # months after the last rate held are not drawn
+    months, found = list(own["month"]), list(own["rate"].notna())
+    runs, gaps = _month_runs(months, found), _month_runs(months, [not f for f in found])
+    fig, ax = new_figure(PHONE_CHART_WIDTH, 2.8)
+    x = pd.PeriodIndex(own["month"], freq="M").to_timestamp()
+    ax.plot(x, own["rate"], color="#0b5394", marker="o", markersize=3)  # a NaN month breaks the line
+    latest = held.iloc[-1]  # the latest month, alone after a gap, is marked and labelled with its rate
+    ax.plot(x[-1], latest["rate"], "o", color="#08306b", markersize=7)
+    ax.annotate(fmt_pct(latest["rate"], 1, lang), (x[-1], latest["rate"]), xytext=(0, 8), textcoords="offset points",
+                ha="center", fontsize=11, color="#08306b")
+    for first, last in gaps:
+        if len(pd.period_range(first, last, freq="M")) >= GAP_LABEL_MONTHS:
+            left, right = ((pd.Period(m, freq="M") + k).to_timestamp() for m, k in ((first, -1), (last, 1)))
+            ax.text(left + (right - left) / 2, 0.5, tx("rate_gap_label", lang), transform=ax.get_xaxis_transform(),
+                    ha="center", va="center", fontsize=11, color="#595959")
+    ax.set_ylim(0, 1.2 * float(held["rate"].max()))  # room above the line for the latest rate's label
+    pct_axis(ax, lang)
+    import matplotlib.dates as mdates
+
+    ax.xaxis.set_major_locator(mdates.MonthLocator(bymonth=(1, 7)))
+    ax.xaxis.set_major_formatter(mdates.DateFormatter("%-m/%y"))  # "7/23": no ISO dates for readers
+    same = held[(held["month"].str[5:] == latest["month"][5:]) & (held["month"] < latest["month"])]
+    then = same.iloc[-1] if len(same) else held.iloc[-2]
+    values = {"when": g.in_month(latest["month"], lang), "rate": fmt_pct(latest["rate"], 1, lang),
+              "then_when": g.in_month(then["month"], lang), "then_rate": fmt_pct(then["rate"], 1, lang)}
+    name = _name_of(code, facts.scope, lang)
+    where = g.in_place(code, lang) if _cited(code) else None
+    alt = (tx("rate_history_alt", lang, place=where, **values) if where else
+           tx("rate_history_alt_nominative", lang, place=name, **values))
+    shown = g.join_and([g.month_span(first, end, lang) for first, end in runs], lang)
+    caption = (tx("rate_history_caption_gap", lang, name=name, months=shown,
+                  missing=g.join_and([g.month_span(first, end, lang) for first, end in gaps], lang)) if gaps
+               else tx("rate_history_caption", lang, name=name, months=shown))
+    data = pd.DataFrame({tx("forecast_col_month", lang): [month_name(m, lang) for m in held["month"]],
+                         tx("col_rate", lang): [fmt_pct(v, 1, lang) for v in held["rate"]]})
+    return html.figure(fig, alt, caption, data, lang)
+
+
+MUNICIPAL_GROUP_KEYS = ("long_term", "over_two_years", "under_25", "over_50", "foreign_nationals", "laid_off",
+                        "in_services")
+"""The groups of persons a municipality's page shows where the data hold them, in the tiles' order; the main
+page's one vacancy figure (:func:`vacancy_group`) follows them."""
+
+
+def _municipal_group_keys(facts: ReviewFacts) -> list[str]:
+    vacancy = vacancy_group(facts)
+    return [*MUNICIPAL_GROUP_KEYS, *([vacancy] if vacancy else [])]
+
+
+def _shown_count(text: str) -> bool:
+    """Whether a published cell shows its count (not "<5", the hidden mark or the missing one)."""
+    return text[:1].isdigit()
+
+
+SUPPRESSED_STANDS_FOR = 4.0
+"""A municipality's cell the source suppressed (StatFin's ``...``) counts, when the cells to hide are chosen, as a
+hidden part of 4 (the largest count StatFin hides as small): the area's figure minus the shown parts must not
+give it back either, so one more cell is hidden where only it is hidden."""
+
+
+def _group_parts(rows: pd.DataFrame, codes: list[str], col: str) -> list[float]:
+    """The member municipalities' cells of one group and month as the parts of the area's figure: NaN where
+    the data lack the cell (an unknown part protects the hidden ones), :data:`SUPPRESSED_STANDS_FOR` where the
+    source suppressed it."""
+    parts = []
+    for code in codes:
+        held = code in rows.index and (col == "value" or bool(rows.at[code, "year_ago_held"]))
+        value = float(rows.at[code, col]) if held else np.nan
+        parts.append(SUPPRESSED_STANDS_FOR if held and math.isnan(value) else value)
+    return parts
+
+
+def municipality_groups_shown(facts: ReviewFacts, lang: str) -> dict[tuple[str, str], tuple[str, str, str]]:
+    """Each member municipality's standard groups as published: ``(code, group) -> (value, year_ago, change)``.
+
+    For each group and month the member municipalities are the parts of the area's figure on the main page's
+    tile, so they are masked as a sum (:func:`disclose_parts_and_total`): 1–4 reads "<5", and one more cell is
+    hidden (:data:`SECONDARY_MARK`) where the area's figure minus the shown ones would give a small count
+    back. A cell the source suppressed reads :data:`SECONDARY_MARK` too and is protected in the same way
+    (:data:`SUPPRESSED_STANDS_FOR`); a month the data lack reads :data:`MISSING`. A change is shown only
+    between two shown counts: what it adds is the difference of the hidden sums, which the two columns give
+    already."""
+    frame = facts.municipality_groups
+    if frame is None or frame.empty:
+        return {}
+    codes, out = list(facts.scope.municipalities), {}
+    for key in _municipal_group_keys(facts):
+        rows = frame[frame["group"] == key].set_index("area_code")
+        if rows.empty:
+            continue
+        area, texts = _group(facts, key), {}
+        for col in ("value", "year_ago"):
+            total = area[col] if area["available"] and area["month"] == rows["month"].iloc[0] else np.nan
+            shown, _total = disclose_parts_and_total(_group_parts(rows, codes, col), None if pd.isna(total) else total,
+                                                     lang)
+            texts[col] = dict(zip(codes, shown))
+        for code, row in rows.iterrows():
+            value = SECONDARY_MARK if math.isnan(row["value"]) else texts["value"][code]
+            ago = texts["year_ago"][code] if not math.isnan(row["year_ago"]) else (
+                SECONDARY_MARK if row["year_ago_held"] else MISSING)
+            change = (fmt_signed(row["change_year"], 0, lang) if _shown_count(value) and _shown_count(ago)
+                      else MISSING if ago == MISSING else SECONDARY_MARK)
+            out[(code, key)] = (value, ago, change)
+    return out
+
+
+def municipality_groups_block(facts: ReviewFacts, code: str, lang: str) -> list[html.HTML]:
+    """The standard groups the data hold for the municipality (:func:`municipality_groups_shown`): a heading,
+    a table of the month, the same month a year earlier and the change, and a line explaining the marks it
+    uses; nothing where the data hold no group for it (the main page says once what is missing)."""
+    shown = municipality_groups_shown(facts, lang)
+    keys = [k for k in _municipal_group_keys(facts) if (code, k) in shown]
+    if not keys:
+        return []
+    frame = facts.municipality_groups
+    first = frame[(frame["area_code"] == code) & (frame["group"] == keys[0])].iloc[0]
+    keys = [k for k in keys if (frame[(frame["area_code"] == code) & (frame["group"] == k)]["month"]
+                                == first["month"]).all()]  # one month a table
+    cells = [shown[(code, k)] for k in keys]
+    table = {tx("col_group", lang): [tx(f"group_{k}", lang) for k in keys],
+             month_name(first["month"], lang): [c[0] for c in cells]}
+    compared = any(c[1] != MISSING for c in cells) or any(not pd.isna(_group(facts, k)["year_ago"]) for k in keys)
+    if compared:  # without a month a year earlier for the area the main page says so once
+        table[month_name(first["year_ago_month"], lang)] = [c[1] for c in cells]
+        table[tx("col_change_year", lang)] = [c[2] for c in cells]
+    caption = tx("groups_caption_compared" if compared else "groups_caption", lang,
+                 name=_name_of(code, facts.scope, lang), month=month_name(first["month"], lang))
+    blocks = [html.heading(tx("groups_heading", lang), 2), html.table(pd.DataFrame(table), caption)]
+    used = {text for c in cells for text in (c if compared else c[:1])}
+    marks = [tx(f"groups_mark_{name}", lang) for name, mark in (("small", "<5"), ("hidden", SECONDARY_MARK),
+                                                                 ("missing", MISSING)) if mark in used]
+    if marks:
+        blocks.append(html.paragraph(g.sentence("; ".join(marks)) + ".", "meta"))
+    return blocks
+
+
 def municipality_blocks(facts: ReviewFacts, code: str, lang: str) -> list[html.HTML]:
     """A member municipality's one-page summary (its council reads only its own)."""
     scope = facts.scope
@@ -1034,8 +1208,11 @@ def municipality_blocks(facts: ReviewFacts, code: str, lang: str) -> list[html.H
     blocks = [html.paragraph(tx("municipality_intro", lang, name=name, area=scope.area.name(lang)))]
     blocks += [html.paragraph(s) for s in municipality_sentences(facts, code, lang)]
     history = municipality_history_figure(facts, code, lang)
+    if history is None and not _history_held(facts, code):  # the published rates where the counts lack months
+        history = municipality_rate_figure(facts, code, lang)
     if history is not None:
         blocks.append(history)
+    blocks += municipality_groups_block(facts, code, lang)
     fig = municipality_figure(facts, lang, highlight=code)
     if fig is not None:
         blocks.append(fig)
