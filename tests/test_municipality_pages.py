@@ -235,13 +235,14 @@ def test_the_vacancies_are_the_group_the_embedded_quarters_hold(quarter):
     assert shown[("KU272", "new_vacancies")] == ("363", "523", "−160")
 
 
-def test_no_group_held_no_table(quarter):
-    """Where the data hold no group for the municipality: no heading, no table, no word (the main page says
-    once what is missing)."""
-    facts = dataclasses.replace(quarter, municipality_groups=quarter.municipality_groups.iloc[0:0])
-    text = page(facts, PERHO, "fi").get_text()
-    assert t("review_page.groups_heading", "fi") not in text and "Ryhmä" not in text
-    assert t("review_page.groups_heading", "fi") in page(quarter, PERHO, "fi").get_text()
+def test_no_group_held_no_table(quarter, june):
+    """Where the data hold no group of persons for the municipality (2023Q3's embedded data hold only its
+    vacancies): no heading, no table, no word (the main page says once what is missing)."""
+    for facts in (quarter, dataclasses.replace(quarter, municipality_groups=quarter.municipality_groups.iloc[0:0])):
+        text = page(facts, PERHO, "fi").get_text()
+        assert t("review_page.groups_heading", "fi") not in text and "Ryhmä" not in text
+    assert not set(quarter.municipality_groups["group"]) & set(rp.MUNICIPAL_GROUP_KEYS)  # vacancies only
+    assert t("review_page.groups_heading", "fi") in page(june, PERHO, "fi").get_text()
 
 
 def test_the_municipalities_chart_has_no_year_earlier_dot_without_one(june):

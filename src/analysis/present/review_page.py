@@ -1174,10 +1174,11 @@ def municipality_groups_shown(facts: ReviewFacts, lang: str) -> dict[tuple[str, 
 def municipality_groups_block(facts: ReviewFacts, code: str, lang: str) -> list[html.HTML]:
     """The standard groups the data hold for the municipality (:func:`municipality_groups_shown`): a heading,
     a table of the month, the same month a year earlier and the change, and a line explaining the marks it
-    uses; nothing where the data hold no group for it (the main page says once what is missing)."""
+    uses; nothing where the data hold no group of persons for it (the main page says once what is missing;
+    the vacancies alone make no table of groups)."""
     shown = municipality_groups_shown(facts, lang)
     keys = [k for k in _municipal_group_keys(facts) if (code, k) in shown]
-    if not keys:
+    if not set(keys) & set(MUNICIPAL_GROUP_KEYS):  # the vacancies alone are no table of groups
         return []
     frame = facts.municipality_groups
     first = frame[(frame["area_code"] == code) & (frame["group"] == keys[0])].iloc[0]
