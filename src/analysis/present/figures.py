@@ -162,9 +162,12 @@ def spread(values: Sequence[float], gap: float, low: float | None = None, high: 
     would overlap form a group centred on its values' mean, kept within ``low``–``high`` where given;
     returned in the input order."""
     order = sorted(range(len(values)), key=lambda i: values[i])
-    groups: list[list[float]] = []  # each group: its values, sorted; placed from centre - (n - 1) * gap / 2
+    groups: list[list[float]] = []  # each group: its values, sorted
+
     def start(group: list[float]) -> float:
+        """Where a group's first label stands: the group centred on its values' mean."""
         return sum(group) / len(group) - (len(group) - 1) * gap / 2
+
     for i in order:
         groups.append([float(values[i])])
         while len(groups) > 1 and start(groups[-2]) + len(groups[-2]) * gap > start(groups[-1]):

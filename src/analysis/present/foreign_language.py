@@ -10,6 +10,7 @@ from __future__ import annotations
 import math
 
 import pandas as pd
+from matplotlib.axes import Axes
 
 from analysis.indicators import foreign_language as fl
 from analysis.names import area_name
@@ -90,7 +91,7 @@ def share_table(scope: Scope, lang: str = "fi") -> pd.DataFrame:
     return out
 
 
-def _end_names(ax: object, ends: list[tuple[str, float, dict]]) -> None:
+def _end_names(ax: Axes, ends: list[tuple[str, float, dict]]) -> None:
     """Each line's name right of the axes at its last value, with a sample of the line (colour, dash and
     marker), moved apart where values are close so no two names overlap (a legend instead of names)."""
     low, high = ax.get_ylim()

@@ -312,21 +312,22 @@ def occupation_figure(groups: pd.DataFrame, names: dict[str, str], month: str, l
     return html.figure(fig, alt, caption, occupation_table(groups, names, lang), lang)
 
 
-def beveridge_years_named(bev: pd.DataFrame) -> set:
+def beveridge_years_named(bev: pd.DataFrame) -> set[str]:
     """The years written at the Beveridge curve's points: the first and the last, and the years of the highest
     and lowest unemployment rate and of the highest vacancy rate (every year is in the chart's table; all of
     them at the points would overlap on a phone)."""
     rows = [0, len(bev) - 1, bev["unemployment_rate"].to_numpy().argmax(), bev["unemployment_rate"].to_numpy().argmin(),
             bev["vacancy_rate"].to_numpy().argmax()]
-    return {bev["year"].iloc[int(i)] for i in rows}
+    return {str(bev["year"].iloc[int(i)]) for i in rows}
 
 
 def beveridge_figure(bev: pd.DataFrame, scope: Scope, lang: str = "fi") -> html.HTML:
     """Beveridge curve: annual unemployment rate (x) against vacancy rate (y), points labelled by year."""
     fig, ax = figures.phone_figure(4.2)
     ax.plot(bev["unemployment_rate"], bev["vacancy_rate"], linestyle="-", marker="o", color=figures.PALETTE[0])
+    named = beveridge_years_named(bev)
     for rec in bev.itertuples(index=False):
-        if rec.year in beveridge_years_named(bev):
+        if str(rec.year) in named:
             ax.annotate(rec.year, (rec.unemployment_rate, rec.vacancy_rate), textcoords="offset points",
                         xytext=(5, 3), fontsize=figures.SMALLEST_TEXT)
     last = bev.iloc[-1]
