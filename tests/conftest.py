@@ -59,11 +59,8 @@ def full_review(tmp_path_factory) -> Path:
 
 @pytest.fixture(scope="session")
 def swedish_review(tmp_path_factory) -> Path:
-    """The same review in Swedish, its main page and municipality pages (the whole review runs once, in
-    Finnish: :func:`full_review`), for the browser tests and the main page's golden text."""
+    """The same review in Swedish, every page (the appendix too: the browser tests measure its charts on a
+    phone), for the browser tests and the main page's golden text."""
     from analysis.review import runner
-    from analysis.review.notebooks import review_notebooks
 
-    pages = [nb for nb in review_notebooks() if nb.page in ("main", "municipalities")]
-    return runner.run_review(period="2023Q3", lang="sv", output_dir=tmp_path_factory.mktemp("sv"), progress=False,
-                             notebooks=pages)
+    return runner.run_review(period="2023Q3", lang="sv", output_dir=tmp_path_factory.mktemp("sv"), progress=False)

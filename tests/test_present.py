@@ -194,3 +194,27 @@ def test_the_chart_theme_is_seaborns():
         figures.setup_style()
         got = {k: v for k, v in plt.rcParams.items() if k != "image.cmap"}
     assert got == expected
+
+
+def test_labels_at_line_ends_are_spread_apart_around_their_values():
+    """Names at the lines' ends (the foreign-language shares) never overlap: close values form a group centred on
+    their mean, a lone value keeps its place, and the input order is kept."""
+    from analysis.present import figures
+
+    at = figures.spread([2.1, 0.9, 2.0, 4.3, 2.5, 2.4, 4.2, 1.6], 0.25, low=0.1, high=5)
+    assert at[1] == 0.9 and at[7] == 1.6  # alone: at its value
+    assert sorted(at) == [0.9, 1.6, 1.875, 2.125, 2.375, 2.625, 4.125, 4.375]
+    assert at[2] < at[0] < at[5] < at[4]  # the order of the values is kept
+    assert figures.spread([4.9, 5.0], 0.25, high=5.0) == [4.75, 5.0]
+
+
+def test_a_long_category_name_is_wrapped_and_shortened_for_a_chart():
+    from analysis.present import figures
+
+    assert figures.wrap_label("1.1 Avoinna olevat työpaikat (kpl/kk)", 24, 3) == "1.1 Avoinna olevat\ntyöpaikat (kpl/kk)"
+    name = "1.5 Kotoutumiskoulutuksen aloittaneet ryhmät vuodessa työllisyysalueen rahoittamana."
+    lines = figures.wrap_label(name, 24, 3).split("\n")
+    assert len(lines) == 3 and lines[-1].endswith("…") and all(len(line) <= 24 for line in lines)
+    # a word longer than a line stays whole; a no-break space keeps a number with the word after it
+    assert figures.wrap_label("3\u00a0Sysselsättningsöversikter i samband", 24, 2) == (
+        "3\u00a0Sysselsättningsöversikter\ni samband")

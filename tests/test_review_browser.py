@@ -207,3 +207,18 @@ def test_the_readers_first_claims_hold_in_a_browser(browser, full_review: Path, 
                 text.replace("\u00a0", " "))
             assert page.locator(".plan").count() == 0
         page.close()
+
+
+@pytest.mark.parametrize("lang", ["fi", "sv"])
+def test_the_appendix_charts_read_on_a_phone(browser, full_review: Path, swedish_review: Path, lang: str):
+    """Issue 27 for the appendix: every chart's smallest text (the regions' bars, the trend, the occupation groups,
+    the Beveridge curve, the fan charts, the scorecard's sparklines …) is at least 11 px on a 390 px screen, and
+    no chart makes the page wider than the screen."""
+    review = full_review if lang == "fi" else swedish_review
+    page = _open(browser, review.parent / "appendix.html", 390)
+    sizes = page.evaluate(CHART_TEXT_JS)
+    charts = page.locator("main figure img").count()
+    assert page.evaluate("document.documentElement.scrollWidth") <= 390, "the appendix overflows at 390 px"
+    page.close()
+    assert charts >= 8 and len(sizes) == charts, (charts, sizes)
+    assert min(sizes) >= 11, sizes

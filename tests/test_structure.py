@@ -340,3 +340,15 @@ def test_breakdowns_with_fetched_shape(fetched, kp_area):
     # Lestijärvi's laid-off cell is suppressed: the area takes the region's published value
     laid = sum(round((u + 20) * 0.1) for u in (1600, 180, 120, 40, 85, 75, 70)) + 1
     assert bd.loc["laid_off_full_time", "value"] == laid
+
+
+def test_the_beveridge_curve_names_the_first_last_and_extreme_years(kp_scope):
+    """On a phone every year at the curve's points would overlap: the chart names the first and the last year and
+    those of the highest and lowest unemployment rate and the highest vacancy rate (its table lists every year)."""
+    from analysis.present.structure import beveridge_years_named
+
+    bev = structure.beveridge(kp_scope)
+    named = beveridge_years_named(bev)
+    assert {"2006", "2023"} <= named and len(named) <= 5
+    assert str(bev.loc[bev["unemployment_rate"].idxmax(), "year"]) in named
+    assert str(bev.loc[bev["vacancy_rate"].idxmax(), "year"]) in named

@@ -10,6 +10,7 @@ from __future__ import annotations
 import math
 
 import pandas as pd
+from matplotlib.axes import Axes
 
 from analysis.indicators import foreign_language as fl
 from analysis.names import area_name
@@ -19,9 +20,14 @@ from analysis.present.figures import (
     LINESTYLES,
     MARKERS,
     PALETTE,
+    SMALLEST_TEXT,
+    few_ticks,
+    fit,
     int_axis,
-    new_figure,
+    legend_below,
     pct_axis,
+    phone_figure,
+    spread,
 )
 from analysis.present.fmt import MISSING, fmt_pct, fmt_pp, fmt_signed
 from analysis.present.text import MissingText, month_name, period_words, t
@@ -85,23 +91,39 @@ def share_table(scope: Scope, lang: str = "fi") -> pd.DataFrame:
     return out
 
 
+def _end_names(ax: Axes, ends: list[tuple[str, float, dict]]) -> None:
+    """Each line's name right of the axes at its last value, with a sample of the line (colour, dash and
+    marker), moved apart where values are close so no two names overlap (a legend instead of names)."""
+    low, high = ax.get_ylim()
+    inches = ax.get_position().height * ax.figure.get_size_inches()[1]
+    gap = (SMALLEST_TEXT + 2) / 72 * (high - low) / inches
+    at = spread([value for _name, value, _style in ends], gap, low + gap / 2, high)
+    beside = ax.get_yaxis_transform()  # x in axes units, y in data units
+    for (name, _value, style), y in zip(ends, at):
+        ax.plot([1.03, 1.13], [y, y], transform=beside, clip_on=False, markevery=[1], markersize=5, **style)
+        ax.text(1.16, y, name, transform=beside, va="center", fontsize=SMALLEST_TEXT)
+
+
 def share_figure(scope: Scope, lang: str = "fi") -> html.HTML:
     """Line chart of each municipality's share over the years, with alt text and its numbers."""
     shares = fl.municipal_share(scope)
-    fig, ax = new_figure(8, 4.5)
+    codes = [c for c in scope.members if c in set(shares["area_code"])]
+    fig, ax = phone_figure(max(3.6, 0.24 * len(codes) + 1.2))
     years = sorted(shares["period"].unique())
-    for i, code in enumerate([c for c in scope.members if c in set(shares["area_code"])]):
+    ends = []
+    for i, code in enumerate(codes):
         part = shares[shares["area_code"] == code].sort_values("period")
-        name = area_label(code, scope, lang)
-        ax.plot(part["period"], part["value"], label=name, color=PALETTE[i % len(PALETTE)],
-                linestyle=LINESTYLES[i % len(LINESTYLES)], marker=MARKERS[i % len(MARKERS)])
+        style = {"color": PALETTE[i % len(PALETTE)], "linestyle": LINESTYLES[i % len(LINESTYLES)],
+                 "marker": MARKERS[i % len(MARKERS)]}
+        ax.plot(part["period"], part["value"], **style)
         last = part.dropna(subset=["value"]).iloc[-1]
-        ax.annotate(name, (last["period"], last["value"]), xytext=(6, 0), textcoords="offset points",
-                    va="center", fontsize=8)
+        ends.append((area_label(code, scope, lang), float(last["value"]), style))
+    few_ticks(ax, "y", 5, integer=True)
     pct_axis(ax, lang, decimals=0)
     ax.set_ylim(bottom=0)
-    ax.legend(loc="upper left", fontsize=8, ncol=2, frameon=False)
+    ax.set_xlim(-0.15, len(years) - 0.85)  # the years are categories at 0, 1, …
     ax.set_xlabel("")
+    _end_names(ax, ends)
     latest = shares[shares["period"] == years[-1]].dropna(subset=["value"])
     hi = latest.loc[latest["value"].idxmax()]
     lo = latest.loc[latest["value"].idxmin()]
@@ -114,6 +136,7 @@ def share_figure(scope: Scope, lang: str = "fi") -> html.HTML:
         alt = _t("share_chart_alt_nominative", lang, max_area=area_label(hi["area_code"], scope, lang),
                  min_area=area_label(lo["area_code"], scope, lang), **values)
     caption = _t("share_chart_caption", lang, first=years[0], last=years[-1])
+    fit(fig)
     return html.figure(fig, alt, caption, share_table(scope, lang), lang)
 
 
@@ -216,7 +239,7 @@ def unemployment_figure(scope: Scope, lang: str = "fi") -> html.HTML:
     first, last = months[0], months[-1]
     area_title = scope.area.name(lang)
     span, when = grammar.month_span(first, last, lang), grammar.sentence(grammar.in_month(last, lang))
-    fig, ax = new_figure(8, 4)
+    fig, ax = phone_figure(3.6)
     use_rate = series["unemployment_rate_pct"].notna().any()
     table = pd.DataFrame({_t("col_month", lang): [month_name(m, lang) for m in months]})
     if use_rate:
@@ -241,11 +264,13 @@ def unemployment_figure(scope: Scope, lang: str = "fi") -> html.HTML:
         alt = _t("unemp_count_chart_alt", lang, area=area_title, span=span,
                  last_value=table[language_label(fl.GROUPS[0], lang)].iloc[-1])
         caption = _t("unemp_count_chart_caption", lang, area=area_title, span=span)
-    step = max(1, len(months) // 8)
-    ax.set_xticks(months[::step], [f"{int(m[5:])}/{m[:4]}" for m in months[::step]])  # "9/2023", not "2023-09"
-    ax.tick_params(axis="x", labelrotation=45)
+    step = max(1, -(-len(months) // 4))  # four or five labels: a phone's width
+    ticks = months[::-1][::step][::-1]  # the last month always named
+    ax.set_xticks(ticks, [f"{int(m[5:])}/{m[:4]}" for m in ticks])  # "9/2023", not "2023-09"
+    few_ticks(ax, "y", 5)
     ax.set_ylim(bottom=0)
-    ax.legend(loc="best", frameon=True)
+    legend_below(ax, gap=0.1)
+    fit(fig)
     return html.figure(fig, alt, caption, table, lang)
 
 

@@ -178,6 +178,11 @@ def svg_data_uri(fig: plt.Figure) -> str:
     return "data:image/svg+xml;base64," + base64.b64encode(svg).decode("ascii")
 
 
+TALL_CHART_INCHES = 5.0
+"""A chart drawn higher than this (a bar chart of many regions or groups) may stand taller on a printed page
+than the others (review.css: ``img.tall``), so its text is not shrunk below a readable size."""
+
+
 def figure(fig: plt.Figure, alt: str, caption: str, data: pd.DataFrame | None = None,
            lang: str = "fi") -> Block:
     """A chart with alt text and caption, followed by its numbers in a table.
@@ -186,8 +191,9 @@ def figure(fig: plt.Figure, alt: str, caption: str, data: pd.DataFrame | None = 
     nor colour is the only carrier of information.
     """
     numbers = table(data, caption) if data is not None else None
+    tall = bool(fig.get_size_inches()[1] > TALL_CHART_INCHES)
     return macro("blocks.html.j2", "figure", src=svg_data_uri(fig), alt=alt, caption=caption,
-                 numbers_label=t("common.chart_numbers", lang), numbers=numbers)
+                 numbers_label=t("common.chart_numbers", lang), numbers=numbers, tall=tall)
 
 
 def shared_block(name: str, inputs: Iterable[str], build: Callable[[], Block]) -> Block:

@@ -8,7 +8,6 @@ Status is always a symbol and a text (never colour alone); counts of persons 1�
 from __future__ import annotations
 
 import math
-import textwrap
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -279,12 +278,17 @@ def _chartable(own: pd.DataFrame, row: object) -> bool:
     return True
 
 
+SPARK_PLOT, SPARK_TITLE, SPARK_TICKS = 0.7, 0.62, 0.36
+"""Inches of a sparkline's row: the line, its name above it (up to three lines of 11 pt) and the periods below."""
+
+
 def trend_figure(card: pd.DataFrame, points: pd.DataFrame, lang: str, example: bool, caption: str,
-                 columns: int = 4) -> html.HTML | None:
+                 columns: int = 2) -> html.HTML | None:
     """Sparklines, one small panel per metric with at least two points, and their numbers as a table.
 
-    Each panel has its metric name, the first and last period, markers and the last value
-    written out, so neither colour nor the picture alone carries the figures.
+    Each panel has its metric name (wrapped, and shortened with "…" past three lines: the table has it whole),
+    the first and last period, markers and the last value written out, so neither colour nor the picture alone
+    carries the figures. Two panels a row at the phone's width keep every text at 11 pt.
     """
     from analysis.present import figures  # the chart libraries only where a chart is drawn
 
@@ -296,7 +300,8 @@ def trend_figure(card: pd.DataFrame, points: pd.DataFrame, lang: str, example: b
     if not panels:
         return None
     n_rows = math.ceil(len(panels) / columns)
-    fig, _ax = figures.new_figure(width=11.0, height=1.45 * n_rows)
+    height = (SPARK_PLOT + SPARK_TITLE + SPARK_TICKS) * n_rows
+    fig, _ax = figures.phone_figure(height)
     fig.clf()
     axes = fig.subplots(n_rows, columns, squeeze=False).ravel()
     table_rows = []
@@ -310,13 +315,19 @@ def trend_figure(card: pd.DataFrame, points: pd.DataFrame, lang: str, example: b
                 marker=figures.MARKERS[0], markersize=2.5, linewidth=1.3)
         ax.plot([x[-1]], [own["value"].iloc[-1]], marker="o", markersize=5, color=figures.PALETTE[1])
         last = float(own["value"].iloc[-1])
+        high = last > (own["value"].min() + own["value"].max()) / 2  # high: the value under the point
         ax.annotate(format_value(last, row.unit, lang, bool(row.persons)), (x[-1], last),
-                    textcoords="offset points", xytext=(-4, 4), ha="right", fontsize=7)
-        ax.set_title(textwrap.shorten(f"{row.section} {_name(row, lang)}", 48, placeholder="…"),
-                     fontsize=7, fontweight="normal", loc="left")
+                    textcoords="offset points", xytext=(-5, -5 if high else 5), ha="right",
+                    va="top" if high else "bottom", fontsize=figures.SMALLEST_TEXT,
+                    bbox={"boxstyle": "square,pad=0.1", "facecolor": "white", "edgecolor": "none", "alpha": 0.85})
+        ax.set_title(figures.wrap_label(f"{row.section}\u00a0{_name(row, lang)}", 24, 3),
+                     fontsize=figures.SMALLEST_TEXT, fontweight="normal", loc="left")
         ax.set_yticks([])
         ax.set_xticks([x[0], x[-1]])
-        ax.set_xticklabels([period_tick(own["period"].iloc[0]), period_tick(own["period"].iloc[-1])], fontsize=6)
+        ticks = ax.set_xticklabels([period_tick(own["period"].iloc[0]), period_tick(own["period"].iloc[-1])],
+                                   fontsize=figures.SMALLEST_TEXT)
+        ticks[0].set_horizontalalignment("left")
+        ticks[-1].set_horizontalalignment("right")
         ax.grid(False)
         for spine in ("top", "right", "left"):
             ax.spines[spine].set_visible(False)
@@ -326,8 +337,8 @@ def trend_figure(card: pd.DataFrame, points: pd.DataFrame, lang: str, example: b
                 t("kpi.trend_col_period", lang): period_label(rec.period, row.frequency, lang),
                 t("kpi.trend_col_value", lang): format_value(rec.value, row.unit, lang, bool(row.persons)),
             })
-    fig.subplots_adjust(left=0.02, right=0.98, top=1 - 0.32 / n_rows, bottom=0.18 / n_rows * 2,
-                        hspace=1.1, wspace=0.25)
+    fig.subplots_adjust(left=0.03, right=0.97, top=1 - SPARK_TITLE / height, bottom=SPARK_TICKS / height,
+                        hspace=(SPARK_TITLE + SPARK_TICKS) / SPARK_PLOT, wspace=0.12)
     alt = t("kpi.trend_alt", lang, n=len(panels))
     if example:
         caption = f"{caption} ({t('kpi.example_label', lang)})"

@@ -67,20 +67,22 @@ def monthly_blocks(scope: Scope, lang: str = "fi") -> list[html.HTML]:
     if len(own) < long_term.WINDOW_MONTHS:
         blocks.append(html.paragraph(tx("short_window", lang, months=len(own), until=g.until_month(month, lang))))
     first, last = own["period"].iloc[0], own["period"].iloc[-1]
-    fig, ax = figures.new_figure(8, 4)
+    fig, ax = figures.phone_figure(3.0)
     x = pd.PeriodIndex(own["period"], freq="M").to_timestamp()
-    ax.plot(x, own["long_term"], linestyle="-", marker="o", color=figures.PALETTE[0])
+    ax.plot(x, own["long_term"], linestyle="-", marker="o", markersize=4, color=figures.PALETTE[0])
+    figures.few_ticks(ax, "y", 5)
     figures.int_axis(ax, lang)
+    figures.month_axis(ax)
     ax.set_ylabel(tx("trend_ylabel", lang))
     ax.set_ylim(bottom=0)
     span = g.month_span(first, last, lang)
     caption = tx("trend_caption", lang, area=scope.area.name(lang), span=span)
-    ax.set_title(caption, fontsize=10)
     end = own.iloc[-1]
     alt = tx("trend_alt", lang, area=scope.area.name(lang), span=span, when=g.sentence(g.month_end(last, lang)),
              value=disclose_count(end["long_term"], lang),
              change=change_cell(end["long_term"], end["long_term_year_ago"], lang),
              change_pct=pct_change_cell(end["long_term"], end["long_term_year_ago"], lang))
+    figures.fit(fig)
     blocks.append(html.figure(fig, alt, caption, series_table(own, lang), lang))
     blocks.append(html.paragraph(tx("source_12r5", lang)))
     return blocks
@@ -114,23 +116,23 @@ def context_blocks(scope: Scope, lang: str = "fi") -> list[html.HTML]:
         if missing:
             blocks.append(html.notice(tx("context_missing_note", lang, names=", ".join(missing), year=year),
                                       "missing", lang))
-        fig, ax = figures.new_figure(8, 4)
+        fig, ax = figures.phone_figure(figures.bars_height(len(names)))
         values = part["long_term_pct_of_labour_force"]
         bars = ax.barh(names, values.fillna(0), color=figures.PALETTE[0])
-        for bar, value in zip(bars, values):
-            label = tx("context_missing_label", lang) if is_missing(value) else fmt_pct(value, 1, lang)
-            ax.text(bar.get_width(), bar.get_y() + bar.get_height() / 2, " " + label, va="center", fontsize=8,
-                    style="italic" if is_missing(value) else "normal")
+        labels = [tx("context_missing_label", lang) if is_missing(v) else fmt_pct(v, 1, lang) for v in values]
+        figures.bar_values(ax, bars, labels, italic=[is_missing(v) for v in values])
         ax.invert_yaxis()
+        ax.margins(y=0.02)
+        figures.few_ticks(ax, "x", 4)
         figures.pct_axis(ax, lang, axis="x", decimals=1)
         ax.set_xlabel(tx("context_xlabel", lang))
         caption = tx("context_caption", lang, year=year)
-        ax.set_title(caption, fontsize=10)
         top = part.loc[values.idxmax()] if values.notna().any() else None
         top_name = area_name(top["area_code"], scope, lang) if top is not None else MISSING
         top_value = fmt_pct(top["long_term_pct_of_labour_force"], 1, lang) if top is not None else MISSING
         alt = (tx("context_alt", lang, year=year, top=top_name, top_value=top_value, missing_names=", ".join(missing))
                if missing else tx("context_alt_none", lang, year=year, top=top_name, top_value=top_value))
+        figures.fit(fig)
         blocks.append(html.figure(fig, alt, caption, context_table(part, scope, lang), lang))
     blocks.append(html.paragraph(tx("source_sotkanet", lang)))
     return blocks

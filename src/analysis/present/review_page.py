@@ -540,7 +540,7 @@ def plan_block(facts: ReviewFacts, lang: str) -> html.HTML | None:
 def municipality_figure(facts: ReviewFacts, lang: str, highlight: str | None = None) -> html.HTML | None:
     """Sorted horizontal bars of the municipalities' rates, a dot for the rate a year earlier
     (``highlight``: the municipality whose page it is, in a darker colour)."""
-    from analysis.present.figures import new_figure, pct_axis
+    from analysis.present.figures import PHONE_CHART_WIDTH, new_figure, pct_axis
 
     munis = municipality_rows(facts).iloc[::-1]
     if munis.empty:
@@ -779,7 +779,7 @@ def forecast_figure(facts: ReviewFacts, lang: str) -> html.HTML | None:
     with its 80 % band, and the outcome of the forecast months the data already holds. The months after the
     sixth are not drawn: the sentence speaks of six months, and the 12th month's point repeats the last
     actual value (the seasonal reference), which a reader would take for a forecast of no change."""
-    from analysis.present.figures import int_axis, new_figure
+    from analysis.present.figures import PHONE_CHART_WIDTH, int_axis, new_figure
 
     fc, row = facts.forecast, _forecast_row(facts)
     if fc is None or row is None:
@@ -950,16 +950,11 @@ def municipality_sentences(facts: ReviewFacts, code: str, lang: str) -> list[str
     return out
 
 
-PHONE_CHART_WIDTH = 4.8
-"""The width (inches) of the main page's and the municipality pages' charts: at 110 px an inch (528 px) a
-390 px phone (about 364 px of content) shows them at 0.69 of their size, so 11 pt text (16.8 px) is 11.6 px."""
-
-
 def long_figure(facts: ReviewFacts, lang: str) -> html.HTML | None:
     """Five years of the area's unemployed beside the country's: each month (thin) and the 12-month mean (the
     trend without the seasons), both as an index of the first month's 12-month mean (= 100); None without
     the months (:func:`analysis.indicators.review.long_history`)."""
-    from analysis.present.figures import new_figure
+    from analysis.present.figures import PHONE_CHART_WIDTH, new_figure
 
     long = facts.long_history
     if long is None or long.empty:
@@ -997,7 +992,7 @@ def long_figure(facts: ReviewFacts, lang: str) -> html.HTML | None:
 def municipality_history_figure(facts: ReviewFacts, code: str, lang: str) -> html.HTML | None:
     """The municipality's own unemployed at each month's end over the last two years (counts under 5 are not
     drawn and read "<5" in the table), with the finding in the alt text; None without the months."""
-    from analysis.present.figures import int_axis, new_figure
+    from analysis.present.figures import PHONE_CHART_WIDTH, int_axis, new_figure
 
     hist = facts.municipality_history
     if hist is None or hist.empty:

@@ -310,7 +310,7 @@ def fan_chart(res: SkillsResult, series_id: str, lang: str = "fi") -> html.HTML:
     measure, level, group = skills.split_series_id(series_id)
     hist = occ.history(res.data, series_id).loc[:res.origin].iloc[-FAN_HISTORY_MONTHS:]
     fc = res.forecast[res.forecast["series_id"] == series_id].sort_values("h")
-    fig, ax = figures.new_figure(8, 3.6)
+    fig, ax = figures.phone_figure(3.6)
     x_hist = pd.PeriodIndex(hist.index, freq="M").to_timestamp()
     x_fc = pd.PeriodIndex(fc["target"], freq="M").to_timestamp()
     ax.fill_between(x_fc, fc["lo95"], fc["hi95"], color=figures.PALETTE[0], alpha=0.15,
@@ -321,13 +321,14 @@ def fan_chart(res: SkillsResult, series_id: str, lang: str = "fi") -> html.HTML:
             label=t("skills.legend_actual", lang))
     ax.plot(x_fc, fc["forecast"], color=figures.PALETTE[0], linestyle="--", marker="o", markersize=3,
             label=t("skills.legend_forecast", lang))
+    figures.few_ticks(ax, "y", 5)
     figures.int_axis(ax, lang)
+    figures.month_axis(ax)
     ax.set_ylim(bottom=0)
     ax.set_xlabel("")
-    ax.legend(loc="upper center", bbox_to_anchor=(0.5, -0.1), ncol=4, fontsize="small", frameon=False)
+    figures.legend_below(ax, ncol=2, gap=0.1)
     label = group_label(level, group, lang)
     title = t("skills.fan_title", lang, group=label, measure=measure_label(measure, lang))
-    ax.set_title(title)
     point = fc[fc["h"] == TABLE_HORIZON].iloc[0]
     alt = t("skills.fan_alt", lang, group=label, measure=measure_label(measure, lang),
             origin=origin_words(res.origin, lang), when=grammar.month_end(point["target"], lang),
@@ -340,6 +341,7 @@ def fan_chart(res: SkillsResult, series_id: str, lang: str = "fi") -> html.HTML:
         t("skills.col_lo95", lang): [fmt_int(v, lang) for v in fc["lo95"]],
         t("skills.col_hi95", lang): [fmt_int(v, lang) for v in fc["hi95"]],
     })
+    figures.fit(fig)
     return html.figure(fig, alt, title, numbers, lang)
 
 

@@ -186,24 +186,25 @@ def ranking_figure(ranking: pd.DataFrame, scope: Scope, lang: str = "fi") -> htm
 
 def _ranking_figure(ranking: pd.DataFrame, names: list[str], table: pd.DataFrame, lang: str) -> html.HTML:
     month = ranking["month"].iloc[0]
-    fig, ax = figures.new_figure(8, 6)
+    fig, ax = figures.phone_figure(figures.bars_height(len(names)))
     colours = [figures.PALETTE[1] if own else figures.PALETTE[0] for own in ranking["is_area_region"]]
     bars = ax.barh(names, ranking["rate"], color=colours)
-    for bar, own, value in zip(bars, ranking["is_area_region"], ranking["rate"]):
+    for bar, own in zip(bars, ranking["is_area_region"]):
         if own:
             bar.set_hatch("//")
             bar.set_edgecolor("black")
-        ax.text(bar.get_width(), bar.get_y() + bar.get_height() / 2, " " + fmt_pct(value, 1, lang),
-                va="center", fontsize=8, fontweight="bold" if own else "normal")
+    figures.bar_values(ax, bars, [fmt_pct(v, 1, lang) for v in ranking["rate"]], bold=list(ranking["is_area_region"]))
     ax.invert_yaxis()
+    ax.margins(y=0.01)
+    figures.few_ticks(ax, "x", 4)
     figures.pct_axis(ax, lang, axis="x")
     ax.set_xlabel(tx("ranking_xlabel", lang))
     caption = tx("ranking_caption", lang, month_end=g.month_end(month, lang))
-    ax.set_title(caption)
     own = ranking[ranking["is_area_region"]].iloc[0]
     alt = tx("ranking_alt", lang, month_end=g.month_end(month, lang),
              region=names[list(ranking["is_area_region"]).index(True)], count=len(ranking),
              rank_words=rank_words(int(own["rank"]), len(ranking), lang), rate=fmt_pct(own["rate"], 1, lang))
+    figures.fit(fig)
     return html.figure(fig, alt, caption, table, lang)
 
 
@@ -261,22 +262,23 @@ def trend_blocks(scope: Scope, lang: str = "fi", years: int = 5) -> list[html.HT
                                                change12=fmt_signed(change12, 0, lang), direction=dir_text))))
     shown = tr.tail(12 * years)
     first_m, last_m = shown["period"].iloc[0], shown["period"].iloc[-1]
-    fig, ax = figures.new_figure(8, 4)
+    fig, ax = figures.phone_figure(3.4)
     x = pd.PeriodIndex(shown["period"], freq="M").to_timestamp()
     ax.plot(x, shown["observed"], linestyle=":", marker="o", markersize=3, color=figures.PALETTE[0],
             label=tx("trend_observed", lang))
     ax.plot(x, shown["trend"], linestyle="-", linewidth=2.5, color=figures.PALETTE[1], label=tx("trend_trend", lang))
+    figures.few_ticks(ax, "y", 5)
     figures.int_axis(ax, lang)
     ax.set_ylabel(tx("trend_ylabel", lang))
-    ax.legend(loc="upper left")
+    figures.legend_below(ax)
     span = g.month_span(first_m, last_m, lang)
     caption = tx("trend_caption", lang, area=scope.area.name(lang), span=span)
-    ax.set_title(caption, fontsize=10)
     alt = tx("trend_alt", lang, area=scope.area.name(lang), span=span, when=g.in_month(last_m, lang),
              trend=fmt_int(last["trend"], lang), direction=dir_text)
     data = pd.DataFrame({tx("col_month", lang): [month_name(m, lang) for m in shown["period"]],
                          tx("col_observed", lang): [disclose_count(v, lang) for v in shown["observed"]],
                          tx("col_trend", lang): [fmt_int(v, lang) for v in shown["trend"]]})
+    figures.fit(fig)
     blocks.append(html.figure(fig, alt, caption, data, lang))
     return blocks
 
@@ -289,50 +291,63 @@ def occupation_figure(groups: pd.DataFrame, names: dict[str, str], month: str, l
         or occupation_label(c, names, lang)
         for c, k in zip(rows["group_code"], rows["kind"])
     ]
-    fig, ax = figures.new_figure(8, 5)
+    fig, ax = figures.phone_figure(figures.bars_height(len(rows), row=0.5))
     hatches = {"group": "", "special": "..", "missing": "xx"}
-    bars = ax.barh(rows["label"], rows["unemployed"].fillna(0), color=figures.PALETTE[0])
-    for bar, kind, value in zip(bars, rows["kind"], rows["unemployed"]):
+    bars = ax.barh(range(len(rows)), rows["unemployed"].fillna(0), height=0.42, color=figures.PALETTE[0])
+    for bar, kind in zip(bars, rows["kind"]):
         bar.set_hatch(hatches[kind])
         if kind != "group":
             bar.set_color(figures.PALETTE[7])
             bar.set_edgecolor("black")
-        ax.text(bar.get_width(), bar.get_y() + bar.get_height() / 2, " " + disclose_count(value, lang),
-                va="center", fontsize=8)
-    ax.invert_yaxis()
+    figures.bar_values(ax, bars, [disclose_count(v, lang) for v in rows["unemployed"]])
+    figures.labels_above_bars(ax, list(rows["label"]))
+    figures.few_ticks(ax, "x", 4, integer=True)
     figures.int_axis(ax, lang, axis="x")
     ax.set_xlabel(tx("occupation_xlabel", lang))
     caption = tx("occupation_caption_1", lang, month_end=g.month_end(month, lang))
-    ax.set_title(caption, fontsize=10)
     top = rows[rows["kind"] == "group"].sort_values("unemployed", ascending=False).iloc[0]
     alt = tx("occupation_alt", lang, month_end=g.month_end(month, lang), top=top["label"],
              value=disclose_count(top["unemployed"], lang))
+    figures.fit(fig)
     return html.figure(fig, alt, caption, occupation_table(groups, names, lang), lang)
+
+
+def beveridge_years_named(bev: pd.DataFrame) -> set[str]:
+    """The years written at the Beveridge curve's points: the first and the last, and the years of the highest
+    and lowest unemployment rate and of the highest vacancy rate (every year is in the chart's table; all of
+    them at the points would overlap on a phone)."""
+    rows = [0, len(bev) - 1, bev["unemployment_rate"].to_numpy().argmax(), bev["unemployment_rate"].to_numpy().argmin(),
+            bev["vacancy_rate"].to_numpy().argmax()]
+    return {str(bev["year"].iloc[int(i)]) for i in rows}
 
 
 def beveridge_figure(bev: pd.DataFrame, scope: Scope, lang: str = "fi") -> html.HTML:
     """Beveridge curve: annual unemployment rate (x) against vacancy rate (y), points labelled by year."""
-    fig, ax = figures.new_figure(7, 5)
+    fig, ax = figures.phone_figure(4.2)
     ax.plot(bev["unemployment_rate"], bev["vacancy_rate"], linestyle="-", marker="o", color=figures.PALETTE[0])
+    named = beveridge_years_named(bev)
     for rec in bev.itertuples(index=False):
-        ax.annotate(rec.year, (rec.unemployment_rate, rec.vacancy_rate), textcoords="offset points",
-                    xytext=(4, 4), fontsize=8)
+        if str(rec.year) in named:
+            ax.annotate(rec.year, (rec.unemployment_rate, rec.vacancy_rate), textcoords="offset points",
+                        xytext=(5, 3), fontsize=figures.SMALLEST_TEXT)
     last = bev.iloc[-1]
     ax.plot([last["unemployment_rate"]], [last["vacancy_rate"]], marker="D", markersize=9, linestyle="none",
             color=figures.PALETTE[1])
+    figures.few_ticks(ax, "x", 4)
+    figures.few_ticks(ax, "y", 5)
     figures.pct_axis(ax, lang, axis="x", decimals=1)
     figures.pct_axis(ax, lang, axis="y", decimals=1)
     ax.set_xlabel(tx("beveridge_xlabel", lang))
     ax.set_ylabel(tx("beveridge_ylabel", lang))
     first_y, last_y = bev["year"].iloc[0], bev["year"].iloc[-1]
     caption = tx("beveridge_caption", lang, area=scope.area.name(lang), first=first_y, last=last_y)
-    ax.set_title(caption, fontsize=10)
     alt = tx("beveridge_alt", lang, area=scope.area.name(lang), first=first_y, last=last_y,
              u=fmt_pct(last["unemployment_rate"], 1, lang), v=fmt_pct(last["vacancy_rate"], 1, lang))
     data = pd.DataFrame({tx("col_year", lang): bev["year"],
                          tx("col_months", lang): [fmt_int(v, lang) for v in bev["months"]],
                          tx("col_rate", lang): [fmt_pct(v, 1, lang) for v in bev["unemployment_rate"]],
                          tx("col_vacancy_rate", lang): [fmt_pct(v, 1, lang) for v in bev["vacancy_rate"]]})
+    figures.fit(fig)
     return html.figure(fig, alt, caption, data, lang)
 
 
@@ -412,7 +427,6 @@ def occupation_blocks(scope: Scope, lang: str = "fi") -> list[html.HTML]:
         text += " " + tx(key, lang, codes=", ".join(in_finnish))
     blocks.append(html.paragraph(text))
     blocks.append(occupation_figure(g1, names, month, lang))
-    blocks.append(html.heading(tx("occupation_caption_2", lang, month_end=month_end), 4))
     blocks.append(html.table(occupation_table(g2, names, lang), tx("occupation_caption_2", lang, month_end=month_end)))
     blocks.append(html.heading(tx("top_heading", lang), 4))
     blocks.append(html.table(top_table(structure.top_occupations(scope), occupation_names(), lang),
