@@ -687,7 +687,7 @@ def outlook_figure(facts: ReviewFacts, lang: str) -> html.HTML | None:
     import textwrap
 
     from analysis.forecast.outlook import CLASS_NAMES
-    from analysis.present.figures import new_figure, pct_axis
+    from analysis.present.figures import PHONE_CHART_WIDTH, new_figure, pct_axis
     from analysis.present.skills import class_label
 
     summary = facts.outlook
@@ -1051,7 +1051,7 @@ def municipality_rate_figure(facts: ReviewFacts, code: str, lang: str) -> html.H
     years of counts the data lack. The months the data lack are a gap in the line, never joined or filled;
     the caption names the months shown and says once that those between are not in the data; the alt text
     compares the latest rate with the same month in the line. None without 13 months."""
-    from analysis.present.figures import new_figure, pct_axis
+    from analysis.present.figures import PHONE_CHART_WIDTH, new_figure, pct_axis
 
     rates = facts.municipality_rates
     if rates is None or rates.empty:
