@@ -170,6 +170,8 @@ def test_the_pdf_has_page_numbers_and_a_running_title(full_review: Path, swedish
     assert pages >= 2 and f"{word} 1 / {pages}" in text and f"{word} {pages} / {pages}" in text
     title = "Työllisyyskatsaus" if lang == "fi" else "Sysselsättningsöversikt"
     assert text.count(title) >= pages  # the running title on every page
+    flat = " ".join(text.split())  # the appendix and the municipality pages named with their address
+    assert "(appendix.html)" in flat and "Perho (kunta-ku584.html)" in flat.replace("Perho ( kunta", "Perho (kunta")
 
 
 CHART_TEXT_JS = """() => {

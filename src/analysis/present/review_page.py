@@ -896,7 +896,7 @@ def main_blocks(facts: ReviewFacts, lang: str) -> list[html.HTML]:
         fig = forecast_figure(facts, lang)
         if fig is not None:
             blocks.append(fig)
-    blocks.append(html.link("appendix.html", tx("appendix_link", lang), "screen-only"))
+    blocks.append(html.link("appendix.html", tx("appendix_link", lang), "print-address"))
     u = _group(facts, "unemployed")
     last = u["month"] if isinstance(u["month"], str) else scope.last_month
     blocks.append(html.paragraph(tx("source_line", lang, month=month_name(last, lang)), "source-line"))
