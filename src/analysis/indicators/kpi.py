@@ -574,6 +574,13 @@ def municipal_counts(internal: pd.DataFrame | None, scope: Scope,
     return pd.concat(parts, ignore_index=True)[cols]
 
 
+def per_metric(card: pd.DataFrame) -> pd.DataFrame:
+    """One row per metric of the scorecard: a metric of two figures (the foreign-language rates) counts once,
+    by its first figure. The main page's plan box and the scorecard's summary count metrics by this rule, so
+    their counts add up to the metrics of the plan."""
+    return card.drop_duplicates("metric_id")
+
+
 def status_counts(card: pd.DataFrame) -> dict[str, int]:
     """How many scorecard rows have each status (every key of :data:`STATUSES`, zeros included; and
     :data:`AT_RISK`, always 0, for callers of the earlier rule)."""

@@ -258,7 +258,7 @@ def summary_text(card: pd.DataFrame, lang: str = "fi") -> str:
     metric, as the main page's plan box counts them, so the four add up to the metrics the section names
     ("Toimintasuunnitelman 26 mittarista 0 on tavoitteessa …; 2 on ilman tavoitetta ja 24 ilman tietoa.");
     a metric of two figures (the foreign-language rates) counts once, by its first figure."""
-    first = card.drop_duplicates("metric_id")
+    first = kpi.per_metric(card)
     counts = kpi.status_counts(first)
     words = {status: grammar.count_word(counts[status], "nominative", lang)
              for status in (kpi.ON_TRACK, kpi.OFF_TRACK, kpi.NO_TARGET, kpi.MISSING)}

@@ -518,7 +518,7 @@ def plan_block(facts: ReviewFacts, lang: str) -> html.HTML | None:
     card = facts.scorecard
     if card is None or card.empty:
         return None
-    first = card.drop_duplicates("metric_id")
+    first = kpi.per_metric(card)
     counts = kpi.status_counts(first)
     judged_states = [kpi.ON_TRACK, kpi.OFF_TRACK]
     if not sum(counts[s] for s in judged_states):
