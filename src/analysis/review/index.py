@@ -19,6 +19,7 @@ from analysis import config
 from analysis.files import public_mode, write_atomic
 from analysis.names import area_name
 from analysis.present.grammar import until_month
+from analysis.present.review_page import municipality_page_slug
 from analysis.present.text import period_words, t
 from analysis.review import render
 
@@ -200,7 +201,7 @@ def _own_links(record: dict, output_dir: Path, name: str, period: str, lang: str
     if not codes:
         return links, None
     names = sorted(((area_name(code, None, lang), code) for code in codes), key=lambda p: _name_key(p[0]))
-    pages = [{"href": str(folder / f"kunta-{code.lower()}.html"), "text": town, "hreflang": lang, "lang": "", "type": "",
+    pages = [{"href": str(folder / municipality_page_slug(code)), "text": town, "hreflang": lang, "lang": "", "type": "",
               "label": t("index.municipality_label", lang, name=_isolated(town), period=period)} for town, code in names]
     return links, {"label": t("index.municipalities", lang), "summary": t("index.municipalities_count", lang, count=len(pages)),
                    "open": len(pages) <= MUNICIPALITIES_OPEN, "links": pages}
