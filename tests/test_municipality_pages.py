@@ -251,3 +251,17 @@ def test_the_municipalities_chart_has_no_year_earlier_dot_without_one(june):
     block = rp.municipality_figure(june, "fi", highlight=PERHO).data
     assert "piste: vuotta aiemmin" not in block and "merkki näyttää" not in block
     assert "Vuotta aiemmin" not in block and pd.notna(june.levels["rate"]).any()
+
+
+def test_june_2026_main_page_reads_in_full_sentences(june):
+    """Without a year-earlier month the rate sentence is still two whole sentences (not "…; koko maassa aste
+    oli …"), and the groups lacking that month are listed without a comma inside an item ("työttömät ulkomaan
+    kansalaiset", not "ulkomaan kansalaiset, työttömät") and closed with "ja"."""
+    fi, sv = rp.story(june, "fi"), rp.story(june, "sv")
+    assert "Työttömyysaste oli 10,3\u00a0%. Koko maassa työttömyysaste oli 12,8\u00a0%." in fi
+    assert "Arbetslöshetsgraden var 10,3\u00a0%. I hela landet var arbetslöshetsgraden 12,8\u00a0%." in sv
+    line = rp.no_comparison_line(june, "fi")
+    assert "työttömät ulkomaan kansalaiset, kokoaikaisesti lomautetut, palveluissa olevat ja aktivointiaste:" in line
+    assert "kansalaiset, työttömät" not in line
+    assert "arbetslösa utländska medborgare, helt permitterade, personer i tjänster och aktiveringsgrad:" in (
+        rp.no_comparison_line(june, "sv"))

@@ -422,9 +422,8 @@ def no_comparison_line(facts: ReviewFacts, lang: str) -> str:
         if len(lacking) == len(shown):
             parts.append(tx("no_comparison_all", lang, months=months))
         else:
-            labels = [tx(f"group_{g}", lang) for g in lacking["group"]]
-            labels = [x[0].lower() + x[1:] for x in labels] if lang == "fi" else labels
-            parts.append(tx("no_comparison_groups", lang, months=months, items=", ".join(labels)))
+            labels = [inline_label(group, lang) for group in lacking["group"]]  # no comma inside an item
+            parts.append(tx("no_comparison_groups", lang, months=months, items=g.join_and(labels, lang)))
     return " ".join(parts)
 
 
