@@ -203,3 +203,20 @@ def test_an_edited_text_reaches_the_next_result_computed_in_a_running_process(co
         assert "<h2>Pitkäaikaistyöttömät</h2>" in _html(after) and len(counted) == 2
     finally:
         text.catalogue.cache_clear()  # the next caller reads the package's own files again
+
+
+def test_a_section_found_in_the_cache_is_presented_without_the_data_libraries(monkeypatch, tmp_path):
+    """A notebook that only presents computed sections (the scorecard, the foreign-language section, the
+    data overview) never imports pandas in its kernel: half of such a kernel's CPU (issue 26's budget)."""
+    import subprocess
+    import sys
+
+    monkeypatch.setattr(config, "CACHE_DIR", tmp_path / "cache")
+    facts.section("foreign_language", "keski-pohjanmaa", "2023Q3", "embedded", "fi", tmp_path / "out")
+    out_dir = str(tmp_path / "out")
+    code = ("import sys\nfrom analysis.present.html import joined\nfrom analysis.review.facts import section\n"
+            f"page = joined(section('foreign_language', 'keski-pohjanmaa', '2023Q3', 'embedded', 'fi', {out_dir!r}))\n"
+            "print('pandas' in sys.modules, len(page.data) > 1000)")
+    env = {**os.environ, "ANALYSIS_CACHE_DIR": str(tmp_path / "cache"), "PYTHONPATH": str(config.ROOT / "src")}
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True, env=env).stdout
+    assert out.split() == ["False", "True"]

@@ -11,7 +11,9 @@ Observations have the columns of :data:`OBS_COLUMNS`:
 
 Provenance has one row per table: where it came from, when it was last updated at the
 source and when it was fetched (or which snapshot it is). Every layer imports this module;
-of the package it imports only :mod:`analysis.errors`.
+of the package it imports only :mod:`analysis.errors`, and it does not import pandas (its functions
+take and return frames without constructing any), so a notebook's kernel that presents computed
+sections never imports pandas for an area code's pattern.
 
 The known errors and their messages are in :mod:`analysis.errors`; the store's own is :class:`StoreError`.
 """
@@ -21,10 +23,12 @@ from __future__ import annotations
 import math
 from dataclasses import dataclass
 from functools import cached_property
-
-import pandas as pd
+from typing import TYPE_CHECKING
 
 from analysis.errors import UserError
+
+if TYPE_CHECKING:  # the frames are pandas'; this module, which every layer imports, does not import it
+    import pandas as pd
 
 BREAKDOWNS: tuple[str, ...] = ("occupation_code", "language", "age_group", "sex")
 OBS_COLUMNS: tuple[str, ...] = ("table_id", "period", "area_code", "measure", *BREAKDOWNS, "value")

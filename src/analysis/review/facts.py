@@ -47,11 +47,20 @@ def reviews_digest(output_dir: str | Path, area: str, period: str | None = None)
     return hashlib.sha256(repr(periods).encode()).hexdigest()[:16]
 
 
-def key_parts(area: str, period: str, data_source: str, *extra: object) -> tuple[object, ...]:
+def key_parts(area: str, period: str, data_source: str, *extra: object,
+              digests: tuple[str, str] | None = None) -> tuple[object, ...]:
     """What a result of ``area`` and ``period`` depends on besides its own name: the area's definition
-    (its members, as ``config/areas.yaml`` says now), the period, the data's content and the code."""
-    return (repr(config.get_area(area)), period, data_source, cache.data_digest(data_source), cache.code_digest(),
-            *extra)
+    (its members, as ``config/areas.yaml`` says now), the period, the data's content and the code.
+    ``digests``: the data's and the code's digest (:func:`current_digests`) when the caller asks for
+    several keys at one moment; by default they are computed now."""
+    data, code = digests if digests is not None else current_digests(data_source)
+    return (repr(config.get_area(area)), period, data_source, data, code, *extra)
+
+
+def current_digests(data_source: str) -> tuple[str, str]:
+    """The digests of the data of ``data_source`` and of the code as they are now (hashed anew at every
+    call: a file edited since the last call changes them)."""
+    return cache.data_digest(data_source), cache.code_digest()
 
 
 def kpi_card(scope: Scope, output_dir: str | Path = config.OUTPUTS_DIR, kpi_data: str = "imported") -> tuple:
@@ -250,23 +259,30 @@ def wanted(results: set[str] | frozenset[str]) -> list[list[str]]:
 
 
 def entry(name: str, area: str, period: str, data_source: str = "embedded", lang: str = "fi",
-          output_dir: str | Path = config.OUTPUTS_DIR, kpi_data: str = "imported") -> tuple[str, str, tuple]:
+          output_dir: str | Path = config.OUTPUTS_DIR, kpi_data: str = "imported",
+          digests: tuple[str, str] | None = None) -> tuple[str, str, tuple]:
     """Where the one cache keeps the result ``name`` (a result of :data:`STAGES` or a table
-    ``table.<name>``) of a review: ``(folder, name, key parts)`` for :func:`analysis.cache.cached`."""
+    ``table.<name>``) of a review: ``(folder, name, key parts)`` for :func:`analysis.cache.cached`.
+    ``digests``: see :func:`key_parts`."""
     if name.startswith(TABLE_PREFIX):
-        return "tables", name[len(TABLE_PREFIX):], key_parts(area, period, data_source, lang)
+        return "tables", name[len(TABLE_PREFIX):], key_parts(area, period, data_source, lang, digests=digests)
     if name in ("forecast", "outlook"):
-        return "facts", name, key_parts(area, period, data_source)
+        return "facts", name, key_parts(area, period, data_source, digests=digests)
     if name == "facts":
-        return "facts", "figures", key_parts(area, period, data_source, reviews_digest(output_dir, area, period), kpi_data)
+        return "facts", "figures", key_parts(area, period, data_source, reviews_digest(output_dir, area, period),
+                                             kpi_data, digests=digests)
     extra = (reviews_digest(output_dir, area, period), kpi_data) if name in COUNTS_REVIEWS else ()
-    return "sections", name, key_parts(area, period, data_source, lang, *extra)
+    return "sections", name, key_parts(area, period, data_source, lang, *extra, digests=digests)
 
 
-def is_cached(name: str, area: str, period: str, data_source: str = "embedded", lang: str = "fi",
-              output_dir: str | Path = config.OUTPUTS_DIR, kpi_data: str = "imported") -> bool:
-    """True when the cache already holds the result ``name`` for the data, area and code as they are now."""
-    return cache.entry_path(*entry(name, area, period, data_source, lang, output_dir, kpi_data)).exists()
+def uncached(names: list[str], area: str, period: str, data_source: str = "embedded", lang: str = "fi",
+             output_dir: str | Path = config.OUTPUTS_DIR, kpi_data: str = "imported") -> list[str]:
+    """The results of ``names`` the cache does not hold yet for the data, area and code as they are now
+    (the data and the code hashed once for all of them)."""
+    digests = current_digests(data_source)
+    return [name for name in names
+            if not cache.entry_path(*entry(name, area, period, data_source, lang, output_dir, kpi_data,
+                                           digests)).exists()]
 
 
 def compute(name: str, area: str, period: str, data_source: str = "embedded", lang: str = "fi",

@@ -64,9 +64,11 @@ KERNEL_NAME = "python3"
 NOTEBOOKS_AT_ONCE = 4
 """Notebooks executed at once. A notebook's kernel spends half its second waiting (start-up, messages),
 so four at a time keep two cores busy (measured: 8 notebooks, 2 cores)."""
-KERNEL_ARGUMENTS = ["--IPKernelApp.log_level=CRITICAL"]
+KERNEL_ARGUMENTS = ["--IPKernelApp.log_level=CRITICAL", "--HistoryManager.enabled=False"]
 """The kernel's own log: silent (its start-up warnings, e.g. about local TCP, are not the reader's
-concern; what a cell raises is in the executed notebook and the run's error message)."""
+concern; what a cell raises is in the executed notebook and the run's error message). No input history:
+the executed notebook is the record of what ran (IPython's history database is a file every kernel of
+a run would otherwise open and write, and a thread in each)."""
 
 
 class ReviewFailed(UserError, RuntimeError):
@@ -161,13 +163,17 @@ def compute_worker_init(log_path: str, parent_pid: int) -> None:
     threadpool_limits(limits=1, user_api="blas")
 
 
-def _already(build: _Build, name: str) -> bool:
-    """True when the cache holds the result ``name`` of ``build`` for the data and code as they are now."""
+def _to_compute(build: _Build, names: list[str]) -> list[str]:
+    """The results of ``names`` that ``build`` must compute: those the cache does not hold for the data
+    and code as they are now (the others are logged as found)."""
     p = build.params.as_notebook_parameters()
-    found = facts.is_cached(name, p["area"], p["period"], p["data_source"], p["lang"], p["output_dir"], p["kpi_data"])
-    if found:
-        logging.getLogger(_logger_name(build)).info("%s computed (found in the cache)", name)
-    return found
+    missing = facts.uncached(names, p["area"], p["period"], p["data_source"], p["lang"], p["output_dir"],
+                             p["kpi_data"])
+    logger = logging.getLogger(_logger_name(build))
+    for name in names:
+        if name not in missing:
+            logger.info("%s computed (found in the cache)", name)
+    return missing
 
 
 def compute_results(builds: list[_Build], notebooks: list[Notebook], log: Path) -> None:
@@ -178,8 +184,9 @@ def compute_results(builds: list[_Build], notebooks: list[Notebook], log: Path) 
     import multiprocessing
 
     stages = facts.wanted({name for nb in notebooks for name in nb.results})
+    missing = {id(build): set(_to_compute(build, [name for stage in stages for name in stage])) for build in builds}
     jobs_of = [[(build, name) for build in builds for name in stage
-                if not _already(build, name)] for stage in stages]  # a repeated review finds them all cached
+                if name in missing[id(build)]] for stage in stages]  # a repeated review finds them all cached
     if not any(jobs_of):
         return
     log.parent.mkdir(parents=True, exist_ok=True)
