@@ -154,7 +154,7 @@ def test_fixture_is_labelled_synthetic_and_shaped_like_real_response() -> None:
 
 
 def test_11rm_spec_selects_the_real_codes() -> None:
-    from analysis.sources.pxweb import build_selection, parse_metadata
+    from analysis.sources.pxweb_query import build_selection, parse_metadata
 
     meta = parse_metadata(_metadata_from(_fixture_doc()), "11rm", "fixture")
     selection, notes = build_selection(_spec_11rm(), meta)
@@ -166,7 +166,8 @@ def test_11rm_spec_selects_the_real_codes() -> None:
 
 
 def _population_rows() -> pd.DataFrame:
-    from analysis.sources.pxweb import jsonstat2_observations, parse_metadata
+    from analysis.sources.jsonstat import jsonstat2_observations
+    from analysis.sources.pxweb_query import parse_metadata
 
     doc = _fixture_doc()
     meta = parse_metadata(_metadata_from(doc), "11rm", "fixture")

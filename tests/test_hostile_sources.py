@@ -15,7 +15,9 @@ from pathlib import Path
 
 import pytest
 
-from analysis.sources.pxweb import DeadlineError, PxWebClient, PxWebError, parse_jsonstat2
+from analysis.sources.jsonstat import parse_jsonstat2
+from analysis.sources.pxweb import DeadlineError, PxWebClient
+from analysis.sources.pxweb_query import PxWebError
 from analysis.store.refresh import run_fetch, span_text
 
 

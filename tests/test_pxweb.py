@@ -24,17 +24,14 @@ import pytest
 from analysis import config
 from analysis.sources.catalog import FETCH_12R5, FETCH_12TA, FETCH_12TI, FETCH_12TU, MEASURES_12R5, FetchSpec
 from analysis.sources.fetch import resolve_spec
-from analysis.sources.pxweb import (
-    ApiLimits,
-    DeadlineError,
-    PxWebClient,
+from analysis.sources.jsonstat import jsonstat2_observations, parse_jsonstat2
+from analysis.sources.pxweb import ApiLimits, DeadlineError, PxWebClient
+from analysis.sources.pxweb_query import (
     PxWebError,
     TableMeta,
     build_selection,
     cell_count,
     duration_bounds,
-    jsonstat2_observations,
-    parse_jsonstat2,
     split_selection,
     variable_role,
 )

@@ -190,7 +190,7 @@ def _known_errors() -> tuple[type[BaseException], ...]:
     known: list[type[BaseException]] = [UserError]
     try:
         from analysis.sources.fetch import FetchError
-        from analysis.sources.pxweb import PxWebError
+        from analysis.sources.pxweb_query import PxWebError
 
         known += [PxWebError, FetchError]
     except ImportError:  # pragma: no cover - the sources layer always imports

@@ -228,7 +228,7 @@ class ClassSums:
     """Measures summed from the classes of one variable, the classes chosen by their labels (their codes are
     not public and may change): the variable whose label matches ``variable`` (a case-insensitive glob such as
     ``"*kesto*"``), and for each stable measure the lower bound, in weeks, from which a class counts
-    (``sources.pxweb.duration_bounds`` reads "53-78 viikkoa", "2-3 vuotta", "Yli 5 vuotta" …). A class that
+    (``sources.pxweb_query.duration_bounds`` reads "53-78 viikkoa", "2-3 vuotta", "Yli 5 vuotta" …). A class that
     straddles a bound, or a label that does not parse, stops the fetch with the labels found."""
 
     variable: str

@@ -33,12 +33,8 @@ from analysis.sources.px import (
     read_px_table,
     table_id_of,
 )
-from analysis.sources.pxweb import (
-    DeadlineError,
-    FetchResult,
-    PxWebClient,
-    PxWebError,
-)
+from analysis.sources.pxweb import DeadlineError, FetchResult, PxWebClient
+from analysis.sources.pxweb_query import PxWebError
 
 _PERIOD = {"M": re.compile(rf"^{MONTH_PATTERN}$"), "A": re.compile(rf"^{YEAR_PATTERN}$")}
 _AREA = re.compile(rf"^({AREA_CODE_PATTERN})$")

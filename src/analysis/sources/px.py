@@ -30,7 +30,8 @@ import pandas as pd
 from analysis.errors import DataValidationError, Text, UserError
 from analysis.schema import AREA_CODE_PATTERN, PROVENANCE_COLUMNS, Store, tidy
 from analysis.sources.catalog import STATFIN, TABLES, citation
-from analysis.sources.pxweb import strip_prefix, to_period
+from analysis.sources.jsonstat import to_period
+from analysis.sources.pxweb_query import strip_prefix
 from analysis.sources.validation import check_observations
 
 DEFAULT_CODEPAGE = "iso-8859-1"
