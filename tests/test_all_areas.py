@@ -16,7 +16,7 @@ import pytest
 from analysis import config
 from analysis.forecast.area import forecast_facts
 from analysis.indicators.review import compute_facts
-from analysis.present import foreign_language, kpi, long_term, overview, review_page, skills, structure
+from analysis.present import foreign_language, kpi, long_term, municipality_page, overview, review_page, skills, structure
 from analysis.store.scope import Scope
 
 KINDS = ["keski-pohjanmaa", "oulun-tyollisyysalue", "maakunta-lappi", "elinvoimakeskus-lounais-suomi"]
@@ -41,8 +41,8 @@ def test_every_section_of_every_area_is_built(store, slug):
         *kpi.scorecard_blocks(scope, "fi"),
         *overview.overview_blocks(scope, "fi"),
     ]
-    for code in review_page.municipality_codes(facts):
-        blocks += review_page.municipality_blocks(facts, code, "fi")
+    for code in municipality_page.municipality_codes(facts):
+        blocks += municipality_page.municipality_blocks(facts, code, "fi")
     text = "".join(b.data for b in blocks)
     assert "<h2" in text and not re.search(r"\bnan\b", text)
     headline = review_page.headline(facts, "fi")

@@ -364,7 +364,7 @@ def test_the_off_track_metric_is_named_on_the_main_page_s_first_screen(tmp_path,
 
 def test_each_municipality_page_shows_its_own_values_of_the_municipal_metrics(tmp_path, internal_dir, store, kp_area):
     from analysis.indicators.review import compute_facts
-    from analysis.present import review_page
+    from analysis.present import municipality_page
     from analysis.review import facts as review_facts
 
     path = fill(template(tmp_path),
@@ -376,10 +376,10 @@ def test_each_municipality_page_shows_its_own_values_of_the_municipal_metrics(tm
     scope = Scope.of(store, kp_area, "2023Q3")
     _card, _points, internal = pk.build(scope, "imported", reviews=NO_REVIEWS)
     facts = dataclasses.replace(compute_facts(scope), municipal_metrics=review_facts.municipal_metrics(scope, internal))
-    perho = "".join(b.data for b in review_page.municipality_blocks(facts, "KU584", "fi"))
+    perho = "".join(b.data for b in municipality_page.municipality_blocks(facts, "KU584", "fi"))
     assert "Toimintasuunnitelman mittarit kunnassa" in perho and "Työnantajakontaktit (kpl/kk)" in perho
     assert ">12<" in perho  # its own value
     assert "+3" in perho and "✓ tavoitteessa" in perho  # 12 against 9 a month earlier; its own target 10
     assert "150" not in perho  # Kokkola's value stays on Kokkola's page
-    halsua = "".join(b.data for b in review_page.municipality_blocks(facts, "KU074", "fi"))
+    halsua = "".join(b.data for b in municipality_page.municipality_blocks(facts, "KU074", "fi"))
     assert "Toimintasuunnitelman mittarit kunnassa" not in halsua  # nothing reported for Halsua

@@ -28,6 +28,7 @@ from test_review_language import chart_text_px
 
 from analysis.indicators import groups
 from analysis.indicators.review import compute_facts
+from analysis.present import municipality_page as mp
 from analysis.present import review_page as rp
 from analysis.present.text import t
 from analysis.store import load_store, read_store
@@ -55,7 +56,7 @@ def fetched(kp_area):
 
 
 def page(facts, code: str, lang: str) -> BeautifulSoup:
-    return BeautifulSoup("".join(b.data for b in rp.municipality_blocks(facts, code, lang)), "html.parser")
+    return BeautifulSoup("".join(b.data for b in mp.municipality_blocks(facts, code, lang)), "html.parser")
 
 
 def table_after(soup: BeautifulSoup, caption: str) -> list[list[str]]:
@@ -92,7 +93,7 @@ def test_the_rate_history_reads_the_published_rates_and_leaves_the_gap_empty(jun
      "däremellan (februari 2025 – maj 2026) finns inte i materialet."),
 ])
 def test_a_page_without_two_years_of_counts_draws_the_published_rate(june, lang, alt, caption):
-    assert rp.municipality_history_figure(june, PERHO, lang) is None  # one month of counts only
+    assert mp.municipality_history_figure(june, PERHO, lang) is None  # one month of counts only
     soup, alt = page(june, PERHO, lang), alt.replace(" %", "\u00a0%")  # a number and its sign never part
     img = soup.find("img", alt=alt)
     assert img is not None, [i.get("alt") for i in soup.find_all("img")]
@@ -107,7 +108,7 @@ def test_a_page_without_two_years_of_counts_draws_the_published_rate(june, lang,
 
 def test_the_gap_is_never_joined(june):
     """The rate line is two runs in the SVG (a path moves twice): February 2023 … January 2025, then June 2026."""
-    svg = svg_of(rp.municipality_rate_figure(june, PERHO, "fi").data)
+    svg = svg_of(mp.municipality_rate_figure(june, PERHO, "fi").data)
     lines = re.findall(r'<path d="([^"]*)"[^>]*style="fill: none; stroke: #0b5394', svg)
     assert len(lines) == 1 and lines[0].count("M") == 2, lines
     assert "ei lukuja" in svg  # the gap says what it is
@@ -115,7 +116,7 @@ def test_the_gap_is_never_joined(june):
 
 @pytest.mark.parametrize("lang", ["fi", "sv"])
 def test_the_rate_chart_text_is_at_least_11_px_on_a_phone(june, lang):
-    block = rp.municipality_rate_figure(june, PERHO, lang).data
+    block = mp.municipality_rate_figure(june, PERHO, lang).data
     assert chart_text_px(block) >= 11, chart_text_px(block)
 
 
@@ -162,7 +163,7 @@ def test_the_groups_table_on_a_municipality_page(june):
 def test_a_count_the_source_suppressed_is_not_given_back_by_subtraction(june):
     """MK16's 556 under-25s minus the shown members would give Halsua's suppressed count (3): Lestijärvi's 5,
     the smallest shown, is hidden too."""
-    shown = rp.municipality_groups_shown(june, "fi")
+    shown = mp.municipality_groups_shown(june, "fi")
     assert shown[(HALSUA, "under_25")][0] == ".." and shown[(LESTIJARVI, "under_25")][0] == ".."
     assert shown[(PERHO, "under_25")][0] == "17"
 
@@ -170,7 +171,7 @@ def test_a_count_the_source_suppressed_is_not_given_back_by_subtraction(june):
 def _attacks(facts) -> list[str]:
     """Every group and month whose area figure (the main page's tile) minus the numbers the municipality pages
     show is 1–4 while a member's cell is hidden."""
-    found, shown = [], rp.municipality_groups_shown(facts, "fi")
+    found, shown = [], mp.municipality_groups_shown(facts, "fi")
     for key in {k for _c, k in shown}:
         area = facts.group(key)
         for col, i in (("value", 0), ("year_ago", 1)):
@@ -189,8 +190,8 @@ def test_no_hidden_group_count_is_the_area_minus_the_shown_members(june, quarter
 
 def test_the_subtraction_check_can_fail(june, monkeypatch):
     """Were Lestijärvi's 5 under-25s shown, the check would find Halsua's 3 (556 − 553)."""
-    original = rp.municipality_groups_shown
-    monkeypatch.setattr(rp, "municipality_groups_shown",
+    original = mp.municipality_groups_shown
+    monkeypatch.setattr(mp, "municipality_groups_shown",
                         lambda f, lang: {**original(f, lang), (LESTIJARVI, "under_25"): ("5", "–", "–")})
     assert _attacks(june) == ["under_25 value: 556.0 − shown = 3.0"]
 
@@ -201,7 +202,7 @@ def test_a_small_group_count_reads_less_than_five_without_its_change(fetched):
     obs = read_store(STORE).observations
     cell = obs[(obs["area_code"] == LESTIJARVI) & (obs["measure"] == "unemployed_foreign_nationals")]
     assert cell.set_index("period")["value"][["2025-06", "2026-06"]].tolist() == [3, 3]
-    shown = rp.municipality_groups_shown(fetched, "fi")
+    shown = mp.municipality_groups_shown(fetched, "fi")
     assert shown[(LESTIJARVI, "foreign_nationals")] == ("<5", "<5", "..")
     assert shown[(HALSUA, "foreign_nationals")][0] == ".."
 
@@ -228,7 +229,7 @@ def test_the_vacancies_are_the_group_the_embedded_quarters_hold(quarter):
     (new vacancies, quarter-end months from 2022). Perho's begin in 2023-03: its September 2022 is not in the
     data ("–"); Lestijärvi's are suppressed by the source, and Toholampi's 10 is hidden too, or the area's 438
     minus the shown members would give Lestijärvi's back."""
-    shown = rp.municipality_groups_shown(quarter, "fi")
+    shown = mp.municipality_groups_shown(quarter, "fi")
     assert {k for _c, k in shown} == {"new_vacancies"}
     assert shown[(PERHO, "new_vacancies")] == ("14", "–", "–")
     assert shown[(LESTIJARVI, "new_vacancies")][0] == ".." and shown[("KU849", "new_vacancies")][0] == ".."
@@ -241,14 +242,14 @@ def test_no_group_held_no_table(quarter, june):
     for facts in (quarter, dataclasses.replace(quarter, municipality_groups=quarter.municipality_groups.iloc[0:0])):
         text = page(facts, PERHO, "fi").get_text()
         assert t("review_page.groups_heading", "fi") not in text and "Ryhmä" not in text
-    assert not set(quarter.municipality_groups["group"]) & set(rp.MUNICIPAL_GROUP_KEYS)  # vacancies only
+    assert not set(quarter.municipality_groups["group"]) & set(mp.MUNICIPAL_GROUP_KEYS)  # vacancies only
     assert t("review_page.groups_heading", "fi") in page(june, PERHO, "fi").get_text()
 
 
 def test_the_municipalities_chart_has_no_year_earlier_dot_without_one(june):
     """June 2026 holds no rate a year earlier: the bar chart says nothing of a dot, its table has no empty
     columns."""
-    block = rp.municipality_figure(june, "fi", highlight=PERHO).data
+    block = mp.municipality_figure(june, "fi", highlight=PERHO).data
     assert "piste: vuotta aiemmin" not in block and "merkki näyttää" not in block
     assert "Vuotta aiemmin" not in block and pd.notna(june.levels["rate"]).any()
 

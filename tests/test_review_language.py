@@ -22,7 +22,10 @@ from bs4 import BeautifulSoup
 
 from analysis import config
 from analysis.present import grammar as g
+from analysis.present import municipality_page as mp
+from analysis.present import review_outlook as ro
 from analysis.present import review_page as rp
+from analysis.present import review_words as rw
 from analysis.review import facts as review_facts
 from analysis.review.facts import load_facts
 
@@ -79,7 +82,7 @@ def facts(tmp_path_factory):
 @pytest.fixture(scope="module")
 def pages(facts):
     """The main page and the municipality pages of each period and language, as text."""
-    return {(period, lang): page_text(rp.main_blocks(f, lang)) + "\n" + page_text(rp.municipality_pages(f, lang))
+    return {(period, lang): page_text(rp.main_blocks(f, lang)) + "\n" + page_text(mp.municipality_pages(f, lang))
             for period, f in facts.items() for lang in ("fi", "sv")}
 
 
@@ -186,11 +189,11 @@ def golden_text(facts) -> str:
             out.append(f"## {period} {lang} main")
             out += [rp.headline(f, lang), *rp.story(f, lang), rp.quarter_note(f, lang), rp.missing_line(f, lang),
                     *rp._municipality_sentences(f, lang), rp.subregion_sentence(f, lang), rp.occupation_sentence(f, lang),
-                    *rp.outlook_paragraphs(f, lang),
+                    *ro.outlook_paragraphs(f, lang),
                     rp.forecast_sentence(f, lang)]
-            for code in rp.municipality_codes(f):
+            for code in mp.municipality_codes(f):
                 out.append(f"## {period} {lang} {code}")
-                out += rp.municipality_sentences(f, code, lang)
+                out += mp.municipality_sentences(f, code, lang)
     return "\n".join(line for line in out if line) + "\n"
 
 
@@ -234,7 +237,7 @@ def chart_text_px(block_html: str, shown_width: float = PHONE_CONTENT_PX) -> flo
 def test_chart_text_is_at_least_11_px_on_a_phone(facts, lang):
     """Issue 27 measured 4–7 px on a 390 px screen: the charts are drawn for the phone's width."""
     f = facts["2023Q3"]
-    charts = [rp.municipality_figure(f, lang), rp.forecast_figure(f, lang), rp.municipality_history_figure(f, "KU584", lang),
+    charts = [mp.municipality_figure(f, lang), rp.forecast_figure(f, lang), mp.municipality_history_figure(f, "KU584", lang),
               rp.long_figure(f, lang)]
     sizes = [chart_text_px(chart.data) for chart in charts]
     assert min(sizes) >= 11, sizes
@@ -242,7 +245,7 @@ def test_chart_text_is_at_least_11_px_on_a_phone(facts, lang):
 
 
 def test_a_municipality_page_draws_its_own_two_years(facts):
-    block = rp.municipality_history_figure(facts["2023Q3"], "KU584", "fi").data
+    block = mp.municipality_history_figure(facts["2023Q3"], "KU584", "fi").data
     assert ('alt="Viivakuvio: työttömät työnhakijat Perhossa kahden vuoden ajalta; syyskuun 2023 lopussa heitä oli 80 '
             'ja vuotta aiemmin 73."') in block
     assert "Perho: työttömät työnhakijat kuukauden lopussa, lokakuu 2021 – syyskuu 2023" in block
@@ -253,7 +256,7 @@ def test_a_municipality_page_draws_its_own_two_years(facts):
 def test_one_vacancy_figure_instead_of_three(facts, pages):
     """The new vacancies of the month with their change (2023Q3: 438, 189 fewer than a year earlier); where
     the data lack them (2020Q3), the vacancies open at the month's end."""
-    assert rp.vacancy_group(facts["2023Q3"]) == "new_vacancies" and rp.vacancy_group(facts["2020Q3"]) == "open_vacancies"
+    assert rw.vacancy_group(facts["2023Q3"]) == "new_vacancies" and rw.vacancy_group(facts["2020Q3"]) == "open_vacancies"
     tiles = rp.tiles_block(facts["2023Q3"], "fi").data
     assert tiles.count("<h3>") == 3 and "Uudet avoimet työpaikat kuukauden aikana" in tiles
     assert "Avoimet työpaikat kuun lopussa" not in tiles
@@ -275,9 +278,9 @@ def test_five_years_beside_the_country_as_an_index(facts):
 
 
 def test_a_span_of_months_across_a_year_names_both_years():
-    assert rp.months_span("2023-07", "2023-09", "fi") == "heinä–\u2060syyskuussa 2023"
-    assert rp.months_span("2022-11", "2023-01", "fi") == "marraskuusta 2022 tammikuuhun 2023"
-    assert rp.months_span("2022-11", "2023-01", "sv") == "från november 2022 till januari 2023"
+    assert rw.months_span("2023-07", "2023-09", "fi") == "heinä–\u2060syyskuussa 2023"
+    assert rw.months_span("2022-11", "2023-01", "fi") == "marraskuusta 2022 tammikuuhun 2023"
+    assert rw.months_span("2022-11", "2023-01", "sv") == "från november 2022 till januari 2023"
 
 
 # --------------------------------------------------------------------------- the appendix (issue 27)

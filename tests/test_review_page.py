@@ -18,6 +18,8 @@ import pytest
 from analysis.forecast.area import FORECAST_SERIES, forecast_facts
 from analysis.indicators import groups
 from analysis.indicators.review import Trend, compute_facts, trend_verdict
+from analysis.present import municipality_page as mp
+from analysis.present import review_outlook as ro
 from analysis.present import review_page as rp
 from analysis.store.scope import Scope
 
@@ -104,7 +106,7 @@ def test_rank_is_in_words_where_natural(facts, rank, count, expected):
 
 
 def test_municipalities_named_highest_lowest_and_biggest_change(facts):
-    rows = rp.municipality_rows(facts)
+    rows = mp.municipality_rows(facts)
     assert list(rows["area_code"][:1]) == ["KU074"] and list(rows["area_code"][-1:]) == ["KU421"]  # Halsua, Lestijärvi
     text = " ".join(rp._municipality_sentences(facts, "fi"))
     assert f"vaihteli Lestijärven 5,2{NBSP}prosentista Halsuan 10,0{NBSP}prosenttiin" in text
@@ -183,9 +185,9 @@ def test_a_small_municipal_count_cannot_be_found_by_subtraction(facts):
     levels = facts.levels.copy()
     levels.loc[levels["area_code"] == "KU421", "unemployed"] = 3.0  # Lestijärvi 3: shown as <5
     changed = dataclasses.replace(facts, levels=levels)
-    shown = rp.municipality_counts_shown(changed, "fi")
+    shown = mp.municipality_counts_shown(changed, "fi")
     assert shown["KU421"] == "<5" and shown["KU074"] == ".."  # the next smallest (Halsua 43) is hidden too
-    page = "".join(b.data for b in rp.municipality_blocks(changed, "KU421", "fi"))
+    page = "".join(b.data for b in mp.municipality_blocks(changed, "KU421", "fi"))
     text = html.unescape(page)
     assert "työttömiä työnhakijoita oli <5." in text  # no change in persons that would reveal the count
     assert "enemmän kuin vuotta aiemmin" not in text and "vähemmän kuin vuotta aiemmin" not in text
@@ -249,7 +251,7 @@ def outlook_facts(facts, kp_scope):
 def test_the_outlook_names_the_groups_expected_in_shortage(outlook_facts):
     """MK16 2023Q3: the outlook made at 2023-09 for 2024-03 (test_outlook.py pins the groups and the
     record); the probabilities as the outlook table's p_shortage_pct rounds them (89,8 -> 90 %)."""
-    first, second = rp.outlook_paragraphs(outlook_facts, "fi")
+    first, second = ro.outlook_paragraphs(outlook_facts, "fi")
     assert first == (
         "Puolen vuoden päästä eli maaliskuussa 2024 työvoimapulaa ennakoidaan todennäköisimmin seuraavissa "
         f"ammattiryhmissä (suluissa pulan todennäköisyys): terveydenhuollon erityisasiantuntijat (90{NBSP}%), "
@@ -265,7 +267,7 @@ def test_the_outlook_names_the_groups_expected_in_shortage(outlook_facts):
 
 
 def test_the_swedish_outlook_sentence(outlook_facts):
-    first, second = rp.outlook_paragraphs(outlook_facts, "sv")
+    first, second = ro.outlook_paragraphs(outlook_facts, "sv")
     assert first.startswith(
         "Om ett halvår, i mars 2024, väntas arbetskraftsbrist mest sannolikt inom följande yrkesgrupper "
         f"(sannolikheten för brist inom parentes): hälso- och sjukvårdsspecialister (90{NBSP}%), hälso- och "
@@ -284,27 +286,27 @@ def test_the_outlook_says_plainly_when_no_group_is_expected_in_shortage_and_when
                  "shortage" else g for g in summary.groups)
     short = dataclasses.replace(summary, groups=calm, made=20, hits=15, record_first="2015-01", record_last="2015-03",
                                 record_months=3)
-    first, second = rp.outlook_paragraphs(dataclasses.replace(outlook_facts, outlook=short), "fi")
+    first, second = ro.outlook_paragraphs(dataclasses.replace(outlook_facts, outlook=short), "fi")
     assert first.startswith("Puolen vuoden päästä eli maaliskuussa 2024 työvoimapulaa ei ennakoida yhdessäkään "
                             "ammattiryhmässä.")
     assert second == ("Ennakoinnin osuvuudesta on vasta lyhyt kokemus: tammi–\u2060maaliskuussa 2015 tehdyistä 20 "
                       "ammattiryhmäkohtaisesta ennakoinnista 15 osui oikeaan luokkaan.")
     none = dataclasses.replace(summary, made=0, hits=0, record_first=None, record_last=None, record_months=0)
-    assert rp.outlook_accuracy_sentence(none, "sv") == ("Prognosens träffsäkerhet kan ännu inte bedömas: den räknas "
+    assert ro.outlook_accuracy_sentence(none, "sv") == ("Prognosens träffsäkerhet kan ännu inte bedömas: den räknas "
                                                         "för bedömningar gjorda från och med 2015.")
 
 
 @pytest.mark.parametrize("share, fi", [(115 / 157, "noin kolme neljästä"), (5 / 6, "noin viisi kuudesta"),
                                        (0.52, "noin puolet"), (0.4, "alle puolet"), (0.93, "noin yhdeksän kymmenestä")])
 def test_a_share_of_hits_is_said_as_a_simple_fraction(share, fi):
-    assert rp.share_words(share, "fi") == fi
+    assert ro.share_words(share, "fi") == fi
 
 
 def test_the_outlook_has_its_own_part_of_the_main_page_with_a_chart(outlook_facts):
     page = "".join(b.data for b in rp.main_blocks(outlook_facts, "fi"))
     assert page.count('id="outlook"') == 1 and 'href="#outlook"' in page
     assert page.index('id="occupations"') < page.index('id="outlook"') < page.index('id="forecast"')
-    fig = rp.outlook_figure(outlook_facts, "fi").data
+    fig = ro.outlook_figure(outlook_facts, "fi").data
     assert ("Pylväskuvio: pulan todennäköisyys maaliskuussa 2024 niissä 8 ammattiryhmässä, joissa se on suurin; "
             "suurin se on seuraavissa ryhmissä: terveydenhuollon erityisasiantuntijat (90\u00a0%)") in html.unescape(fig)
     assert fig.count("<tr>") == 9 and "Toteutunut luokka" not in fig  # 8 groups and the header; 2024-03 not held
@@ -319,13 +321,13 @@ def test_a_past_outlook_stands_beside_what_happened_on_the_main_page(store, kp_a
     from analysis.forecast.outlook import scope_result, summary
 
     past = dataclasses.replace(outlook_facts, outlook=summary(scope_result(Scope.of(store, kp_area, "2023Q1"))))
-    second = rp.outlook_paragraphs(past, "fi")[1]
+    second = ro.outlook_paragraphs(past, "fi")[1]
     assert second.endswith("Syyskuussa 2023 toteutunut luokka voitiin todeta 18 ammattiryhmässä (muiden ryhmien luvut "
                            "olivat liian pieniä tai osin salattuja); niistä ennakointi osui oikeaan 17 ryhmässä.")
-    assert rp.outlook_paragraphs(past, "sv")[1].endswith(
+    assert ro.outlook_paragraphs(past, "sv")[1].endswith(
         "I september 2023 kunde den faktiska klassen fastställas för 18 yrkesgrupper (för de övriga grupperna var talen "
         "för små eller delvis skyddade); för 17 av dem hamnade prognosen i rätt klass.")
-    table = html.unescape(rp.outlook_figure(past, "fi").data)
+    table = html.unescape(ro.outlook_figure(past, "fi").data)
     assert "Toteutunut luokka syyskuussa 2023" in table and "Luokka maaliskuussa 2023" in table
     # two groups of the chart have no Swedish name: the Swedish page says so once
-    assert "Inget svenskt namn har hittats i källorna för yrkesgrupperna 93 och 94" in rp.outlook_paragraphs(past, "sv")[0]
+    assert "Inget svenskt namn har hittats i källorna för yrkesgrupperna 93 och 94" in ro.outlook_paragraphs(past, "sv")[0]

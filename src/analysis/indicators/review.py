@@ -2,9 +2,10 @@
 
 :func:`compute_facts` gathers them into a :class:`ReviewFacts` from the indicator modules (the standard
 groups, the level table, the region and employment-area rankings, the occupations and their tightness);
-``analysis.present.review_page`` only words, formats and draws them. The forecast and the scorecard are
-computed by the layers that own them (:func:`analysis.forecast.area.forecast_facts`, the KPI scorecard)
-and passed in; ``analysis.review.facts.load_facts`` and ``analysis.facts`` give the whole, cached.
+``analysis.present.review_page`` and ``analysis.present.municipality_page`` only word, format and draw them.
+The forecast and the scorecard are computed by the layers that own them
+(:func:`analysis.forecast.area.forecast_facts`, the KPI scorecard) and passed in;
+``analysis.review.facts.load_facts`` and ``analysis.facts`` give the whole, cached.
 """
 
 from __future__ import annotations

@@ -194,7 +194,7 @@ SECTIONS: dict[str, tuple[str, str]] = {
     "skills": ("analysis.present.skills", "skills_blocks"),
     "kpi": ("analysis.present.kpi", "scorecard_blocks"),
     "main": ("analysis.present.review_page", "main_blocks"),
-    "municipalities": ("analysis.present.review_page", "municipality_pages"),
+    "municipalities": ("analysis.present.municipality_page", "municipality_pages"),
 }
 """Each section: the module and function that build its blocks (from a scope, or from the review's
 figures for the main page and the municipality pages)."""

@@ -19,7 +19,7 @@ from analysis import config
 from analysis.files import public_mode, write_atomic
 from analysis.names import area_name
 from analysis.present.grammar import until_month
-from analysis.present.review_page import municipality_page_slug
+from analysis.present.municipality_page import municipality_page_slug
 from analysis.present.text import period_words, t
 from analysis.review import render
 
