@@ -101,6 +101,8 @@ def test_pages_are_split_from_one_output_or_from_one_output_per_block():
     assert "<p>Työttömiä 42</p>" in one[0][2] and "Perho" not in one[0][2] and "<h2>Perho</h2>" in one[1][2]
     assert [(n, t) for n, t, _b in each] == [(n, t) for n, t, _b in one]
     assert "<p>Työttömiä 42</p>" in each[0][2] and "<h2>Perho</h2>" in each[1][2]
+    assert each == render.split_pages(_pages_notebook(blocks))  # the same pages, byte for byte (no random cell id)
+    assert 'id="cell-id=kunta-ku584"' in each[1][2]
 
 
 def test_a_title_cannot_end_the_print_margin_string_or_the_style_element():

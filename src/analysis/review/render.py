@@ -44,7 +44,7 @@ def split_pages(nb: nbformat.NotebookNode) -> list[tuple[str, str, str]]:
     for page in _PAGE.finditer(text):
         page_nb = nbformat.v4.new_notebook()
         page_nb.metadata = copy.deepcopy(nb.metadata)
-        cell = nbformat.v4.new_code_cell("")
+        cell = nbformat.v4.new_code_cell("", id=page["name"].removesuffix(".html"))  # the same page, the same HTML
         cell["outputs"] = [nbformat.v4.new_output("display_data", data={"text/html": page["body"]})]
         page_nb.cells.append(cell)
         out.append((page["name"], html.unescape(page["title"]), body_html([page_nb])))
