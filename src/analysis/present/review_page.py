@@ -592,7 +592,7 @@ def main_blocks(facts: ReviewFacts, lang: str) -> list[html.HTML]:
     blocks.append(toc_block(facts, lang, plan=plan is not None, forecast=bool(forecast_text), outlook=bool(outlook)))
     blocks.append(html.heading(tx("municipalities_heading", lang), 2, "municipalities"))
     subregions = subregion_sentence(facts, lang)
-    for s in [*_municipality_sentences(facts, lang), subregions]:
+    for s in [*_municipality_sentences(facts, lang)[1:], subregions]:  # the range is in the story above
         if s:
             blocks.append(html.paragraph(s))
     fig = municipality_figure(facts, lang)
