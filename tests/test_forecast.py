@@ -7,8 +7,8 @@ import pandas as pd
 import pytest
 
 from analysis import cache
+from analysis.forecast import accuracy, intervals, models
 from analysis.forecast import backtest as bt
-from analysis.forecast import models
 from analysis.present import skills as present_skills
 
 IDS = ("unemployed_jobseekers|2|41", "open_vacancies|2|41")
@@ -49,7 +49,7 @@ def hand_result() -> bt.BacktestResult:
 
 
 def test_mase_hand_computed():
-    acc = bt.accuracy_by_series(hand_result()).set_index(["series_id", "model"])
+    acc = accuracy.accuracy_by_series(hand_result()).set_index(["series_id", "model"])
     assert acc.loc[(IDS[0], "final"), "mase"] == pytest.approx(2 / 4)
     assert acc.loc[(IDS[0], "snaive"), "mase"] == pytest.approx(5 / 4)
     assert acc.loc[(IDS[0], "naive"), "mase"] == pytest.approx(5 / 4)
@@ -58,7 +58,7 @@ def test_mase_hand_computed():
 
 
 def test_relative_mase_and_coverage_headline():
-    head = bt.headline(hand_result())
+    head = accuracy.headline(hand_result())
     # series A: 2/5 = 0.4; series B: 5/10 = 0.5 -> mean 0.45
     assert head.relative_mase_h6 == pytest.approx(0.45)
     # against the naive: A 2/5 = 0.4, B 5/0 -> undefined, left out
@@ -160,21 +160,21 @@ def test_combine_spreads_a_missing_components_weight():
 def test_conformal_quantiles_hand_computed():
     z = np.array([-2.0, -1.0, 0.0, 1.0, 2.0, np.nan])
     # linear interpolation: the 10 % quantile of 5 values is at position 0.4 -> -2 + 0.4 = -1.6
-    np.testing.assert_allclose(bt.conformal_quantiles(z, (0.1, 0.9), min_count=5), [-1.6, 1.6])
-    assert bt.conformal_quantiles(z, (0.1, 0.9), min_count=6) is None  # NaN does not count
+    np.testing.assert_allclose(intervals.conformal_quantiles(z, (0.1, 0.9), min_count=5), [-1.6, 1.6])
+    assert intervals.conformal_quantiles(z, (0.1, 0.9), min_count=6) is None  # NaN does not count
 
 
 def test_interval_quantiles_use_only_known_targets():
     errors = pd.DataFrame({"h": 6, "target_idx": np.r_[np.arange(60), [100] * 10],
                            "zn": np.r_[np.linspace(-1, 1, 60), [50.0] * 10]})
-    q = bt.interval_quantiles(errors, 59, 6)
+    q = intervals.interval_quantiles(errors, 59, 6)
     np.testing.assert_allclose(q, np.quantile(np.linspace(-1, 1, 60), models.QUANTILE_PROBS))
-    assert bt.interval_quantiles(errors, 40, 6) is None  # 41 known < 50
-    assert bt.interval_quantiles(errors, 59, 5) is None
+    assert intervals.interval_quantiles(errors, 40, 6) is None  # 41 known < 50
+    assert intervals.interval_quantiles(errors, 59, 5) is None
 
 
 def test_rival_table_hand_computed():
-    tab = bt.rival_table(hand_result()).set_index("model")
+    tab = accuracy.rival_table(hand_result()).set_index("model")
     # final: A 2/5 = 0.4, B 5/10 = 0.5 -> 0.45; naive: A 5/5 = 1, B 0/10 = 0 -> 0.5
     assert tab.loc["final", "test"] == pytest.approx(0.45)
     assert tab.loc["naive", "test"] == pytest.approx(0.5)
@@ -237,14 +237,14 @@ def test_cache_key_follows_the_forecast_code(tmp_path, monkeypatch):
 # ---- plain-language accuracy --------------------------------------------------------------------
 
 def test_accuracy_sentence_plain_finnish():
-    head = bt.Headline(relative_mase_h6=0.85, relative_mase_naive_h6=0.67, relative_mase_selected_h6=0.9,
-                       coverage80_h6=0.70, coverage95_h6=0.91, series=14, groups=13, origins=35,
-                       first_origin="2015-01", last_origin="2023-07")
+    head = accuracy.Headline(relative_mase_h6=0.85, relative_mase_naive_h6=0.67, relative_mase_selected_h6=0.9,
+                             coverage80_h6=0.70, coverage95_h6=0.91, series=14, groups=13, origins=35,
+                             first_origin="2015-01", last_origin="2023-07")
     text = present_skills.accuracy_sentence(head, "fi")
     assert "keskimäärin 15\u00a0% lähemmäs" in text and "33\u00a0% lähemmäs" in text
     assert "70\u00a0% tapauksista" in text
     assert not head.meets_requirement and not head.meets_aim
-    rule = present_skills.interval_rule_sentence(bt.Headline(**{**head.__dict__, "k80": 1.29, "k95": 1.38}), "fi")
+    rule = present_skills.interval_rule_sentence(accuracy.Headline(**{**head.__dict__, "k80": 1.29, "k95": 1.38}), "fi")
     assert "(nyt 1,29 80 %:n ja 1,38 95 %:n välille)" in rule
 
 

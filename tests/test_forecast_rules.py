@@ -12,7 +12,7 @@ import pandas as pd
 import pytest
 
 from analysis.forecast import backtest as bt
-from analysis.forecast import models
+from analysis.forecast import components, intervals, models
 from analysis.forecast import occupations as occ
 from analysis.indicators import skills
 
@@ -82,25 +82,25 @@ def test_a_series_not_selected_at_the_origin_is_neither_forecast_nor_trained_on(
     active[: o + 1, 2] = False  # series 3 selected only after the origin
     p1 = models.Panel(panel.months, panel.ids, panel.values, panel.national, panel.total, active)
     f1 = models.features(p1)
-    out1 = bt.origin_components(p1, f1, [], o, (1, 6))
+    out1 = components.origin_components(p1, f1, [], o, (1, 6))
     assert np.isnan(out1[6]["pooled"][2]) and np.isnan(out1[6]["ets"][2])
     # changing the unselected series changes nothing of the others' forecasts (not in the pool)
     vals = panel.values.copy()
     vals[:, 2] *= 7
     p2 = models.Panel(panel.months, panel.ids, vals, panel.national, panel.total, active)
-    out2 = bt.origin_components(p2, models.features(p2), [], o, (1, 6))
+    out2 = components.origin_components(p2, models.features(p2), [], o, (1, 6))
     np.testing.assert_allclose(out1[6]["pooled"][:2], out2[6]["pooled"][:2])
     # while it is selected it does train the pool
     p3 = models.Panel(panel.months, panel.ids, vals, panel.national, panel.total)
-    out3 = bt.origin_components(p3, models.features(p3), [], o, (1, 6))
+    out3 = components.origin_components(p3, models.features(p3), [], o, (1, 6))
     assert not np.allclose(out1[6]["pooled"][:2], out3[6]["pooled"][:2])
 
 
 def test_ets_anchor_is_the_latest_january():
     months = tuple(str(p) for p in pd.period_range("2013-11", "2015-05", freq="M"))
-    assert months[bt.ets_anchor(months, months.index("2014-10"))] == "2014-01"
-    assert months[bt.ets_anchor(months, months.index("2015-01"))] == "2015-01"
-    assert bt.ets_anchor(months, 1) == 1  # no January before: the origin itself
+    assert months[components.ets_anchor(months, months.index("2014-10"))] == "2014-01"
+    assert months[components.ets_anchor(months, months.index("2015-01"))] == "2015-01"
+    assert components.ets_anchor(months, 1) == 1  # no January before: the origin itself
 
 
 # ---- adaptive intervals ------------------------------------------------------------------------
@@ -111,21 +111,21 @@ def test_turbulence_hand_computed():
                            "target_idx": np.r_[np.arange(60), [98, 99, 100, 98, 99, 100]],
                            "z": np.r_[np.where(np.arange(60) % 2, 1.0, -1.0), [3.0, -3, 3, -3, 3, 3]]})
     # median |z| of the known (66 values: 60 ones, 6 threes) = 1; recent median = 3
-    assert bt.turbulence(errors, 100) == pytest.approx(3.0)
-    assert bt.turbulence(errors, 100, cap=2.0) == pytest.approx(2.0)
-    assert bt.turbulence(errors, 97) == 1.0  # no recent errors yet
+    assert intervals.turbulence(errors, 100) == pytest.approx(3.0)
+    assert intervals.turbulence(errors, 100, cap=2.0) == pytest.approx(2.0)
+    assert intervals.turbulence(errors, 97) == 1.0  # no recent errors yet
     calm = errors.assign(z=errors["z"] / 10 * np.r_[np.full(60, 10.0), np.ones(6)])
-    assert bt.turbulence(calm, 100) == 1.0  # recent errors smaller: floored at 1
+    assert intervals.turbulence(calm, 100) == 1.0  # recent errors smaller: floored at 1
 
 
 def test_aci_multipliers_hand_computed():
     batches = pd.DataFrame({"h": [6, 6, 6, 5], "target_idx": [10, 13, 16, 10],
                             "miss80": [0.5, 0.3, 0.0, 0.9], "miss95": [0.05, 0.15, 0.0, 0.5]})
-    k = bt.aci_multipliers(batches, 14, 6, eta=0.6)
+    k = intervals.aci_multipliers(batches, 14, 6, eta=0.6)
     # known batches at 14: targets 10 and 13 -> sum(miss80 - 0.2) = 0.3 + 0.1 = 0.4; 95: 0 + 0.1
     assert k[80] == pytest.approx(np.exp(0.6 * 0.4))
     assert k[95] == pytest.approx(np.exp(0.6 * 0.1))
-    assert bt.aci_multipliers(batches, 9, 6) == {80: 1.0, 95: 1.0}
+    assert intervals.aci_multipliers(batches, 9, 6) == {80: 1.0, 95: 1.0}
 
 
 def test_miss_shares_hand_computed():

@@ -31,7 +31,7 @@ Series selection: a :class:`Panel` holds every candidate series and, in ``active
 the forecastability rule selects at each month from the data up to that month; a forecast made at
 an origin forecasts, and trains the pooled regression on, only the series selected at that origin.
 
-Prediction intervals (80 % and 95 %) are set in :mod:`.backtest` from the final forecast's own
+Prediction intervals (80 % and 95 %) are set in :mod:`.intervals` from the final forecast's own
 past out-of-sample errors (conformal style); :func:`predict_pooled` still returns the pooled
 regression's in-sample residual band, used only where too few past errors are known.
 """

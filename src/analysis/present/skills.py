@@ -15,9 +15,9 @@ from dataclasses import dataclass, replace
 import pandas as pd
 
 from analysis.config import Area
+from analysis.forecast import accuracy, outlook
 from analysis.forecast import backtest as bt
 from analysis.forecast import occupations as occ
-from analysis.forecast import outlook
 from analysis.indicators import skills
 from analysis.names import finnish_only, group_names, shortened
 from analysis.present import figures, grammar, html
@@ -68,7 +68,7 @@ class SkillsResult:
     data: occ.OccupationData | None = None
     forecast: pd.DataFrame | None = None
     backtest: bt.BacktestResult | None = None
-    headline: bt.Headline | None = None
+    headline: accuracy.Headline | None = None
     cache_hits: tuple[bool, bool] = (False, False)
     forecast_problem: str = ""
     protocol_origins: int = 0  # backtest origins the data hold; the accuracy figures need occ.MIN_ORIGINS
@@ -97,7 +97,7 @@ def compute(scope: Scope, data: occ.OccupationData | None = None) -> SkillsResul
     n = len(bt.official_origins(data.panel.months))
     published = result is not None and n >= occ.MIN_ORIGINS  # the accuracy figures need the protocol's origins
     return replace(base, data=data, forecast=fc,
-                   backtest=result if published else None, headline=bt.headline(result) if published else None,
+                   backtest=result if published else None, headline=accuracy.headline(result) if published else None,
                    cache_hits=(hit_bt, hit_fc), protocol_origins=n)
 
 
@@ -129,7 +129,7 @@ def origin_words(month: str, lang: str = "fi") -> str:
 
 # ---- the accuracy in plain words -------------------------------------------------------------
 
-def accuracy_sentence(head: bt.Headline, lang: str = "fi") -> str:
+def accuracy_sentence(head: accuracy.Headline, lang: str = "fi") -> str:
     """``Ennuste osui kuuden kuukauden päähän keskimäärin 15 % lähemmäs kuin …`` in plain words."""
     return t("skills.accuracy_plain", lang,
              better=fmt_pct(100 * (1 - head.relative_mase_h6), 0, lang),
@@ -212,7 +212,7 @@ def class_counts_table(res: SkillsResult, lang: str = "fi") -> pd.DataFrame:
 
 def accuracy_table(res: SkillsResult, lang: str = "fi") -> pd.DataFrame:
     """Accuracy per horizon in plain labels."""
-    acc = bt.accuracy_table(res.backtest)
+    acc = accuracy.accuracy_table(res.backtest)
     return pd.DataFrame({
         t("skills.col_horizon", lang): acc["h"].astype(int),
         t("skills.col_mase_final", lang): [fmt_dec(v, 2, lang) for v in acc["mase_final"]],
@@ -228,7 +228,7 @@ def rival_table(res: SkillsResult, lang: str = "fi") -> pd.DataFrame:
     """The backtest of the rules that could make the forecast (the combination used, the per-series
     selection rule, the previous rule, each model alone) at the headline horizon, on the test and
     the validation cases: MASE relative to the seasonal naive."""
-    tab = bt.rival_table(res.backtest)
+    tab = accuracy.rival_table(res.backtest)
     head = res.headline
     return pd.DataFrame({
         t("skills.col_model", lang): [t(f"skills.model_{m}", lang) for m in tab["model"]],
@@ -238,14 +238,14 @@ def rival_table(res: SkillsResult, lang: str = "fi") -> pd.DataFrame:
     })
 
 
-def interval_rule_sentence(head: bt.Headline, lang: str = "fi") -> str:
+def interval_rule_sentence(head: accuracy.Headline, lang: str = "fi") -> str:
     """How the prediction intervals are made, with the width multipliers fixed on the validation cases."""
     return t("skills.interval_rule", lang, k80=fmt_dec(head.k80, 2, lang), k95=fmt_dec(head.k95, 2, lang))
 
 
 def interval_rules_table(res: SkillsResult, lang: str = "fi") -> pd.DataFrame:
     """80 % coverage at the headline horizon of the interval rule used and of its alternatives."""
-    tab = bt.interval_rules_table(res.backtest)
+    tab = accuracy.interval_rules_table(res.backtest)
     return pd.DataFrame({
         t("skills.col_rule", lang): [t(f"skills.rule_{r}", lang) for r in tab["rule"]],
         t("skills.col_coverage80", lang): [fmt_pct(100 * v, 0, lang) for v in tab["coverage80"]],
@@ -254,7 +254,7 @@ def interval_rules_table(res: SkillsResult, lang: str = "fi") -> pd.DataFrame:
 
 def series_accuracy_table(res: SkillsResult, lang: str = "fi") -> pd.DataFrame:
     """Accuracy per forecast series at the headline horizon."""
-    tab = bt.series_table(res.backtest)
+    tab = accuracy.series_table(res.backtest)
     labels = [skills.split_series_id(s) for s in tab["series_id"]]
     return pd.DataFrame({
         t("skills.col_group", lang): [group_label(lv, g, lang) for _, lv, g in labels],
@@ -268,7 +268,7 @@ def series_accuracy_table(res: SkillsResult, lang: str = "fi") -> pd.DataFrame:
 
 def coverage_year_table(res: SkillsResult, lang: str = "fi") -> pd.DataFrame:
     """80 % interval coverage of the six-month forecasts by year of the target month."""
-    tab = bt.coverage_by_year(res.backtest)
+    tab = accuracy.coverage_by_year(res.backtest)
     return pd.DataFrame({
         t("skills.col_year", lang): tab["year"],
         t("skills.col_coverage80", lang): [fmt_pct(100 * v, 0, lang) for v in tab["coverage80"]],
@@ -453,7 +453,7 @@ def named_groups(res: SkillsResult, result: outlook.AreaOutlook | None) -> list[
     if res.forecast is not None:
         codes |= {skills.split_series_id(s)[2] for s in res.forecast["series_id"]}
     if res.backtest is not None:
-        codes |= {skills.split_series_id(s)[2] for s in bt.series_table(res.backtest)["series_id"]}
+        codes |= {skills.split_series_id(s)[2] for s in accuracy.series_table(res.backtest)["series_id"]}
     return sorted(c for c in codes if c != TOTAL)
 
 
