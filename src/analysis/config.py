@@ -18,6 +18,7 @@ import yaml
 
 from analysis import yaml_files
 from analysis.errors import UserError
+from analysis.schema import AREA_CODE_PATTERN
 
 ROOT: Path = Path(__file__).resolve().parents[2]
 """Project root (the folder holding ``pyproject.toml``)."""
@@ -90,13 +91,8 @@ MEMBERS_STATUSES: tuple[str, ...] = ("final", "preparation")
 ``preparation`` (only a preparation-stage source was found; the review says so once)."""
 
 
-@lru_cache(maxsize=1)
-def _area_code() -> re.Pattern:
-    """The store's area-code pattern, compiled when areas are first read: the store's schema imports
-    pandas, which a kernel presenting computed sections never needs (see :mod:`analysis.errors`)."""
-    from analysis.schema import AREA_CODE_PATTERN
-
-    return re.compile(rf"({AREA_CODE_PATTERN})")
+_AREA_CODE = re.compile(rf"({AREA_CODE_PATTERN})")
+"""The store's area-code pattern, which every member of an area in ``config/areas.yaml`` must match."""
 
 
 def read_yaml(path: Path) -> Any:
@@ -158,7 +154,7 @@ def _area_from_entry(slug: str, entry: Any, path: Path) -> Area:
         raise ConfigError("{path}: area '{slug}', key 'members': expected a non-empty list of area codes", **where)
     region = entry.get("region")
     for code in [*members, *([region] if region is not None else [])]:
-        if not isinstance(code, str) or not _area_code().fullmatch(code):
+        if not isinstance(code, str) or not _AREA_CODE.fullmatch(code):
             raise ConfigError("{path}: area '{slug}': '{code}' is not a StatFin area code (SSS, MKnn, SKnnn, KUnnn)",
                               **where, code=code)
     if len(set(members)) != len(members):
