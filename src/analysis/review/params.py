@@ -85,7 +85,7 @@ def check_members_in_data(area: config.Area, store: Store, table_id: str = "12r5
     from analysis.sources.embedded import load_area_codes
 
     known = set(load_area_codes()["area_code"]) | set(
-        store.observations.loc[store.observations["table_id"] == table_id, "area_code"])
+        store.observations.loc[store.observations["table_id"] == table_id, "area_code"].unique())
     unknown = [code for code in area.members if code not in known]
     if unknown:
         raise config.ConfigError(
