@@ -22,6 +22,7 @@ WHOLE_REVIEW = {"full_review", "swedish_review"}
 """The session fixtures that run the whole review (slow): the tests using them share one worker."""
 
 
+@pytest.hookimpl(tryfirst=True)  # before xdist's own hook, which reads the groups to name the tests
 def pytest_collection_modifyitems(items):
     """``make test`` runs the suite on every core (pytest-xdist, ``--dist loadgroup``): the tests that read
     the whole review go to one worker, so the review runs once, not once per worker."""
