@@ -234,7 +234,7 @@ def test_a_copy_made_in_jupyterlab_is_not_run(tmp_path):
 def test_the_appendix_sections_follow_the_notebooks_whatever_order_they_finished_in(full_review):
     """The notebooks finish in any order (the scorecard often first); the appendix reads 10, 20, 30,
     40, 50 and the data overview last."""
-    appendix = (full_review.parent / runner.APPENDIX_FILE).read_text(encoding="utf-8")
+    appendix = (full_review.parent / config.APPENDIX_FILE).read_text(encoding="utf-8")
     headings = re.findall(r"<h2[^>]*>([^<]+)", appendix)
     assert headings == ["Työttömyyden rakenne", "Pitkäaikaistyöttömyys", "Vieraskielisten työttömyys ja työllisyys",
                         "Osaamistarpeet ammattiryhmittäin", "Toiminnallinen mittaristo",

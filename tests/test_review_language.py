@@ -197,13 +197,18 @@ def golden_text(facts) -> str:
     return "\n".join(line for line in out if line) + "\n"
 
 
-def test_the_golden_sentences(facts):
-    text = golden_text(facts)
+def assert_golden(path, text: str) -> None:
+    """``text`` equals the golden file ``path``; with ``REVIEW_GOLDEN_UPDATE=1`` the file is written anew first
+    (after a deliberate change: read its diff as a native reader before committing it)."""
     if os.environ.get("REVIEW_GOLDEN_UPDATE"):
-        GOLDEN.write_text(text, encoding="utf-8")
-    want = GOLDEN.read_text(encoding="utf-8")
+        path.write_text(text, encoding="utf-8")
+    want = path.read_text(encoding="utf-8")
     diff = "\n".join(difflib.unified_diff(want.splitlines(), text.splitlines(), "golden", "now", lineterm="", n=0))
     assert text == want, diff[:4000]
+
+
+def test_the_golden_sentences(facts):
+    assert_golden(GOLDEN, golden_text(facts))
 
 
 def test_the_meta_line_says_until_which_month(store):
@@ -374,10 +379,5 @@ def appendix_golden_text(appendix) -> str:
 
 def test_the_appendix_golden_sentences(appendix):
     """After a deliberate change write it anew with ``REVIEW_GOLDEN_UPDATE=1`` and read the diff as a native reader."""
-    text = appendix_golden_text(appendix)
-    if os.environ.get("REVIEW_GOLDEN_UPDATE"):
-        APPENDIX_GOLDEN.write_text(text, encoding="utf-8")
-    want = APPENDIX_GOLDEN.read_text(encoding="utf-8")
-    diff = "\n".join(difflib.unified_diff(want.splitlines(), text.splitlines(), "golden", "now", lineterm="", n=0))
-    assert text == want, diff[:4000]
+    assert_golden(APPENDIX_GOLDEN, appendix_golden_text(appendix))
 

@@ -44,6 +44,18 @@ NOTEBOOKS_DIR: Path = ROOT / "notebooks"
 WORK_DIR: Path = ROOT / "work"
 """The analyst's workspace: copies of the notebooks, not tracked by git (``make lab`` seeds it)."""
 OUTPUTS_DIR: Path = ROOT / "outputs"
+REVIEW_FILE = "review.html"
+"""A review's main page, in ``outputs/<area>/<period>/<lang>/``; beside it its print (:data:`PDF_FILE`), the
+appendix (:data:`APPENDIX_FILE`) and one page per member municipality (:func:`municipality_page_file`)."""
+PDF_FILE = "review.pdf"
+APPENDIX_FILE = "appendix.html"
+MUNICIPALITY_PAGE_FILE = re.compile(r"kunta-(ku[0-9]{3})\.html")
+"""A member municipality's page in a review's folder (``kunta-ku584.html``: Perho); group 1 is its code."""
+
+
+def municipality_page_file(code: str) -> str:
+    """The file name of a member municipality's one-page summary: ``KU584`` -> ``kunta-ku584.html``."""
+    return f"kunta-{code.lower()}.html"
 
 QUARTER_PATTERN = re.compile(r"(?P<year>[0-9]{4})Q(?P<quarter>[1-4])")
 MONTH_PERIOD_PATTERN = re.compile(r"[0-9]{4}-(0[1-9]|1[0-2])")

@@ -12,6 +12,7 @@ import math
 import numpy as np
 import pandas as pd
 
+from analysis import config
 from analysis.indicators.review import SMALL_MUNICIPALITY, ReviewFacts
 from analysis.names import area_name
 from analysis.present import grammar as g
@@ -33,11 +34,6 @@ from analysis.present.text import month_name, period_words
 from analysis.store.scope import Scope
 
 # --------------------------------------------------------------------------- the member municipalities side by side
-
-
-def municipality_page_slug(code: str) -> str:
-    """The file name of a member municipality's one-page summary."""
-    return f"kunta-{code.lower()}.html"
 
 
 def municipality_codes(facts: ReviewFacts) -> list[str]:
@@ -378,7 +374,7 @@ def municipality_blocks(facts: ReviewFacts, code: str, lang: str) -> list[html.H
         blocks.append(html.heading(tx("municipal_metrics_heading", lang), 2))
         blocks.append(html.table(municipality_metrics_table(metrics[metrics["municipality"] == code], lang),
                                  tx("municipal_metrics_caption", lang, name=name)))
-    blocks.append(html.link("review.html", tx("back_to_review", lang)))
+    blocks.append(html.link(config.REVIEW_FILE, tx("back_to_review", lang)))
     return blocks
 
 
@@ -394,7 +390,7 @@ def page_start(facts: ReviewFacts, code: str, lang: str) -> html.HTML:
     """Opens a municipality page in the notebook's output; the runner renders each as its own file."""
     title = tx("municipality_title", lang, name=area_name(code, facts.scope, lang),
                period=period_words(facts.scope.period.code, lang))
-    return html.macro("review_page.html.j2", "page_start", file_name=municipality_page_slug(code), title=title)
+    return html.macro("review_page.html.j2", "page_start", file_name=config.municipality_page_file(code), title=title)
 
 
 def page_end() -> html.HTML:

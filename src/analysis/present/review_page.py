@@ -18,6 +18,7 @@ import math
 
 import pandas as pd
 
+from analysis import config
 from analysis.forecast.area import FORECAST_H
 from analysis.indicators.review import SMALL_CHANGE, SMALL_MUNICIPALITY, TREND_MONTHS, ReviewFacts
 from analysis.names import area_name, finnish_only, group_names
@@ -25,7 +26,7 @@ from analysis.present import grammar as g
 from analysis.present import html
 from analysis.present.disclosure import disclose_count as mask_count
 from analysis.present.fmt import MISSING, fmt_int, fmt_pct, fmt_pct_change, fmt_pp, fmt_signed
-from analysis.present.municipality_page import municipality_codes, municipality_figure, municipality_page_slug, municipality_rows
+from analysis.present.municipality_page import municipality_codes, municipality_figure, municipality_rows
 from analysis.present.review_outlook import outlook_blocks
 from analysis.present.review_words import (
     VACANCY_GROUPS,
@@ -564,7 +565,7 @@ def toc_block(facts: ReviewFacts, lang: str, plan: bool = True, forecast: bool =
              ("forecast", "toc_forecast")]
     shown = {"plan": plan, "forecast": forecast, "outlook": outlook}
     items = [(a, k) for a, k in items if shown.get(a, True)]
-    links = [(f"#{a}", tx(k, lang)) for a, k in items] + [("appendix.html", tx("toc_appendix", lang))]
+    links = [(f"#{a}", tx(k, lang)) for a, k in items] + [(config.APPENDIX_FILE, tx("toc_appendix", lang))]
     return html.macro("review_page.html.j2", "toc", label=tx("toc_heading", lang), links=links)
 
 
@@ -600,7 +601,7 @@ def main_blocks(facts: ReviewFacts, lang: str) -> list[html.HTML]:
         blocks.append(fig)
     munis = municipality_codes(facts)
     if munis:
-        links = [(municipality_page_slug(m), area_name(m, scope, lang)) for m in munis]
+        links = [(config.municipality_page_file(m), area_name(m, scope, lang)) for m in munis]
         blocks.append(html.macro("review_page.html.j2", "municipality_links", label=tx("municipality_pages", lang), links=links))
     blocks.append(html.heading(tx("occupations_heading", lang), 2, "occupations"))
     if facts.occupations is None:
@@ -619,7 +620,7 @@ def main_blocks(facts: ReviewFacts, lang: str) -> list[html.HTML]:
         fig = forecast_figure(facts, lang)
         if fig is not None:
             blocks.append(fig)
-    blocks.append(html.link("appendix.html", tx("appendix_link", lang), "print-address"))
+    blocks.append(html.link(config.APPENDIX_FILE, tx("appendix_link", lang), "print-address"))
     u = group_row(facts, "unemployed")
     last = u["month"] if isinstance(u["month"], str) else scope.last_month
     blocks.append(html.paragraph(tx("source_line", lang, month=month_name(last, lang)), "source-line"))

@@ -11,7 +11,6 @@ other language.
 from __future__ import annotations
 
 import json
-import re
 import sys
 from pathlib import Path, PurePosixPath
 
@@ -19,7 +18,6 @@ from analysis import config
 from analysis.files import public_mode, write_atomic
 from analysis.names import area_name
 from analysis.present.grammar import until_month
-from analysis.present.municipality_page import municipality_page_slug
 from analysis.present.text import period_words, t
 from analysis.review import render
 
@@ -32,9 +30,6 @@ INDEX_FILES: dict[str, str] = {"fi": "index.html", "sv": "index.sv.html"}
 FIELDS = ("status", "area", "area_name", "period", "lang", "data_vintage", "last_month", "made_at", "headline")
 """What ``index.json`` keeps of each review's record (with its ``path``); a field a record lacks is empty."""
 
-PDF_FILE, APPENDIX_FILE = "review.pdf", "appendix.html"
-MUNICIPALITY_PAGE = re.compile(r"kunta-(ku[0-9]{3})\.html")
-"""A member municipality's page in a review's folder (``kunta-ku584.html``: Perho)."""
 MUNICIPALITIES_OPEN = 12
 """Up to this many municipality links are shown at once; more (a region's) are folded under their count."""
 
@@ -81,7 +76,7 @@ def collect(output_dir: Path, warn=None) -> list[dict]:
         except ValueError as exc:
             warn(f"{run} {exc}; that review is left out of the index")
             continue
-        record["path"] = str((run.parent / "review.html").relative_to(output_dir))
+        record["path"] = str((run.parent / config.REVIEW_FILE).relative_to(output_dir))
         records.append(record)
     records.sort(key=lambda r: (r["period"], r["area"], r["lang"]), reverse=True)
     return records
@@ -177,8 +172,8 @@ def _files(folder: Path) -> tuple[bool, bool, list[str]]:
         return path.is_file() and not path.is_symlink()
 
     codes = sorted(m.group(1).upper() for path in folder.glob("kunta-ku*.html")
-                   if (m := MUNICIPALITY_PAGE.fullmatch(path.name)) and held(path.name))
-    return held(PDF_FILE), held(APPENDIX_FILE), codes
+                   if (m := config.MUNICIPALITY_PAGE_FILE.fullmatch(path.name)) and held(path.name))
+    return held(config.PDF_FILE), held(config.APPENDIX_FILE), codes
 
 
 def _link(href: str, text: str, area: str, period: str, lang: str, other: bool = False, kind: str = "") -> dict:
@@ -193,15 +188,15 @@ def _own_links(record: dict, output_dir: Path, name: str, period: str, lang: str
     pages (with their names in ``lang``), or None."""
     folder = PurePosixPath(Path(record["path"]).as_posix()).parent
     pdf, appendix, codes = _files(output_dir / Path(record["path"]).parent)
-    links = [_link(str(folder / "review.html"), t("index.read", lang), name, period, lang)]
+    links = [_link(str(folder / config.REVIEW_FILE), t("index.read", lang), name, period, lang)]
     if pdf:
-        links.append(_link(str(folder / PDF_FILE), t("index.pdf", lang), name, period, lang, kind="application/pdf"))
+        links.append(_link(str(folder / config.PDF_FILE), t("index.pdf", lang), name, period, lang, kind="application/pdf"))
     if appendix:
-        links.append(_link(str(folder / APPENDIX_FILE), t("index.appendix", lang), name, period, lang))
+        links.append(_link(str(folder / config.APPENDIX_FILE), t("index.appendix", lang), name, period, lang))
     if not codes:
         return links, None
     names = sorted(((area_name(code, None, lang), code) for code in codes), key=lambda p: _name_key(p[0]))
-    pages = [{"href": str(folder / municipality_page_slug(code)), "text": town, "hreflang": lang, "lang": "", "type": "",
+    pages = [{"href": str(folder / config.municipality_page_file(code)), "text": town, "hreflang": lang, "lang": "", "type": "",
               "label": t("index.municipality_label", lang, name=_isolated(town), period=period)} for town, code in names]
     return links, {"label": t("index.municipalities", lang), "summary": t("index.municipalities_count", lang, count=len(pages)),
                    "open": len(pages) <= MUNICIPALITIES_OPEN, "links": pages}

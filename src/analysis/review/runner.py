@@ -43,6 +43,7 @@ from pathlib import Path
 import nbformat
 
 from analysis import config
+from analysis.config import APPENDIX_FILE, PDF_FILE, REVIEW_FILE
 from analysis.errors import Text, UserError, user_language
 from analysis.indicators.overview import latest_month
 from analysis.present.grammar import until_month
@@ -54,10 +55,7 @@ from analysis.review.publish import ReviewExists, building_dir, clean_stale, wor
 from analysis.review.publish import publish as publish_review
 from analysis.store import load_store
 
-REVIEW_FILE = "review.html"
-PDF_FILE = "review.pdf"
 LOG_FILE = "review.log"
-APPENDIX_FILE = "appendix.html"
 EXECUTION_TIMEOUT_S = 600
 KERNEL_NAME = "python3"
 """The kernel papermill starts for each notebook: Python of the environment that runs the review."""
